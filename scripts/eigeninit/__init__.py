@@ -1,0 +1,1 @@
+"""Weight initialization and eigenvectors: numerics, datasets, figures and write-up."""
