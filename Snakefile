@@ -1,0 +1,19 @@
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/matrices.smk"
+include: "workflow/rules/iterations.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/writeup.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "results/report.html",

@@ -1,0 +1,19 @@
+"""Rule draw_matrix: A (drawn or read) and the input vectors of one experiment."""
+
+from eigeninit.datasets import matrix_dataset, write
+from eigeninit.draws import draw
+from eigeninit.experiments import read_matrix_csv
+from eigeninit.runlog import logged
+
+with logged(snakemake.log[0]) as log:
+    settings = snakemake.params.settings
+    from_file = bool(settings["matrix_file"])
+    draws = draw(settings["k"], settings["seed"], settings["rng"], not from_file)
+    matrix = (
+        read_matrix_csv(snakemake.input[0], "matrix")
+        if from_file
+        else draws.matrix
+    )
+    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
+    write(matrix_dataset(matrix, inputs, settings), snakemake.output[0])
+    log.info("wrote %s x %s matrix (%s)", *matrix.shape, settings["rng"])

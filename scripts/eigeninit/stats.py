@@ -1,0 +1,59 @@
+"""Summaries of Monte Carlo samples: means with 95% intervals, and uniformity tests."""
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy import stats as scipy_stats
+
+
+class KSResult(NamedTuple):
+    """Kolmogorov-Smirnov statistic (sup distance of CDFs) and its p-value."""
+
+    statistic: float
+    pvalue: float
+
+
+def mean_ci95(
+    samples: np.ndarray, axis: int = -1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean along ``axis`` and the Student-t 95% confidence interval of that mean.
+
+    Returns ``(mean, lo, hi)`` with ``axis`` reduced. The half-width is
+    ``t.ppf(0.975, n - 1) * std(ddof=1) / sqrt(n)``: seeds are few (tens), so the
+    t quantile rather than 1.96 keeps the coverage honest. With n == 1 there is
+    no variance estimate, so ``lo`` and ``hi`` are NaN rather than a falsely
+    exact [mean, mean]. Non-finite samples (e.g. -inf log norms of a vanished
+    signal) propagate: the mean is -inf and the interval NaN.
+    """
+    values = np.asarray(samples, dtype=np.float64)
+    n = values.shape[axis]
+    if n == 0:
+        raise ValueError("mean_ci95 needs at least one sample")
+    mean = values.mean(axis=axis)
+    if n == 1:
+        nan = np.full_like(mean, np.nan)
+        return mean, nan, nan.copy()
+    with np.errstate(invalid="ignore"):
+        half_width = (
+            scipy_stats.t.ppf(0.975, n - 1) * values.std(axis=axis, ddof=1) / np.sqrt(n)
+        )
+    return mean, mean - half_width, mean + half_width
+
+
+def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
+    """``{"mean": m, "ci95": [lo, hi]}`` of all samples, as plain floats for JSON.
+
+    With a single sample ``lo`` and ``hi`` are NaN (see :func:`mean_ci95`).
+    """
+    mean, lo, hi = mean_ci95(np.ravel(samples))
+    return {"mean": float(mean), "ci95": [float(lo), float(hi)]}
+
+
+def uniform_ks(u: np.ndarray) -> KSResult:
+    """KS test of samples against Uniform(0, 1).
+
+    The p-value assumes independent samples; correlated samples (e.g.
+    eigenvalues of one matrix, which repel) make it only indicative.
+    """
+    result = scipy_stats.kstest(np.ravel(u), "uniform")
+    return KSResult(float(result.statistic), float(result.pvalue))

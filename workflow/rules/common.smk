@@ -1,0 +1,35 @@
+import sys
+
+from snakemake.utils import validate
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from eigeninit.experiments import ConfigError, resolve_experiments
+from eigeninit.figures import FIGURES
+from eigeninit.provenance import config_hash
+
+
+validate(config, "../schemas/config.schema.yaml")
+try:
+    EXPERIMENTS = resolve_experiments(config)
+except ConfigError as error:
+    raise WorkflowError(f"Invalid config: {error}") from None
+
+
+wildcard_constraints:
+    experiment="|".join(EXPERIMENTS),
+    figure="|".join(FIGURES),
+
+
+def experiment_of(wildcards):
+    return EXPERIMENTS[wildcards.experiment]
+
+
+def matrix_file_input(wildcards):
+    """The matrix CSV, when the experiment reads one, so edits to it rerun."""
+    matrix = experiment_of(wildcards).matrix
+    return [matrix] if matrix else []
+
+
+def experiment_outputs(pattern):
+    return expand(pattern, experiment=EXPERIMENTS)
