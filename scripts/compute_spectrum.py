@@ -8,4 +8,8 @@ with logged(snakemake.log[0]) as log:
     matrix = read(snakemake.input[0])
     spectrum = analyze(matrix["matrix"].values)
     write(spectrum_dataset(spectrum, matrix.attrs), snakemake.output[0])
-    log.info("spectral radius %.10g, dominant %s", spectrum.spectral_radius, spectrum.dominant)
+    log.info(
+        "spectral radius %.10g, dominant %s",
+        spectrum.spectral_radius,
+        spectrum.dominant,
+    )

@@ -10,9 +10,7 @@ with logged(snakemake.log[0]) as log:
     from_file = bool(settings["matrix_file"])
     draws = draw(settings["k"], settings["seed"], settings["rng"], not from_file)
     matrix = (
-        read_matrix_csv(snakemake.input[0], "matrix")
-        if from_file
-        else draws.matrix
+        read_matrix_csv(snakemake.input[0], "matrix") if from_file else draws.matrix
     )
     inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
     write(matrix_dataset(matrix, inputs, settings), snakemake.output[0])

@@ -96,6 +96,10 @@ def iterations_dataset(
                 lambda m: m.alignment,
                 "fraction of x(n) in the dominant invariant subspace",
             ),
+            "misalignment": per_step(
+                lambda m: m.misalignment,
+                "sine of the angle between x(n) and the dominant invariant subspace",
+            ),
             "stretching_estimate": per_step(
                 lambda m: m.stretching, "estimated stretch per step"
             ),

@@ -18,7 +18,7 @@ from itertools import repeat
 import numpy as np
 
 from eigeninit.circular_law import default_chunk
-from eigeninit.initializers import check_scheme, sample, theory_weight_std
+from eigeninit.initializers import check_scheme, sample
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -227,14 +227,14 @@ def _independent_explanation(scheme: str, activation: str) -> str:
             "W = G/rho(G) with G Gaussian and independent of x: |Gx|/(sqrt(k)|x|) -> 1"
             f"{halved}, while rho(G)/sqrt(k) -> 1 (Geman; Bai and Yin), so the"
             f" per-layer ratio tends to {limit} as k grows; there is no finite-k"
-            " closed form because rho(G) is random and correlated with G."
+            " closed form because rho(G) is itself random and depends on G."
         )
     limit = "1/(2 sqrt(2))" if relu else "1/2"
     return (
         "W = G/sigma_max(G) with G Gaussian and independent of x: |Gx|/(sqrt(k)|x|)"
         f" -> 1{halved}, while sigma_max(G)/sqrt(k) -> 2 (Geman 1980), so the"
         f" per-layer ratio tends to {limit} as k grows; there is no finite-k closed"
-        " form because sigma_max(G) is random and correlated with G."
+        " form because sigma_max(G) is itself random and depends on G."
     )
 
 
@@ -283,13 +283,14 @@ def theory_growth(scheme: str, activation: str, weights: str, k: int) -> float |
     """
     if theory_growth_explanation(scheme, activation, weights) is None:
         return None
-    if scheme == "orthogonal":
-        return 1.0 if activation == "linear" else float(np.sqrt(0.5))
-    if scheme in _IID_SCHEMES:
-        linear_growth = theory_weight_std(scheme, k) * np.sqrt(k)
-    elif scheme == "eigen":
-        linear_growth = 1.0
-    else:
-        linear_growth = 0.5
-    relu_factor = np.sqrt(0.5) if activation == "relu" else 1.0
-    return float(linear_growth * relu_factor)
+    linear_growth_squared = {
+        "standard": float(k),
+        "lecun": 1.0,
+        "xavier_uniform": 1.0,
+        "kaiming": 2.0,
+        "orthogonal": 1.0,
+        "eigen": 1.0,
+        "spectral": 0.25,
+    }[scheme]
+    relu_factor = 0.5 if activation == "relu" else 1.0
+    return float(np.sqrt(linear_growth_squared * relu_factor))

@@ -53,7 +53,7 @@ def lecun(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def xavier_uniform(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Entries U(-sqrt(3/k), sqrt(3/k)): the same variance 1/k as lecun, not Gaussian."""
+    """Entries U(-sqrt(3/k), sqrt(3/k)): variance 1/k like lecun, but not Gaussian."""
     bound = np.sqrt(3.0 / k)
     return rng.uniform(-bound, bound, (n, k, k))
 

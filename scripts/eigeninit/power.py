@@ -19,15 +19,21 @@ UNDETERMINED = "undetermined"
 
 @dataclass(frozen=True)
 class PowerRun:
-    """Log10 norms of x(0..N-1) and the unit directions x(n) / |x(n)|."""
+    """Per-step stretches |x(n)|/|x(n-1)| (|x(0)| at step 0) and unit directions."""
 
-    log10_norm: np.ndarray
+    stretch: np.ndarray
     directions: np.ndarray
 
     @property
+    def log10_norm(self) -> np.ndarray:
+        """log10 |x(n)|, accumulated from the stretches: exact at any size."""
+        with np.errstate(divide="ignore"):
+            return np.cumsum(np.log10(self.stretch))
+
+    @property
     def quotient(self) -> np.ndarray:
-        """|x(n)| / |x(n-1)| from log differences; NaN at step 0."""
-        return np.concatenate([[np.nan], 10.0 ** np.diff(self.log10_norm)])
+        """|x(n)| / |x(n-1)|, measured directly on unit vectors; NaN at step 0."""
+        return np.concatenate([[np.nan], self.stretch[1:]])
 
     @property
     def norm(self) -> np.ndarray:
@@ -40,17 +46,15 @@ def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
     """Record ``iterations`` norms: the input and ``iterations - 1`` products."""
     matrix = np.asarray(matrix, dtype=np.float64)
     start = np.asarray(start, dtype=np.float64)
-    log10_norm = np.empty(iterations)
+    stretch = np.empty(iterations)
     directions = np.empty((iterations, start.size))
     vector = start
     with np.errstate(divide="ignore", invalid="ignore"):
         for step in range(iterations):
-            stretch = np.linalg.norm(vector)
-            log10_norm[step] = np.log10(stretch)
-            directions[step] = vector / stretch
+            stretch[step] = np.linalg.norm(vector)
+            directions[step] = vector / stretch[step]
             vector = matrix @ directions[step]
-    log10_norm = np.cumsum(log10_norm)
-    return PowerRun(log10_norm, directions)
+    return PowerRun(stretch, directions)
 
 
 @dataclass(frozen=True)
@@ -119,13 +123,19 @@ def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: st
     return estimates.plane_modulus
 
 
-def alignment(run: PowerRun, dominant_basis: np.ndarray) -> np.ndarray:
-    """Fraction of each x(n) lying in the dominant invariant subspace.
+def alignment(
+    run: PowerRun, dominant_basis: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fraction of each x(n) inside the dominant invariant subspace, and outside.
 
-    For a real dominant eigenvalue this is |cos| between x(n) and the
+    For a real dominant eigenvalue the first is |cos| between x(n) and the
     principal eigenvector; for a pair, the norm of the projection on its plane.
+    The second (the sine of the angle) is computed from the residual itself,
+    not as sqrt(1 - cos^2), so it stays accurate down to float64 resolution.
     """
-    return np.linalg.norm(run.directions @ dominant_basis, axis=1)
+    coordinates = run.directions @ dominant_basis
+    outside = run.directions - coordinates @ dominant_basis.T
+    return np.linalg.norm(coordinates, axis=1), np.linalg.norm(outside, axis=1)
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,7 @@ class Measurement:
     dominant: str
     stretching: np.ndarray
     alignment: np.ndarray
+    misalignment: np.ndarray
 
 
 def measure(
@@ -150,10 +161,12 @@ def measure(
     run = iterate(matrix, start, iterations)
     estimates = estimate_stretch(matrix, run)
     dominant = classify(estimates, tolerance)
+    inside, outside = alignment(run, dominant_basis)
     return Measurement(
         run=run,
         estimates=estimates,
         dominant=dominant,
         stretching=stretching_estimate(run, estimates, dominant),
-        alignment=alignment(run, dominant_basis),
+        alignment=inside,
+        misalignment=outside,
     )

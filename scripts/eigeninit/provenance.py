@@ -7,7 +7,16 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("snakemake", "numpy", "scipy", "xarray", "h5netcdf", "h5py", "matplotlib", "jinja2")
+PACKAGES = (
+    "snakemake",
+    "numpy",
+    "scipy",
+    "xarray",
+    "h5netcdf",
+    "h5py",
+    "matplotlib",
+    "jinja2",
+)
 
 
 def config_hash(config: dict) -> str:

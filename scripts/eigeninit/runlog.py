@@ -22,7 +22,10 @@ def logged(path: str | Path):
         contextlib.redirect_stderr(log),
     ):
         logging.basicConfig(
-            stream=log, level=logging.INFO, format="%(levelname)s %(message)s", force=True
+            stream=log,
+            level=logging.INFO,
+            format="%(levelname)s %(message)s",
+            force=True,
         )
         logging.captureWarnings(True)
         warnings.simplefilter("default")
