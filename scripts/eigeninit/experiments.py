@@ -40,6 +40,20 @@ class Experiment:
         }
 
 
+def describe_schema_error(error) -> str:
+    """One line naming the setting, the offending value and what is allowed.
+
+    ``error`` is a ``jsonschema.ValidationError``; its dotted path replaces
+    jsonschema's multi-line dump of the schema.
+    """
+    setting = ".".join(str(part) for part in error.absolute_path) or "config"
+    message = error.message
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        message += f"; allowed keys: {allowed}"
+    return f"{setting}: {message}"
+
+
 def read_matrix_csv(path: str | Path, setting: str) -> np.ndarray:
     """Read a square real matrix from a comma-separated file, or say what is wrong."""
     path = Path(path)

@@ -4,12 +4,23 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from eigeninit.experiments import ConfigError, resolve_experiments
+from eigeninit.experiments import (
+    ConfigError,
+    describe_schema_error,
+    resolve_experiments,
+)
 from eigeninit.figures import FIGURES
 from eigeninit.provenance import config_hash
 
-
-validate(config, "../schemas/config.schema.yaml")
+try:
+    validate(config, "../schemas/config.schema.yaml")
+except WorkflowError as error:
+    # Snakemake raises inside its handler of the jsonschema ValidationError.
+    if not hasattr(error.__context__, "absolute_path"):
+        raise
+    raise WorkflowError(
+        f"Invalid config: {describe_schema_error(error.__context__)}"
+    ) from None
 try:
     EXPERIMENTS = resolve_experiments(config)
 except ConfigError as error:
@@ -19,6 +30,11 @@ except ConfigError as error:
 wildcard_constraints:
     experiment="|".join(EXPERIMENTS),
     figure="|".join(FIGURES),
+
+
+def workflow_file(relative_path):
+    """A file shipped with the workflow, found wherever the working directory is."""
+    return str(Path(workflow.basedir) / relative_path)
 
 
 def experiment_of(wildcards):

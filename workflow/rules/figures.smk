@@ -9,5 +9,7 @@ rule figure:
         pdf="results/{experiment}/figures/{figure}.pdf",
     log:
         "results/logs/{experiment}/figure_{figure}.log",
+    conda:
+        "../envs/pipeline.yaml"
     script:
         "../../scripts/plot.py"

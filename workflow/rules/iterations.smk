@@ -4,12 +4,14 @@ rule iterate:
         spectrum="results/{experiment}/spectrum.nc",
     output:
         "results/{experiment}/iterations.nc",
+    log:
+        "results/logs/{experiment}/iterate.log",
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
     params:
         iterations=lambda wildcards: experiment_of(wildcards).iterations,
         convergence_tolerance=config["convergence_tolerance"],
-    log:
-        "results/logs/{experiment}/iterate.log",
-    threads: 1
     script:
         "../../scripts/iterate.py"
 
@@ -21,9 +23,11 @@ rule summarize:
         iterations="results/{experiment}/iterations.nc",
     output:
         "results/{experiment}/summary.json",
-    params:
-        printed=lambda wildcards: experiment_of(wildcards).printed,
     log:
         "results/logs/{experiment}/summarize.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        printed=lambda wildcards: experiment_of(wildcards).printed,
     script:
         "../../scripts/summarize.py"

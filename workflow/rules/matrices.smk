@@ -3,11 +3,13 @@ rule draw_matrix:
         matrix_file_input,
     output:
         "results/{experiment}/matrix.nc",
-    params:
-        settings=lambda wildcards: experiment_of(wildcards).matrix_params(),
     log:
         "results/logs/{experiment}/draw_matrix.log",
+    conda:
+        "../envs/pipeline.yaml"
     threads: 1
+    params:
+        settings=lambda wildcards: experiment_of(wildcards).matrix_params(),
     script:
         "../../scripts/draw_matrix.py"
 
@@ -19,6 +21,8 @@ rule spectrum:
         "results/{experiment}/spectrum.nc",
     log:
         "results/logs/{experiment}/spectrum.log",
+    conda:
+        "../envs/pipeline.yaml"
     threads: 1
     script:
         "../../scripts/compute_spectrum.py"

@@ -6,14 +6,16 @@ rule writeup:
             experiment=EXPERIMENTS,
             figure=FIGURES,
         ),
-        template="report/writeup.html.j2",
-        style="report/style.css",
+        template=workflow_file("report/writeup.html.j2"),
+        style=workflow_file("report/style.css"),
     output:
         "results/report.html",
+    log:
+        "results/logs/writeup.log",
+    conda:
+        "../envs/pipeline.yaml"
     params:
         narrative=config["narrative"],
         config_hash=config_hash(config),
-    log:
-        "results/logs/writeup.log",
     script:
         "../../scripts/render_writeup.py"

@@ -1,0 +1,73 @@
+"""Config checks that need the file system: each names the setting and the fix."""
+
+import pytest
+
+from eigeninit.experiments import ConfigError, read_matrix_csv, resolve_experiments
+
+
+def config_with(**settings) -> dict:
+    experiment = {"iterations": 10, "seed": 0, "rng": "pcg64", **settings}
+    return {"narrative": "post", "experiments": {"post": experiment}}
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "matrix.csv"
+    path.write_text(text)
+    return path
+
+
+def test_reads_a_square_matrix(tmp_path):
+    matrix = read_matrix_csv(write(tmp_path, "1,2\n3,4.5\n\n"), "m")
+    assert matrix.tolist() == [[1.0, 2.0], [3.0, 4.5]]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2,3\n4,5,6\n", r"2 rows of 3 values; a square matrix is required"),
+        ("1,2\n3\n", r"2 rows of 1 or 2 values"),
+        ("1,x\n3,4\n", r"row 1, column 2 is 'x', not a number"),
+        ("", r"empty"),
+        ("1,nan\n3,4\n", r"inf or nan"),
+    ],
+)
+def test_bad_matrix_files_are_explained(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        read_matrix_csv(write(tmp_path, text), "experiments.x.matrix")
+
+
+def test_missing_matrix_file_names_the_setting(tmp_path):
+    with pytest.raises(
+        ConfigError, match=r"experiments.post.matrix: file .* not found"
+    ):
+        resolve_experiments(config_with(matrix="absent.csv"), tmp_path)
+
+
+def test_k_must_agree_with_the_matrix(tmp_path):
+    write(tmp_path, "1,2\n3,4\n")
+    with pytest.raises(
+        ConfigError, match=r"experiments.post.k: 3 disagrees with the 2 x 2"
+    ):
+        resolve_experiments(config_with(k=3, matrix="matrix.csv"), tmp_path)
+
+
+def test_k_is_taken_from_the_matrix(tmp_path):
+    write(tmp_path, "1,2\n3,4\n")
+    experiments = resolve_experiments(config_with(matrix="matrix.csv"), tmp_path)
+    assert experiments["post"].k == 2
+
+
+def test_k_or_matrix_is_required(tmp_path):
+    with pytest.raises(ConfigError, match=r"experiments.post: give k"):
+        resolve_experiments(config_with(), tmp_path)
+
+
+def test_narrative_must_name_an_experiment(tmp_path):
+    config = config_with(k=2) | {"narrative": "story"}
+    with pytest.raises(ConfigError, match=r"narrative: 'story' is not an experiment"):
+        resolve_experiments(config, tmp_path)
+
+
+def test_printed_moduli_must_match_k(tmp_path):
+    with pytest.raises(ConfigError, match=r"printed.moduli: 1 values for a 2 x 2"):
+        resolve_experiments(config_with(k=2, printed={"moduli": [1.0]}), tmp_path)

@@ -1,0 +1,168 @@
+"""The workflow end to end on a tiny config: outputs, reruns and bad input."""
+
+import copy
+import json
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from workflow import TINY_CONFIG, planned_outputs, snakemake, write_config
+
+EXPERIMENTS = list(TINY_CONFIG["experiments"])
+FIGURES = ["norm", "quotient", "eigenvalues", "convergence", "rescaled"]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory, published_matrix_file):
+    directory = tmp_path_factory.mktemp("workflow")
+    shutil.copy(published_matrix_file, directory / "published-matrix.csv")
+    config = write_config(directory, TINY_CONFIG)
+    result = snakemake(directory, config, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return directory
+
+
+def load_summary(workdir, experiment):
+    return json.loads((workdir / "results" / experiment / "summary.json").read_text())
+
+
+def test_every_output_exists(workdir):
+    assert (workdir / "results" / "report.html").stat().st_size > 10_000
+    for experiment in EXPERIMENTS:
+        folder = workdir / "results" / experiment
+        for name in ("matrix.nc", "spectrum.nc", "iterations.nc", "summary.json"):
+            assert (folder / name).is_file(), name
+        for figure in FIGURES:
+            for suffix in ("png", "pdf"):
+                assert (folder / "figures" / f"{figure}.{suffix}").stat().st_size > 0
+
+
+def test_summaries_agree_with_datasets_and_mathematics(workdir):
+    for experiment in EXPERIMENTS:
+        summary = load_summary(workdir, experiment)
+        folder = workdir / "results" / experiment
+        with xr.open_dataset(folder / "iterations.nc", engine="h5netcdf") as iterations:
+            raw = iterations.sel(run="raw")
+            assert iterations.sizes["step"] == 40
+            assert summary["stretching_factor"] == raw["stretching_estimate"].values[-1]
+            assert summary["dominant"] == str(raw["dominant"].values)
+        with xr.open_dataset(folder / "matrix.nc", engine="h5netcdf") as matrix:
+            assert summary["matrix_mean"] == pytest.approx(
+                float(matrix["matrix"].mean())
+            )
+            eigenvalues = np.linalg.eigvals(matrix["matrix"].values)
+        assert summary["spectral_radius"] == pytest.approx(
+            np.abs(eigenvalues).max(), rel=1e-12
+        )
+        assert summary["dominant_agrees"]
+        assert summary["agreement_digits"] >= 6
+    assert load_summary(workdir, "post")["dominant"] == "real"
+    assert load_summary(workdir, "rotating")["dominant"] == "complex pair"
+    assert load_summary(workdir, "published")["moduli_max_abs_difference"] < 1e-7
+
+
+def test_datasets_describe_themselves(workdir):
+    for experiment in EXPERIMENTS:
+        for name in ("matrix.nc", "spectrum.nc", "iterations.nc"):
+            path = workdir / "results" / experiment / name
+            with xr.open_dataset(path, engine="h5netcdf") as dataset:
+                for variable_name, variable in dataset.variables.items():
+                    assert variable.attrs.get("units"), (path, variable_name)
+                    assert variable.attrs.get("long_name"), (path, variable_name)
+                assert dataset.attrs["experiment"] == experiment
+                assert {"k", "seed", "rng"} <= set(dataset.attrs)
+
+
+def test_changing_iterations_reruns_exactly_the_dependent_jobs(workdir):
+    config = copy.deepcopy(TINY_CONFIG)
+    config["experiments"]["post"]["iterations"] = 50
+    changed = write_config(workdir, config, "changed.yaml")
+    result = snakemake(workdir, changed, "--dry-run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = {
+        "results/post/iterations.nc",
+        "results/post/summary.json",
+        "results/report.html",
+    } | {f"results/post/figures/{figure}.png" for figure in FIGURES}
+    assert planned_outputs(result.stdout) == expected
+
+
+def test_unchanged_config_has_nothing_to_do(workdir):
+    result = snakemake(workdir, workdir / "config.yaml", "--dry-run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert planned_outputs(result.stdout) == set()
+
+
+def bad(experiment_settings: dict, **top_level) -> dict:
+    config = copy.deepcopy(TINY_CONFIG)
+    config["experiments"]["bad"] = experiment_settings
+    config.update(top_level)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (bad({"k": 0}), "experiments.bad.k: 0 is less than the minimum of 1"),
+        (
+            bad({"k": 3, "iterations": 1}),
+            "experiments.bad.iterations: 1 is less than the minimum of 2",
+        ),
+        (
+            bad({"k": 3, "rng": "foo"}),
+            "experiments.bad.rng: 'foo' is not one of ['pcg64', 'legacy']",
+        ),
+        (
+            bad({"k": 3, "sed": 1}),
+            "experiments.bad: Additional properties are not allowed ('sed' was unexpected); allowed keys: iterations, k, matrix, printed, rng, seed",
+        ),
+        (
+            bad({"matrix": "absent.csv"}),
+            "experiments.bad.matrix: file 'absent.csv' not found",
+        ),
+        (
+            bad({"matrix": "wide.csv"}),
+            "experiments.bad.matrix: 'wide.csv' has 2 rows of 3 values; a square matrix is required",
+        ),
+        (
+            bad({"matrix": "words.csv"}),
+            "experiments.bad.matrix: 'words.csv' row 2, column 1 is 'abc', not a number",
+        ),
+        (
+            bad({"k": 4, "matrix": "published-matrix.csv"}),
+            "experiments.bad.k: 4 disagrees with the 5 x 5 matrix",
+        ),
+        (
+            bad({"k": 2}, colour="red"),
+            "config: Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        (bad({"k": 2}, narrative="story"), "narrative: 'story' is not an experiment"),
+        ({"experiments": {"a/b": {"k": 2}}}, "experiments: 'a/b' does not match"),
+    ],
+    ids=[
+        "k0",
+        "iterations1",
+        "rng",
+        "unknown-key",
+        "missing-file",
+        "non-square",
+        "non-numeric",
+        "k-disagrees",
+        "unknown-top-level",
+        "narrative",
+        "unsafe-name",
+    ],
+)
+def test_bad_config_fails_before_any_job_with_a_clear_message(
+    tmp_path, published_matrix_file, config, message
+):
+    shutil.copy(published_matrix_file, tmp_path / "published-matrix.csv")
+    (tmp_path / "wide.csv").write_text("1,2,3\n4,5,6\n")
+    (tmp_path / "words.csv").write_text("1,2\nabc,4\n")
+    result = snakemake(tmp_path, write_config(tmp_path, config), "--cores", "1")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"Invalid config: {message}" in output, output[-2000:]
+    assert not (tmp_path / "results").exists()
