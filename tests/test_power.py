@@ -5,7 +5,7 @@ import pytest
 
 from eigeninit import power
 from eigeninit.spectrum import COMPLEX_PAIR, REAL, analyze
-from test_spectrum import block_diagonal, rotation_scaling, similar
+from matrices import block_diagonal, rotation_scaling, similar
 
 TOLERANCE = 1e-6
 

@@ -5,6 +5,7 @@ import pytest
 
 from eigeninit.experiments import read_matrix_csv
 from eigeninit.spectrum import COMPLEX_PAIR, REAL, analyze
+from matrices import block_diagonal, rotation_scaling, similar
 
 POST_PRINTED_MODULI = [
     0.9800787336048253,
@@ -13,30 +14,6 @@ POST_PRINTED_MODULI = [
     1.585503352157554,
     2.603590423715464,
 ]
-
-
-def rotation_scaling(radius: float, angle: float) -> np.ndarray:
-    """2 x 2 block with eigenvalues radius * exp(+-i angle)."""
-    c, s = np.cos(angle), np.sin(angle)
-    return radius * np.array([[c, -s], [s, c]])
-
-
-def block_diagonal(*blocks) -> np.ndarray:
-    size = sum(np.atleast_2d(b).shape[0] for b in blocks)
-    matrix = np.zeros((size, size))
-    at = 0
-    for block in blocks:
-        block = np.atleast_2d(block)
-        n = block.shape[0]
-        matrix[at : at + n, at : at + n] = block
-        at += n
-    return matrix
-
-
-def similar(matrix: np.ndarray, seed: int = 0) -> np.ndarray:
-    """A dense matrix with the same spectrum, so no structure helps LAPACK."""
-    basis = np.random.default_rng(seed).standard_normal(matrix.shape)
-    return basis @ matrix @ np.linalg.inv(basis)
 
 
 def test_diagonal_matrix():

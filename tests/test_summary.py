@@ -12,7 +12,7 @@ from eigeninit.datasets import (
 from eigeninit.power import measure
 from eigeninit.spectrum import analyze
 from eigeninit.summary import agreement_digits, summarize
-from test_spectrum import block_diagonal, rotation_scaling, similar
+from matrices import block_diagonal, rotation_scaling, similar
 
 PARAMS = {"experiment": "t", "k": 4, "seed": 0, "rng": "pcg64", "matrix_file": ""}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from workflow import TINY_CONFIG, planned_outputs, snakemake, write_config
+from workflow_runner import TINY_CONFIG, planned_outputs, snakemake, write_config
 
 EXPERIMENTS = list(TINY_CONFIG["experiments"])
 FIGURES = ["norm", "quotient", "eigenvalues", "convergence", "rescaled"]
@@ -116,7 +116,9 @@ def bad(experiment_settings: dict, **top_level) -> dict:
         ),
         (
             bad({"k": 3, "sed": 1}),
-            "experiments.bad: Additional properties are not allowed ('sed' was unexpected); allowed keys: iterations, k, matrix, printed, rng, seed",
+            "experiments.bad: Additional properties are not allowed"
+            " ('sed' was unexpected);"
+            " allowed keys: iterations, k, matrix, printed, rng, seed",
         ),
         (
             bad({"matrix": "absent.csv"}),
@@ -124,11 +126,13 @@ def bad(experiment_settings: dict, **top_level) -> dict:
         ),
         (
             bad({"matrix": "wide.csv"}),
-            "experiments.bad.matrix: 'wide.csv' has 2 rows of 3 values; a square matrix is required",
+            "experiments.bad.matrix: 'wide.csv' has 2 rows of 3 values;"
+            " a square matrix is required",
         ),
         (
             bad({"matrix": "words.csv"}),
-            "experiments.bad.matrix: 'words.csv' row 2, column 1 is 'abc', not a number",
+            "experiments.bad.matrix: 'words.csv' row 2, column 1 is 'abc',"
+            " not a number",
         ),
         (
             bad({"k": 4, "matrix": "published-matrix.csv"}),
