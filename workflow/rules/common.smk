@@ -37,6 +37,11 @@ def workflow_file(relative_path):
     return str(Path(workflow.basedir) / relative_path)
 
 
+def report_templates():
+    """Every template of the write-up, so editing a partial or caption reruns it."""
+    return sorted(str(path) for path in Path(workflow.basedir, "report").rglob("*.j2"))
+
+
 def experiment_of(wildcards):
     return EXPERIMENTS[wildcards.experiment]
 

@@ -8,6 +8,7 @@ rule writeup:
         ),
         template=workflow_file("report/writeup.html.j2"),
         style=workflow_file("report/style.css"),
+        partials=report_templates(),
     output:
         "results/report.html",
     log:
