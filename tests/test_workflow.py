@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 import shutil
 
 import numpy as np
@@ -170,3 +171,16 @@ def test_bad_config_fails_before_any_job_with_a_clear_message(
     output = result.stdout + result.stderr
     assert f"Invalid config: {message}" in output, output[-2000:]
     assert not (tmp_path / "results").exists()
+
+
+def test_writeup_quotes_the_summaries_and_stays_offline(workdir):
+    page = (workdir / "results" / "report.html").read_text()
+    for experiment in EXPERIMENTS:
+        assert f">{experiment}<" in page
+    narrative = load_summary(workdir, "post")
+    assert repr(narrative["spectral_radius"]) in page
+    assert repr(narrative["stretching_factor"]) in page
+    rotating = load_summary(workdir, "rotating")
+    assert repr(rotating["stretching_factor"]) in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page)
+    assert "<link" not in page and "<script" not in page
