@@ -30,8 +30,12 @@ def test_shape_and_dtype(scheme: str) -> None:
 def test_chunked_draws_equal_one_draw(scheme: str) -> None:
     """Drawing 2 then 3 matrices gives the same 5 matrices as one draw of 5."""
     generator = rng(7)
-    chunked = np.concatenate([sample(scheme, 2, 6, generator), sample(scheme, 3, 6, generator)])
-    np.testing.assert_allclose(chunked, sample(scheme, 5, 6, rng(7)), rtol=0, atol=1e-14)
+    chunked = np.concatenate(
+        [sample(scheme, 2, 6, generator), sample(scheme, 3, 6, generator)]
+    )
+    np.testing.assert_allclose(
+        chunked, sample(scheme, 5, 6, rng(7)), rtol=0, atol=1e-14
+    )
 
 
 @pytest.mark.parametrize("scheme", ["standard", "lecun", "kaiming"])
@@ -134,7 +138,10 @@ def test_job_seed_sequence_is_stable_across_processes() -> None:
     """Pinned entropy: a salted hash() would change between interpreter runs."""
     state = job_seed_sequence(2024, "circular_law", 1024).generate_state(2)
     np.testing.assert_array_equal(state, PINNED_STATE)
-    assert job_seed_sequence(2024, np.int64(5)).entropy == job_seed_sequence(2024, 5).entropy
+    assert (
+        job_seed_sequence(2024, np.int64(5)).entropy
+        == job_seed_sequence(2024, 5).entropy
+    )
 
 
 def test_job_seed_sequence_rejects_bad_input() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
+from eigeninit.initializers import default_chunk
 from eigeninit.stats import KSResult, uniform_ks
 
 SPECTRAL_RADIUS_LIMIT = 1.0
@@ -27,14 +28,6 @@ SPECTRAL_RADIUS_LIMIT = 1.0
 
 SIGMA_MAX_LIMIT = 2.0
 """Large-k limit of sigma_max(G) / sqrt(k) for a standard Gaussian matrix G."""
-
-CHUNK_BYTES = 64 * 2**20
-"""Default working-set budget for one chunk of stacked k x k float64 matrices."""
-
-
-def default_chunk(k: int) -> int:
-    """Number of k x k float64 matrices that fit in :data:`CHUNK_BYTES` (at least 1)."""
-    return max(1, CHUNK_BYTES // (8 * k * k))
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ Growth per layer of one seed is the geometric mean of the per-layer norm ratios,
 exp(mean_l log(|x(l+1)| / |x(l)|)) = 10 ** ((log10|x(L)| - log10|x(0)|) / L).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
 
-from eigeninit.circular_law import default_chunk
-from eigeninit.initializers import check_scheme, sample
+from eigeninit.initializers import check_scheme, default_chunk, sample
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -71,21 +70,43 @@ def propagate(
     exactly (e.g. relu of an all-negative pre-activation) gets log10 norm -inf
     from then on, and stays at zero, instead of producing NaN.
     """
-    check_activation(activation)
-    activate = ACTIVATIONS[activation]
-    renormalize = activation in POSITIVELY_HOMOGENEOUS
+    return propagate_each(x0, layer_matrices, (activation,))[activation]
+
+
+def propagate_each(
+    x0: np.ndarray, layer_matrices: Iterable[np.ndarray], activations: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """:func:`propagate` for several activations through the same layers.
+
+    Each layer's matrices are used by every activation before the next layer
+    is drawn, so activations are compared on identical weights without holding
+    all layers in memory.
+    """
+    for activation in activations:
+        check_activation(activation)
     x = np.asarray(x0, dtype=np.float64)
-    log10_norms = [_log10_norm(x)]
-    if renormalize:
-        x = _normalized(x)
+    signals = {activation: _normalized(x) for activation in activations}
+    log10_norms = {activation: [_log10_norm(x)] for activation in activations}
+    for activation in activations:
+        if activation not in POSITIVELY_HOMOGENEOUS:
+            signals[activation] = x
     for matrices in layer_matrices:
-        x = activate(np.matmul(matrices, x[..., np.newaxis])[..., 0])
-        if renormalize:
-            log10_norms.append(log10_norms[-1] + _log10_norm(x))
-            x = _normalized(x)
-        else:
-            log10_norms.append(_log10_norm(x))
-    return np.stack(log10_norms, axis=-1)
+        for activation in activations:
+            y = ACTIVATIONS[activation](
+                np.matmul(matrices, signals[activation][..., np.newaxis])[..., 0]
+            )
+            if activation in POSITIVELY_HOMOGENEOUS:
+                log10_norms[activation].append(
+                    log10_norms[activation][-1] + _log10_norm(y)
+                )
+                signals[activation] = _normalized(y)
+            else:
+                log10_norms[activation].append(_log10_norm(y))
+                signals[activation] = y
+    return {
+        activation: np.stack(norms, axis=-1)
+        for activation, norms in log10_norms.items()
+    }
 
 
 def _log10_norm(x: np.ndarray) -> np.ndarray:
@@ -117,31 +138,41 @@ class DepthRun:
 
 def run_depth(
     scheme: str,
-    activation: str,
+    activations: Sequence[str],
     weights: str,
     k: int,
     layers: int,
     seeds: int,
     rng: np.random.Generator,
     chunk: int | None = None,
-) -> DepthRun:
+) -> dict[str, DepthRun]:
     """Propagate a standard Gaussian input through ``layers`` k x k layers per seed.
+
+    Every activation sees the same inputs and the same weight matrices, so
+    their differences are not sampling noise. The input x(0) has iid N(0, 1)
+    entries; linear and relu results do not depend on its scale, tanh results
+    do (tanh is linear near 0 and saturates at 1).
 
     Seeds are processed as batched stacks of ``chunk`` (default: as many k x k
     matrices as fit in 64 MiB). ``rng`` is split with ``spawn`` into one stream
     for the inputs and one stream per layer (independent) or one stream for the
     shared matrices, and every stream is filled sequentially across chunks, so
-    the results do not depend on ``chunk``. Pass a fresh generator per job
-    (``np.random.default_rng(job_seed_sequence(...))``): ``spawn`` advances it.
+    the results do not depend on ``chunk``. Pass a fresh generator per job,
+    ``np.random.default_rng(job_seed_sequence(...))``: ``spawn`` advances the
+    generator's SeedSequence, so a second generator built from the same
+    SeedSequence object would get different streams.
     """
     check_scheme(scheme)
-    check_activation(activation)
+    for activation in activations:
+        check_activation(activation)
     check_weights(weights)
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     chunk = default_chunk(k) if chunk is None else chunk
     input_rng, *matrix_rngs = rng.spawn(1 + (layers if weights == "independent" else 1))
-    log10_norms = np.empty((seeds, layers + 1))
+    log10_norms = {
+        activation: np.empty((seeds, layers + 1)) for activation in activations
+    }
     for start in range(0, seeds, chunk):
         n = min(chunk, seeds - start)
         x0 = input_rng.standard_normal((n, k))
@@ -151,8 +182,13 @@ def run_depth(
             )
         else:
             layer_matrices = repeat(sample(scheme, n, k, matrix_rngs[0]), layers)
-        log10_norms[start : start + n] = propagate(x0, layer_matrices, activation)
-    return DepthRun(log10_norms=log10_norms, growth=growth_per_layer(log10_norms))
+        chunk_norms = propagate_each(x0, layer_matrices, activations)
+        for activation, norms in chunk_norms.items():
+            log10_norms[activation][start : start + n] = norms
+    return {
+        activation: DepthRun(log10_norms=norms, growth=growth_per_layer(norms))
+        for activation, norms in log10_norms.items()
+    }
 
 
 _IID_SCHEMES = ("standard", "lecun", "xavier_uniform", "kaiming")

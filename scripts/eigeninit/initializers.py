@@ -15,6 +15,14 @@ import numpy as np
 
 Sampler = Callable[[int, int, np.random.Generator], np.ndarray]
 
+CHUNK_BYTES = 64 * 2**20
+"""Default working-set budget for one chunk of stacked k x k float64 matrices."""
+
+
+def default_chunk(k: int) -> int:
+    """Number of k x k float64 matrices that fit in :data:`CHUNK_BYTES` (at least 1)."""
+    return max(1, CHUNK_BYTES // (8 * k * k))
+
 
 def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
     """Seed sequence for one job, derived from the base seed and the job's own key.
