@@ -10,6 +10,8 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/matrices.smk"
 include: "workflow/rules/iterations.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/circular_law.smk"
+include: "workflow/rules/depth.smk"
 include: "workflow/rules/writeup.smk"
 
 

@@ -1,18 +1,28 @@
 """Rule writeup: results/report.html from every experiment's summary and figures."""
 
-import json
 from pathlib import Path
 
+from eigeninit.atomic import write_text
+from eigeninit.datasets import read_json
 from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
-from eigeninit.writeup import figures_by_experiment, render, write_atomically
+from eigeninit.writeup import figures_by_experiment, render
 
 with logged(snakemake.log[0]) as log:
     summaries = {}
     for path in snakemake.input.summaries:
-        with open(path) as handle:
-            summary = json.load(handle)
+        summary = read_json(path)
         summaries[summary["experiment"]] = summary
+    part_two = {
+        "circular_law": read_json(snakemake.input.circular_law_summary),
+        "depth": read_json(snakemake.input.depth_summary),
+        "figures": {
+            "circular_law": {
+                Path(p).stem: Path(p) for p in snakemake.input.circular_law_figures
+            },
+            "depth": {Path(p).stem: Path(p) for p in snakemake.input.depth_figures},
+        },
+    }
     html = render(
         summaries,
         figures_by_experiment(snakemake.input.figures),
@@ -24,6 +34,7 @@ with logged(snakemake.log[0]) as log:
         },
         template_dir=Path(snakemake.input.template).parent,
         stylesheet=Path(snakemake.input.style),
+        part_two=part_two,
     )
-    write_atomically(snakemake.output[0], html)
+    write_text(snakemake.output[0], html)
     log.info("wrote %s (%d characters)", snakemake.output[0], len(html))

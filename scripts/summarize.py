@@ -1,8 +1,6 @@
 """Rule summarize: the numbers the write-up quotes for one experiment."""
 
-import json
-
-from eigeninit.datasets import read
+from eigeninit.datasets import read, write_json
 from eigeninit.runlog import logged
 from eigeninit.summary import summarize
 
@@ -13,6 +11,4 @@ with logged(snakemake.log[0]):
         read(snakemake.input.iterations),
         snakemake.params.printed,
     )
-    with open(snakemake.output[0], "w") as handle:
-        json.dump(summary, handle, indent=2, allow_nan=False)
-        handle.write("\n")
+    write_json(summary, snakemake.output[0])

@@ -4,8 +4,9 @@ import json
 
 import numpy as np
 import pytest
+from scipy import optimize
 
-from eigeninit.stats import mean_ci95, summarize_samples, uniform_ks
+from eigeninit.stats import mean_ci95, proportion_ci95, summarize_samples, uniform_ks
 
 
 def test_mean_ci95_known_data() -> None:
@@ -64,3 +65,20 @@ def test_uniform_ks_statistic_of_a_single_midpoint() -> None:
     statistic, pvalue = uniform_ks(np.array([0.5]))
     assert statistic == pytest.approx(0.5)
     assert pvalue == pytest.approx(1.0)
+
+
+def test_wilson_interval_inverts_the_score_test() -> None:
+    """Its ends are the shares p at which |57/100 - p| = z sqrt(p (1 - p) / 100)."""
+    z = 1.959963984540054
+
+    def score_gap(p: float) -> float:
+        return abs(0.57 - p) - z * np.sqrt(p * (1 - p) / 100)
+
+    lo = optimize.brentq(score_gap, 0.3, 0.57)
+    hi = optimize.brentq(score_gap, 0.57, 0.9)
+    result = proportion_ci95(57, 100)
+    assert result["mean"] == 0.57
+    np.testing.assert_allclose(result["ci95"], [lo, hi], rtol=1e-10)
+    # All successes: the interval stays inside [0, 1].
+    lo, hi = proportion_ci95(20, 20)["ci95"]
+    assert hi == pytest.approx(1.0) and 0.8 < lo < 0.85

@@ -26,7 +26,6 @@ from eigeninit.writeup import (
     render,
     scientific,
     steps_to_resolution,
-    write_atomically,
 )
 
 REPORT_DIR = Path(__file__).resolve().parents[1] / "report"
@@ -432,11 +431,3 @@ def test_figures_by_experiment() -> None:
         "a": {"norm": Path(paths[0])},
         "b": {"rescaled": Path(paths[1])},
     }
-
-
-def test_write_atomically_leaves_only_the_file(tmp_path) -> None:
-    target = tmp_path / "report.html"
-    target.write_text("old")
-    write_atomically(target, "new ✓")
-    assert target.read_text(encoding="utf-8") == "new ✓"
-    assert [path.name for path in tmp_path.iterdir()] == ["report.html"]

@@ -13,6 +13,16 @@ SNAKEFILE = PROJECT / "Snakefile"
 # k = 4 with pcg64: seed 4 has a real dominant eigenvalue (ratio 0.40), seed 8
 # a complex pair (ratio 0.35), so 40 iterations converge far below 1e-6.
 TINY_CONFIG = {
+    "circular_law": {"sizes": [4, 16], "seeds": 6, "seed": 1},
+    "depth": {
+        "k": 16,
+        "layers": 6,
+        "seeds": 4,
+        "seed": 1,
+        "schemes": ["lecun", "orthogonal"],
+        "activations": ["linear", "relu"],
+        "weights": ["independent", "shared"],
+    },
     "experiments": {
         "post": {"k": 4, "iterations": 40, "seed": 4},
         "rotating": {"k": 4, "iterations": 40, "seed": 8},
@@ -25,7 +35,7 @@ TINY_CONFIG = {
                 + [2.603590423715464]
             },
         },
-    }
+    },
 }
 
 

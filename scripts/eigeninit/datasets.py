@@ -5,12 +5,15 @@ settings it was computed from. Files are netCDF written by h5netcdf, which
 stores complex eigenvalues natively.
 """
 
-import os
+import json
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from eigeninit.atomic import replacing, write_text
+from eigeninit.circular_law import SizeMeasurement
+from eigeninit.depth import DepthRun
 from eigeninit.power import Measurement
 from eigeninit.spectrum import Spectrum
 
@@ -129,14 +132,8 @@ def iterations_dataset(
 
 def write(dataset: xr.Dataset, path: str | Path) -> None:
     """Write atomically: a failed write never leaves a partial file at ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    with replacing(path) as partial:
         dataset.to_netcdf(partial, engine=ENGINE, invalid_netcdf=False)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def read(path: str | Path) -> xr.Dataset:
@@ -161,3 +158,75 @@ def _attrs(params: dict, **extra) -> dict:
     """netCDF attributes: the settings, with None spelled as an empty string."""
     merged = {**params, **extra}
     return {key: "" if value is None else value for key, value in merged.items()}
+
+
+def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Dataset:
+    """Per-matrix spectral measurements of ``seeds`` standard k x k matrices."""
+    seeds, k = measurement.eigenvalues.shape
+    per_seed = "seed"
+    return xr.Dataset(
+        {
+            "spectral_radius": _variable(
+                per_seed, measurement.spectral_radius, "spectral radius rho(G)"
+            ),
+            "sigma_max": _variable(
+                per_seed, measurement.sigma_max, "largest singular value of G"
+            ),
+            "real_eigenvalue_count": _variable(
+                per_seed,
+                measurement.real_eigenvalue_count,
+                "number of real eigenvalues",
+                units="count",
+            ),
+            "dominant_is_real": _variable(
+                per_seed,
+                measurement.dominant_is_real.astype(np.int8),
+                "1 if the largest-modulus eigenvalue is real, 0 if a complex pair",
+            ),
+            "eigenvalue": _variable(
+                ("seed", "eigen"), measurement.eigenvalues, "eigenvalue of G"
+            ),
+        },
+        coords=_index_coords(seed=seeds, eigen=k),
+        attrs=_attrs(params, title="Spectra of standard Gaussian matrices G"),
+    )
+
+
+def depth_dataset(runs: dict[str, DepthRun], params: dict) -> xr.Dataset:
+    """log10 norms through the layers and growth per layer, per activation and seed."""
+    activations = list(runs)
+    log10_norms = np.stack([runs[activation].log10_norms for activation in activations])
+    growth = np.stack([runs[activation].growth for activation in activations])
+    _, seeds, layers_plus_input = log10_norms.shape
+    return xr.Dataset(
+        {
+            "log10_norm": _variable(
+                ("activation", "seed", "layer"),
+                log10_norms,
+                "log10 of the signal norm |x(l)|",
+            ),
+            "growth": _variable(
+                ("activation", "seed"),
+                growth,
+                "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
+            ),
+        },
+        coords=_index_coords(seed=seeds, layer=layers_plus_input)
+        | {
+            "activation": (
+                "activation",
+                activations,
+                {"long_name": "activation function f", "units": "1"},
+            )
+        },
+        attrs=_attrs(params, title="Signal norms through depth"),
+    )
+
+
+def write_json(data: dict, path: str | Path) -> None:
+    """Write strict JSON (no NaN or inf) atomically, with a trailing newline."""
+    write_text(path, json.dumps(data, indent=2, allow_nan=False) + "\n")
+
+
+def read_json(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text())

@@ -57,3 +57,25 @@ def uniform_ks(u: np.ndarray) -> KSResult:
     """
     result = scipy_stats.kstest(np.ravel(u), "uniform")
     return KSResult(float(result.statistic), float(result.pvalue))
+
+
+def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:
+    """Share of successes with the Wilson score 95% interval, for JSON.
+
+    Wilson's interval stays inside [0, 1] and keeps its coverage for shares
+    near 0 or 1 and for few trials, where the normal approximation fails.
+    """
+    if trials < 1:
+        raise ValueError("proportion_ci95 needs at least one trial")
+    z = float(scipy_stats.norm.ppf(0.975))
+    share = successes / trials
+    centre = (share + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half_width = (
+        z
+        * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2))
+        / (1 + z**2 / trials)
+    )
+    return {
+        "mean": share,
+        "ci95": [float(centre - half_width), float(centre + half_width)],
+    }

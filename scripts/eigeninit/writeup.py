@@ -9,7 +9,6 @@ jinja2's StrictUndefined refuses, a missing number is an error rather than a bla
 
 import base64
 import math
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -214,14 +213,3 @@ def render(
         stylesheet=_stylesheet(Path(stylesheet)),
         part_two=part_two,
     )
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers never see half a page."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from eigeninit.experiments import (
     resolve_experiments,
 )
 from eigeninit.figures import FIGURES
+from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
 from eigeninit.provenance import config_hash
 
 try:
@@ -27,9 +28,14 @@ except ConfigError as error:
     raise WorkflowError(f"Invalid config: {error}") from None
 
 
+DEPTH_FIGURES = depth_figure_names(config["depth"]["weights"])
+
+
 wildcard_constraints:
     experiment="|".join(EXPERIMENTS),
-    figure="|".join(FIGURES),
+    k=r"\d+",
+    scheme="|".join(config["depth"]["schemes"]),
+    weights="|".join(config["depth"]["weights"]),
 
 
 def workflow_file(relative_path):
@@ -54,3 +60,31 @@ def matrix_file_input(wildcards):
 
 def experiment_outputs(pattern):
     return expand(pattern, experiment=EXPERIMENTS)
+
+
+def circular_law_sizes():
+    return expand(
+        "results/circular_law/sizes/k{k}.nc", k=config["circular_law"]["sizes"]
+    )
+
+
+def depth_runs():
+    return expand(
+        "results/depth/runs/{scheme}_{weights}.nc",
+        scheme=config["depth"]["schemes"],
+        weights=config["depth"]["weights"],
+    )
+
+
+def part_two_outputs():
+    """Summaries and figures of part two, which the write-up embeds."""
+    return {
+        "circular_law_summary": "results/circular_law/summary.json",
+        "depth_summary": "results/depth/summary.json",
+        "circular_law_figures": expand(
+            "results/circular_law/figures/{figure}.png", figure=CIRCULAR_LAW_FIGURES
+        ),
+        "depth_figures": expand(
+            "results/depth/figures/{figure}.png", figure=DEPTH_FIGURES
+        ),
+    }

@@ -9,6 +9,8 @@ rule figure:
         pdf="results/{experiment}/figures/{figure}.pdf",
     log:
         "results/logs/{experiment}/figure_{figure}.log",
+    wildcard_constraints:
+        figure="|".join(FIGURES),
     conda:
         "../envs/pipeline.yaml"
     script:

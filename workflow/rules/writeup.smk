@@ -1,5 +1,6 @@
 rule writeup:
     input:
+        **part_two_outputs(),
         summaries=experiment_outputs("results/{experiment}/summary.json"),
         figures=expand(
             "results/{experiment}/figures/{figure}.png",

@@ -1,0 +1,14 @@
+"""Rule depth_figure: one depth figure, as PNG and PDF."""
+
+from eigeninit.datasets import read, read_json
+from eigeninit.figures import save
+from eigeninit.part_two_figures import depth_figure
+from eigeninit.runlog import logged
+
+with logged(snakemake.log[0]):
+    figure = depth_figure(
+        snakemake.wildcards.figure,
+        runs=[read(path) for path in snakemake.input.runs],
+        summary=read_json(snakemake.input.summary),
+    )
+    save(figure, {"png": snakemake.output.png, "pdf": snakemake.output.pdf})
