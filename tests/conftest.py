@@ -1,8 +1,11 @@
 """Shared fixtures: paths of the project and of the post's reference material."""
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+from workflow_runner import TINY_CONFIG, snakemake, write_config
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -16,3 +19,14 @@ def project() -> Path:
 def published_matrix_file() -> Path:
     """The matrix the post prints, as the project ships it."""
     return PROJECT / "config" / "published-matrix.csv"
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory, published_matrix_file) -> Path:
+    """A working directory where the whole workflow ran once on the tiny config."""
+    directory = tmp_path_factory.mktemp("workflow")
+    shutil.copy(published_matrix_file, directory / "published-matrix.csv")
+    config = write_config(directory, TINY_CONFIG)
+    result = snakemake(directory, config, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return directory

@@ -15,16 +15,6 @@ EXPERIMENTS = list(TINY_CONFIG["experiments"])
 FIGURES = ["norm", "quotient", "eigenvalues", "convergence", "rescaled"]
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory, published_matrix_file):
-    directory = tmp_path_factory.mktemp("workflow")
-    shutil.copy(published_matrix_file, directory / "published-matrix.csv")
-    config = write_config(directory, TINY_CONFIG)
-    result = snakemake(directory, config, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return directory
-
-
 def load_summary(workdir, experiment):
     return json.loads((workdir / "results" / experiment / "summary.json").read_text())
 
