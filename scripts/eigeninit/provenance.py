@@ -16,6 +16,8 @@ PACKAGES = (
     "h5py",
     "matplotlib",
     "jinja2",
+    "pandas",
+    "threadpoolctl",
 )
 
 
@@ -50,3 +52,59 @@ def package_versions(packages=PACKAGES) -> dict:
         except metadata.PackageNotFoundError:
             versions[package] = None
     return versions
+
+
+def blas_threads() -> list[dict]:
+    """The BLAS and OpenMP libraries loaded in this process and their thread counts."""
+    from threadpoolctl import threadpool_info
+
+    keys = ("user_api", "internal_api", "version", "num_threads", "architecture")
+    return [
+        {key: pool.get(key) for key in keys}
+        for pool in sorted(threadpool_info(), key=lambda pool: pool["internal_api"])
+    ]
+
+
+def commit_time(directory: str | Path = ".") -> int:
+    """Seconds since the epoch of the checkout's commit (0 outside a git checkout).
+
+    Archives use it as every member's mtime, so they change only with the code.
+    """
+    try:
+        output = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return 0
+    return int(output) if output else 0
+
+
+def run_provenance(command_line: str, directory: str | Path = ".") -> dict:
+    """Everything needed to say how a set of results was produced, without dates."""
+    import numpy as np
+
+    numpy_config = np.show_config(mode="dicts")
+    return {
+        "git": git_state(directory),
+        "snakemake_command": command_line,
+        "versions": package_versions(),
+        "blas": blas_threads(),
+        "numpy_build": {
+            "blas": numpy_config.get("Build Dependencies", {})
+            .get("blas", {})
+            .get("name"),
+            "lapack": numpy_config.get("Build Dependencies", {})
+            .get("lapack", {})
+            .get("name"),
+        },
+        "platform": {
+            "system": platform.system(),
+            "release": platform.release(),
+            "machine": platform.machine(),
+            "python_implementation": platform.python_implementation(),
+        },
+    }

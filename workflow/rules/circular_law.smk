@@ -31,7 +31,13 @@ rule circular_law_figure:
         sizes=circular_law_sizes(),
         summary="results/circular_law/summary.json",
     output:
-        png="results/circular_law/figures/{figure}.png",
+        png=report(
+            "results/circular_law/figures/{figure}.png",
+            caption="../../report/snakemake/circular_law_figure.rst",
+            category="Part two",
+            subcategory="Circular law",
+            labels={"figure": "{figure}"},
+        ),
         pdf="results/circular_law/figures/{figure}.pdf",
     log:
         "results/logs/circular_law/figure_{figure}.log",

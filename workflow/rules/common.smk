@@ -88,3 +88,18 @@ def part_two_outputs():
             "results/depth/figures/{figure}.png", figure=DEPTH_FIGURES
         ),
     }
+
+
+def paper_exports():
+    """numbers.tex, numbers.json and every figure as a stably named PDF."""
+    figures = [
+        f"results/paper/figures/{experiment}-{figure}.pdf"
+        for experiment in EXPERIMENTS
+        for figure in FIGURES
+    ]
+    figures += [
+        f"results/paper/figures/circular_law-{figure}.pdf"
+        for figure in CIRCULAR_LAW_FIGURES
+    ]
+    figures += [f"results/paper/figures/depth-{figure}.pdf" for figure in DEPTH_FIGURES]
+    return ["results/paper/numbers.tex", "results/paper/numbers.json", *figures]

@@ -36,7 +36,13 @@ rule depth_figure:
         runs=depth_runs(),
         summary="results/depth/summary.json",
     output:
-        png="results/depth/figures/{figure}.png",
+        png=report(
+            "results/depth/figures/{figure}.png",
+            caption="../../report/snakemake/depth_figure.rst",
+            category="Part two",
+            subcategory="Depth",
+            labels={"figure": "{figure}"},
+        ),
         pdf="results/depth/figures/{figure}.pdf",
     log:
         "results/logs/depth/figure_{figure}.log",

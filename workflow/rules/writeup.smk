@@ -11,7 +11,12 @@ rule writeup:
         style=workflow_file("report/style.css"),
         partials=report_templates(),
     output:
-        "results/report.html",
+        report(
+            "results/report.html",
+            caption="../../report/snakemake/writeup.rst",
+            category="Write-up",
+            labels={"file": "report.html"},
+        ),
     log:
         "results/logs/writeup.log",
     conda:

@@ -1,0 +1,81 @@
+"""Paper exports: macro names LaTeX accepts, and values that round-trip."""
+
+import json
+import re
+
+import pytest
+
+from eigeninit.paper import collect_numbers, latex_number, macro_name, numbers_tex
+
+NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
+
+
+def parse_latex_number(text: str) -> float:
+    scientific = re.fullmatch(r"\\ensuremath\{(.+)\\times 10\^\{(-?\d+)\}\}", text)
+    if scientific:
+        return float(scientific.group(1)) * 10 ** int(scientific.group(2))
+    return float(text)
+
+
+def test_macro_names_are_letters_only():
+    assert macro_name("post", "stretching_factor") == "PostStretchingFactor"
+    assert macro_name("circular", "k", 1024) == "CircularKOneZeroTwoFour"
+    assert macro_name("my-run_2", "x") == "MyRunTwoX"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (3.358932017451867, "3.3589"),
+        (0.0625, "0.062500"),
+        (15.4016, "15.402"),
+        (100, "100"),
+        (3.7642e-9, r"\ensuremath{3.7642\times 10^{-9}}"),
+        (2.4e7, r"\ensuremath{2.4000\times 10^{7}}"),
+        (0.0, "0.0000"),
+    ],
+)
+def test_rounding(value, text):
+    assert latex_number(value) == text
+
+
+def test_non_finite_values_are_refused():
+    with pytest.raises(ValueError):
+        latex_number(float("inf"))
+
+
+def test_exports_of_the_tiny_run_round_trip(workdir):
+    paper = workdir / "results" / "paper"
+    numbers = json.loads((paper / "numbers.json").read_text())
+    lines = (paper / "numbers.tex").read_text().splitlines()
+    macros = dict(
+        NEWCOMMAND.match(line).groups() for line in lines if line.startswith("\\")
+    )
+    assert macros.keys() == numbers.keys()
+    for name, value in numbers.items():
+        assert parse_latex_number(macros[name]) == pytest.approx(
+            value, rel=1e-4, abs=1e-12
+        )
+    summary = json.loads((workdir / "results" / "post" / "summary.json").read_text())
+    assert numbers["PostStretchingFactor"] == summary["stretching_factor"]
+    assert "GrowthLecunLinearIndependentTheory" in numbers
+    figures = sorted(path.name for path in (paper / "figures").iterdir())
+    assert "post-norm.pdf" in figures and "depth-growth.pdf" in figures
+    assert all(
+        (paper / "figures" / name).read_bytes().startswith(b"%PDF") for name in figures
+    )
+
+
+def test_collect_numbers_skips_missing_theory():
+    band = {"mean": 1.0, "ci95": [0.9, 1.1]}
+    depth = {
+        "k": 4,
+        "layers": 2,
+        "seeds": 3,
+        "growth_per_layer": {"lecun": {"tanh": {"shared": band | {"theory": None}}}},
+    }
+    circular = {"seeds": 3, "sizes": {}}
+    numbers = collect_numbers({}, circular, depth)
+    assert "GrowthLecunTanhShared" in numbers
+    assert "GrowthLecunTanhSharedTheory" not in numbers
+    assert numbers_tex(numbers).count("\\newcommand") == len(numbers)
