@@ -23,10 +23,11 @@ def published_matrix_file() -> Path:
 
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory, published_matrix_file) -> Path:
-    """A working directory where the whole workflow ran once on the tiny config."""
+    """A working directory where the whole workflow ran once on the tiny config:
+    the write-up (rule all) and the paper exports."""
     directory = tmp_path_factory.mktemp("workflow")
     shutil.copy(published_matrix_file, directory / "published-matrix.csv")
     config = write_config(directory, TINY_CONFIG)
-    result = snakemake(directory, config, "--cores", "2")
+    result = snakemake(directory, config, "--cores", "2", "all", "paper")
     assert result.returncode == 0, result.stderr[-3000:]
     return directory

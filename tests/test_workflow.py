@@ -174,3 +174,13 @@ def test_writeup_quotes_the_summaries_and_stays_offline(workdir):
     assert repr(rotating["stretching_factor"]) in page
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page)
     assert "<link" not in page and "<script" not in page
+
+
+def test_snakemakes_own_report_builds(workdir):
+    report = workdir / "results" / "snakemake-report.html"
+    result = snakemake(workdir, workdir / "config.yaml", "--report", str(report))
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = report.read_text()
+    assert "Part two" in page and "Circular law" in page
+    # The captions quote the settings: the tiny config's depth width and layers.
+    assert "6 layers of width 16" in page
