@@ -17,6 +17,7 @@ include: "workflow/rules/circular_law.smk"
 include: "workflow/rules/depth.smk"
 include: "workflow/rules/writeup.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/archive.smk"
 
 
 rule all:

@@ -24,10 +24,10 @@ def published_matrix_file() -> Path:
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory, published_matrix_file) -> Path:
     """A working directory where the whole workflow ran once on the tiny config:
-    the write-up (rule all) and the paper exports."""
+    the write-up (rule all), the paper exports and the archive."""
     directory = tmp_path_factory.mktemp("workflow")
     shutil.copy(published_matrix_file, directory / "published-matrix.csv")
     config = write_config(directory, TINY_CONFIG)
-    result = snakemake(directory, config, "--cores", "2", "all", "paper")
+    result = snakemake(directory, config, "--cores", "2", "all", "paper", "archive")
     assert result.returncode == 0, result.stderr[-3000:]
     return directory

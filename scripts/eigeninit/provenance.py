@@ -61,8 +61,16 @@ def blas_threads() -> list[dict]:
     keys = ("user_api", "internal_api", "version", "num_threads", "architecture")
     return [
         {key: pool.get(key) for key in keys}
-        for pool in sorted(threadpool_info(), key=lambda pool: pool["internal_api"])
+        for pool in sorted(
+            threadpool_info(), key=lambda pool: [str(pool.get(key)) for key in keys]
+        )
     ]
+
+
+def short_commit(directory: str | Path = ".") -> str:
+    """The checkout's abbreviated commit, or "nogit" outside a git checkout."""
+    commit = git_state(directory)["commit"]
+    return commit[:7] if commit else "nogit"
 
 
 def commit_time(directory: str | Path = ".") -> int:

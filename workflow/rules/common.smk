@@ -1,5 +1,8 @@
+import os
+import shlex
 import sys
 
+from snakemake.io import IOFile
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
@@ -11,7 +14,9 @@ from eigeninit.experiments import (
 )
 from eigeninit.figures import FIGURES
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
-from eigeninit.provenance import config_hash
+from eigeninit.bundle import assemble_archive, source_files
+from eigeninit.crate import Step
+from eigeninit.provenance import commit_time, config_hash, short_commit
 
 try:
     validate(config, "../schemas/config.schema.yaml")
@@ -103,3 +108,111 @@ def paper_exports():
     ]
     figures += [f"results/paper/figures/depth-{figure}.pdf" for figure in DEPTH_FIGURES]
     return ["results/paper/numbers.tex", "results/paper/numbers.json", *figures]
+
+
+PROJECT = "eigeninit"
+ARCHIVE_NAME = f"{PROJECT}-{short_commit(workflow.basedir)}"
+COMMIT_TIME = commit_time(workflow.basedir)
+# Jobs re-run this file in subprocesses with their own arguments; the
+# environment carries the user's command line to them.
+COMMAND_LINE = os.environ.setdefault(
+    "EIGENINIT_COMMAND_LINE", shlex.join(["snakemake", *sys.argv[1:]])
+)
+WORKFLOW_SOURCE = source_files(
+    workflow.basedir,
+    [
+        "Snakefile",
+        "workflow/**/*",
+        "scripts/**/*.py",
+        "report/**/*",
+        "config/**/*",
+        "requirements*.txt",
+        "pyproject.toml",
+        "README.md",
+    ],
+)
+
+
+def archive_results():
+    """Every result a paper may cite: write-up, datasets, summaries, figures, exports."""
+    per_experiment = [
+        "results/{experiment}/matrix.nc",
+        "results/{experiment}/spectrum.nc",
+        "results/{experiment}/iterations.nc",
+        "results/{experiment}/summary.json",
+    ]
+    figures = [
+        f"results/{{experiment}}/figures/{figure}.{suffix}"
+        for figure in FIGURES
+        for suffix in ("png", "pdf")
+    ]
+    part_two = [
+        *circular_law_sizes(),
+        *depth_runs(),
+        "results/circular_law/summary.json",
+        "results/depth/summary.json",
+    ]
+    part_two += [
+        f"results/{part}/figures/{figure}.{suffix}"
+        for part, names in (
+            ("circular_law", CIRCULAR_LAW_FIGURES),
+            ("depth", DEPTH_FIGURES),
+        )
+        for figure in names
+        for suffix in ("png", "pdf")
+    ]
+    return sorted(
+        {
+            "results/report.html",
+            *experiment_outputs(per_experiment + figures),
+            *part_two,
+            *paper_exports(),
+        }
+    )
+
+
+def configured_inputs():
+    """Files the config names (matrix CSVs), relative to the working directory."""
+    return sorted({e.matrix for e in EXPERIMENTS.values() if e.matrix})
+
+
+def recorded_steps(paths):
+    """Snakemake's own record of the jobs that wrote ``paths``: rule, inputs, outputs."""
+    jobs = {}
+    for path in paths:
+        record = workflow.persistence.metadata(IOFile(path))
+        if record is None or record.rule is None:
+            continue
+        job = jobs.setdefault(
+            (record.rule, record.job_hash), (record.rule, set(record.input or []), [])
+        )
+        job[2].append(str(path))
+    return [
+        Step(rule, tuple(sorted(inputs)), tuple(sorted(outputs)))
+        for rule, inputs, outputs in jobs.values()
+    ]
+
+
+def write_results_archive(input, output, params, log):
+    """The build_archive job; runs in Snakemake's process to read its job records.
+
+    That process's output and logging stay Snakemake's: only a summary line
+    goes to the job's log.
+    """
+    manifest = assemble_archive(
+        output[0],
+        root=".",
+        results=list(input.results),
+        inputs=list(input.inputs),
+        source=WORKFLOW_SOURCE,
+        config=params.config,
+        command_line=params.command_line,
+        top_folder=params.top_folder,
+        mtime=params.mtime,
+        steps=recorded_steps(input.results),
+        workflow_dir=workflow.basedir,
+    )
+    Path(log[0]).write_text(
+        f"wrote {output[0]}: {len(manifest['files'])} files, "
+        f"{len(manifest['datasets'])} datasets\n"
+    )

@@ -1,0 +1,98 @@
+"""What goes into the archive next to the results, and how it is put together.
+
+The archive holds the results, the inputs the config names (under
+``inputs/``), the workflow's source (under ``source/``), the merged config that
+was actually used, ``provenance.json`` and an RO-Crate describing the run.
+Nothing in it depends on when it was built, so the same results give the same
+bytes.
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from eigeninit.archive import canonical_json, write_archive
+from eigeninit.crate import METADATA_FILE, Step, ro_crate_metadata
+from eigeninit.provenance import run_provenance
+
+CONFIG_FILE = "config.yaml"
+PROVENANCE_FILE = "provenance.json"
+INPUTS_FOLDER = "inputs"
+SOURCE_FOLDER = "source"
+DESCRIPTION = (
+    "Repeated products x(n+1) = A x(n) of seeded random matrices, their "
+    "eigen-spectra, the circular law and signal propagation through depth, "
+    "with the HTML write-up built from them."
+)
+
+
+def assemble_archive(
+    archive_path: str | Path,
+    *,
+    root: str | Path,
+    results: Sequence[str],
+    inputs: Sequence[str],
+    source: Mapping[str, Path],
+    config: dict,
+    command_line: str,
+    top_folder: str,
+    mtime: int,
+    steps: Sequence[Step] = (),
+    workflow_dir: str | Path = ".",
+) -> dict:
+    """Write the archive and return its manifest.
+
+    ``results`` and ``inputs`` are paths relative to ``root`` (the working
+    directory); inputs are stored under ``inputs/`` with the same relative
+    path, which is where the config points once it is unpacked. ``source``
+    maps paths inside ``source/`` to the workflow's files.
+    """
+    extra = {
+        f"{INPUTS_FOLDER}/{name}": (Path(root) / name).read_bytes() for name in inputs
+    }
+    extra |= {
+        f"{SOURCE_FOLDER}/{name}": Path(path).read_bytes()
+        for name, path in source.items()
+    }
+    extra[CONFIG_FILE] = yaml.safe_dump(config, sort_keys=True).encode()
+    provenance = run_provenance(command_line, workflow_dir)
+    extra[PROVENANCE_FILE] = canonical_json(provenance)
+    crate = ro_crate_metadata(
+        name=top_folder,
+        description=DESCRIPTION,
+        date_published=datetime.fromtimestamp(mtime, UTC).isoformat(),
+        inputs=[CONFIG_FILE, *(f"{INPUTS_FOLDER}/{name}" for name in inputs)],
+        outputs=list(results),
+        workflow=f"{SOURCE_FOLDER}/Snakefile",
+        steps=[_crate_step(step, inputs) for step in steps],
+        traces=[PROVENANCE_FILE],
+        snakemake_version=provenance["versions"]["snakemake"],
+    )
+    extra[METADATA_FILE] = canonical_json(crate)
+    return write_archive(archive_path, root, list(results), top_folder, mtime, extra)
+
+
+def _crate_step(step: Step, inputs: Sequence[str]) -> Step:
+    """A job's files as the crate names them: configured inputs live in inputs/."""
+
+    def in_crate(name: str) -> str:
+        return f"{INPUTS_FOLDER}/{name}" if name in inputs else name
+
+    return Step(
+        step.rule,
+        tuple(in_crate(name) for name in step.inputs),
+        tuple(in_crate(name) for name in step.outputs),
+    )
+
+
+def source_files(workflow_dir: str | Path, patterns: Sequence[str]) -> dict[str, Path]:
+    """The workflow's own files by their path inside it, without caches."""
+    workflow_dir = Path(workflow_dir)
+    files = {}
+    for pattern in patterns:
+        for path in sorted(workflow_dir.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[path.relative_to(workflow_dir).as_posix()] = path
+    return dict(sorted(files.items()))

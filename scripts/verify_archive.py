@@ -1,0 +1,76 @@
+"""Check an archive of results against its MANIFEST.json; optionally rerun it.
+
+python scripts/verify_archive.py results/archive/eigeninit-abc1234.tar.gz
+python scripts/verify_archive.py ARCHIVE --rerun --cores 4
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eigeninit.archive import (
+    MANIFEST,
+    RerunError,
+    read_manifest,
+    rerun_and_compare,
+    verify_archive,
+)
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=f"Check every file of a results archive against its {MANIFEST}, "
+        "and the content of every netCDF dataset. Unsafe archives (absolute "
+        "paths, '..', links, devices) are refused without extracting anything."
+    )
+    parser.add_argument("archive", type=Path, help="the .tar.gz to check")
+    parser.add_argument(
+        "--rerun",
+        action="store_true",
+        help="also rerun the workflow on the archived config.yaml and inputs/ in "
+        "a temporary directory and compare the datasets' contents; prints "
+        "'identical' or each differing variable with its largest difference",
+    )
+    parser.add_argument(
+        "--cores",
+        type=int,
+        default=2,
+        help="cores Snakemake may use for the rerun (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=PROJECT,
+        help="checkout whose Snakefile reruns the archive (default: this one)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    problems = verify_archive(args.archive)
+    if problems:
+        print("\n".join(problems))
+        return 1
+    manifest = read_manifest(args.archive)
+    print(
+        f"OK: {len(manifest['files'])} files and {len(manifest['datasets'])} "
+        f"datasets match {MANIFEST}"
+    )
+    if not args.rerun:
+        return 0
+    try:
+        differences = rerun_and_compare(args.archive, args.project, args.cores)
+    except RerunError as error:
+        print(f"rerun failed: {error}")
+        return 1
+    print("\n".join(map(str, differences)) if differences else "identical")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Building the archive: content hashes, manifest, byte-reproducible tar.gz, crate."""
+
+import io
+import json
+import os
+import tarfile
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from eigeninit import datasets
+from eigeninit.archive import (
+    GLOBAL_ATTRS,
+    MANIFEST,
+    UnsafeArchiveError,
+    build_manifest,
+    canonical_json,
+    content_hashes,
+    dataset_content_hashes,
+    find_top_folder,
+    safe_members,
+    write_archive,
+)
+from eigeninit.crate import (
+    PROVENANCE_RUN_CRATE,
+    WORKFLOW_RUN_CRATE,
+    Step,
+    ro_crate_metadata,
+)
+
+TOP = "eigeninit-abc1234"
+COMMIT_TIME = 1_767_225_600
+
+
+def sample_dataset() -> xr.Dataset:
+    rng = np.random.default_rng(7)
+    stations = ["north", "south", "éast"]
+    return xr.Dataset(
+        {
+            "temperature": (
+                ("station", "time"),
+                rng.normal(size=(3, 4)),
+                {"units": "K", "long_name": "air temperature"},
+            ),
+            "eigenvalue": (
+                "time",
+                rng.normal(size=4) + 1j * rng.normal(size=4),
+                {"units": "1", "long_name": "eigenvalue", "scale": np.float64(2.5)},
+            ),
+        },
+        coords={
+            "station": ("station", stations, {"long_name": "station", "units": "1"}),
+            "time": ("time", np.arange(4), {"long_name": "time", "units": "s"}),
+        },
+        attrs={"title": "sample", "seed": 7, "tolerance": 1e-6},
+    )
+
+
+@pytest.fixture
+def results(tmp_path):
+    """A working directory with a dataset, a summary, a figure and a write-up."""
+    root = tmp_path / "work"
+    datasets.write(sample_dataset(), root / "results" / "sample.nc")
+    datasets.write_json({"mean": 1.5}, root / "results" / "summary.json")
+    figure = root / "results" / "figures" / "plot.png"
+    figure.parent.mkdir(parents=True)
+    figure.write_bytes(bytes(range(256)) * 4)
+    (root / "results" / "report.html").write_text("<p>report</p>\n")
+    return root
+
+
+MEMBERS = [
+    "results/report.html",
+    "results/sample.nc",
+    "results/summary.json",
+    "results/figures/plot.png",
+]
+EXTRA = {"config.yaml": b"seed: 7\n", "inputs/config/matrix.csv": b"1,0\n0,1\n"}
+
+
+def test_content_hashes_cover_variables_coordinates_and_global_attributes():
+    hashes = content_hashes(sample_dataset())
+    assert set(hashes) == {"temperature", "eigenvalue", "station", "time", GLOBAL_ATTRS}
+    assert all(len(value) == 64 for value in hashes.values())
+
+
+def test_content_hashes_survive_a_round_trip_through_netcdf(tmp_path):
+    """In memory, written once, written twice: the same content, the same hashes."""
+    dataset = sample_dataset()
+    datasets.write(dataset, tmp_path / "first.nc")
+    datasets.write(datasets.read(tmp_path / "first.nc"), tmp_path / "second.nc")
+    assert dataset_content_hashes(tmp_path / "first.nc") == content_hashes(dataset)
+    assert dataset_content_hashes(tmp_path / "second.nc") == content_hashes(dataset)
+
+
+def changed_value(dataset):
+    dataset["temperature"].values[1, 2] += 1e-12
+    return dataset
+
+
+def changed_attribute(dataset):
+    dataset["temperature"].attrs["units"] = "degC"
+    return dataset
+
+
+def changed_dtype(dataset):
+    return dataset.assign(temperature=dataset["temperature"].astype(np.float32))
+
+
+def changed_dimension_names(dataset):
+    temperature = dataset["temperature"]
+    return dataset.assign(
+        temperature=(("place", "when"), temperature.values, temperature.attrs)
+    )
+
+
+def changed_text(dataset):
+    station = dataset["station"]
+    return dataset.assign_coords(
+        station=("station", ["north", "south", "east"], station.attrs)
+    )
+
+
+def changed_global_attribute(dataset):
+    dataset.attrs["seed"] = 8
+    return dataset
+
+
+@pytest.mark.parametrize(
+    "change, changed",
+    [
+        (changed_value, "temperature"),
+        (changed_attribute, "temperature"),
+        (changed_dtype, "temperature"),
+        (changed_dimension_names, "temperature"),
+        (changed_text, "station"),
+        (changed_global_attribute, GLOBAL_ATTRS),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_a_change_alters_exactly_the_hash_of_what_changed(change, changed):
+    before = content_hashes(sample_dataset())
+    after = content_hashes(change(sample_dataset()))
+    assert {name for name in before if before[name] != after[name]} == {changed}
+
+
+def test_manifest_lists_every_file_and_the_content_of_every_dataset(results):
+    manifest = build_manifest(results, MEMBERS, EXTRA)
+    assert sorted(manifest["files"]) == sorted([*MEMBERS, *EXTRA])
+    assert manifest["files"]["config.yaml"]["bytes"] == len(EXTRA["config.yaml"])
+    png = manifest["files"]["results/figures/plot.png"]
+    assert png["bytes"] == 1024 and len(png["sha256"]) == 64
+    assert manifest["datasets"] == {
+        "results/sample.nc": content_hashes(sample_dataset())
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["/etc/passwd", "../outside.txt", "results/../../x", "./results/a", ""]
+)
+def test_manifest_rejects_names_that_could_leave_the_archive(results, name):
+    with pytest.raises(ValueError, match="archive member"):
+        build_manifest(results, [name])
+
+
+def test_manifest_rejects_a_name_given_twice(results):
+    with pytest.raises(ValueError, match="named twice: results/report.html"):
+        build_manifest(results, MEMBERS, {"results/report.html": b"<p>other</p>"})
+
+
+def test_archive_is_byte_identical_when_built_twice(results, tmp_path):
+    first, second = tmp_path / "first.tar.gz", tmp_path / "second.tar.gz"
+    write_archive(first, results, MEMBERS, TOP, COMMIT_TIME, EXTRA)
+    for member in MEMBERS:  # file system times and order must not leak in
+        os.utime(results / member, (0, 0))
+    write_archive(second, results, list(reversed(MEMBERS)), TOP, COMMIT_TIME, EXTRA)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_archive_entries_are_normalized(results, tmp_path):
+    path = tmp_path / "archive.tar.gz"
+    manifest = write_archive(path, results, MEMBERS, TOP, COMMIT_TIME, EXTRA)
+    header = path.read_bytes()[:10]
+    assert header[3] & 0x08 == 0, "no file name in the gzip header"
+    assert header[4:8] == b"\0\0\0\0", "gzip mtime 0"
+    with tarfile.open(path, "r:gz") as tar:
+        members = tar.getmembers()
+        names = [member.name for member in members]
+        assert names == sorted(f"{TOP}/{name}" for name in [*MEMBERS, *EXTRA, MANIFEST])
+        for member in members:
+            assert member.isfile()
+            assert (member.uid, member.gid) == (0, 0)
+            assert member.uname == member.gname == ""
+            assert (member.mode, member.mtime) == (0o644, COMMIT_TIME)
+        stored = tar.extractfile(f"{TOP}/{MANIFEST}").read()
+    assert stored == canonical_json(manifest)
+    assert stored.endswith(b"}\n") and json.loads(stored) == manifest
+
+
+def test_archive_refuses_unsafe_member_names(results, tmp_path):
+    with pytest.raises(ValueError, match="'..'"):
+        write_archive(
+            tmp_path / "a.tar.gz", results, ["results/../../etc"], TOP, COMMIT_TIME
+        )
+    assert not (tmp_path / "a.tar.gz").exists()
+
+
+def tar_with(*members: tarfile.TarInfo) -> tarfile.TarFile:
+    """An in-memory tar with a manifest and the given hand-made members."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        manifest = tarfile.TarInfo(f"{TOP}/{MANIFEST}")
+        tar.addfile(manifest, io.BytesIO())
+        for member in members:
+            tar.addfile(member, io.BytesIO(b"\0" * member.size))
+    buffer.seek(0)
+    return tarfile.open(fileobj=buffer, mode="r")
+
+
+def hand_made(name: str, kind=tarfile.REGTYPE, target: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, target
+    info.size = 3 if kind == tarfile.REGTYPE else 0
+    return info
+
+
+@pytest.mark.parametrize(
+    "unsafe, reason",
+    [
+        (hand_made("/etc/cron.d/evil"), "absolute path"),
+        (hand_made(f"{TOP}/../../evil"), "'..' in path"),
+        (hand_made(f"{TOP}/link", tarfile.SYMTYPE, "/etc/passwd"), "link"),
+        (hand_made(f"{TOP}/hard", tarfile.LNKTYPE, f"{TOP}/{MANIFEST}"), "link"),
+        (hand_made(f"{TOP}/tty", tarfile.CHRTYPE), "device"),
+        (hand_made(f"{TOP}/disk", tarfile.BLKTYPE), "device"),
+        (hand_made(f"{TOP}/pipe", tarfile.FIFOTYPE), "device"),
+        (hand_made("elsewhere/file"), "outside the top folder"),
+        (hand_made(f"{TOP}/{MANIFEST}"), "given twice"),
+    ],
+    ids=lambda value: value.name if isinstance(value, tarfile.TarInfo) else value,
+)
+def test_safe_members_refuses_what_could_escape(unsafe, reason):
+    tar = tar_with(hand_made(f"{TOP}/results/fine.txt"), unsafe)
+    with pytest.raises(UnsafeArchiveError, match=reason) as refused:
+        safe_members(tar, find_top_folder(tar))
+    [problem] = refused.value.problems
+    assert problem.startswith(f"{unsafe.name}: ")
+
+
+def test_safe_members_returns_the_files_and_skips_directories():
+    folder = hand_made(f"{TOP}/results", tarfile.DIRTYPE)
+    tar = tar_with(folder, hand_made(f"{TOP}/results/a.txt"))
+    names = [info.name for info in safe_members(tar, find_top_folder(tar))]
+    assert names == [f"{TOP}/{MANIFEST}", f"{TOP}/results/a.txt"]
+
+
+CRATE = {
+    "name": "eigeninit",
+    "description": "Weight initialization and eigenvectors",
+    "date_published": "2026-01-01T00:00:00+00:00",
+    "inputs": ["config.yaml", "inputs/config/published-matrix.csv"],
+    "outputs": ["results/post/matrix.nc", "results/report.html"],
+    "traces": ["provenance.json"],
+}
+
+
+def by_id(crate: dict) -> dict:
+    return {entity["@id"]: entity for entity in crate["@graph"]}
+
+
+def ids(references) -> list[str]:
+    return [reference["@id"] for reference in references]
+
+
+def test_crate_describes_the_workflow_run():
+    crate = ro_crate_metadata(**CRATE)
+    assert "https://w3id.org/ro/crate/1.1/context" in crate["@context"]
+    entities = by_id(crate)
+    root = entities["./"]
+    assert WORKFLOW_RUN_CRATE in ids(root["conformsTo"])
+    assert PROVENANCE_RUN_CRATE not in ids(root["conformsTo"]), "needs steps"
+    assert root["mainEntity"] == {"@id": "Snakefile"}
+    assert root["datePublished"] == CRATE["date_published"]
+    workflow = entities["Snakefile"]
+    assert {"File", "SoftwareSourceCode", "ComputationalWorkflow"} <= set(
+        workflow["@type"]
+    )
+    assert entities[workflow["programmingLanguage"]["@id"]]["name"] == "Snakemake"
+    run = entities["#run"]
+    assert run["@type"] == "CreateAction"
+    assert run["instrument"] == {"@id": "Snakefile"}
+    assert ids(run["object"]) == CRATE["inputs"]
+    assert ids(run["result"]) == CRATE["outputs"]
+    assert "startTime" not in run and "endTime" not in run and "agent" not in run
+    assert entities["provenance.json"]["about"] == {"@id": "#run"}
+    for path in [*CRATE["inputs"], *CRATE["outputs"], *CRATE["traces"]]:
+        assert entities[path]["@type"] == "File"
+        assert {"@id": path} in root["hasPart"]
+    assert entities["ro-crate-metadata.json"]["about"] == {"@id": "./"}
+
+
+def test_crate_with_steps_is_a_provenance_run_crate():
+    steps = [
+        Step("spectrum", ("results/post/matrix.nc",), ("results/post/spectrum.nc",)),
+        Step("draw_matrix", ("/project/config/x.csv",), ("results/post/matrix.nc",)),
+    ]
+    outputs = [*CRATE["outputs"], "results/post/spectrum.nc"]
+    entities = by_id(ro_crate_metadata(**CRATE | {"outputs": outputs}, steps=steps))
+    assert PROVENANCE_RUN_CRATE in ids(entities["./"]["conformsTo"])
+    workflow = entities["Snakefile"]
+    assert "HowTo" in workflow["@type"]
+    assert ids(workflow["step"]) == ["#step-draw_matrix", "#step-spectrum"]
+    assert entities["#step-spectrum"]["workExample"] == {"@id": "#rule-spectrum"}
+    draw, spectrum = entities["#job-0"], entities["#job-1"]
+    assert draw["instrument"] == {"@id": "#rule-draw_matrix"}
+    assert draw["object"] == [], "files outside the crate are left out"
+    assert ids(spectrum["result"]) == ["results/post/spectrum.nc"]
+    control = entities["#control-1"]
+    assert control["@type"] == "ControlAction"
+    assert control["instrument"] == {"@id": "#step-spectrum"}
+    assert control["object"] == {"@id": "#job-1"}
+
+
+def references(value) -> set[str]:
+    """Every @id a crate entity points to."""
+    if isinstance(value, list):
+        return set().union(*map(references, value))
+    if isinstance(value, dict):
+        found = {value["@id"]} if set(value) == {"@id"} else set()
+        return found.union(*map(references, value.values()))
+    return set()
+
+
+def test_every_reference_inside_the_crate_resolves():
+    steps = [Step("draw_matrix", ("config.yaml",), ("results/post/matrix.nc",))]
+    crate = ro_crate_metadata(**CRATE, steps=steps)
+    local = {
+        identifier
+        for identifier in references(crate["@graph"])
+        if not identifier.startswith("https://")
+    }
+    assert local and local <= set(by_id(crate))
+
+
+def test_crate_is_deterministic():
+    reordered = CRATE | {"outputs": list(reversed(CRATE["outputs"]))}
+    assert canonical_json(ro_crate_metadata(**CRATE)) == canonical_json(
+        ro_crate_metadata(**reordered)
+    )

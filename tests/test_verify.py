@@ -1,0 +1,230 @@
+"""Verifying archives: tampering named, unsafe archives refused, reruns compared."""
+
+import io
+import subprocess
+import sys
+import tarfile
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from conftest import PROJECT
+from eigeninit import datasets
+from eigeninit.archive import (
+    MANIFEST,
+    read_manifest,
+    verify_archive,
+    write_archive,
+    write_tar,
+)
+
+TOP = "eigeninit-abc1234"
+COMMIT_TIME = 1_767_225_600
+VERIFY = [sys.executable, str(PROJECT / "scripts" / "verify_archive.py")]
+
+
+def sample_dataset(temperature: float = 280.0) -> xr.Dataset:
+    return xr.Dataset(
+        {
+            "temperature": (
+                ("station", "time"),
+                np.full((2, 3), temperature),
+                {"units": "K", "long_name": "air temperature"},
+            ),
+            "eigenvalue": ("time", np.array([1 + 2j, 3 - 1j, 0.5j]), {"units": "1"}),
+        },
+        coords={"station": ("station", ["north", "south"], {"units": "1"})},
+        attrs={"title": "sample"},
+    )
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """An archive of a dataset, a summary and a write-up, plus config and input."""
+    root = tmp_path / "work"
+    datasets.write(sample_dataset(), root / "results" / "sample.nc")
+    datasets.write_json({"mean": 280.0}, root / "results" / "summary.json")
+    (root / "results" / "report.html").write_text("<p>report</p>\n")
+    members = ["results/report.html", "results/sample.nc", "results/summary.json"]
+    extra = {"config.yaml": b"seed: 7\n", "inputs/matrix.csv": b"1,0\n0,1\n"}
+    path = tmp_path / f"{TOP}.tar.gz"
+    write_archive(path, root, members, TOP, COMMIT_TIME, extra)
+    return path
+
+
+def archived_contents(path) -> dict[str, bytes]:
+    """Every file of the archive by its name under the top folder."""
+    with tarfile.open(path, "r:gz") as tar:
+        return {
+            member.name.removeprefix(f"{TOP}/"): tar.extractfile(member).read()
+            for member in tar.getmembers()
+        }
+
+
+def run_verify(*args, cwd=None) -> subprocess.CompletedProcess:
+    command = [*VERIFY, *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+
+def test_a_clean_archive_passes(archive):
+    assert verify_archive(archive) == []
+    result = subprocess.run(  # as users run it, from the project root
+        [sys.executable, "scripts/verify_archive.py", str(archive)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "OK: 5 files and 1 datasets match MANIFEST.json\n"
+
+
+ARCHIVED_FILES = [
+    "config.yaml",
+    "inputs/matrix.csv",
+    "results/report.html",
+    "results/sample.nc",
+    "results/summary.json",
+]
+
+
+@pytest.mark.parametrize("name", ARCHIVED_FILES)
+def test_a_flipped_byte_is_reported_with_the_file_name(archive, name):
+    contents = archived_contents(archive)
+    assert sorted(contents) == sorted([*ARCHIVED_FILES, MANIFEST])
+    flipped = bytearray(contents[name])
+    flipped[len(flipped) // 2] ^= 0xFF
+    write_tar(archive, TOP, contents | {name: bytes(flipped)}, COMMIT_TIME)
+    problems = verify_archive(archive)
+    assert problems and problems[0].startswith(f"{name}: sha256 ")
+
+
+def test_a_changed_dataset_value_is_reported_by_variable(archive, tmp_path):
+    """Rewritten with one value changed, under the old manifest."""
+    changed = sample_dataset()
+    changed["temperature"].values[1, 2] = 281.0
+    datasets.write(changed, tmp_path / "changed.nc")
+    contents = archived_contents(archive)
+    contents["results/sample.nc"] = (tmp_path / "changed.nc").read_bytes()
+    write_tar(archive, TOP, contents, COMMIT_TIME)
+    result = run_verify(archive)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1:] == [
+        "results/sample.nc: variable temperature content differs from MANIFEST.json"
+    ]
+    assert result.stdout.startswith("results/sample.nc: sha256 ")
+
+
+def test_missing_and_unexpected_files_are_reported(archive):
+    contents = archived_contents(archive)
+    del contents["results/summary.json"]
+    contents["results/extra.txt"] = b"not in the manifest\n"
+    write_tar(archive, TOP, contents, COMMIT_TIME)
+    assert verify_archive(archive) == [
+        "results/extra.txt: not listed in MANIFEST.json",
+        "results/summary.json: listed in MANIFEST.json but missing",
+    ]
+
+
+def test_an_unreadable_manifest_is_reported(archive):
+    write_tar(archive, TOP, archived_contents(archive) | {MANIFEST: b"{"}, COMMIT_TIME)
+    [problem] = verify_archive(archive)
+    assert problem.startswith("MANIFEST.json is not valid JSON")
+
+
+def test_a_file_that_is_no_archive_is_reported(tmp_path):
+    path = tmp_path / "broken.tar.gz"
+    path.write_bytes(b"not gzip at all")
+    [problem] = verify_archive(path)
+    assert "not a readable tar.gz" in problem
+
+
+def test_a_malicious_archive_is_refused_without_extracting(archive, tmp_path):
+    """Valid hashes do not help an archive whose members could escape."""
+    target = tmp_path / "escaped.txt"
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(member, tar.extractfile(member).read()) for member in tar]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in members:
+            tar.addfile(member, io.BytesIO(data))
+        for name in (f"{TOP}/../../escaped.txt", str(target)):
+            info = tarfile.TarInfo(name)
+            info.size = 4
+            tar.addfile(info, io.BytesIO(b"evil"))
+        link = tarfile.TarInfo(f"{TOP}/results/passwd")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    result = run_verify(archive, "--rerun", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"refused, not extracted: {TOP}/../../escaped.txt: '..' in path",
+        f"refused, not extracted: {target}: absolute path",
+        f"refused, not extracted: {TOP}/results/passwd: link",
+    ]
+    assert not target.exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [f"{TOP}.tar.gz", "work"]
+
+
+FAKE_SNAKEFILE = """
+rule data:
+    input:
+        config["matrix"],
+    output:
+        "results/data.nc",
+    run:
+        import numpy as np
+        import xarray as xr
+
+        scale = config["scale"]
+        values = np.loadtxt(input[0], delimiter=",") * scale
+        xr.Dataset(
+            {
+                "values": ("row", values),
+                "ones": ("item", np.ones(3 * scale)),
+                "label": ("row", ["a", "b", "c"]),
+            }
+        ).to_netcdf(output[0], engine="h5netcdf")
+"""
+
+
+def test_rerun_reports_each_differing_variable(tmp_path):
+    """A one-rule workflow reruns with scale 2 an archive made with scale 1."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Snakefile").write_text(FAKE_SNAKEFILE)
+    root = tmp_path / "work"
+    archived = xr.Dataset(
+        {
+            "values": ("row", [1.0, 2.0, 3.0]),
+            "ones": ("item", np.ones(3)),
+            "label": ("row", ["a", "b", "c"]),
+        }
+    )
+    datasets.write(archived, root / "results" / "data.nc")
+    extra = {
+        "config.yaml": b"matrix: config/m.csv\nscale: 2\n",
+        "inputs/config/m.csv": b"1\n2\n3\n",
+    }
+    path = tmp_path / "fake.tar.gz"
+    write_archive(path, root, ["results/data.nc"], "fake-0", COMMIT_TIME, extra)
+    result = run_verify(path, "--rerun", "--cores", 1, "--project", project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "OK: 3 files and 1 datasets match MANIFEST.json",
+        "results/data.nc: ones: shape differs: (3,) archived, (6,) rerun",
+        "results/data.nc: values: largest absolute difference 3",
+    ]
+
+
+def test_rerun_of_the_tiny_workflow_is_identical(workdir):
+    """The workflow's own archive of a full run, rerun from scratch: the same data."""
+    (path,) = (workdir / "results" / "archive").glob("*.tar.gz")
+    manifest = read_manifest(path)
+    assert len(manifest["datasets"]) >= 10
+    result = run_verify(path, "--rerun")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        f"OK: {len(manifest['files'])} files and {len(manifest['datasets'])} "
+        "datasets match MANIFEST.json",
+        "identical",
+    ]
