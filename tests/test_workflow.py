@@ -135,6 +135,15 @@ def bad(experiment_settings: dict, **top_level) -> dict:
         ),
         (bad({"k": 2}, narrative="story"), "narrative: 'story' is not an experiment"),
         ({"experiments": {"a/b": {"k": 2}}}, "experiments: 'a/b' does not match"),
+        (
+            {"experiments": {"<script>alert(1)</script>": {"k": 2}}},
+            "experiments: '<script>alert(1)</script>' does not match",
+        ),
+        (
+            {"experiments": {"depth": {"k": 2}}},
+            "experiments: 'depth' is reserved for other results"
+            " (circular_law, depth, logs, archive, paper)",
+        ),
     ],
     ids=[
         "k0",
@@ -148,6 +157,8 @@ def bad(experiment_settings: dict, **top_level) -> dict:
         "unknown-top-level",
         "narrative",
         "unsafe-name",
+        "script-name",
+        "reserved-name",
     ],
 )
 def test_bad_config_fails_before_any_job_with_a_clear_message(

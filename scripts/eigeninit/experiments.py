@@ -48,7 +48,10 @@ def describe_schema_error(error) -> str:
     """
     setting = ".".join(str(part) for part in error.absolute_path) or "config"
     message = error.message
-    if error.validator == "additionalProperties":
+    if error.validator == "not":
+        reserved = ", ".join(error.validator_value.get("enum", []))
+        message = f"{error.instance!r} is reserved for other results ({reserved})"
+    elif error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         message += f"; allowed keys: {allowed}"
     return f"{setting}: {message}"

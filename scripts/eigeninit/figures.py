@@ -7,6 +7,8 @@ matplotlib figure; ``FIGURES`` maps the stable file names to them.
 import matplotlib
 
 matplotlib.use("Agg")
+# Fixed ids in any SVG output, so the same data gives the same bytes.
+matplotlib.rcParams["svg.hashsalt"] = "eigeninit"
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

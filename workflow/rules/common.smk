@@ -181,7 +181,7 @@ def recorded_steps(paths):
     jobs = {}
     for path in paths:
         record = workflow.persistence.metadata(IOFile(path))
-        if record is None or record.rule is None:
+        if record is None or not record.rule:
             continue
         job = jobs.setdefault(
             (record.rule, record.job_hash), (record.rule, set(record.input or []), [])
