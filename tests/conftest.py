@@ -1,8 +1,10 @@
-"""Shared fixtures: paths of the project and of the post's reference material."""
+"""Shared fixtures: project paths, a stand-in figure, and one run of the workflow."""
 
 import shutil
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from workflow_runner import TINY_CONFIG, snakemake, write_config
@@ -19,6 +21,14 @@ def project() -> Path:
 def published_matrix_file() -> Path:
     """The matrix the post prints, as the project ships it."""
     return PROJECT / "config" / "published-matrix.csv"
+
+
+@pytest.fixture(scope="session")
+def png(tmp_path_factory) -> Path:
+    """A tiny real PNG to stand in for every figure of a rendered page."""
+    path = tmp_path_factory.mktemp("figures") / "tiny.png"
+    plt.imsave(path, np.eye(3))
+    return path
 
 
 @pytest.fixture(scope="session")

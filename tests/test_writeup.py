@@ -8,8 +8,6 @@ import base64
 import math
 from pathlib import Path
 
-import html5lib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from jinja2 import UndefinedError
@@ -27,61 +25,12 @@ from eigeninit.writeup import (
     scientific,
     steps_to_resolution,
 )
+from pages import PROVENANCE, REPORT_DIR, make_summary, parse_strictly
 
-REPORT_DIR = Path(__file__).resolve().parents[1] / "report"
-PROVENANCE = {
-    "config_hash": "0123abcd" * 8,
-    "git": {"commit": "f" * 40, "dirty": True},
-    "versions": {"python": "3.11.7", "numpy": "2.4.6", "h5py": None},
-}
 SIGN_FLIP = "flips sign each step"
 NO_COMPLEX_EXAMPLE = "None of the configured experiments has a complex conjugate pair"
 SETTLES = "the quotient stops moving"
 DISAGREE = "The iterates and the spectrum disagree"
-
-
-def make_summary(name: str, dominant: str = "real", **overrides) -> dict:
-    """A summary.json as the summarize rule writes it, with distinctive numbers."""
-    complex_pair = dominant == "complex pair"
-    dominant_eigenvalue = [-1.5234101, 0.4969766] if complex_pair else [2.7182818, 0.0]
-    radius = math.hypot(*dominant_eigenvalue)
-    runner_up = radius if complex_pair else 1.3579246
-    moduli = [0.1234567, 0.7654321, 0.7654321, runner_up, radius]
-    summary = {
-        "experiment": name,
-        "k": 5,
-        "iterations": 100,
-        "seed": 2020,
-        "rng": "pcg64",
-        "matrix_file": None,
-        "matrix": np.linspace(-1.91827, 2.13579, 25).reshape(5, 5).tolist(),
-        "matrix_mean": -0.0731955,
-        "matrix_std": 1.0467213,
-        "last_quotient": radius * (1.3 if complex_pair else 1.0),
-        "quotient_spread": 1.1824 if complex_pair else 2.2e-16,
-        "dominant": dominant,
-        "dominant_from_spectrum": "complex pair" if complex_pair else "real",
-        "dominant_agrees": True,
-        "dominant_eigenvalue": dominant_eigenvalue,
-        "sign_flips": False,
-        "stretching_factor": radius * (1 + 3e-15),
-        "spectral_radius": radius,
-        "eigenvalues": [[m, 0.0] for m in moduli],
-        "eigenvalue_moduli": moduli,
-        "agreement_digits": 14.52,
-        "convergence_ratio": 0.4975311,
-        "final_alignment": 0.99999987,
-        "final_log10_norm": 43.21,
-        "rescaled_stretching_factor": 1.0000000000000007,
-        "rescaled_dominant": dominant,
-        "rescaled_final_norm": 0.6180339,
-        "rescaled_last_quotient": 0.9999999999999993,
-        "convergence_tolerance": 1e-6,
-    }
-    if complex_pair:
-        summary["rotation_degrees"] = 161.9323075
-    summary.update(overrides)
-    return summary
 
 
 def with_printed(summary: dict, moduli_offset: float = 3.7e-9) -> dict:
@@ -97,13 +46,6 @@ def with_printed(summary: dict, moduli_offset: float = 3.7e-9) -> dict:
         "printed_std": summary["matrix_std"] - 1.3e-9,
         "std_abs_difference": 1.3e-9,
     }
-
-
-@pytest.fixture(scope="module")
-def png(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("figures") / "tiny.png"
-    plt.imsave(path, np.eye(3))
-    return path
 
 
 def render_page(summaries: list[dict], png: Path, narrative: str | None = None) -> str:
@@ -132,15 +74,6 @@ def default_summaries() -> list[dict]:
 @pytest.fixture(scope="module")
 def page(default_summaries, png) -> str:
     return render_page(default_summaries, png)
-
-
-def parse_strictly(html: str):
-    parser = html5lib.HTMLParser(
-        strict=True,
-        tree=html5lib.getTreeBuilder("etree"),
-        namespaceHTMLElements=False,
-    )
-    return parser.parse(html)
 
 
 def section(html: str, section_id: str) -> str:

@@ -9,9 +9,6 @@ import re
 from html import unescape
 from pathlib import Path
 
-import html5lib
-import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 from jinja2 import UndefinedError
 
@@ -20,6 +17,7 @@ from eigeninit.circular_law import (
     expected_real_eigenvalues,
 )
 from eigeninit.depth import WEIGHT_MODES, theory_growth, theory_growth_explanation
+from eigeninit.figures import FIGURES
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
 from eigeninit.part_two_summary import verdict
 from eigeninit.stats import proportion_ci95
@@ -37,13 +35,8 @@ from eigeninit.writeup import (
     unique_explanations,
     verdict_groups,
 )
+from pages import PROVENANCE, REPORT_DIR, make_summary, parse_strictly
 
-REPORT_DIR = Path(__file__).resolve().parents[1] / "report"
-PROVENANCE = {
-    "config_hash": "89abcdef" * 8,
-    "git": {"commit": "e" * 40, "dirty": False},
-    "versions": {"python": "3.11.7", "numpy": "2.4.6"},
-}
 SCHEMES = ("standard", "lecun", "xavier_uniform", "kaiming", "orthogonal", "eigen")
 SCHEMES += ("spectral",)
 ACTIVATIONS = ("linear", "relu", "tanh")
@@ -171,49 +164,6 @@ def make_depth(
     }
 
 
-def part_one_summary(name: str = "post", k: int = 5) -> dict:
-    """A minimal part-one summary the write-up accepts: a real dominant eigenvalue."""
-    moduli = [0.12, 0.77, 0.77, 1.36, 2.72]
-    return {
-        "experiment": name,
-        "k": k,
-        "iterations": 100,
-        "seed": 2020,
-        "rng": "pcg64",
-        "matrix_file": None,
-        "matrix": np.linspace(-1.9, 2.1, k * k).reshape(k, k).tolist(),
-        "matrix_mean": -0.07,
-        "matrix_std": 1.05,
-        "last_quotient": 2.72,
-        "quotient_spread": 2.2e-16,
-        "dominant": "real",
-        "dominant_from_spectrum": "real",
-        "dominant_agrees": True,
-        "dominant_eigenvalue": [2.72, 0.0],
-        "sign_flips": False,
-        "stretching_factor": 2.72,
-        "spectral_radius": 2.72,
-        "eigenvalues": [[m, 0.0] for m in moduli],
-        "eigenvalue_moduli": moduli,
-        "agreement_digits": 15.2,
-        "convergence_ratio": 0.5,
-        "final_alignment": 0.9999999,
-        "final_log10_norm": 43.2,
-        "rescaled_stretching_factor": 1.0,
-        "rescaled_dominant": "real",
-        "rescaled_final_norm": 0.62,
-        "rescaled_last_quotient": 1.0,
-        "convergence_tolerance": 1e-6,
-    }
-
-
-@pytest.fixture(scope="module")
-def png(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("figures") / "tiny.png"
-    plt.imsave(path, np.eye(3))
-    return path
-
-
 def make_part_two(png: Path, circular_law=None, depth=None) -> dict:
     circular_law = circular_law or make_circular_law()
     depth = depth or make_depth()
@@ -228,11 +178,9 @@ def make_part_two(png: Path, circular_law=None, depth=None) -> dict:
     }
 
 
-def render_page(part_two: dict | None, png: Path, k: int = 5) -> str:
-    from eigeninit.figures import FIGURES
-
+def render_page(part_two: dict | None, png: Path) -> str:
     return render(
-        {"post": part_one_summary(k=k)},
+        {"post": make_summary("post")},
         {"post": dict.fromkeys(FIGURES, png)},
         narrative="post",
         provenance=PROVENANCE,
@@ -254,15 +202,6 @@ def conclusion_of(html: str) -> str:
 def text_of(html: str) -> str:
     """Markup-free text with whitespace collapsed, for phrases that span lines."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
-
-
-def parse_strictly(html: str):
-    parser = html5lib.HTMLParser(
-        strict=True,
-        tree=html5lib.getTreeBuilder("etree"),
-        namespaceHTMLElements=False,
-    )
-    return parser.parse(html)
 
 
 @pytest.fixture(scope="module")
