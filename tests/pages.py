@@ -66,3 +66,13 @@ def parse_strictly(html: str):
         namespaceHTMLElements=False,
     )
     return parser.parse(html)
+
+
+def assert_offline(page: str) -> None:
+    """No attribute or text of the page points outside it."""
+    for element in parse_strictly(page).iter():
+        for attribute in ("src", "href"):
+            value = element.get(attribute, "")
+            assert not value.startswith(("http:", "https:", "//")), value
+    assert "http://" not in page and "https://" not in page
+    assert "<link" not in page and "<script" not in page

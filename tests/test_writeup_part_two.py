@@ -35,7 +35,7 @@ from eigeninit.writeup import (
     unique_explanations,
     verdict_groups,
 )
-from pages import PROVENANCE, REPORT_DIR, make_summary, parse_strictly
+from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
 
 SCHEMES = ("standard", "lecun", "xavier_uniform", "kaiming", "orthogonal", "eigen")
 SCHEMES += ("spectral",)
@@ -431,12 +431,7 @@ def test_page_is_valid_html5_without_network_references(page) -> None:
         if "table-scroll" in (div.get("class") or "").split()
     ]
     assert len(wrappers) == len(tree.findall(".//table"))
-    for element in tree.iter():
-        for attribute in ("src", "href"):
-            value = element.get(attribute, "")
-            assert not value.startswith(("http:", "https:", "//")), value
-    assert "http://" not in page and "https://" not in page
-    assert "<link" not in page and "<script" not in page
+    assert_offline(page)
     assert "url(" not in page
     ids = [element.get("id") for element in tree.iter() if element.get("id")]
     assert len(ids) == len(set(ids))
