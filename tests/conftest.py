@@ -38,6 +38,6 @@ def workdir(tmp_path_factory, published_matrix_file) -> Path:
     directory = tmp_path_factory.mktemp("workflow")
     shutil.copy(published_matrix_file, directory / "published-matrix.csv")
     config = write_config(directory, TINY_CONFIG)
-    result = snakemake(directory, config, "--cores", "2", "all", "paper", "archive")
+    result = snakemake(directory, config, "--cores", "4", "all", "paper", "archive")
     assert result.returncode == 0, result.stderr[-3000:]
     return directory

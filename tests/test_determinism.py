@@ -12,7 +12,8 @@ from workflow_runner import TINY_CONFIG, snakemake, write_config
 
 @pytest.fixture(scope="module")
 def serial_rerun(tmp_path_factory, published_matrix_file, workdir):
-    """The workflow again in a fresh directory: one core, targets in reverse order."""
+    """The workflow again in a fresh directory: one core instead of four, targets in
+    reverse order."""
     directory = tmp_path_factory.mktemp("serial")
     shutil.copy(published_matrix_file, directory / "published-matrix.csv")
     config = write_config(directory, TINY_CONFIG)
