@@ -11,6 +11,31 @@ from workflow_runner import TINY_CONFIG, snakemake, write_config
 
 PROJECT = Path(__file__).resolve().parents[1]
 
+TIERS = ("slow", "workflow", "browser", "cluster", "tex", "validators")
+"""Markers of the tiers that a bare `python -m pytest` leaves out."""
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--all-tiers",
+        action="store_true",
+        help=f"run every tier ({', '.join(TIERS)}), not only the fast one",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect the tiered tests unless --all-tiers or an explicit -m is given."""
+    if config.getoption("--all-tiers") or config.getoption("-m"):
+        return
+    fast, tiered = [], []
+    for item in items:
+        (tiered if any(item.get_closest_marker(t) for t in TIERS) else fast).append(
+            item
+        )
+    if tiered:
+        config.hook.pytest_deselected(items=tiered)
+        items[:] = fast
+
 
 @pytest.fixture(scope="session")
 def project() -> Path:

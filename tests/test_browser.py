@@ -24,10 +24,14 @@ import pytest
 
 from browser import CHROMIUM, DevToolsSession, chromium_page
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("EIGENINIT_SKIP_BROWSER") == "1",
-    reason="EIGENINIT_SKIP_BROWSER=1 opts out of the browser tests",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.workflow,
+    pytest.mark.skipif(
+        os.environ.get("EIGENINIT_SKIP_BROWSER") == "1",
+        reason="EIGENINIT_SKIP_BROWSER=1 opts out of the browser tests",
+    ),
+]
 
 PROJECT_SCREENSHOTS = Path(__file__).resolve().parents[1] / "results" / "screenshots"
 ALLOWED_SCHEMES = ("data:",)  # besides the page's own file:// URL

@@ -9,6 +9,8 @@ import pytest
 from eigeninit.archive import dataset_content_hashes, read_manifest, verify_archive
 from workflow_runner import TINY_CONFIG, snakemake, write_config
 
+pytestmark = pytest.mark.workflow
+
 
 @pytest.fixture(scope="module")
 def serial_rerun(tmp_path_factory, published_matrix_file, workdir):

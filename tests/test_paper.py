@@ -44,6 +44,7 @@ def test_non_finite_values_are_refused():
         latex_number(float("inf"))
 
 
+@pytest.mark.workflow
 def test_exports_of_the_tiny_run_round_trip(workdir):
     paper = workdir / "results" / "paper"
     numbers = json.loads((paper / "numbers.json").read_text())

@@ -187,6 +187,7 @@ rule data:
 """
 
 
+@pytest.mark.workflow
 def test_rerun_reports_each_differing_variable(tmp_path):
     """A one-rule workflow reruns with scale 2 an archive made with scale 1."""
     project = tmp_path / "project"
@@ -216,6 +217,7 @@ def test_rerun_reports_each_differing_variable(tmp_path):
     ]
 
 
+@pytest.mark.workflow
 def test_rerun_of_the_tiny_workflow_is_identical(workdir):
     """The workflow's own archive of a full run, rerun from scratch: the same data."""
     (path,) = (workdir / "results" / "archive").glob("*.tar.gz")

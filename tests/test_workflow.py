@@ -11,6 +11,8 @@ import xarray as xr
 
 from workflow_runner import TINY_CONFIG, planned_outputs, snakemake, write_config
 
+pytestmark = pytest.mark.workflow
+
 EXPERIMENTS = list(TINY_CONFIG["experiments"])
 FIGURES = ["norm", "quotient", "eigenvalues", "convergence", "rescaled"]
 
