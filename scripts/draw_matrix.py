@@ -5,7 +5,7 @@ from eigeninit.draws import draw
 from eigeninit.experiments import read_matrix_csv
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]) as log:
+with logged(snakemake) as log:
     settings = snakemake.params.settings
     from_file = bool(settings["matrix_file"])
     draws = draw(settings["k"], settings["seed"], settings["rng"], not from_file)

@@ -1,11 +1,11 @@
-"""Rule paper_numbers: numbers.tex (rounded macros) and numbers.json (unrounded)."""
+"""Rule export_numbers: numbers.tex (rounded macros) and numbers.json (unrounded)."""
 
 from eigeninit.atomic import write_text
 from eigeninit.datasets import read_json, write_json
 from eigeninit.paper import collect_numbers, numbers_tex
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]) as log:
+with logged(snakemake) as log:
     experiments = {}
     for path in snakemake.input.summaries:
         summary = read_json(path)

@@ -4,7 +4,7 @@ from eigeninit.datasets import RUNS, iterations_dataset, read, write
 from eigeninit.power import measure
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]) as log:
+with logged(snakemake) as log:
     matrix = read(snakemake.input.matrix)
     spectrum = read(snakemake.input.spectrum)
     radius = float(spectrum.attrs["spectral_radius"])

@@ -1,4 +1,4 @@
-"""Rule circular_law_size: spectra of standard Gaussian matrices of one size."""
+"""Rule measure_circular_law: spectra of standard Gaussian matrices of one size."""
 
 import numpy as np
 
@@ -7,9 +7,9 @@ from eigeninit.datasets import circular_law_dataset, write
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]) as log:
+with logged(snakemake) as log:
     k = int(snakemake.wildcards.k)
-    params = {"k": k, "seeds": snakemake.params.seeds, "seed": snakemake.params.seed}
+    params = {"k": k, "seeds": snakemake.params.matrices, "seed": snakemake.params.seed}
     rng = np.random.default_rng(job_seed_sequence(params["seed"], "circular_law", k))
     measurement = measure_sizes(k, params["seeds"], rng, keep_eigenvalues=True)
     write(circular_law_dataset(measurement, params), snakemake.output[0])

@@ -1,11 +1,11 @@
-"""Rule circular_law_figure: one circular-law figure, as PNG and PDF."""
+"""Rule plot_circular_law: one circular-law figure, as PNG and PDF."""
 
 from eigeninit.datasets import read, read_json
 from eigeninit.figures import save
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     figure = CIRCULAR_LAW_FIGURES[snakemake.wildcards.figure](
         sizes=[read(path) for path in snakemake.input.sizes],
         summary=read_json(snakemake.input.summary),

@@ -1,11 +1,11 @@
-"""Rule depth_figure: one depth figure, as PNG and PDF."""
+"""Rule plot_depth: one depth figure, as PNG and PDF."""
 
 from eigeninit.datasets import read, read_json
 from eigeninit.figures import save
 from eigeninit.part_two_figures import depth_figure
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     figure = depth_figure(
         snakemake.wildcards.figure,
         runs=[read(path) for path in snakemake.input.runs],

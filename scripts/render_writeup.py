@@ -1,4 +1,4 @@
-"""Rule writeup: results/report.html from every experiment's summary and figures."""
+"""Rule render_writeup: results/report.html from every summary and figure."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render
 
-with logged(snakemake.log[0]) as log:
+with logged(snakemake) as log:
     summaries = {}
     for path in snakemake.input.summaries:
         summary = read_json(path)
@@ -26,13 +26,13 @@ with logged(snakemake.log[0]) as log:
     html = render(
         summaries,
         figures_by_experiment(snakemake.input.figures),
-        narrative=snakemake.params.narrative,
+        narrative=snakemake.params.featured_experiment,
         provenance={
             "config_hash": snakemake.params.config_hash,
-            "git": git_state(),
+            "git": git_state(Path(snakemake.scriptdir).parent),
             "versions": package_versions(),
         },
-        template_dir=Path(snakemake.input.template).parent,
+        template_dir=Path(snakemake.input.style).parent,
         stylesheet=Path(snakemake.input.style),
         part_two=part_two,
     )

@@ -1,4 +1,4 @@
-"""Rule depth_run: one scheme and weight mode, every activation on the same draws."""
+"""Rule run_depth: one scheme and weight sharing, every activation on the same draws."""
 
 import numpy as np
 
@@ -7,17 +7,17 @@ from eigeninit.depth import run_depth
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]) as log:
-    scheme, weights = snakemake.wildcards.scheme, snakemake.wildcards.weights
+with logged(snakemake) as log:
+    scheme, weights = snakemake.wildcards.scheme, snakemake.wildcards.sharing
     p = snakemake.params
     rng = np.random.default_rng(job_seed_sequence(p.seed, "depth", scheme, weights))
-    runs = run_depth(scheme, p.activations, weights, p.k, p.layers, p.seeds, rng)
+    runs = run_depth(scheme, p.activations, weights, p.k, p.layers, p.networks, rng)
     params = {
         "scheme": scheme,
         "weights": weights,
         "k": p.k,
         "layers": p.layers,
-        "seeds": p.seeds,
+        "seeds": p.networks,
         "seed": p.seed,
     }
     write(depth_dataset(runs, params), snakemake.output[0])

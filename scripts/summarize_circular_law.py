@@ -1,9 +1,9 @@
-"""Rule circular_law_summary: per-size means, bands and theory."""
+"""Rule summarize_circular_law: per-size means, bands and theory."""
 
 from eigeninit.datasets import read, write_json
 from eigeninit.part_two_summary import circular_law_summary
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     summary = circular_law_summary([read(path) for path in snakemake.input])
     write_json(summary, snakemake.output[0])

@@ -1,10 +1,10 @@
-"""Rule depth_summary: growth per layer with bands, theory and verdicts."""
+"""Rule summarize_depth: growth per layer with bands, theory and verdicts."""
 
 from eigeninit.datasets import read, write_json
 from eigeninit.part_two_summary import depth_summary
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     summary = depth_summary(
         [read(path) for path in snakemake.input], snakemake.params.stable_within
     )

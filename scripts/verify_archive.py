@@ -1,6 +1,6 @@
 """Check an archive of results against its MANIFEST.json; optionally rerun it.
 
-python scripts/verify_archive.py results/archive/eigeninit-abc1234.tar.gz
+python scripts/verify_archive.py results/archive/eigeninit-results.tar.gz
 python scripts/verify_archive.py ARCHIVE --rerun --cores 4
 """
 

@@ -1,13 +1,12 @@
 """Shared fixtures: project paths, a stand-in figure, and one run of the workflow."""
 
-import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from workflow_runner import TINY_CONFIG, snakemake, write_config
+from workflow_runner import prepare_workdir, snakemake
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -57,12 +56,11 @@ def png(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def workdir(tmp_path_factory, published_matrix_file) -> Path:
+def workdir(tmp_path_factory) -> Path:
     """A working directory where the whole workflow ran once on the tiny config:
     the write-up (rule all), the paper exports and the archive."""
     directory = tmp_path_factory.mktemp("workflow")
-    shutil.copy(published_matrix_file, directory / "published-matrix.csv")
-    config = write_config(directory, TINY_CONFIG)
+    config = prepare_workdir(directory)
     result = snakemake(directory, config, "--cores", "4", "all", "paper", "archive")
     assert result.returncode == 0, result.stderr[-3000:]
     return directory

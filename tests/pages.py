@@ -6,7 +6,7 @@ from pathlib import Path
 import html5lib
 import numpy as np
 
-REPORT_DIR = Path(__file__).resolve().parents[1] / "report"
+REPORT_DIR = Path(__file__).resolve().parents[1] / "report" / "writeup"
 PROVENANCE = {
     "config_hash": "0123abcd" * 8,
     "git": {"commit": "f" * 40, "dirty": True},

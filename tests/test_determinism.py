@@ -1,24 +1,22 @@
 """Same config, same data: across runs, core counts and job orders."""
 
 import json
-import shutil
 import tarfile
 
 import pytest
 
 from eigeninit.archive import dataset_content_hashes, read_manifest, verify_archive
-from workflow_runner import TINY_CONFIG, snakemake, write_config
+from workflow_runner import prepare_workdir, snakemake
 
 pytestmark = pytest.mark.workflow
 
 
 @pytest.fixture(scope="module")
-def serial_rerun(tmp_path_factory, published_matrix_file, workdir):
+def serial_rerun(tmp_path_factory, workdir):
     """The workflow again in a fresh directory: one core instead of four, targets in
     reverse order."""
     directory = tmp_path_factory.mktemp("serial")
-    shutil.copy(published_matrix_file, directory / "published-matrix.csv")
-    config = write_config(directory, TINY_CONFIG)
+    config = prepare_workdir(directory)
     targets = sorted(
         path.relative_to(workdir).as_posix()
         for path in (workdir / "results").rglob("*")
@@ -61,7 +59,7 @@ def test_the_archive_verifies_and_holds_what_it_promises(workdir):
     assert verify_archive(path) == []
     files = read_manifest(path)["files"]
     assert {"config.yaml", "provenance.json", "ro-crate-metadata.json"} <= files.keys()
-    assert "inputs/published-matrix.csv" in files
+    assert "inputs/config/published-matrix.csv" in files
     assert "source/Snakefile" in files
     assert "results/report.html" in files
     assert "results/paper/numbers.tex" in files

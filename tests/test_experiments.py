@@ -1,13 +1,20 @@
 """Config checks that need the file system: each names the setting and the fix."""
 
+import re
+
 import pytest
 
-from eigeninit.experiments import ConfigError, read_matrix_csv, resolve_experiments
+from eigeninit.experiments import (
+    ConfigError,
+    check_renamed_settings,
+    read_matrix_csv,
+    resolve_experiments,
+)
 
 
 def config_with(**settings) -> dict:
     experiment = {"iterations": 10, "seed": 0, "rng": "pcg64", **settings}
-    return {"narrative": "post", "experiments": {"post": experiment}}
+    return {"featured_experiment": "post", "experiments": {"post": experiment}}
 
 
 def write(tmp_path, text: str):
@@ -62,12 +69,40 @@ def test_k_or_matrix_is_required(tmp_path):
         resolve_experiments(config_with(), tmp_path)
 
 
-def test_narrative_must_name_an_experiment(tmp_path):
-    config = config_with(k=2) | {"narrative": "story"}
-    with pytest.raises(ConfigError, match=r"narrative: 'story' is not an experiment"):
+def test_featured_experiment_must_name_an_experiment(tmp_path):
+    config = config_with(k=2) | {"featured_experiment": "story"}
+    with pytest.raises(
+        ConfigError, match=r"featured_experiment: 'story' is not an experiment"
+    ):
         resolve_experiments(config, tmp_path)
 
 
-def test_printed_moduli_must_match_k(tmp_path):
-    with pytest.raises(ConfigError, match=r"printed.moduli: 1 values for a 2 x 2"):
-        resolve_experiments(config_with(k=2, printed={"moduli": [1.0]}), tmp_path)
+def test_published_moduli_must_match_k(tmp_path):
+    with pytest.raises(
+        ConfigError, match=r"published_values.moduli: 1 values for a 2 x 2"
+    ):
+        resolve_experiments(
+            config_with(k=2, published_values={"moduli": [1.0]}), tmp_path
+        )
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"narrative": "post"}, "narrative: this setting is now called"),
+        (
+            {"experiments": {"a": {"printed": {}}}},
+            "experiments.a.printed: this setting is now called"
+            " experiments.a.published_values",
+        ),
+        ({"circular_law": {"seeds": 2}}, "now called circular_law.matrices_per_size"),
+        ({"depth": {"weights": ["shared"]}}, "now called depth.weight_sharing"),
+    ],
+)
+def test_old_setting_names_are_refused_naming_the_new_one(config, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_renamed_settings(config)
+
+
+def test_current_setting_names_pass():
+    check_renamed_settings(config_with(k=2))

@@ -57,11 +57,16 @@ def test_exports_of_the_tiny_run_round_trip(workdir):
         assert parse_latex_number(macros[name]) == pytest.approx(
             value, rel=1e-4, abs=1e-12
         )
-    summary = json.loads((workdir / "results" / "post" / "summary.json").read_text())
+    summary = json.loads(
+        (workdir / "results" / "experiments" / "post" / "summary.json").read_text()
+    )
     assert numbers["PostStretchingFactor"] == summary["stretching_factor"]
     assert "GrowthLecunLinearIndependentTheory" in numbers
-    figures = sorted(path.name for path in (paper / "figures").iterdir())
-    assert "post-norm.pdf" in figures and "depth-growth.pdf" in figures
+    figures = sorted(
+        path.relative_to(paper / "figures").as_posix()
+        for path in (paper / "figures").rglob("*.pdf")
+    )
+    assert "experiments/post-norm.pdf" in figures and "depth-growth.pdf" in figures
     assert all(
         (paper / "figures" / name).read_bytes().startswith(b"%PDF") for name in figures
     )

@@ -3,13 +3,18 @@
 import copy
 import json
 import re
-import shutil
 
 import numpy as np
 import pytest
 import xarray as xr
 
-from workflow_runner import TINY_CONFIG, planned_outputs, snakemake, write_config
+from workflow_runner import (
+    TINY_CONFIG,
+    planned_outputs,
+    prepare_workdir,
+    snakemake,
+    write_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -18,13 +23,15 @@ FIGURES = ["norm", "quotient", "eigenvalues", "convergence", "rescaled"]
 
 
 def load_summary(workdir, experiment):
-    return json.loads((workdir / "results" / experiment / "summary.json").read_text())
+    return json.loads(
+        (workdir / "results" / "experiments" / experiment / "summary.json").read_text()
+    )
 
 
 def test_every_output_exists(workdir):
     assert (workdir / "results" / "report.html").stat().st_size > 10_000
     for experiment in EXPERIMENTS:
-        folder = workdir / "results" / experiment
+        folder = workdir / "results" / "experiments" / experiment
         for name in ("matrix.nc", "spectrum.nc", "iterations.nc", "summary.json"):
             assert (folder / name).is_file(), name
         for figure in FIGURES:
@@ -35,7 +42,7 @@ def test_every_output_exists(workdir):
 def test_summaries_agree_with_datasets_and_mathematics(workdir):
     for experiment in EXPERIMENTS:
         summary = load_summary(workdir, experiment)
-        folder = workdir / "results" / experiment
+        folder = workdir / "results" / "experiments" / experiment
         with xr.open_dataset(folder / "iterations.nc", engine="h5netcdf") as iterations:
             raw = iterations.sel(run="raw")
             assert iterations.sizes["step"] == 40
@@ -59,7 +66,7 @@ def test_summaries_agree_with_datasets_and_mathematics(workdir):
 def test_datasets_describe_themselves(workdir):
     for experiment in EXPERIMENTS:
         for name in ("matrix.nc", "spectrum.nc", "iterations.nc"):
-            path = workdir / "results" / experiment / name
+            path = workdir / "results" / "experiments" / experiment / name
             with xr.open_dataset(path, engine="h5netcdf") as dataset:
                 for variable_name, variable in dataset.variables.items():
                     assert variable.attrs.get("units"), (path, variable_name)
@@ -75,10 +82,10 @@ def test_changing_iterations_reruns_exactly_the_dependent_jobs(workdir):
     result = snakemake(workdir, changed, "--dry-run")
     assert result.returncode == 0, result.stderr[-3000:]
     expected = {
-        "results/post/iterations.nc",
-        "results/post/summary.json",
+        "results/experiments/post/iterations.nc",
+        "results/experiments/post/summary.json",
         "results/report.html",
-    } | {f"results/post/figures/{figure}.png" for figure in FIGURES}
+    } | {f"results/experiments/post/figures/{figure}.png" for figure in FIGURES}
     assert planned_outputs(result.stdout) == expected
 
 
@@ -111,7 +118,7 @@ def bad(experiment_settings: dict, **top_level) -> dict:
             bad({"k": 3, "sed": 1}),
             "experiments.bad: Additional properties are not allowed"
             " ('sed' was unexpected);"
-            " allowed keys: iterations, k, matrix, printed, rng, seed",
+            " allowed keys: iterations, k, matrix, published_values, rng, seed",
         ),
         (
             bad({"matrix": "absent.csv"}),
@@ -128,23 +135,34 @@ def bad(experiment_settings: dict, **top_level) -> dict:
             " not a number",
         ),
         (
-            bad({"k": 4, "matrix": "published-matrix.csv"}),
+            bad({"k": 4, "matrix": "config/published-matrix.csv"}),
             "experiments.bad.k: 4 disagrees with the 5 x 5 matrix",
         ),
         (
             bad({"k": 2}, colour="red"),
             "config: Additional properties are not allowed ('colour' was unexpected)",
         ),
-        (bad({"k": 2}, narrative="story"), "narrative: 'story' is not an experiment"),
+        (
+            bad({"k": 2}, featured_experiment="story"),
+            "featured_experiment: 'story' is not an experiment",
+        ),
+        (
+            bad({"k": 2}, narrative="post"),
+            "narrative: this setting is now called featured_experiment",
+        ),
+        (
+            bad({"k": 2, "printed": {}}),
+            "experiments.bad.printed: this setting is now called"
+            " experiments.bad.published_values",
+        ),
+        (
+            {**TINY_CONFIG, "depth": {"seeds": 3}},
+            "depth.seeds: this setting is now called depth.networks_per_setting",
+        ),
         ({"experiments": {"a/b": {"k": 2}}}, "experiments: 'a/b' does not match"),
         (
             {"experiments": {"<script>alert(1)</script>": {"k": 2}}},
             "experiments: '<script>alert(1)</script>' does not match",
-        ),
-        (
-            {"experiments": {"depth": {"k": 2}}},
-            "experiments: 'depth' is reserved for other results"
-            " (circular_law, depth, logs, archive, paper)",
         ),
     ],
     ids=[
@@ -157,16 +175,18 @@ def bad(experiment_settings: dict, **top_level) -> dict:
         "non-numeric",
         "k-disagrees",
         "unknown-top-level",
-        "narrative",
+        "featured-experiment",
+        "old-narrative",
+        "old-printed",
+        "old-depth-seeds",
         "unsafe-name",
         "script-name",
-        "reserved-name",
     ],
 )
 def test_bad_config_fails_before_any_job_with_a_clear_message(
-    tmp_path, published_matrix_file, config, message
+    tmp_path, config, message
 ):
-    shutil.copy(published_matrix_file, tmp_path / "published-matrix.csv")
+    prepare_workdir(tmp_path)
     (tmp_path / "wide.csv").write_text("1,2,3\n4,5,6\n")
     (tmp_path / "words.csv").write_text("1,2\nabc,4\n")
     result = snakemake(tmp_path, write_config(tmp_path, config), "--cores", "1")

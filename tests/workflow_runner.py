@@ -1,6 +1,7 @@
-"""Running the workflow from tests: a tiny config in a temporary directory."""
+"""Running the workflow from tests: the tiny config in a temporary directory."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,34 +10,18 @@ import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 SNAKEFILE = PROJECT / "Snakefile"
+TINY_CONFIG_FILE = PROJECT / "config" / "test.yaml"
+TINY_CONFIG = yaml.safe_load(TINY_CONFIG_FILE.read_text())
+CONFIG_INPUTS = ("config/published-matrix.csv",)
+"""Files the tiny config names, relative to the working directory."""
 
-# k = 4 with pcg64: seed 4 has a real dominant eigenvalue (ratio 0.40), seed 8
-# a complex pair (ratio 0.35), so 40 iterations converge far below 1e-6.
-TINY_CONFIG = {
-    "circular_law": {"sizes": [4, 16], "seeds": 6, "seed": 1},
-    "depth": {
-        "k": 16,
-        "layers": 6,
-        "seeds": 4,
-        "seed": 1,
-        "schemes": ["lecun", "orthogonal"],
-        "activations": ["linear", "relu"],
-        "weights": ["independent", "shared"],
-    },
-    "experiments": {
-        "post": {"k": 4, "iterations": 40, "seed": 4},
-        "rotating": {"k": 4, "iterations": 40, "seed": 8},
-        "published": {
-            "matrix": "published-matrix.csv",
-            "iterations": 40,
-            "printed": {
-                "moduli": [0.9800787336048253] * 2
-                + [1.585503352157554] * 2
-                + [2.603590423715464]
-            },
-        },
-    },
-}
+
+def prepare_workdir(directory: Path, config: dict = TINY_CONFIG) -> Path:
+    """Copy the files the config names into ``directory``; write the config there."""
+    for name in CONFIG_INPUTS:
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT / name, directory / name)
+    return write_config(directory, config)
 
 
 def write_config(directory: Path, config: dict, name: str = "config.yaml") -> Path:

@@ -7,6 +7,7 @@ Nothing in it depends on when it was built, so the same results give the same
 bytes.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 from eigeninit.archive import canonical_json, write_archive
 from eigeninit.crate import METADATA_FILE, Step, ro_crate_metadata
 from eigeninit.provenance import run_provenance
+from eigeninit.runlog import JOB_RECORD_SUFFIX
 
 CONFIG_FILE = "config.yaml"
 PROVENANCE_FILE = "provenance.json"
@@ -74,6 +76,23 @@ def assemble_archive(
     return write_archive(archive_path, root, list(results), top_folder, mtime, extra)
 
 
+def recorded_steps(logs_dir: str | Path, results: Sequence[str]) -> list[Step]:
+    """The jobs that wrote ``results``, from the records they left beside their logs.
+
+    Records whose outputs are not all among ``results`` (jobs of earlier runs,
+    or of results not archived) are left out.
+    """
+    archived = set(results)
+    steps = []
+    for path in sorted(Path(logs_dir).rglob(f"*{JOB_RECORD_SUFFIX}")):
+        record = json.loads(path.read_text())
+        if record["outputs"] and set(record["outputs"]) <= archived:
+            steps.append(
+                Step(record["rule"], tuple(record["inputs"]), tuple(record["outputs"]))
+            )
+    return sorted(steps, key=lambda step: (step.rule, step.outputs))
+
+
 def _crate_step(step: Step, inputs: Sequence[str]) -> Step:
     """A job's files as the crate names them: configured inputs live in inputs/."""
 
@@ -87,7 +106,26 @@ def _crate_step(step: Step, inputs: Sequence[str]) -> Step:
     )
 
 
-def source_files(workflow_dir: str | Path, patterns: Sequence[str]) -> dict[str, Path]:
+SOURCE_PATTERNS = (
+    "Snakefile",
+    "workflow/**/*",
+    "profiles/**/*",
+    "scripts/**/*.py",
+    "report/**/*",
+    "config/**/*",
+    "requirements*.txt",
+    "requirements*.in",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+)
+"""The workflow's own files, as the archive's source/ folder holds them."""
+
+
+def source_files(
+    workflow_dir: str | Path, patterns: Sequence[str] = SOURCE_PATTERNS
+) -> dict[str, Path]:
     """The workflow's own files by their path inside it, without caches."""
     workflow_dir = Path(workflow_dir)
     files = {}

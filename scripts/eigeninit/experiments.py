@@ -27,7 +27,7 @@ class Experiment:
     seed: int
     rng: str
     matrix: str | None = None
-    printed: dict = field(default_factory=dict)
+    published_values: dict = field(default_factory=dict)
 
     def matrix_params(self) -> dict:
         """The settings the matrix and input draws depend on, and nothing else."""
@@ -40,6 +40,39 @@ class Experiment:
         }
 
 
+RENAMED_SETTINGS = {
+    ("narrative",): "featured_experiment",
+    ("experiments", "*", "printed"): "published_values",
+    ("circular_law", "seeds"): "matrices_per_size",
+    ("depth", "seeds"): "networks_per_setting",
+    ("depth", "weights"): "weight_sharing",
+}
+"""Settings of earlier versions by path (``*``: any experiment), and their new key."""
+
+
+def check_renamed_settings(config: dict) -> None:
+    """Refuse a setting under its old name, in one line that names the new key."""
+    for path, new_key in RENAMED_SETTINGS.items():
+        for found in _paths_present(config, path):
+            old = ".".join(found)
+            new = ".".join([*found[:-1], new_key])
+            raise ConfigError(f"{old}: this setting is now called {new}")
+
+
+def _paths_present(config, path: tuple[str, ...], prefix=()) -> list[tuple[str, ...]]:
+    if not path:
+        return [prefix]
+    if not isinstance(config, dict):
+        return []
+    head, *rest = path
+    keys = sorted(config) if head == "*" else [head] if head in config else []
+    return [
+        found
+        for key in keys
+        for found in _paths_present(config[key], tuple(rest), (*prefix, str(key)))
+    ]
+
+
 def describe_schema_error(error) -> str:
     """One line naming the setting, the offending value and what is allowed.
 
@@ -48,10 +81,7 @@ def describe_schema_error(error) -> str:
     """
     setting = ".".join(str(part) for part in error.absolute_path) or "config"
     message = error.message
-    if error.validator == "not":
-        reserved = ", ".join(error.validator_value.get("enum", []))
-        message = f"{error.instance!r} is reserved for other results ({reserved})"
-    elif error.validator == "additionalProperties":
+    if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         message += f"; allowed keys: {allowed}"
     return f"{setting}: {message}"
@@ -108,11 +138,11 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
             k = matrix.shape[0]
         if k is None:
             raise ConfigError(f"{setting}: give k (an integer >= 1) or a matrix file")
-        printed = settings.get("printed", {})
-        if "moduli" in printed and len(printed["moduli"]) != k:
+        published = settings.get("published_values", {})
+        if "moduli" in published and len(published["moduli"]) != k:
             raise ConfigError(
-                f"{setting}.printed.moduli: {len(printed['moduli'])} values for a "
-                f"{k} x {k} matrix; give exactly {k}"
+                f"{setting}.published_values.moduli: {len(published['moduli'])} "
+                f"values for a {k} x {k} matrix; give exactly {k}"
             )
         experiments[name] = Experiment(
             name=name,
@@ -121,12 +151,12 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
             seed=settings["seed"],
             rng=settings["rng"],
             matrix=matrix_file,
-            printed=printed,
+            published_values=published,
         )
-    narrative = config["narrative"]
-    if narrative not in experiments:
+    featured = config["featured_experiment"]
+    if featured not in experiments:
         raise ConfigError(
-            f"narrative: {narrative!r} is not an experiment; "
+            f"featured_experiment: {featured!r} is not an experiment; "
             f"choose one of {', '.join(sorted(experiments))}"
         )
     return experiments

@@ -1,20 +1,43 @@
-"""Send a rule script's output and warnings to the rule's log file."""
+"""Send a rule script's output and warnings to the rule's log file.
+
+Every job also leaves a record of what it read and wrote beside its log, so
+that the archive can describe each step of the run from the jobs themselves.
+"""
 
 import contextlib
+import json
 import logging
-import sys
 import warnings
 from pathlib import Path
 
+JOB_RECORD_SUFFIX = ".job.json"
+
+
+def job_record_path(log_path: str | Path) -> Path:
+    """Where the job whose log is ``log_path`` records its rule, inputs and outputs."""
+    log_path = Path(log_path)
+    return log_path.with_name(log_path.name + JOB_RECORD_SUFFIX)
+
+
+def job_record(rule: str, inputs, outputs) -> dict:
+    """A job as the archive's RO-Crate describes it: rule, input and output files."""
+    return {
+        "rule": rule,
+        "inputs": sorted(map(str, inputs)),
+        "outputs": sorted(map(str, outputs)),
+    }
+
 
 @contextlib.contextmanager
-def logged(path: str | Path):
-    """Redirect stdout, stderr, warnings and logging to ``path`` while the block runs.
+def logged(job):
+    """Redirect stdout, stderr, warnings and logging to the job's log while it runs.
 
-    An exception is written to the log with its traceback and raised again, so
-    the job fails and Snakemake removes its partial outputs.
+    ``job`` is the ``snakemake`` object of a rule script. An exception is
+    written to the log with its traceback and raised again, so the job fails
+    and Snakemake removes its partial outputs; on success the job's record is
+    written beside the log.
     """
-    path = Path(path)
+    path = Path(job.log[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
         path.open("w") as log,
@@ -30,7 +53,9 @@ def logged(path: str | Path):
         logging.captureWarnings(True)
         warnings.simplefilter("default")
         try:
-            yield logging.getLogger(Path(sys.argv[0]).stem or "rule")
+            yield logging.getLogger(job.rule)
         except BaseException:
             logging.exception("failed")
             raise
+    record = job_record(job.rule, job.input, job.output)
+    job_record_path(path).write_text(json.dumps(record, indent=1) + "\n")

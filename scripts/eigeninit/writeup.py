@@ -127,7 +127,7 @@ def complex_pair_example(summaries: dict[str, dict], narrative: str) -> str | No
 
 
 def figures_by_experiment(paths: Iterable[str | Path]) -> dict[str, dict[str, Path]]:
-    """Index paths ``results/<experiment>/figures/<figure>.png`` by name and figure."""
+    """Index ``results/experiments/<name>/figures/<figure>.png`` by name and figure."""
     figures: dict[str, dict[str, Path]] = {}
     for path in map(Path, paths):
         figures.setdefault(path.parent.parent.name, {})[path.stem] = path

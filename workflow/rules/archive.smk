@@ -1,24 +1,20 @@
-localrules:
-    build_archive,
-
-
 rule build_archive:
     input:
-        results=archive_results(),
+        results=archived_results(),
         inputs=configured_inputs(),
-        source=list(WORKFLOW_SOURCE.values()),
+        source=workflow_source,
     output:
-        f"results/archive/{ARCHIVE_NAME}.tar.gz",
+        f"results/archive/{PROJECT}-results.tar.gz",
     log:
-        "results/logs/archive.log",
+        "results/logs/build_archive.log",
+    conda:
+        "../envs/pipeline.yaml"
     threads: 1
     params:
         config=config,
-        command_line=COMMAND_LINE,
-        top_folder=ARCHIVE_NAME,
-        mtime=COMMIT_TIME,
-    run:
-        write_results_archive(input, output, params, log)
+        project=PROJECT,
+    script:
+        "../../scripts/build_archive.py"
 
 
 rule archive:

@@ -1,32 +1,32 @@
-rule paper_numbers:
+rule export_numbers:
     input:
-        summaries=experiment_outputs("results/{experiment}/summary.json"),
+        summaries=experiment_results("summary.json"),
         circular_law="results/circular_law/summary.json",
         depth="results/depth/summary.json",
     output:
         tex="results/paper/numbers.tex",
         json="results/paper/numbers.json",
     log:
-        "results/logs/paper/numbers.log",
+        "results/logs/paper/export_numbers.log",
     conda:
         "../envs/pipeline.yaml"
     script:
         "../../scripts/export_numbers.py"
 
 
-rule paper_figure:
+rule export_figure:
     input:
         "results/{source}/figures/{figure}.pdf",
     output:
         "results/paper/figures/{source}-{figure}.pdf",
     log:
-        "results/logs/paper/{source}-{figure}.log",
+        "results/logs/paper/export_{source}-{figure}.log",
     wildcard_constraints:
-        source="|".join([*EXPERIMENTS, "circular_law", "depth"]),
+        source="|".join(PAPER_FIGURE_SOURCES),
     conda:
         "../envs/pipeline.yaml"
-    shell:
-        "cp {input} {output} 2> {log}"
+    script:
+        "../../scripts/export_figure.py"
 
 
 rule paper:

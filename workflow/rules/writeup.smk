@@ -1,15 +1,13 @@
-rule writeup:
+rule render_writeup:
     input:
-        **part_two_outputs(),
-        summaries=experiment_outputs("results/{experiment}/summary.json"),
-        figures=expand(
-            "results/{experiment}/figures/{figure}.png",
-            experiment=EXPERIMENTS,
-            figure=FIGURES,
-        ),
-        template=workflow_file("report/writeup.html.j2"),
-        style=workflow_file("report/style.css"),
-        partials=report_templates(),
+        summaries=experiment_results("summary.json"),
+        figures=experiment_results("figures/{figure}.png", figure=FIGURES),
+        circular_law_summary="results/circular_law/summary.json",
+        depth_summary="results/depth/summary.json",
+        circular_law_figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
+        depth_figures=figure_files("results/depth", DEPTH_FIGURES),
+        templates=writeup_templates(),
+        style=workflow_file("report/writeup/style.css"),
     output:
         report(
             "results/report.html",
@@ -18,11 +16,11 @@ rule writeup:
             labels={"file": "report.html"},
         ),
     log:
-        "results/logs/writeup.log",
+        "results/logs/render_writeup.log",
     conda:
         "../envs/pipeline.yaml"
     params:
-        narrative=config["narrative"],
+        featured_experiment=config["featured_experiment"],
         config_hash=config_hash(config),
     script:
         "../../scripts/render_writeup.py"

@@ -1,10 +1,10 @@
-"""Rule figure: one figure of one experiment, as PNG and PDF."""
+"""Rule plot_experiment: one figure of one experiment, as PNG and PDF."""
 
 from eigeninit.datasets import read, read_json
 from eigeninit.figures import FIGURES, save
 from eigeninit.runlog import logged
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     figure = FIGURES[snakemake.wildcards.figure](
         matrix=read(snakemake.input.matrix),
         spectrum=read(snakemake.input.spectrum),

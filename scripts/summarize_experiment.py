@@ -1,14 +1,14 @@
-"""Rule summarize: the numbers the write-up quotes for one experiment."""
+"""Rule summarize_experiment: the numbers the write-up quotes for one experiment."""
 
 from eigeninit.datasets import read, write_json
 from eigeninit.runlog import logged
 from eigeninit.summary import summarize
 
-with logged(snakemake.log[0]):
+with logged(snakemake):
     summary = summarize(
         read(snakemake.input.matrix),
         read(snakemake.input.spectrum),
         read(snakemake.input.iterations),
-        snakemake.params.printed,
+        snakemake.params.published_values,
     )
     write_json(summary, snakemake.output[0])

@@ -1,0 +1,31 @@
+"""Rule build_archive: the results, their inputs and the workflow in one tarball."""
+
+import os
+from pathlib import Path
+
+from eigeninit.bundle import assemble_archive, recorded_steps, source_files
+from eigeninit.provenance import commit_time, short_commit
+from eigeninit.runlog import logged
+
+with logged(snakemake) as log:
+    workflow_root = Path(snakemake.scriptdir).parent
+    results = list(snakemake.input.results)
+    manifest = assemble_archive(
+        snakemake.output[0],
+        root=".",
+        results=results,
+        inputs=list(snakemake.input.inputs),
+        source=source_files(workflow_root),
+        config=snakemake.params.config,
+        command_line=os.environ.get("EIGENINIT_COMMAND_LINE", "snakemake"),
+        top_folder=f"{snakemake.params.project}-{short_commit(workflow_root)}",
+        mtime=commit_time(workflow_root),
+        steps=recorded_steps(Path(snakemake.log[0]).parent, results),
+        workflow_dir=workflow_root,
+    )
+    log.info(
+        "wrote %s: %d files, %d datasets",
+        snakemake.output[0],
+        len(manifest["files"]),
+        len(manifest["datasets"]),
+    )

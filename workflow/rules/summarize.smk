@@ -1,0 +1,43 @@
+rule summarize_experiment:
+    input:
+        matrix="results/experiments/{experiment}/matrix.nc",
+        spectrum="results/experiments/{experiment}/spectrum.nc",
+        iterations="results/experiments/{experiment}/iterations.nc",
+    output:
+        "results/experiments/{experiment}/summary.json",
+    log:
+        "results/logs/experiments/{experiment}/summarize_experiment.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        published_values=lambda wildcards: experiment_of(wildcards).published_values,
+    script:
+        "../../scripts/summarize_experiment.py"
+
+
+rule summarize_circular_law:
+    input:
+        circular_law_sizes(),
+    output:
+        "results/circular_law/summary.json",
+    log:
+        "results/logs/circular_law/summarize_circular_law.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/summarize_circular_law.py"
+
+
+rule summarize_depth:
+    input:
+        depth_runs(),
+    output:
+        "results/depth/summary.json",
+    log:
+        "results/logs/depth/summarize_depth.log",
+    conda:
+        "../envs/pipeline.yaml"
+    params:
+        stable_within=DEPTH["stable_within"],
+    script:
+        "../../scripts/summarize_depth.py"
