@@ -1,7 +1,7 @@
 """Rule export_numbers: numbers.tex (rounded macros) and numbers.json (unrounded)."""
 
 from eigeninit.atomic import write_text
-from eigeninit.datasets import read_json, write_json
+from eigeninit.jsonio import read_json, write_json
 from eigeninit.paper import collect_numbers, numbers_tex
 from eigeninit.runlog import logged
 

@@ -1,7 +1,8 @@
 """Rule plot_circular_law: one circular-law figure, as PNG and PDF."""
 
-from eigeninit.datasets import read, read_json
+from eigeninit.datasets import read
 from eigeninit.figures import save
+from eigeninit.jsonio import read_json
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES
 from eigeninit.runlog import logged
 

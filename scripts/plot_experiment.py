@@ -1,7 +1,8 @@
 """Rule plot_experiment: one figure of one experiment, as PNG and PDF."""
 
-from eigeninit.datasets import read, read_json
+from eigeninit.datasets import read
 from eigeninit.figures import FIGURES, save
+from eigeninit.jsonio import read_json
 from eigeninit.runlog import logged
 
 with logged(snakemake):

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from eigeninit.atomic import write_text
-from eigeninit.datasets import read_json
+from eigeninit.jsonio import read_json
 from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render

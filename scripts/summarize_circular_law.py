@@ -1,6 +1,7 @@
 """Rule summarize_circular_law: per-size means, bands and theory."""
 
-from eigeninit.datasets import read, write_json
+from eigeninit.datasets import read
+from eigeninit.jsonio import write_json
 from eigeninit.part_two_summary import circular_law_summary
 from eigeninit.runlog import logged
 

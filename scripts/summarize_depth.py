@@ -1,6 +1,7 @@
 """Rule summarize_depth: growth per layer with bands, theory and verdicts."""
 
-from eigeninit.datasets import read, write_json
+from eigeninit.datasets import read
+from eigeninit.jsonio import write_json
 from eigeninit.part_two_summary import depth_summary
 from eigeninit.runlog import logged
 

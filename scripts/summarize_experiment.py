@@ -1,6 +1,7 @@
 """Rule summarize_experiment: the numbers the write-up quotes for one experiment."""
 
-from eigeninit.datasets import read, write_json
+from eigeninit.datasets import read
+from eigeninit.jsonio import write_json
 from eigeninit.runlog import logged
 from eigeninit.summary import summarize
 

@@ -10,13 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eigeninit.archive import (
-    MANIFEST,
-    RerunError,
-    read_manifest,
-    rerun_and_compare,
-    verify_archive,
-)
+from eigeninit.archive import MANIFEST, read_manifest, verify_archive
+from eigeninit.rerun import RerunError, rerun_and_compare
 
 PROJECT = Path(__file__).resolve().parents[1]
 

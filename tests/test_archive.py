@@ -11,16 +11,15 @@ import xarray as xr
 
 from eigeninit import datasets
 from eigeninit.archive import (
-    GLOBAL_ATTRS,
     MANIFEST,
-    UnsafeArchiveError,
     build_manifest,
-    canonical_json,
+    find_top_folder,
+    write_archive,
+)
+from eigeninit.content_hash import (
+    GLOBAL_ATTRS,
     content_hashes,
     dataset_content_hashes,
-    find_top_folder,
-    safe_members,
-    write_archive,
 )
 from eigeninit.crate import (
     PROVENANCE_RUN_CRATE,
@@ -28,6 +27,8 @@ from eigeninit.crate import (
     Step,
     ro_crate_metadata,
 )
+from eigeninit.jsonio import canonical_json, write_json
+from eigeninit.tarball import UnsafeArchiveError, safe_members
 
 TOP = "eigeninit-abc1234"
 COMMIT_TIME = 1_767_225_600
@@ -62,7 +63,7 @@ def results(tmp_path):
     """A working directory with a dataset, a summary, a figure and a write-up."""
     root = tmp_path / "work"
     datasets.write(sample_dataset(), root / "results" / "sample.nc")
-    datasets.write_json({"mean": 1.5}, root / "results" / "summary.json")
+    write_json({"mean": 1.5}, root / "results" / "summary.json")
     figure = root / "results" / "figures" / "plot.png"
     figure.parent.mkdir(parents=True)
     figure.write_bytes(bytes(range(256)) * 4)
@@ -194,7 +195,7 @@ def test_archive_entries_are_normalized(results, tmp_path):
             assert member.uname == member.gname == ""
             assert (member.mode, member.mtime) == (0o644, COMMIT_TIME)
         stored = tar.extractfile(f"{TOP}/{MANIFEST}").read()
-    assert stored == canonical_json(manifest)
+    assert stored == canonical_json(manifest).encode()
     assert stored.endswith(b"}\n") and json.loads(stored) == manifest
 
 

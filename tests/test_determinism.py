@@ -5,7 +5,8 @@ import tarfile
 
 import pytest
 
-from eigeninit.archive import dataset_content_hashes, read_manifest, verify_archive
+from eigeninit.archive import read_manifest, verify_archive
+from eigeninit.content_hash import dataset_content_hashes
 from workflow_runner import prepare_workdir, snakemake
 
 pytestmark = pytest.mark.workflow

@@ -11,13 +11,9 @@ import xarray as xr
 
 from conftest import PROJECT
 from eigeninit import datasets
-from eigeninit.archive import (
-    MANIFEST,
-    read_manifest,
-    verify_archive,
-    write_archive,
-    write_tar,
-)
+from eigeninit.archive import MANIFEST, read_manifest, verify_archive, write_archive
+from eigeninit.jsonio import write_json
+from eigeninit.tarball import write_tar
 
 TOP = "eigeninit-abc1234"
 COMMIT_TIME = 1_767_225_600
@@ -44,7 +40,7 @@ def archive(tmp_path):
     """An archive of a dataset, a summary and a write-up, plus config and input."""
     root = tmp_path / "work"
     datasets.write(sample_dataset(), root / "results" / "sample.nc")
-    datasets.write_json({"mean": 280.0}, root / "results" / "summary.json")
+    write_json({"mean": 280.0}, root / "results" / "summary.json")
     (root / "results" / "report.html").write_text("<p>report</p>\n")
     members = ["results/report.html", "results/sample.nc", "results/summary.json"]
     extra = {"config.yaml": b"seed: 7\n", "inputs/matrix.csv": b"1,0\n0,1\n"}

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from eigeninit.archive import canonical_json, write_archive
+from eigeninit.archive import write_archive
 from eigeninit.crate import METADATA_FILE, Step, ro_crate_metadata
+from eigeninit.jsonio import canonical_json
 from eigeninit.provenance import run_provenance
 from eigeninit.runlog import JOB_RECORD_SUFFIX
 
@@ -60,7 +61,7 @@ def assemble_archive(
     }
     extra[CONFIG_FILE] = yaml.safe_dump(config, sort_keys=True).encode()
     provenance = run_provenance(command_line, workflow_dir)
-    extra[PROVENANCE_FILE] = canonical_json(provenance)
+    extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
     crate = ro_crate_metadata(
         name=top_folder,
         description=DESCRIPTION,
@@ -72,7 +73,7 @@ def assemble_archive(
         traces=[PROVENANCE_FILE],
         snakemake_version=provenance["versions"]["snakemake"],
     )
-    extra[METADATA_FILE] = canonical_json(crate)
+    extra[METADATA_FILE] = canonical_json(crate).encode()
     return write_archive(archive_path, root, list(results), top_folder, mtime, extra)
 
 

@@ -5,13 +5,12 @@ settings it was computed from. Files are netCDF written by h5netcdf, which
 stores complex eigenvalues natively.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from eigeninit.atomic import replacing, write_text
+from eigeninit.atomic import replacing
 from eigeninit.circular_law import SizeMeasurement
 from eigeninit.depth import DepthRun
 from eigeninit.power import Measurement
@@ -221,12 +220,3 @@ def depth_dataset(runs: dict[str, DepthRun], params: dict) -> xr.Dataset:
         },
         attrs=_attrs(params, title="Signal norms through depth"),
     )
-
-
-def write_json(data: dict, path: str | Path) -> None:
-    """Write strict JSON (no NaN or inf) atomically, with a trailing newline."""
-    write_text(path, json.dumps(data, indent=2, allow_nan=False) + "\n")
-
-
-def read_json(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text())

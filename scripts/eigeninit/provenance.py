@@ -1,11 +1,12 @@
 """Where a result came from: the config's hash, the code's commit, the packages."""
 
 import hashlib
-import json
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
+
+from eigeninit.jsonio import canonical_json
 
 PACKAGES = (
     "snakemake",
@@ -23,8 +24,7 @@ PACKAGES = (
 
 def config_hash(config: dict) -> str:
     """sha256 of the config as canonical JSON (sorted keys), after defaults."""
-    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(config, compact=True).encode()).hexdigest()
 
 
 def git_state(directory: str | Path = ".") -> dict:
