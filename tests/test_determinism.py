@@ -11,6 +11,9 @@ from workflow_runner import prepare_workdir, snakemake
 
 pytestmark = pytest.mark.workflow
 
+DETERMINISTIC_FILES = {"report.html", "summary.json"}
+"""Besides datasets and figures: files that must be byte-identical across runs."""
+
 
 @pytest.fixture(scope="module")
 def serial_rerun(tmp_path_factory, workdir):
@@ -21,7 +24,7 @@ def serial_rerun(tmp_path_factory, workdir):
     targets = sorted(
         path.relative_to(workdir).as_posix()
         for path in (workdir / "results").rglob("*")
-        if path.suffix in {".nc", ".png", ".pdf"}
+        if (path.suffix in {".nc", ".png", ".pdf"} or path.name in DETERMINISTIC_FILES)
         and "paper" not in path.parts
         and "screenshots" not in path.parts
     )
@@ -40,11 +43,12 @@ def test_datasets_have_identical_content_hashes(workdir, serial_rerun):
         ), target
 
 
-def test_figures_are_byte_identical(workdir, serial_rerun):
+def test_figures_summaries_and_writeup_are_byte_identical(workdir, serial_rerun):
     directory, targets = serial_rerun
-    figures = [target for target in targets if not target.endswith(".nc")]
-    assert len(figures) >= 20
-    for target in figures:
+    files = [target for target in targets if not target.endswith(".nc")]
+    assert "results/report.html" in files
+    assert len(files) >= 20
+    for target in files:
         assert (directory / target).read_bytes() == (workdir / target).read_bytes(), (
             target
         )

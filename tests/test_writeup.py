@@ -253,10 +253,6 @@ def test_shrinking_matrix_is_told_as_a_collapse(png) -> None:
     assert "The collapse" in page and "The explosion" not in page
 
 
-def test_render_is_deterministic(default_summaries, png) -> None:
-    assert render_page(default_summaries, png) == render_page(default_summaries, png)
-
-
 def test_part_two_renders_nothing_when_absent(page) -> None:
     assert "part two" not in page.lower()
 

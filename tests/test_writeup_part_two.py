@@ -442,10 +442,6 @@ def test_figures_continue_part_one_numbering(page) -> None:
     assert labels == [str(n) for n in range(6, 6 + len(labels))]
 
 
-def test_render_is_deterministic(default_part_two, png) -> None:
-    assert render_page(default_part_two, png) == render_page(default_part_two, png)
-
-
 def test_missing_number_is_an_error(png) -> None:
     circular_law = make_circular_law()
     del circular_law["sizes"]["1024"]["disk_ks_statistic"]
