@@ -67,15 +67,10 @@ def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float
     """
     if trials < 1:
         raise ValueError("proportion_ci95 needs at least one trial")
-    z = float(scipy_stats.norm.ppf(0.975))
-    share = successes / trials
-    centre = (share + z**2 / (2 * trials)) / (1 + z**2 / trials)
-    half_width = (
-        z
-        * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2))
-        / (1 + z**2 / trials)
+    interval = scipy_stats.binomtest(successes, trials).proportion_ci(
+        confidence_level=0.95, method="wilson"
     )
     return {
-        "mean": share,
-        "ci95": [float(centre - half_width), float(centre + half_width)],
+        "mean": successes / trials,
+        "ci95": [float(interval.low), float(interval.high)],
     }
