@@ -7,9 +7,13 @@ rule build_archive:
         f"results/archive/{PROJECT}-results.tar.gz",
     log:
         "results/logs/build_archive.log",
+    benchmark:
+        benchmark_file("build_archive")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **light_resources(),
     params:
         config=config,
         project=PROJECT,

@@ -1,3 +1,4 @@
+import math
 import os
 import shlex
 import sys
@@ -147,3 +148,99 @@ def workflow_source(wildcards):
 def configured_inputs():
     """Files the config names (matrix CSVs), relative to the working directory."""
     return sorted({e.matrix for e in EXPERIMENTS.values() if e.matrix})
+
+
+# Resources, for schedulers: memory and run time grow with the work, with a
+# margin over what was measured on one core (OpenBLAS, 2 cores); a retry
+# (attempt 2, 3) gets proportionally more.
+PYTHON_MB = 400
+"""Memory of a job's Python with numpy, xarray and matplotlib loaded."""
+EIGVALS_SECONDS_AT_4096 = 16.0
+"""Measured: one ``eigvals`` of a 4096 x 4096 matrix on one core; it scales as k^3."""
+MARGIN = 3
+
+
+def eigvals_seconds(k):
+    return EIGVALS_SECONDS_AT_4096 * (k / 4096) ** 3
+
+
+def megabytes(float64_values):
+    return math.ceil(8 * float64_values / 2**20)
+
+
+def minutes(seconds, attempt=1):
+    return math.ceil(5 + attempt * MARGIN * seconds / 60)
+
+
+def experiment_k(wildcards):
+    return experiment_of(wildcards).k
+
+
+def spectrum_resources():
+    """A handful of k x k matrices in memory, one eigendecomposition."""
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt
+        * (PYTHON_MB + megabytes(8 * experiment_k(wildcards) ** 2)),
+        runtime=lambda wildcards, attempt: minutes(
+            4 * eigvals_seconds(experiment_k(wildcards)), attempt
+        ),
+    )
+
+
+def iteration_resources():
+    """Two runs of k-vectors over every step, and products with A."""
+
+    def values(wildcards):
+        k, steps = experiment_k(wildcards), experiment_of(wildcards).iterations
+        return 8 * k * k + 16 * steps * k
+
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt
+        * (PYTHON_MB + megabytes(values(wildcards))),
+        runtime=lambda wildcards, attempt: minutes(
+            1e-8 * experiment_of(wildcards).iterations * experiment_k(wildcards) ** 2,
+            attempt,
+        ),
+    )
+
+
+def circular_law_resources():
+    """Chunks of at most 64 MiB of matrices (and their workspaces), all eigenvalues."""
+
+    def seconds(wildcards):
+        return 2 * CIRCULAR_LAW["matrices_per_size"] * eigvals_seconds(int(wildcards.k))
+
+    def values(wildcards):
+        k = int(wildcards.k)
+        return 4 * max(k * k, 2**23) + 2 * CIRCULAR_LAW["matrices_per_size"] * k
+
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt
+        * (PYTHON_MB + megabytes(values(wildcards))),
+        runtime=lambda wildcards, attempt: minutes(seconds(wildcards), attempt),
+    )
+
+
+def depth_resources():
+    """Every layer of every network: the eigen and spectral schemes decompose each."""
+    k, layers, networks = DEPTH["k"], DEPTH["layers"], DEPTH["networks_per_setting"]
+    values = 4 * max(k * k, 2**23) + 3 * networks * (layers + 1)
+    seconds = (
+        2 * layers * networks * eigvals_seconds(k) + 1e-8 * layers * networks * k * k
+    )
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt * (PYTHON_MB + megabytes(values)),
+        runtime=lambda wildcards, attempt: minutes(seconds, attempt),
+    )
+
+
+def light_resources():
+    """Summaries, figures, write-up, exports: reading small files."""
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt * 2 * PYTHON_MB,
+        runtime=lambda wildcards, attempt: minutes(60, attempt),
+    )
+
+
+def benchmark_file(name):
+    return f"results/benchmarks/{name}.tsv"

@@ -8,8 +8,12 @@ rule export_numbers:
         json="results/paper/numbers.json",
     log:
         "results/logs/paper/export_numbers.log",
+    benchmark:
+        benchmark_file("paper/export_numbers")
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     script:
         "../../scripts/export_numbers.py"
 
@@ -21,10 +25,14 @@ rule export_figure:
         "results/paper/figures/{source}-{figure}.pdf",
     log:
         "results/logs/paper/export_{source}-{figure}.log",
+    benchmark:
+        benchmark_file("paper/export_{source}-{figure}")
     wildcard_constraints:
         source="|".join(PAPER_FIGURE_SOURCES),
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     script:
         "../../scripts/export_figure.py"
 

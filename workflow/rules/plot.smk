@@ -15,10 +15,14 @@ rule plot_experiment:
         pdf="results/experiments/{experiment}/figures/{figure}.pdf",
     log:
         "results/logs/experiments/{experiment}/plot_{figure}.log",
+    benchmark:
+        benchmark_file("experiments/{experiment}/plot_{figure}")
     wildcard_constraints:
         figure="|".join(FIGURES),
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     params:
         # Quoted by the Snakemake report's caption.
         settings=lambda wildcards: experiment_of(wildcards).matrix_params()
@@ -42,10 +46,14 @@ rule plot_circular_law:
         pdf="results/circular_law/figures/{figure}.pdf",
     log:
         "results/logs/circular_law/plot_{figure}.log",
+    benchmark:
+        benchmark_file("circular_law/plot_{figure}")
     wildcard_constraints:
         figure="|".join(CIRCULAR_LAW_FIGURES),
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     script:
         "../../scripts/plot_circular_law.py"
 
@@ -65,9 +73,13 @@ rule plot_depth:
         pdf="results/depth/figures/{figure}.pdf",
     log:
         "results/logs/depth/plot_{figure}.log",
+    benchmark:
+        benchmark_file("depth/plot_{figure}")
     wildcard_constraints:
         figure="|".join(DEPTH_FIGURES),
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     script:
         "../../scripts/plot_depth.py"

@@ -5,9 +5,13 @@ rule draw_matrix:
         "results/experiments/{experiment}/matrix.nc",
     log:
         "results/logs/experiments/{experiment}/draw_matrix.log",
+    benchmark:
+        benchmark_file("experiments/{experiment}/draw_matrix")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **spectrum_resources(),
     params:
         settings=lambda wildcards: experiment_of(wildcards).matrix_params(),
     script:
@@ -21,9 +25,13 @@ rule compute_spectrum:
         "results/experiments/{experiment}/spectrum.nc",
     log:
         "results/logs/experiments/{experiment}/compute_spectrum.log",
+    benchmark:
+        benchmark_file("experiments/{experiment}/compute_spectrum")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **spectrum_resources(),
     script:
         "../../scripts/compute_spectrum.py"
 
@@ -36,9 +44,13 @@ rule iterate:
         "results/experiments/{experiment}/iterations.nc",
     log:
         "results/logs/experiments/{experiment}/iterate.log",
+    benchmark:
+        benchmark_file("experiments/{experiment}/iterate")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **iteration_resources(),
     params:
         iterations=lambda wildcards: experiment_of(wildcards).iterations,
         convergence_tolerance=config["convergence_tolerance"],
@@ -51,9 +63,13 @@ rule measure_circular_law:
         "results/circular_law/sizes/k{k}.nc",
     log:
         "results/logs/circular_law/measure_k{k}.log",
+    benchmark:
+        benchmark_file("circular_law/measure_k{k}")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **circular_law_resources(),
     params:
         matrices=CIRCULAR_LAW["matrices_per_size"],
         seed=CIRCULAR_LAW["seed"],
@@ -66,9 +82,13 @@ rule run_depth:
         "results/depth/runs/{scheme}_{sharing}.nc",
     log:
         "results/logs/depth/run_{scheme}_{sharing}.log",
+    benchmark:
+        benchmark_file("depth/run_{scheme}_{sharing}")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        **depth_resources(),
     params:
         k=DEPTH["k"],
         layers=DEPTH["layers"],

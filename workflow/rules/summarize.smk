@@ -7,8 +7,12 @@ rule summarize_experiment:
         "results/experiments/{experiment}/summary.json",
     log:
         "results/logs/experiments/{experiment}/summarize_experiment.log",
+    benchmark:
+        benchmark_file("experiments/{experiment}/summarize_experiment")
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     params:
         published_values=lambda wildcards: experiment_of(wildcards).published_values,
     script:
@@ -22,8 +26,12 @@ rule summarize_circular_law:
         "results/circular_law/summary.json",
     log:
         "results/logs/circular_law/summarize_circular_law.log",
+    benchmark:
+        benchmark_file("circular_law/summarize_circular_law")
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     script:
         "../../scripts/summarize_circular_law.py"
 
@@ -35,8 +43,12 @@ rule summarize_depth:
         "results/depth/summary.json",
     log:
         "results/logs/depth/summarize_depth.log",
+    benchmark:
+        benchmark_file("depth/summarize_depth")
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     params:
         stable_within=DEPTH["stable_within"],
     script:

@@ -17,8 +17,12 @@ rule render_writeup:
         ),
     log:
         "results/logs/render_writeup.log",
+    benchmark:
+        benchmark_file("render_writeup")
     conda:
         "../envs/pipeline.yaml"
+    resources:
+        **light_resources(),
     params:
         featured_experiment=config["featured_experiment"],
         config_hash=config_hash(config),
