@@ -369,6 +369,21 @@ def test_validator_finds_no_required_failure(crate_dir, http_cache, profile):
 
 @pytest.mark.validators
 @quiet_rdflib
+def test_validator_reads_the_contexts_and_catches_a_missing_license(
+    crate_dir, http_cache, tmp_path
+):
+    """The same crate without its license fails: the checks really ran offline."""
+    unlicensed = shutil.copytree(crate_dir, tmp_path / crate_dir.name)
+    metadata = json.loads((unlicensed / METADATA_FILE).read_text())
+    del by_id(metadata)["./"]["license"]
+    (unlicensed / METADATA_FILE).write_bytes(canonical_json(metadata))
+    issues = validate(unlicensed, "workflow-run-crate-0.5", "REQUIRED", http_cache)
+    assert issues and all(issue.entity == "./" for issue in issues)
+    assert all("license" in issue.message for issue in issues)
+
+
+@pytest.mark.validators
+@quiet_rdflib
 @pytest.mark.parametrize(
     "profile", ["workflow-run-crate-0.5", "provenance-run-crate-0.5"]
 )
