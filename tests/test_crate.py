@@ -376,7 +376,7 @@ def test_validator_reads_the_contexts_and_catches_a_missing_license(
     unlicensed = shutil.copytree(crate_dir, tmp_path / crate_dir.name)
     metadata = json.loads((unlicensed / METADATA_FILE).read_text())
     del by_id(metadata)["./"]["license"]
-    (unlicensed / METADATA_FILE).write_bytes(canonical_json(metadata))
+    (unlicensed / METADATA_FILE).write_text(canonical_json(metadata))
     issues = validate(unlicensed, "workflow-run-crate-0.5", "REQUIRED", http_cache)
     assert issues and all(issue.entity == "./" for issue in issues)
     assert all("license" in issue.message for issue in issues)
