@@ -48,6 +48,7 @@ ENCODING_FORMATS = {
     ".css": "text/css",
     ".csv": "text/csv",
     ".html": "text/html",
+    ".in": "text/plain",
     ".j2": "text/x-jinja2",
     ".json": "application/json",
     ".jsonld": "application/ld+json",
