@@ -1,4 +1,4 @@
-"""Building the archive: content hashes, manifest, byte-reproducible tar.gz, crate."""
+"""Building the archive: content hashes, manifest, byte-reproducible tar.gz."""
 
 import io
 import json
@@ -20,12 +20,6 @@ from eigeninit.content_hash import (
     GLOBAL_ATTRS,
     content_hashes,
     dataset_content_hashes,
-)
-from eigeninit.crate import (
-    PROVENANCE_RUN_CRATE,
-    WORKFLOW_RUN_CRATE,
-    Step,
-    ro_crate_metadata,
 )
 from eigeninit.jsonio import canonical_json, write_json
 from eigeninit.tarball import UnsafeArchiveError, safe_members
@@ -254,98 +248,3 @@ def test_safe_members_returns_the_files_and_skips_directories():
     tar = tar_with(folder, hand_made(f"{TOP}/results/a.txt"))
     names = [info.name for info in safe_members(tar, find_top_folder(tar))]
     assert names == [f"{TOP}/{MANIFEST}", f"{TOP}/results/a.txt"]
-
-
-CRATE = {
-    "name": "eigeninit",
-    "description": "Weight initialization and eigenvectors",
-    "date_published": "2026-01-01T00:00:00+00:00",
-    "inputs": ["config.yaml", "inputs/config/published-matrix.csv"],
-    "outputs": ["results/post/matrix.nc", "results/report.html"],
-    "traces": ["provenance.json"],
-}
-
-
-def by_id(crate: dict) -> dict:
-    return {entity["@id"]: entity for entity in crate["@graph"]}
-
-
-def ids(references) -> list[str]:
-    return [reference["@id"] for reference in references]
-
-
-def test_crate_describes_the_workflow_run():
-    crate = ro_crate_metadata(**CRATE)
-    assert "https://w3id.org/ro/crate/1.1/context" in crate["@context"]
-    entities = by_id(crate)
-    root = entities["./"]
-    assert WORKFLOW_RUN_CRATE in ids(root["conformsTo"])
-    assert PROVENANCE_RUN_CRATE not in ids(root["conformsTo"]), "needs steps"
-    assert root["mainEntity"] == {"@id": "Snakefile"}
-    assert root["datePublished"] == CRATE["date_published"]
-    workflow = entities["Snakefile"]
-    assert {"File", "SoftwareSourceCode", "ComputationalWorkflow"} <= set(
-        workflow["@type"]
-    )
-    assert entities[workflow["programmingLanguage"]["@id"]]["name"] == "Snakemake"
-    run = entities["#run"]
-    assert run["@type"] == "CreateAction"
-    assert run["instrument"] == {"@id": "Snakefile"}
-    assert ids(run["object"]) == CRATE["inputs"]
-    assert ids(run["result"]) == CRATE["outputs"]
-    assert "startTime" not in run and "endTime" not in run and "agent" not in run
-    assert entities["provenance.json"]["about"] == {"@id": "#run"}
-    for path in [*CRATE["inputs"], *CRATE["outputs"], *CRATE["traces"]]:
-        assert entities[path]["@type"] == "File"
-        assert {"@id": path} in root["hasPart"]
-    assert entities["ro-crate-metadata.json"]["about"] == {"@id": "./"}
-
-
-def test_crate_with_steps_is_a_provenance_run_crate():
-    steps = [
-        Step("spectrum", ("results/post/matrix.nc",), ("results/post/spectrum.nc",)),
-        Step("draw_matrix", ("/project/config/x.csv",), ("results/post/matrix.nc",)),
-    ]
-    outputs = [*CRATE["outputs"], "results/post/spectrum.nc"]
-    entities = by_id(ro_crate_metadata(**CRATE | {"outputs": outputs}, steps=steps))
-    assert PROVENANCE_RUN_CRATE in ids(entities["./"]["conformsTo"])
-    workflow = entities["Snakefile"]
-    assert "HowTo" in workflow["@type"]
-    assert ids(workflow["step"]) == ["#step-draw_matrix", "#step-spectrum"]
-    assert entities["#step-spectrum"]["workExample"] == {"@id": "#rule-spectrum"}
-    draw, spectrum = entities["#job-0"], entities["#job-1"]
-    assert draw["instrument"] == {"@id": "#rule-draw_matrix"}
-    assert draw["object"] == [], "files outside the crate are left out"
-    assert ids(spectrum["result"]) == ["results/post/spectrum.nc"]
-    control = entities["#control-1"]
-    assert control["@type"] == "ControlAction"
-    assert control["instrument"] == {"@id": "#step-spectrum"}
-    assert control["object"] == {"@id": "#job-1"}
-
-
-def references(value) -> set[str]:
-    """Every @id a crate entity points to."""
-    if isinstance(value, list):
-        return set().union(*map(references, value))
-    if isinstance(value, dict):
-        found = {value["@id"]} if set(value) == {"@id"} else set()
-        return found.union(*map(references, value.values()))
-    return set()
-
-
-def test_every_reference_inside_the_crate_resolves():
-    steps = [Step("draw_matrix", ("config.yaml",), ("results/post/matrix.nc",))]
-    crate = ro_crate_metadata(**CRATE, steps=steps)
-    local = {
-        identifier
-        for identifier in references(crate["@graph"])
-        if not identifier.startswith("https://")
-    }
-    assert local and local <= set(by_id(crate))
-
-
-def test_crate_is_deterministic():
-    reordered = CRATE | {"outputs": list(reversed(CRATE["outputs"]))}
-    assert canonical_json(ro_crate_metadata(**CRATE)) == canonical_json(
-        ro_crate_metadata(**reordered)
-    )
