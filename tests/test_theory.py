@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 from scipy import stats as scipy_stats
-from scipy.special import gammaln
+from scipy.special import gammaln, polygamma
 
 from eigeninit.depth import propagate, run_depth
 from eigeninit.theory import (
@@ -146,8 +146,16 @@ def test_growth_large_k_expansions() -> None:
         math.exp(-5 / (4 * k)) / math.sqrt(2), abs=3 / k**2
     )
     assert relu_orthogonal_growth(k) == pytest.approx(1 / math.sqrt(2), abs=1e-3)
-    assert linear_gaussian_growth(k, layers=10**6) == pytest.approx(
-        linear_gaussian_growth(k), rel=1e-9
+
+
+
+def test_finite_depth_mean_exceeds_the_rate_by_the_log_variance() -> None:
+    """E exp(mean of L iid log ratios) = exp(E log r + Var(log r) / (2L) + ...),
+    and Var(log |Gx|/|x|) = psi'(k/2) / 4 for linear Gaussian layers."""
+    k, layers = 64, 100
+    excess = linear_gaussian_growth(k, layers=layers) / linear_gaussian_growth(k)
+    assert math.log(excess) == pytest.approx(
+        polygamma(1, k / 2) / (8 * layers), rel=0.02
     )
 
 
