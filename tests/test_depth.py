@@ -1,4 +1,4 @@
-"""Signal propagation through depth: exact cases, theory bands and bookkeeping."""
+"""Signal propagation through depth: exact cases and bookkeeping (theory: test_scheme_facts)."""
 
 import warnings
 
@@ -6,18 +6,14 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import (
     ACTIVATIONS,
     WEIGHT_MODES,
     growth_per_layer,
     propagate,
     run_depth,
-    theory_growth,
-    theory_growth_explanation,
 )
-from eigeninit.initializers import SCHEMES, sample
-from eigeninit.stats import mean_ci95
+from eigeninit.initializers import sample
 
 
 def rng(seed: int) -> np.random.Generator:
@@ -94,62 +90,6 @@ def test_growth_is_the_geometric_mean_of_layer_ratios() -> None:
     np.testing.assert_allclose(run.growth, np.exp(ratios.mean(axis=-1)), rtol=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("scheme", "activation"),
-    [
-        ("lecun", "linear"),
-        ("kaiming", "relu"),
-        ("standard", "linear"),
-        ("xavier_uniform", "relu"),
-        ("orthogonal", "relu"),
-    ],
-)
-def test_independent_theory_lies_in_the_measured_band(
-    scheme: str, activation: str
-) -> None:
-    """k = 128, 20 layers, 16 seeds. The theory is the root-mean-square growth;
-    the measured geometric mean sits below it by about 5/(4k) = 1% for relu
-    (1/(2k) for linear), so the 95% band is widened by 2% relative."""
-    k = 128
-    run = run_depth(scheme, [activation], "independent", k, 20, 16, rng(4))
-    run = run[activation]
-    _, lo, hi = mean_ci95(run.growth)
-    theory = theory_growth(scheme, activation, "independent", k)
-    assert lo * 0.98 <= theory <= hi * 1.02
-
-
-@pytest.mark.parametrize(
-    ("scheme", "activation"),
-    [
-        ("eigen", "linear"),
-        ("eigen", "relu"),
-        ("spectral", "linear"),
-        ("spectral", "relu"),
-    ],
-)
-def test_independent_large_k_limits_up_to_the_edge_excess(
-    scheme: str, activation: str
-) -> None:
-    """eigen and spectral divide a Gaussian G by rho(G) or sigma_max(G), whose
-    large-k limits are sqrt(k) and 2 sqrt(k). At k = 128 they still exceed them
-    (E rho/sqrt(k) = 1.049, E sigma_max/(2 sqrt(k)) = 0.984), and the growth is
-    off the limit by about that factor: the limit lies in the measured 95% band
-    widened by 10%, and by 3% once the band is multiplied by the measured edge
-    excess (the 3% covers the relu bias 5/(4k) = 1% and the edge estimate)."""
-    k = 128
-    runs = run_depth(scheme, [activation], "independent", k, 10, 16, rng(5))
-    growth = runs[activation].growth
-    _, lo, hi = mean_ci95(growth)
-    edge = measure_sizes(k, 16, rng(6))
-    if scheme == "eigen":
-        edge_excess = edge.scaled_spectral_radius.mean()
-    else:
-        edge_excess = edge.scaled_sigma_max.mean() / 2
-    theory = theory_growth(scheme, activation, "independent", k)
-    assert lo * 0.90 <= theory <= hi * 1.10
-    assert lo * edge_excess * 0.97 <= theory <= hi * edge_excess * 1.03
-
-
 def test_shared_linear_growth_tends_to_each_seeds_spectral_radius() -> None:
     """One W reused for 2000 layers is a power iteration: the growth of every
     seed approaches rho(W) (the norm itself, rho^2000, would overflow). The
@@ -197,43 +137,3 @@ def test_unknown_names_are_rejected_with_the_allowed_ones() -> None:
         run_depth("lecun", ["gelu"], "shared", 4, 2, 2, rng(0))
     with pytest.raises(ValueError, match="'tied'.*independent, shared"):
         run_depth("lecun", ["relu"], "tied", 4, 2, 2, rng(0))
-    with pytest.raises(ValueError, match="'he'.*allowed"):
-        theory_growth("he", "relu", "shared", 4)
-
-
-def test_theory_table() -> None:
-    k = 256
-    assert theory_growth("standard", "linear", "independent", k) == 16.0
-    assert theory_growth("standard", "relu", "independent", k) == pytest.approx(
-        np.sqrt(128)
-    )
-    assert theory_growth("kaiming", "relu", "independent", k) == 1.0
-    assert theory_growth("lecun", "relu", "independent", k) == pytest.approx(
-        np.sqrt(0.5)
-    )
-    assert theory_growth("spectral", "relu", "independent", k) == pytest.approx(
-        0.5 * np.sqrt(0.5)
-    )
-    assert theory_growth("orthogonal", "linear", "shared", k) == 1.0
-    assert theory_growth("eigen", "linear", "shared", k) == 1.0
-    assert theory_growth("kaiming", "linear", "shared", k) == pytest.approx(np.sqrt(2))
-    assert theory_growth("spectral", "linear", "shared", k) == 0.5
-    assert theory_growth("orthogonal", "relu", "shared", k) is None
-    assert theory_growth("lecun", "relu", "shared", k) is None
-
-
-@pytest.mark.parametrize("scheme", sorted(SCHEMES))
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-@pytest.mark.parametrize("weights", WEIGHT_MODES)
-def test_every_theory_value_has_an_explanation(
-    scheme: str, activation: str, weights: str
-) -> None:
-    value = theory_growth(scheme, activation, weights, 64)
-    explanation = theory_growth_explanation(scheme, activation, weights)
-    assert (value is None) == (explanation is None)
-    if activation == "tanh":
-        assert value is None
-    if explanation is not None:
-        assert value > 0 and len(explanation) > 40
-        if weights == "shared" and scheme != "orthogonal":
-            assert "large-depth limit" in explanation

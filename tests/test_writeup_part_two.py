@@ -16,10 +16,11 @@ from eigeninit.circular_law import (
     asymptotic_real_eigenvalues,
     expected_real_eigenvalues,
 )
-from eigeninit.depth import WEIGHT_MODES, theory_growth, theory_growth_explanation
+from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figures import FIGURES
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
 from eigeninit.part_two_summary import verdict
+from eigeninit.scheme_facts import limit_explanation, limit_growth
 from eigeninit.stats import proportion_ci95
 from eigeninit.writeup import (
     decay_exponent,
@@ -127,28 +128,28 @@ def make_depth(
     stable_within: float = 2.0,
     measured: dict | None = None,
 ) -> dict:
-    """A depth summary.json: theory from eigeninit.depth, measurements near it."""
+    """A depth summary.json: limits from eigeninit.scheme_facts, measurements near them."""
     measured = MEASURED | (measured or {})
     growth: dict = {}
     explanations: dict = {}
     for scheme in schemes:
         for activation in activations:
             for mode in weights:
-                theory = theory_growth(scheme, activation, mode, k)
+                theory = limit_growth(scheme, activation, mode, k)
                 if (scheme, activation, mode) in measured:
                     mean, ci95 = measured[scheme, activation, mode]
                 else:
                     if activation == "tanh":
                         mean = TANH_GROWTH.get(scheme, 0.955)
                     elif theory is None:
-                        mean = theory_growth(scheme, activation, "independent", k)
+                        mean = limit_growth(scheme, activation, "independent", k)
                     else:
                         mean = theory * (0.996 if mode == "independent" else 1.012)
                     ci95 = band(mean, 0.002 * mean)["ci95"]
                 growth.setdefault(scheme, {}).setdefault(activation, {})[mode] = (
                     depth_entry(mean, ci95, theory, layers, stable_within)
                 )
-                text = theory_growth_explanation(scheme, activation, mode)
+                text = limit_explanation(scheme, activation, mode)
                 if text is not None:
                     explanations.setdefault(scheme, {}).setdefault(activation, {})[
                         mode

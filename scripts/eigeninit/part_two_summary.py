@@ -1,13 +1,25 @@
 """The numbers part two of the write-up quotes, read from its datasets.
 
-Every measured value comes with a 95% band over seeds and, where one exists,
-the theoretical value beside it.
+Every measured value comes with a 95% band over its samples and a
+``finite_size`` block beside it: the theory at the measured size
+(``theory``, or None), its ``kind`` (exact, reference, mean_field),
+a ``theory_note`` saying where it comes from or why there is none, and, when
+there is a value, the Student-t score of the measurement against it
+(``z_score``, ``p_value``, ``agrees`` at the 95% level; see
+:func:`eigeninit.theory.agreement`).
+
+Kept for the write-up templates until they read the blocks above: the depth
+entries' ``theory`` and ``theory_in_band`` (the large-k, large-depth limit,
+also under ``limit``), ``explanations``, and the circular law's top-level
+``theory`` limits.
 """
 
 import math
 
+import numpy as np
 import xarray as xr
 
+from eigeninit import theory
 from eigeninit.circular_law import (
     SIGMA_MAX_LIMIT,
     SPECTRAL_RADIUS_LIMIT,
@@ -15,10 +27,39 @@ from eigeninit.circular_law import (
     disk_uniformity,
     expected_real_eigenvalues,
 )
-from eigeninit.depth import theory_growth, theory_growth_explanation
-from eigeninit.stats import proportion_ci95, summarize_samples
+from eigeninit.scheme_facts import (
+    EXACT,
+    REFERENCE,
+    SCHEME_FACTS,
+    finite_size_growth,
+    limit_explanation,
+    limit_growth,
+    log_spectral_radius,
+)
+from eigeninit.stats import mean_ci95, proportion_ci95, summarize_samples
 
 KEEPS, EXPLODES, VANISHES = "keeps", "explodes", "vanishes"
+
+_DOMINANT_REAL_NOTE = (
+    "no closed form is known: whether a real eigenvalue or a complex pair has the"
+    " largest modulus is decided by edge competition (the top real eigenvalue sits"
+    " at sqrt(k) + O(1), the complex maximum further out by a term of order"
+    " sqrt(log k)), so the share falls with k, but no finite-k law is available"
+)
+_DISK_KS_NOTE = (
+    "no null distribution: the eigenvalues of one matrix repel, so they are not"
+    " independent samples; the circular law says only that the distance tends to 0"
+)
+
+
+def finite_size(
+    samples: np.ndarray | None, value: float | None, kind: str | None, note: str
+) -> dict:
+    """A ``finite_size`` block: theory value, kind, note and the agreement score."""
+    block = {"theory": value, "kind": kind, "theory_note": note}
+    if value is not None and samples is not None:
+        block |= theory.agreement(samples, value)
+    return block
 
 
 def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
@@ -27,28 +68,7 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
     sizes = {}
     for dataset in by_size:
         k = int(dataset.attrs["k"])
-        root_k = math.sqrt(k)
-        dominant_real = dataset["dominant_is_real"].values.astype(bool)
-        uniformity = disk_uniformity(dataset["eigenvalue"].values, k)
-        sizes[str(k)] = {
-            "k": k,
-            "spectral_radius_over_sqrt_k": summarize_samples(
-                dataset["spectral_radius"].values / root_k
-            ),
-            "sigma_max_over_sqrt_k": summarize_samples(
-                dataset["sigma_max"].values / root_k
-            ),
-            "real_eigenvalue_count": summarize_samples(
-                dataset["real_eigenvalue_count"].values
-            ),
-            "expected_real_eigenvalues": expected_real_eigenvalues(k),
-            "asymptotic_real_eigenvalues": asymptotic_real_eigenvalues(k),
-            "disk_ks_statistic": uniformity.statistic,
-            "disk_ks_pvalue": uniformity.pvalue,
-            "dominant_real_fraction": proportion_ci95(
-                int(dominant_real.sum()), dominant_real.size
-            ),
-        }
+        sizes[str(k)] = _size_summary(dataset, k)
     largest = by_size[-1]
     return {
         "sizes": sizes,
@@ -59,6 +79,67 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
             "spectral_radius_over_sqrt_k": SPECTRAL_RADIUS_LIMIT,
             "sigma_max_over_sqrt_k": SIGMA_MAX_LIMIT,
         },
+    }
+
+
+def _size_summary(dataset: xr.Dataset, k: int) -> dict:
+    root_k = math.sqrt(k)
+    radius = dataset["spectral_radius"].values / root_k
+    sigma = dataset["sigma_max"].values / root_k
+    real_count = dataset["real_eigenvalue_count"].values
+    dominant_real = dataset["dominant_is_real"].values.astype(bool)
+    uniformity = disk_uniformity(dataset["eigenvalue"].values, k)
+    radius_reference = theory.spectral_radius_reference(k)
+    expected_real = expected_real_eigenvalues(k)
+    radius_entry = summarize_samples(radius) | {
+        "limit": SPECTRAL_RADIUS_LIMIT,
+        "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
+        "finite_size": finite_size(
+            radius,
+            radius_reference.mean,
+            REFERENCE,
+            "exact mean for complex Ginibre (Kostlan), a reference for these real"
+            " matrices, whose mean is lower at finite k (by about 0.0016 at"
+            f" k = 1024); reference sd {radius_reference.sd:.4g}",
+        ),
+    }
+    sigma_entry = summarize_samples(sigma) | {"limit": SIGMA_MAX_LIMIT}
+    if k >= 2:
+        sigma_reference = theory.sigma_max_reference(k)
+        sigma_entry["finite_size"] = finite_size(
+            sigma,
+            sigma_reference.mean,
+            REFERENCE,
+            "Tracy-Widom (Johnstone's centring and scaling for the largest"
+            " eigenvalue of G^T G, square root by the delta method), error"
+            f" O(k^-2/3) of the sd; reference sd {sigma_reference.sd:.4g}",
+        )
+    else:
+        sigma_entry["finite_size"] = finite_size(
+            None, None, None, "k = 1: sigma_max = |g|, no edge law needed"
+        )
+    return {
+        "k": k,
+        "spectral_radius_over_sqrt_k": radius_entry,
+        "sigma_max_over_sqrt_k": sigma_entry,
+        "real_eigenvalue_count": summarize_samples(real_count)
+        | {
+            "finite_size": finite_size(
+                real_count,
+                expected_real,
+                EXACT,
+                "Edelman, Kostlan and Shub (1994), exact at every k",
+            )
+        },
+        "expected_real_eigenvalues": expected_real,
+        "asymptotic_real_eigenvalues": asymptotic_real_eigenvalues(k),
+        "disk_ks_statistic": uniformity.statistic,
+        "disk_ks_pvalue": uniformity.pvalue,
+        "disk_ks_finite_size": finite_size(None, None, None, _DISK_KS_NOTE),
+        "dominant_real_fraction": proportion_ci95(
+            int(dominant_real.sum()), dominant_real.size
+        )
+        | {"finite_size": finite_size(None, None, None, _DOMINANT_REAL_NOTE)},
     }
 
 
@@ -73,7 +154,12 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 
 
 def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
-    """growth_per_layer[scheme][activation][weights] with band, theory and verdict."""
+    """growth_per_layer[scheme][activation][weights] with band, theory and verdict.
+
+    Each entry holds the measured mean and band, ``limit`` (large k and depth),
+    the ``finite_size`` block at the measured k and L, for shared linear
+    weights the ``depth_law`` (:func:`depth_law`), and the verdict.
+    """
     growth_per_layer: dict = {}
     explanations: dict = {}
     first = datasets[0].attrs
@@ -82,30 +168,93 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
         for activation in dataset["activation"].values.tolist():
             growth = dataset["growth"].sel(activation=activation).values
-            measured = summarize_samples(growth)
-            theory = theory_growth(scheme, activation, weights, k)
-            entry = measured | {
-                "theory": theory,
-                "theory_in_band": _within(theory, measured["ci95"]),
-                "log10_norm_ratio": _log10_norm_ratio(measured["mean"], layers),
-                "verdict": verdict(measured["mean"], layers, stable_within),
-            }
+            entry = _growth_entry(scheme, activation, weights, k, layers, growth)
+            entry["verdict"] = verdict(entry["mean"], layers, stable_within)
+            if weights == "shared" and activation == "linear":
+                log10_norms = dataset["log10_norm"].sel(activation=activation).values
+                entry["depth_law"] = depth_law(scheme, k, log10_norms)
             growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
                 weights
             ] = entry
-            explanation = theory_growth_explanation(scheme, activation, weights)
+            explanation = limit_explanation(scheme, activation, weights)
             if explanation is not None:
                 explanations.setdefault(scheme, {}).setdefault(activation, {})[
                     weights
                 ] = explanation
+    schemes = {
+        scheme: {
+            "entries": SCHEME_FACTS[scheme].entries,
+            "description": SCHEME_FACTS[scheme].description,
+            "family": SCHEME_FACTS[scheme].family,
+            "sampler": SCHEME_FACTS[scheme].sampler.__name__,
+        }
+        for scheme in growth_per_layer
+    }
     return {
         "k": k,
         "layers": layers,
         "seeds": int(first["seeds"]),
         "seed": int(first["seed"]),
         "stable_within": stable_within,
+        "schemes": schemes,
         "growth_per_layer": growth_per_layer,
         "explanations": explanations,
+    }
+
+
+def _growth_entry(
+    scheme: str, activation: str, weights: str, k: int, layers: int, growth
+) -> dict:
+    measured = summarize_samples(growth)
+    limit = limit_growth(scheme, activation, weights, k)
+    predicted = finite_size_growth(scheme, activation, weights, k, layers)
+    block = finite_size(
+        growth, predicted["theory"], predicted["kind"], predicted["theory_note"]
+    )
+    if "mean_field" in predicted:
+        block["mean_field"] = predicted["mean_field"]
+    return measured | {
+        "limit": limit,
+        "theory": limit,
+        "theory_in_band": _within(limit, measured["ci95"]),
+        "finite_size": block,
+        "log10_norm_ratio": _log10_norm_ratio(measured["mean"], layers),
+    }
+
+
+def depth_law(scheme: str, k: int, log10_norms: np.ndarray) -> dict:
+    """The 1/L law of shared linear weights, measured: C at a few depths with bands.
+
+    Growth over l layers = rho exp(C/l) defines C = l (ln g_l - ln rho) per
+    network (:func:`eigeninit.theory.depth_law_constants`), with ln rho exact
+    (eigen: 0) or the scheme's reference E ln rho(W). C nearly equal across
+    depths is the 1/L law; a drift says the depths are not yet large enough.
+    For the iid and spectral schemes the per-network ln rho varies around the
+    reference, which widens the bands but not the means.
+    """
+    layers = log10_norms.shape[-1] - 1
+    depths = np.unique(np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int)))
+    log_limit, kind = log_spectral_radius(scheme, k)
+    constants = theory.depth_law_constants(log10_norms, log_limit, depths)
+    bands = []
+    for column in constants.T:
+        mean, low, high = mean_ci95(column)
+        bands.append({"mean": float(mean), "ci95": [float(low), float(high)]})
+    return {
+        "limit": math.exp(log_limit),
+        "log_limit": log_limit,
+        "limit_kind": kind,
+        "depths": depths.tolist(),
+        "constant": bands,
+        "law_note": (
+            "growth over l layers = rho exp(C/l); C tends, for each matrix, to the"
+            " log of the start vector's weight on the dominant mode,"
+            " ln(|u.x| |v| / (|u.v| |x|)) with u, v its left and right eigenvectors"
+            " (theory.dominant_mode_constant): negative because a random x projects"
+            " on it by about 1/sqrt(k), raised by the ill-conditioning of the edge"
+            " eigenvalues of a non-normal Gaussian matrix (about k^(1/4)); no closed"
+            " form for its mean is known"
+        ),
     }
 
 

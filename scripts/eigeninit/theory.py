@@ -13,6 +13,7 @@ Three kinds of value come out of here, and each docstring says which:
 * asymptotic: a large-k law, labelled as such, for context only.
 """
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -56,6 +57,7 @@ def _johnstone_largest_eigenvalue(k: int) -> MeanSd:
     return MeanSd(centre + scale * TW1_MEAN, scale * TW1_SD)
 
 
+@lru_cache
 def sigma_max_reference(k: int) -> MeanSd:
     """Mean and sd of sigma_max(G) / sqrt(k) from Tracy-Widom (reference).
 
@@ -70,6 +72,7 @@ def sigma_max_reference(k: int) -> MeanSd:
     return MeanSd(float(mean), float(sd / (2.0 * np.sqrt(m * k))))
 
 
+@lru_cache
 def log_sigma_max_reference(k: int) -> float:
     """E log(sigma_max(G) / sqrt(k)) from Tracy-Widom (reference).
 
@@ -103,6 +106,7 @@ def _check_size(k: int) -> None:
         raise ValueError(f"k must be a positive integer, got {k}")
 
 
+@lru_cache
 def spectral_radius_reference(k: int) -> MeanSd:
     """Mean and sd of rho / sqrt(k) for complex Ginibre, exactly (reference for real).
 
@@ -127,6 +131,7 @@ def spectral_radius_reference(k: int) -> MeanSd:
     return MeanSd(mean, float(np.sqrt(max(second - mean**2, 0.0))))
 
 
+@lru_cache
 def log_spectral_radius_reference(k: int) -> float:
     """E log(rho / sqrt(k)) for complex Ginibre, exactly (reference for real).
 

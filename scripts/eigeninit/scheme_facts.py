@@ -1,0 +1,369 @@
+"""What each initialization scheme is, and what theory predicts for it through depth.
+
+:data:`SCHEME_FACTS` is the registry the summaries and the write-up read: each
+scheme's sampler, entry law, reader-facing description and family. Per setting
+(scheme, activation, weight mode) two predictions come from here:
+
+* :func:`limit_growth`: the large-k (and, for shared weights, large-depth)
+  limit, with the derivation :func:`limit_explanation` says in one sentence;
+* :func:`finite_size_growth`: the value at the measured k and depth L, from
+  :mod:`eigeninit.theory`, labelled exact, reference or mean-field, or None
+  with the reason why.
+"""
+
+import math
+from dataclasses import dataclass
+
+from eigeninit import theory
+from eigeninit.depth import check_activation, check_weights
+from eigeninit.initializers import SCHEMES, Sampler, check_scheme, theory_weight_std
+
+IID, ORTHOGONAL, NORMALIZED = "iid", "orthogonal", "normalized"
+
+
+@dataclass(frozen=True)
+class SchemeFacts:
+    """One scheme: how it samples, its entry law, and its family.
+
+    ``family`` is iid (independent entries), orthogonal (Haar), or normalized
+    (a Gaussian matrix divided by ``divisor``, its spectral radius or its
+    largest singular value).
+    """
+
+    sampler: Sampler
+    entries: str
+    description: str
+    family: str
+    divisor: str | None = None
+
+
+SCHEME_FACTS: dict[str, SchemeFacts] = {
+    "standard": SchemeFacts(
+        SCHEMES["standard"],
+        "N(0, 1)",
+        "entries N(0, 1), not scaled at all: the matrix of part one",
+        IID,
+    ),
+    "lecun": SchemeFacts(
+        SCHEMES["lecun"],
+        "N(0, 1/k)",
+        "entries N(0, 1/k); for a square layer this is also Xavier (Glorot) normal",
+        IID,
+    ),
+    "xavier_uniform": SchemeFacts(
+        SCHEMES["xavier_uniform"],
+        "U(-sqrt(3/k), sqrt(3/k))",
+        "entries uniform between -sqrt(3/k) and sqrt(3/k), the same variance 1/k"
+        " from a flat distribution",
+        IID,
+    ),
+    "kaiming": SchemeFacts(
+        SCHEMES["kaiming"],
+        "N(0, 2/k)",
+        "entries N(0, 2/k), twice the variance, for relu",
+        IID,
+    ),
+    "orthogonal": SchemeFacts(
+        SCHEMES["orthogonal"],
+        "Haar orthogonal",
+        "a random orthogonal matrix, which turns vectors without stretching them",
+        ORTHOGONAL,
+    ),
+    "eigen": SchemeFacts(
+        SCHEMES["eigen"],
+        "G / rho(G), G with N(0, 1) entries",
+        "a standard matrix divided by its own spectral radius, part one's fix",
+        NORMALIZED,
+        "spectral_radius",
+    ),
+    "spectral": SchemeFacts(
+        SCHEMES["spectral"],
+        "G / sigma_max(G), G with N(0, 1) entries",
+        "a standard matrix divided by its largest singular value",
+        NORMALIZED,
+        "sigma_max",
+    ),
+}
+
+EXACT, REFERENCE, MEAN_FIELD = "exact", "reference", "mean_field"
+"""Kinds of finite-size theory value: a closed form or numerically exact
+integral; an approximation with a stated source; the tanh mean-field map."""
+
+
+def facts(scheme: str) -> SchemeFacts:
+    check_scheme(scheme)
+    return SCHEME_FACTS[scheme]
+
+
+def gain(scheme: str, k: int) -> float:
+    """s = sqrt(k * entry variance): the root-mean-square growth of a linear layer.
+
+    Exact for iid and orthogonal schemes (standard sqrt(k), lecun and
+    xavier_uniform 1, kaiming sqrt(2), orthogonal 1). For normalized schemes
+    the entries of G / d(G) have variance E[1/d^2], taken as
+    1 / E[(d / sqrt(k))^2] from the edge references (to leading order in the
+    edge's relative spread, about 2% at k = 256): about 0.92 for eigen and 0.255
+    for spectral at k = 256; their large-k limits are 1 and 1/4.
+    """
+    family = facts(scheme).family
+    if family == IID:
+        return float(math.sqrt(k) * theory_weight_std(scheme, k))
+    if family == ORTHOGONAL:
+        return 1.0
+    edge = _edge_reference(scheme, k)
+    return float(1.0 / math.sqrt(edge.mean**2 + edge.sd**2))
+
+
+def _edge_reference(scheme: str, k: int) -> theory.MeanSd:
+    if facts(scheme).divisor == "spectral_radius":
+        return theory.spectral_radius_reference(k)
+    return theory.sigma_max_reference(k)
+
+
+def log_spectral_radius(scheme: str, k: int) -> tuple[float, str]:
+    """E ln rho(W) of one matrix of the scheme, and whether it is exact or a reference.
+
+    eigen and orthogonal: 0 exactly. iid: ln s + E ln(rho(G) / sqrt(k)) with the
+    complex Ginibre reference (uniform entries share it to leading order).
+    spectral: E ln(rho(G) / sqrt(k)) - E ln(sigma_max(G) / sqrt(k)), both references.
+    """
+    scheme_facts = facts(scheme)
+    if scheme == "eigen" or scheme_facts.family == ORTHOGONAL:
+        return 0.0, EXACT
+    log_radius = theory.log_spectral_radius_reference(k)
+    if scheme_facts.family == IID:
+        return math.log(gain(scheme, k)) + log_radius, REFERENCE
+    return log_radius - theory.log_sigma_max_reference(k), REFERENCE
+
+
+# ---- large-k, large-depth limits ----
+
+
+def limit_growth(scheme: str, activation: str, weights: str, k: int) -> float | None:
+    """Growth per layer in the limit of large k (and large depth for shared weights).
+
+    s as in :func:`gain`'s large-k values: iid independent linear s, relu
+    s/sqrt(2); orthogonal linear 1 (exact at every k and depth), relu
+    1/sqrt(2); eigen 1 and 1/sqrt(2); spectral 1/2 and 1/(2 sqrt(2)); shared
+    linear the spectral radius of W (s, 1, 1/2). None for tanh (its value
+    depends on depth: see :func:`finite_size_growth`) and shared relu (a
+    nonlinear power iteration with no closed-form limit). The derivation is
+    :func:`limit_explanation`.
+    """
+    if limit_explanation(scheme, activation, weights) is None:
+        return None
+    if facts(scheme).family == IID:
+        linear_squared = float(k) if scheme == "standard" else gain(scheme, k) ** 2
+    else:
+        linear_squared = 0.25 if scheme == "spectral" else 1.0
+    relu_factor = 0.5 if activation == "relu" else 1.0
+    return float(math.sqrt(linear_squared * relu_factor))
+
+
+def limit_explanation(scheme: str, activation: str, weights: str) -> str | None:
+    """The derivation of :func:`limit_growth` and its finite-k form, or None."""
+    scheme_facts = facts(scheme)
+    check_activation(activation)
+    check_weights(weights)
+    if activation == "tanh":
+        return None
+    if scheme_facts.family == ORTHOGONAL and activation == "linear":
+        return _ORTHOGONAL_LINEAR
+    if weights == "independent":
+        if scheme_facts.family == NORMALIZED:
+            return _NORMALIZED_INDEPENDENT[scheme_facts.divisor, activation]
+        return _INDEPENDENT[scheme_facts.family, activation]
+    if activation == "relu":
+        return None
+    return _SHARED_LINEAR[scheme_facts.family if scheme != "eigen" else "eigen"]
+
+
+_ORTHOGONAL_LINEAR = (
+    "An orthogonal W preserves every norm, |Wx| = |x|, so the growth is exactly 1"
+    " at every layer, for independent and shared weights alike."
+)
+_INDEPENDENT = {
+    (IID, "linear"): (
+        "A fresh W with iid zero-mean entries of variance s^2/k, independent of x,"
+        " gives E|Wx|^2 = s^2|x|^2, so the root-mean-square growth is s. For"
+        " Gaussian entries |Wx|^2/|x|^2 is exactly s^2 chi^2_k/k, so the geometric"
+        " mean the table measures is known at every k: s exp((psi(k/2) + ln 2 -"
+        " ln k)/2) per layer for deep networks, about s exp(-1/(2k)); uniform"
+        " entries of the same variance differ from it only at order 1/k^2."
+    ),
+    (IID, "relu"): (
+        "The pre-activations of a fresh W with iid entries of variance s^2/k are"
+        " symmetric with variance s^2|x|^2/k, and relu keeps the N ~ Bin(k, 1/2)"
+        " positive ones, so the root-mean-square growth is s/sqrt(2). For Gaussian"
+        " entries, given N, |relu(Wx)|^2/|x|^2 is s^2 chi^2_N/k, and the geometric"
+        " mean is the binomial mixture s exp((E psi(N/2) + ln 2 - ln k)/2), about"
+        " s/sqrt(2) exp(-5/(4k)); with probability 2^-k every unit is negative and"
+        " the signal vanishes for good."
+    ),
+    (ORTHOGONAL, "relu"): (
+        "For a Haar W independent of x, Wx/|x| is uniform on the unit sphere, and"
+        " relu keeps N ~ Bin(k, 1/2) of its coordinates, whose squared norm is"
+        " Beta(N/2, (k - N)/2): the root-mean-square growth is 1/sqrt(2) and the"
+        " geometric mean exp((E psi(N/2) - psi(k/2))/2), which tends to 1/sqrt(2)"
+        " as k grows."
+    ),
+}
+_NORMALIZED_INDEPENDENT = {
+    ("spectral_radius", activation): (
+        "W = G/rho(G) with G Gaussian. Because x is independent of G, E log|f(Wx)|"
+        " = E log|f(Gx)| - E log rho(G) exactly: the first term is the Gaussian"
+        " layer's closed form, and only E log rho(G) has none, so the finite-k value"
+        " uses the exact mean for complex Gaussian matrices (Kostlan), a reference"
+        " for real ones. As k grows rho(G)/sqrt(k) -> 1 (Geman; Bai and Yin), so"
+        f" the growth tends to {limit}."
+    )
+    for activation, limit in (("linear", "1"), ("relu", "1/sqrt(2)"))
+} | {
+    ("sigma_max", activation): (
+        "W = G/sigma_max(G) with G Gaussian. Because x is independent of G,"
+        " E log|f(Wx)| = E log|f(Gx)| - E log sigma_max(G) exactly: the first term"
+        " is the Gaussian layer's closed form, and E log sigma_max(G) follows from"
+        " the Tracy-Widom law of the largest eigenvalue of G^T G. As k grows"
+        " sigma_max(G)/sqrt(k) -> 2 (Geman 1980), so the growth tends to"
+        f" {limit}."
+    )
+    for activation, limit in (("linear", "1/2"), ("relu", "1/(2 sqrt(2))"))
+}
+_POWER_ITERATION = (
+    "With one W reused, x(L) = W^L x(0) and |W^L x(0)|^(1/L) -> rho(W) as"
+    " L -> infinity (power iteration)"
+)
+_DEPTH_LAW = (
+    " This is a large-depth limit: over L layers the growth behaves like"
+    " rho exp(C/L), where C is the log of the start vector's weight on the"
+    " dominant mode, small because a random x(0) projects weakly on it, so the"
+    " deficit fades only like 1/L."
+)
+_SHARED_LINEAR = {
+    IID: (
+        f"{_POWER_ITERATION}, and for iid entries of variance s^2/k rho(W)/s -> 1"
+        " as k grows (circular law; Geman; Bai and Yin), so the growth tends to s."
+        + _DEPTH_LAW
+    ),
+    "eigen": (
+        f"{_POWER_ITERATION}, and rho(W) = 1 by construction, so the growth of every"
+        " network tends to exactly 1." + _DEPTH_LAW
+    ),
+    NORMALIZED: (
+        f"{_POWER_ITERATION}, and rho(W) = rho(G)/sigma_max(G) -> 1/2 as k grows"
+        " (rho(G)/sqrt(k) -> 1, sigma_max(G)/sqrt(k) -> 2), so the growth tends to"
+        " 1/2." + _DEPTH_LAW
+    ),
+}
+
+
+# ---- finite-size theory at the measured k and depth ----
+
+
+def finite_size_growth(
+    scheme: str, activation: str, weights: str, k: int, layers: int
+) -> dict:
+    """Mean growth per layer over ``layers`` layers at width k, or None and why.
+
+    Returns ``{"theory": float | None, "kind": exact | reference | mean_field |
+    None, "theory_note": str}``. Independent weights: exact for Gaussian and
+    orthogonal layers with linear or relu (:mod:`eigeninit.theory`), reference
+    for uniform entries (Gaussian formula, off by O(k^-2)) and for the
+    normalized schemes (edge references), mean-field for tanh. Shared weights:
+    exactly 1 for orthogonal linear; otherwise None, because the finite-depth
+    growth of a reused matrix depends on that matrix's whole spectrum and
+    eigenvectors (the linear case is measured against the 1/L law instead).
+    """
+    scheme_facts = facts(scheme)
+    check_activation(activation)
+    check_weights(weights)
+    family = scheme_facts.family
+    if family == ORTHOGONAL and activation == "linear":
+        return _value(1.0, EXACT, "an orthogonal matrix preserves every norm")
+    if weights == "shared":
+        return _value(None, None, _SHARED_NOTES[activation])
+    if activation == "tanh":
+        return _tanh_value(scheme, k, layers)
+    if family == NORMALIZED:
+        source = (
+            "complex Ginibre E log rho (Kostlan), a reference for real matrices"
+            if scheme_facts.divisor == "spectral_radius"
+            else "Tracy-Widom E log sigma_max (Johnstone's centring)"
+        )
+        value = theory.normalized_gaussian_growth(k, activation, scheme_facts.divisor)
+        return _value(
+            value,
+            REFERENCE,
+            "E log|f(Gx)| exact, minus "
+            + source
+            + "; the mean over networks exceeds this large-depth rate by"
+            " 1 + O(1/(kL))",
+        )
+    if family == ORTHOGONAL:
+        value = theory.relu_orthogonal_growth(k, layers)
+        return _value(value, EXACT, "Haar rows, relu keeps Bin(k, 1/2) coordinates")
+    s = gain(scheme, k)
+    if activation == "linear":
+        value = theory.linear_gaussian_growth(k, s, layers)
+    else:
+        value = theory.relu_gaussian_growth(k, s, layers)
+    if scheme == "xavier_uniform":
+        return _value(
+            value, REFERENCE, "Gaussian formula; uniform entries differ at O(k^-2)"
+        )
+    return _value(value, EXACT, "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L")
+
+
+_SHARED_NOTES = {
+    "linear": (
+        "no closed form at finite depth: the growth over L layers follows"
+        " rho exp(C/L) with C set by the start vector's weight on the dominant"
+        " mode; see depth_law for rho and the measured C"
+    ),
+    "relu": (
+        "no closed form: with one matrix reused, relu makes the repeated product"
+        " a nonlinear power iteration"
+    ),
+    "tanh": (
+        "no closed form: mean-field theory needs a fresh matrix per layer, and a"
+        " reused matrix correlates the pre-activations across layers"
+    ),
+}
+
+
+def _tanh_value(scheme: str, k: int, layers: int) -> dict:
+    s = gain(scheme, k) ** 2
+    value = theory.tanh_mean_field_growth(s, layers)
+    regime = theory.tanh_regime(s)
+    note = (
+        f"mean-field map q <- E tanh(sqrt({s:.6g} q) g)^2 from q(0) = 1; error"
+        " O(1/k); " + _TANH_REGIME_NOTES[regime["regime"]]
+    )
+    return _value(value, MEAN_FIELD, note) | {
+        "mean_field": {
+            "s": s,
+            "q_final": float(theory.tanh_mean_field_variances(s, layers)[-1]),
+            "critical_q_final": theory.tanh_critical_variance(layers)
+            if regime["regime"] == "critical"
+            else None,
+            "is_rate": regime["regime"] == "vanishes",
+        }
+        | regime
+    }
+
+
+_TANH_REGIME_NOTES = {
+    "vanishes": "s < 1: q(L) ~ s^L, so the growth per layer is a rate, tending to sqrt(s)",
+    "critical": (
+        "critical (s = 1): q(L) ~ 1/(2L), an algebraic decay, so this growth per"
+        " layer depends on L and is not a rate"
+    ),
+    "settles": (
+        "s > 1: q(L) settles on the map's fixed point, so the norm levels off and"
+        " this growth per layer tends to 1 like 1/L: not a rate"
+    ),
+}
+
+
+def _value(value: float | None, kind: str | None, note: str) -> dict:
+    return {"theory": value, "kind": kind, "theory_note": note}
