@@ -85,3 +85,27 @@ def test_collect_numbers_skips_missing_theory():
     assert "GrowthLecunTanhShared" in numbers
     assert "GrowthLecunTanhSharedTheory" not in numbers
     assert numbers_tex(numbers).count("\\newcommand") == len(numbers)
+
+
+def test_collect_numbers_quotes_finite_size_theory_and_its_score():
+    finite = {"theory": 0.99, "kind": "exact", "theory_note": "n", "z_score": -1.5}
+    none = {"theory": None, "kind": None, "theory_note": "no closed form"}
+    band = {"mean": 1.0, "ci95": [0.9, 1.1]}
+    depth = {
+        "k": 4,
+        "layers": 2,
+        "seeds": 3,
+        "growth_per_layer": {
+            "lecun": {
+                "linear": {
+                    "independent": band | {"theory": 1.0, "finite_size": finite}
+                },
+                "tanh": {"shared": band | {"theory": None, "finite_size": none}},
+            }
+        },
+    }
+    circular = {"seeds": 3, "sizes": {}}
+    numbers = collect_numbers({}, circular, depth)
+    assert numbers["GrowthLecunLinearIndependentFiniteSize"] == 0.99
+    assert numbers["GrowthLecunLinearIndependentZScore"] == -1.5
+    assert "GrowthLecunTanhSharedFiniteSize" not in numbers

@@ -80,7 +80,9 @@ def test_kostlan_reference_is_exact_at_k_one() -> None:
     reference = spectral_radius_reference(1)
     assert reference.mean == pytest.approx(math.sqrt(math.pi) / 2, rel=1e-10)
     assert reference.sd == pytest.approx(math.sqrt(1 - math.pi / 4), rel=1e-8)
-    assert log_spectral_radius_reference(1) == pytest.approx(-np.euler_gamma / 2, abs=1e-9)
+    assert log_spectral_radius_reference(1) == pytest.approx(
+        -np.euler_gamma / 2, abs=1e-9
+    )
 
 
 def test_kostlan_reference_against_complex_ginibre_simulation() -> None:
@@ -129,7 +131,9 @@ def test_growth_exact_cases_at_k_one() -> None:
     assert linear_gaussian_growth(1) == pytest.approx(
         math.exp(-(np.euler_gamma + math.log(2)) / 2)
     )
-    assert relu_gaussian_growth(1, layers=1) == pytest.approx(1 / math.sqrt(2 * math.pi))
+    assert relu_gaussian_growth(1, layers=1) == pytest.approx(
+        1 / math.sqrt(2 * math.pi)
+    )
     assert relu_orthogonal_growth(1, layers=1) == pytest.approx(0.5)
     assert relu_vanishing_probability(3) == 0.125
 
@@ -146,7 +150,6 @@ def test_growth_large_k_expansions() -> None:
         math.exp(-5 / (4 * k)) / math.sqrt(2), abs=3 / k**2
     )
     assert relu_orthogonal_growth(k) == pytest.approx(1 / math.sqrt(2), abs=1e-3)
-
 
 
 def test_finite_depth_mean_exceeds_the_rate_by_the_log_variance() -> None:
@@ -169,7 +172,9 @@ def test_finite_depth_mean_exceeds_the_rate_by_the_log_variance() -> None:
         ("orthogonal", "relu", lambda k, L: relu_orthogonal_growth(k, L)),
     ],
 )
-def test_mean_growth_against_the_networks_themselves(scheme, activation, theory) -> None:
+def test_mean_growth_against_the_networks_themselves(
+    scheme, activation, theory
+) -> None:
     """k = 4 and 3 layers, where every finite-k effect is large (relu loses the
     whole signal with probability 1/16 per layer), through the project's own
     propagation code: exact theory, so no model error."""
@@ -185,7 +190,9 @@ def test_large_depth_rate_is_the_mean_log_ratio_of_surviving_layers() -> None:
     run = run_depth("lecun", ["relu"], "independent", k, 1, 200000, rng(4))["relu"]
     log_ratio = np.log(10.0) * (run.log10_norms[:, 1] - run.log10_norms[:, 0])
     survived = np.isfinite(log_ratio)
-    assert 1 - survived.mean() == pytest.approx(relu_vanishing_probability(k), abs=0.003)
+    assert 1 - survived.mean() == pytest.approx(
+        relu_vanishing_probability(k), abs=0.003
+    )
     assert_within_se(log_ratio[survived], math.log(relu_gaussian_growth(k)))
 
 
@@ -216,14 +223,17 @@ def test_eigen_scheme_growth_is_the_complex_reference_up_to_the_real_gap() -> No
 
 @pytest.mark.parametrize("a", [1e-3, 0.5, 1.0, 16.0, 1e3])
 def test_tanh_variance_map_against_adaptive_quadrature(a: float) -> None:
-    expected = 2 * integrate.quad(
-        lambda g: np.tanh(a * g) ** 2 * scipy_stats.norm.pdf(g),
-        0,
-        np.inf,
-        limit=500,
-        epsabs=0,
-        epsrel=1e-13,
-    )[0]
+    expected = (
+        2
+        * integrate.quad(
+            lambda g: np.tanh(a * g) ** 2 * scipy_stats.norm.pdf(g),
+            0,
+            np.inf,
+            limit=500,
+            epsabs=0,
+            epsrel=1e-13,
+        )[0]
+    )
     assert tanh_variance_map(a * a, 1.0) == pytest.approx(expected, rel=1e-12)
 
 
@@ -259,11 +269,15 @@ def test_tanh_regimes() -> None:
     low = tanh_regime(0.25)
     assert low["regime"] == "vanishes"
     q_low = tanh_mean_field_variances(0.25, 60)
-    assert math.sqrt(q_low[-1] / q_low[-2]) == pytest.approx(low["rate_limit"], rel=1e-6)
+    assert math.sqrt(q_low[-1] / q_low[-2]) == pytest.approx(
+        low["rate_limit"], rel=1e-6
+    )
     high = tanh_regime(2.0)
     fixed_point = high["fixed_point"]
     assert tanh_variance_map(fixed_point, 2.0) == pytest.approx(fixed_point, rel=1e-10)
-    assert tanh_mean_field_variances(2.0, 200)[-1] == pytest.approx(fixed_point, rel=1e-8)
+    assert tanh_mean_field_variances(2.0, 200)[-1] == pytest.approx(
+        fixed_point, rel=1e-8
+    )
 
 
 # ---- shared weights ----

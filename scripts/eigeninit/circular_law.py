@@ -11,6 +11,10 @@ For a k x k matrix G of iid N(0, 1) entries, as k grows:
 * the expected number of real eigenvalues is sqrt(2k/pi) + 1/2 + o(1)
   (Edelman, Kostlan and Shub 1994).
 
+These are limits; the finite-size values set beside the measurements come from
+:mod:`eigeninit.theory` (Tracy-Widom for sigma_max, Kostlan's exact complex
+Ginibre radius as the reference for rho).
+
 Spectra always come from the full LAPACK ``eigvals``: ARPACK's iterative ``eigs``
 lands on wrong eigenvalues because the spectrum is crowded at the disk edge.
 """

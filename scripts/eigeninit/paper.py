@@ -74,7 +74,10 @@ def collect_numbers(
     for entry in circular_law["sizes"].values():
         k = entry["k"]
         for key in CIRCULAR_LAW_KEYS:
-            numbers.update(_with_band(macro_name("circular", "k", k, key), entry[key]))
+            base = macro_name("circular", "k", k, key)
+            numbers.update(
+                _with_band(base, entry[key]) | _finite_size(base, entry[key])
+            )
         numbers[macro_name("circular", "k", k, "expected_real_eigenvalues")] = entry[
             "expected_real_eigenvalues"
         ]
@@ -85,10 +88,19 @@ def collect_numbers(
                 numbers.update(_with_band(base, entry))
                 if entry["theory"] is not None:
                     numbers[f"{base}Theory"] = entry["theory"]
+                numbers.update(_finite_size(base, entry))
     for key in ("k", "layers", "seeds"):
         numbers[macro_name("depth", key)] = depth[key]
     numbers[macro_name("circular", "seeds")] = circular_law["seeds"]
     return dict(sorted(numbers.items()))
+
+
+def _finite_size(base: str, measured: dict) -> dict:
+    """The finite-size theory beside a measurement and its z-score, where there is one."""
+    block = measured.get("finite_size") or {}
+    if block.get("theory") is None:
+        return {}
+    return {f"{base}FiniteSize": block["theory"], f"{base}ZScore": block["z_score"]}
 
 
 def _with_band(base: str, measured: dict) -> dict:

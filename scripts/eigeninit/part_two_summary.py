@@ -233,7 +233,9 @@ def depth_law(scheme: str, k: int, log10_norms: np.ndarray) -> dict:
     reference, which widens the bands but not the means.
     """
     layers = log10_norms.shape[-1] - 1
-    depths = np.unique(np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int)))
+    depths = np.unique(
+        np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
+    )
     log_limit, kind = log_spectral_radius(scheme, k)
     constants = theory.depth_law_constants(log10_norms, log_limit, depths)
     bands = []

@@ -275,7 +275,9 @@ def normalized_gaussian_growth(k: int, activation: str, divisor: str) -> float:
     elif divisor == "sigma_max":
         log_divisor = log_sigma_max_reference(k)
     else:
-        raise ValueError(f"divisor must be spectral_radius or sigma_max, got {divisor!r}")
+        raise ValueError(
+            f"divisor must be spectral_radius or sigma_max, got {divisor!r}"
+        )
     if activation == "linear":
         log_gaussian = np.log(linear_gaussian_growth(k))
     elif activation == "relu":
@@ -355,7 +357,11 @@ def tanh_regime(s: float) -> dict[str, float | str]:
     if np.isclose(s, 1.0, rtol=1e-12, atol=0.0):
         return {"regime": "critical", "rate_limit": 1.0, "fixed_point": 0.0}
     if s < 1:
-        return {"regime": "vanishes", "rate_limit": float(np.sqrt(s)), "fixed_point": 0.0}
+        return {
+            "regime": "vanishes",
+            "rate_limit": float(np.sqrt(s)),
+            "fixed_point": 0.0,
+        }
     fixed_point = _tanh_fixed_point(s)
     return {"regime": "settles", "rate_limit": 1.0, "fixed_point": fixed_point}
 
@@ -436,5 +442,8 @@ def agreement(
     scale = np.sqrt(standard_error**2 + theory_sd**2 + (rtol * theory) ** 2)
     score = (values.mean() - theory) / scale if scale > 0 else 0.0
     pvalue = 2.0 * scipy_stats.t.sf(abs(score), n - 1)
-    return {"z_score": float(score), "p_value": float(pvalue), "agrees": bool(pvalue >= 0.05)}
-
+    return {
+        "z_score": float(score),
+        "p_value": float(pvalue),
+        "agrees": bool(pvalue >= 0.05),
+    }

@@ -1,0 +1,130 @@
+"""Part-two summaries: theory or a stated reason beside every measured value."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from eigeninit.circular_law import measure_sizes
+from eigeninit.datasets import circular_law_dataset, depth_dataset
+from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
+from eigeninit.initializers import SCHEMES
+from eigeninit.part_two_summary import circular_law_summary, depth_summary
+from eigeninit.theory import agreement
+
+K_DEPTH, LAYERS, NETWORKS = 16, 10, 6
+
+
+@pytest.fixture(scope="module")
+def circular() -> dict:
+    datasets = []
+    for k in (4, 16):
+        measurement = measure_sizes(
+            k, 12, np.random.default_rng(k), keep_eigenvalues=True
+        )
+        datasets.append(
+            circular_law_dataset(measurement, {"k": k, "seeds": 12, "seed": 1})
+        )
+    return circular_law_summary(datasets)
+
+
+@pytest.fixture(scope="module")
+def depth() -> dict:
+    datasets = []
+    for scheme in SCHEMES:
+        for weights in WEIGHT_MODES:
+            runs = run_depth(
+                scheme,
+                ACTIVATIONS,
+                weights,
+                K_DEPTH,
+                LAYERS,
+                NETWORKS,
+                np.random.default_rng(3),
+            )
+            params = {
+                "scheme": scheme,
+                "weights": weights,
+                "k": K_DEPTH,
+                "layers": LAYERS,
+                "seeds": NETWORKS,
+                "seed": 3,
+            }
+            datasets.append(depth_dataset(runs, params))
+    return depth_summary(datasets, 2.0)
+
+
+def assert_block(block: dict) -> None:
+    assert set(block) >= {"theory", "kind", "theory_note"}
+    assert len(block["theory_note"]) > 20
+    if block["theory"] is None:
+        assert block["kind"] is None and "z_score" not in block
+    else:
+        assert math.isfinite(block["z_score"]) and 0 <= block["p_value"] <= 1
+        assert block["agrees"] == (block["p_value"] >= 0.05)
+
+
+def test_every_circular_law_measurement_has_theory_or_a_reason(circular) -> None:
+    for entry in circular["sizes"].values():
+        for key in (
+            "spectral_radius_over_sqrt_k",
+            "sigma_max_over_sqrt_k",
+            "real_eigenvalue_count",
+            "dominant_real_fraction",
+        ):
+            assert_block(entry[key]["finite_size"])
+        assert_block(entry["disk_ks_finite_size"])
+        assert entry["dominant_real_fraction"]["finite_size"]["theory"] is None
+        real = entry["real_eigenvalue_count"]["finite_size"]
+        assert real["theory"] == entry["expected_real_eigenvalues"]
+    json.dumps(circular, allow_nan=False)
+
+
+def test_every_depth_setting_has_theory_or_a_reason(depth) -> None:
+    for scheme, by_activation in depth["growth_per_layer"].items():
+        assert depth["schemes"][scheme]["sampler"] == scheme
+        for activation, by_weights in by_activation.items():
+            for weights, entry in by_weights.items():
+                assert_block(entry["finite_size"])
+                if weights == "independent":
+                    assert entry["finite_size"]["theory"] is not None
+                assert ("depth_law" in entry) == (
+                    weights == "shared" and activation == "linear"
+                )
+    json.dumps(depth, allow_nan=False)
+
+
+def test_agreement_is_computed_on_the_per_network_growths(depth) -> None:
+    """The stored score is the one the raw growths give against the theory."""
+    entry = depth["growth_per_layer"]["lecun"]["relu"]["independent"]
+    runs = run_depth(
+        "lecun",
+        ACTIVATIONS,
+        "independent",
+        K_DEPTH,
+        LAYERS,
+        NETWORKS,
+        np.random.default_rng(3),
+    )
+    expected = agreement(runs["relu"].growth, entry["finite_size"]["theory"])
+    assert entry["finite_size"]["z_score"] == pytest.approx(expected["z_score"])
+    assert entry["mean"] == pytest.approx(runs["relu"].growth.mean())
+
+
+def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
+    """rho(W) = 1 exactly for eigen, so C at depth L is L ln(growth) per network."""
+    law = depth["growth_per_layer"]["eigen"]["linear"]["shared"]["depth_law"]
+    assert law["limit"] == 1.0 and law["limit_kind"] == "exact"
+    assert law["depths"][-1] == LAYERS
+    runs = run_depth(
+        "eigen",
+        ACTIVATIONS,
+        "shared",
+        K_DEPTH,
+        LAYERS,
+        NETWORKS,
+        np.random.default_rng(3),
+    )
+    expected = (LAYERS * np.log(runs["linear"].growth)).mean()
+    assert law["constant"][-1]["mean"] == pytest.approx(expected, rel=1e-12)
