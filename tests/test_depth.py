@@ -1,4 +1,4 @@
-"""Signal propagation through depth: exact cases and bookkeeping (theory: test_scheme_facts)."""
+"""Signal propagation through depth: exact cases and bookkeeping."""
 
 import warnings
 

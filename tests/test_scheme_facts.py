@@ -1,4 +1,4 @@
-"""The scheme registry and its predictions: limits, finite-size values, the depth law."""
+"""The scheme registry and its predictions: limits and finite-size values."""
 
 import math
 

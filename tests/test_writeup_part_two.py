@@ -128,7 +128,7 @@ def make_depth(
     stable_within: float = 2.0,
     measured: dict | None = None,
 ) -> dict:
-    """A depth summary.json: limits from eigeninit.scheme_facts, measurements near them."""
+    """A depth summary.json: limits from eigeninit.scheme_facts, measurements near."""
     measured = MEASURED | (measured or {})
     growth: dict = {}
     explanations: dict = {}

@@ -96,7 +96,7 @@ def collect_numbers(
 
 
 def _finite_size(base: str, measured: dict) -> dict:
-    """The finite-size theory beside a measurement and its z-score, where there is one."""
+    """The finite-size theory beside a measurement and its z-score, if any."""
     block = measured.get("finite_size") or {}
     if block.get("theory") is None:
         return {}

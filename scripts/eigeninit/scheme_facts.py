@@ -353,7 +353,7 @@ def _tanh_value(scheme: str, k: int, layers: int) -> dict:
 
 
 _TANH_REGIME_NOTES = {
-    "vanishes": "s < 1: q(L) ~ s^L, so the growth per layer is a rate, tending to sqrt(s)",
+    "vanishes": "s < 1: q(L) ~ s^L, so the growth per layer is a rate, -> sqrt(s)",
     "critical": (
         "critical (s = 1): q(L) ~ 1/(2L), an algebraic decay, so this growth per"
         " layer depends on L and is not a rate"

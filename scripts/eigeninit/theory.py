@@ -1,4 +1,4 @@
-"""Finite-size theory for part two: the edge of Gaussian spectra and growth through depth.
+"""Finite-size theory for part two: edges of Gaussian spectra, growth through depth.
 
 Every function is pure and works in float64. Conventions: G is a k x k matrix of
 iid N(0, 1) entries; rho is the spectral radius, sigma_max the largest singular
