@@ -84,6 +84,7 @@ def test_every_circular_law_measurement_has_theory_or_a_reason(circular) -> None
 def test_every_depth_setting_has_theory_or_a_reason(depth) -> None:
     for scheme, by_activation in depth["growth_per_layer"].items():
         assert depth["schemes"][scheme]["sampler"] == scheme
+        assert depth["schemes"][scheme]["gain"] > 0
         for activation, by_weights in by_activation.items():
             for weights, entry in by_weights.items():
                 assert_block(entry["finite_size"])

@@ -32,6 +32,7 @@ from eigeninit.scheme_facts import (
     REFERENCE,
     SCHEME_FACTS,
     finite_size_growth,
+    gain,
     limit_explanation,
     limit_growth,
     log_spectral_radius,
@@ -156,7 +157,10 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
     """growth_per_layer[scheme][activation][weights] with band, theory and verdict.
 
-    Each entry holds the measured mean and band, ``limit`` (large k and depth),
+    ``schemes`` holds each scheme's registry facts and its gain s at this k
+    (:func:`eigeninit.scheme_facts.gain`: sqrt(k times the entry variance), so
+    kaiming over lecun is sqrt(2) by the variance ratio alone). Each entry holds
+    the measured mean and band, ``limit`` (large k and depth),
     the ``finite_size`` block at the measured k and L, for shared linear
     weights the ``depth_law`` (:func:`depth_law`), and the verdict.
     """
@@ -187,6 +191,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
             "description": SCHEME_FACTS[scheme].description,
             "family": SCHEME_FACTS[scheme].family,
             "sampler": SCHEME_FACTS[scheme].sampler.__name__,
+            "gain": gain(scheme, k),
         }
         for scheme in growth_per_layer
     }

@@ -102,8 +102,8 @@ def gain(scheme: str, k: int) -> float:
     xavier_uniform 1, kaiming sqrt(2), orthogonal 1). For normalized schemes
     the entries of G / d(G) have variance E[1/d^2], taken as
     1 / E[(d / sqrt(k))^2] from the edge references (to leading order in the
-    edge's relative spread, about 2% at k = 256): about 0.92 for eigen and 0.255
-    for spectral at k = 256; their large-k limits are 1 and 1/4.
+    edge's relative spread, about 2% at k = 256): s^2 is about 0.92 for eigen
+    and 0.255 for spectral at k = 256; their large-k limits are 1 and 1/4.
     """
     family = facts(scheme).family
     if family == IID:
