@@ -337,7 +337,9 @@ def _tanh_value(scheme: str, k: int, layers: int) -> dict:
     regime = theory.tanh_regime(s)
     note = (
         f"mean-field map q <- E tanh(sqrt({s:.6g} q) g)^2 from q(0) = 1; error"
-        " O(1/k); " + _TANH_REGIME_NOTES[regime["regime"]]
+        " O(1/k) per layer (q is a mean square, the measurement a geometric mean"
+        " over networks, and k units only approximate the Gaussian average); "
+        + _TANH_REGIME_NOTES[regime["regime"]]
     )
     return _value(value, MEAN_FIELD, note) | {
         "mean_field": {
