@@ -5,10 +5,15 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from workflow_runner import prepare_workdir, snakemake
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+# One BLAS thread, as the workflow's rules pin: batched factorizations of small
+# matrices only lose time to threading, and the numbers cannot depend on it.
+threadpool_limits(1)
 
 TIERS = ("slow", "workflow", "browser", "cluster", "tex", "validators")
 """Markers of the tiers that a bare `python -m pytest` leaves out."""
