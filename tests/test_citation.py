@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from eigeninit.citation import CITATION_FILE, SPDX_LICENSE_LIST, read_citation
+from eigeninit.citation import (
+    CITATION_FILE,
+    SPDX_LICENSE_LIST,
+    Author,
+    read_citation,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 CFFCONVERT_LOCK = PROJECT / "tests" / "validators" / "cffconvert.txt"
@@ -40,17 +45,20 @@ def write_cff(folder: Path, body: str) -> Path:
 def test_persons_and_entities_become_schema_org_authors(tmp_path):
     path = write_cff(
         tmp_path,
-        'version: "1.10"\nlicense: BSD-3-Clause\nauthors:\n'
+        'version: "1.10"\nlicense: BSD-3-Clause\n'
+        "repository-code: https://example.org/lab/code\nauthors:\n"
         "  - given-names: Ada\n    name-particle: de\n    family-names: Vries\n"
-        "  - name: A lab\n",
+        "    orcid: https://orcid.org/0000-0002-1825-0097\n"
+        "  - name: A lab\n    website: https://example.org/lab\n",
     )
     citation = read_citation(path)
-    assert [(a.name, a.type) for a in citation.authors] == [
-        ("Ada de Vries", "Person"),
-        ("A lab", "Organization"),
-    ]
+    assert citation.authors == (
+        Author("Ada de Vries", "Person", "https://orcid.org/0000-0002-1825-0097"),
+        Author("A lab", "Organization", "https://example.org/lab"),
+    )
     assert citation.version == "1.10"
     assert citation.license_url == SPDX_LICENSE_LIST + "BSD-3-Clause"
+    assert citation.repository == "https://example.org/lab/code"
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,12 @@ SPDX_LICENSE_LIST = "https://spdx.org/licenses/"
 
 @dataclass(frozen=True)
 class Author:
-    """One author; ``type`` is the schema.org type, Person or Organization."""
+    """One author; ``type`` is the schema.org type, Person or Organization, and
+    ``url`` the author's ORCID or else website, when CITATION.cff gives one."""
 
     name: str
     type: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Citation:
     version: str
     authors: tuple[Author, ...]
     license: str  # SPDX identifier
+    repository: str | None  # the code repository's URL, when there is a public one
 
     @property
     def license_url(self) -> str:
@@ -36,13 +39,14 @@ class Citation:
 
 def author_from_cff(entry: dict) -> Author:
     """A CFF person (given and family names) or entity (``name``) as an Author."""
+    url = entry.get("orcid") or entry.get("website")
     if "name" in entry:
-        return Author(name=entry["name"], type="Organization")
+        return Author(name=entry["name"], type="Organization", url=url)
     parts = ("given-names", "name-particle", "family-names", "name-suffix")
     name = " ".join(entry[part] for part in parts if entry.get(part))
     if not name:
         raise ValueError(f"CITATION.cff: author {entry!r} has no name")
-    return Author(name=name, type="Person")
+    return Author(name=name, type="Person", url=url)
 
 
 def read_citation(path: str | Path = CITATION_FILE) -> Citation:
@@ -65,4 +69,5 @@ def read_citation(path: str | Path = CITATION_FILE) -> Citation:
         version=version,
         authors=tuple(author_from_cff(entry) for entry in cff["authors"]),
         license=license_id,
+        repository=cff.get("repository-code"),
     )
