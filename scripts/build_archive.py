@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from eigeninit.bundle import assemble_archive, recorded_steps, source_files
+from eigeninit.citation import read_citation
 from eigeninit.provenance import commit_time, short_commit
 from eigeninit.runlog import logged
 
@@ -17,6 +18,7 @@ with logged(snakemake) as log:
         inputs=list(snakemake.input.inputs),
         source=source_files(workflow_root),
         config=snakemake.params.config,
+        credits=read_citation(workflow_root / "CITATION.cff"),
         command_line=os.environ.get("EIGENINIT_COMMAND_LINE", "snakemake"),
         top_folder=f"{snakemake.params.project}-{short_commit(workflow_root)}",
         mtime=commit_time(workflow_root),

@@ -1,7 +1,6 @@
 """The archive's RO-Crate: its content, and what the RO-Crate validator says of it."""
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,17 +9,16 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
-from crate_validation import context_cache, validate
 
+from crate_validation import context_cache, explained_checks, validate
 from eigeninit.archive import MANIFEST, build_manifest
+from eigeninit.citation import Author, Citation, read_citation
 from eigeninit.crate import (
     METADATA_FILE,
     PROVENANCE_RUN_CRATE,
     README_FILE,
     UNKNOWN_FORMAT,
     WORKFLOW_RUN_CRATE,
-    Agent,
-    Credits,
     Step,
     crate_readme,
     encoding_format,
@@ -30,15 +28,15 @@ from eigeninit.jsonio import canonical_json
 
 PROJECT = Path(__file__).parents[1]
 REPOSITORY = "https://example.org/eigeninit"
-AUTHORS = Agent("The eigeninit authors", url=REPOSITORY)
-CREDITS = Credits(
+AUTHORS = Author("The eigeninit authors", "Organization", url=REPOSITORY)
+CREDITS = Citation(
     title="Weight initialization and eigenvectors, reproduced",
     version="1.0.0",
-    license="MIT",
     authors=(AUTHORS,),
+    license="MIT",
     repository=REPOSITORY,
-    publisher=AUTHORS,
 )
+"""Credits of a published version, with a code repository to name rules under."""
 DESCRIPTION = "Repeated products of seeded random matrices and their spectra."
 CRATE = {
     "credits": CREDITS,
@@ -316,7 +314,7 @@ def crate_dir(tmp_path_factory) -> Path:
         shutil.copy(PROJECT / path, root / "source" / path)
     source = [f"source/{path}" for path in SOURCE]
     arguments = {
-        "credits": CREDITS,
+        "credits": read_citation(PROJECT / "CITATION.cff"),
         "description": DESCRIPTION,
         "workflow": "source/Snakefile",
         "traces": ["provenance.json"],
@@ -349,12 +347,6 @@ def http_cache(tmp_path_factory) -> Path:
 quiet_rdflib = pytest.mark.filterwarnings(
     "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
 )
-
-
-def explained_checks() -> set[str]:
-    """Validator checks the README explains why the crate does not meet."""
-    readme = (PROJECT / "README.md").read_text()
-    return set(re.findall(r"`([a-z-]+-\d+\.\d+_\d+\.\d+)`", readme))
 
 
 @pytest.mark.validators
@@ -401,7 +393,7 @@ def test_rocrate_package_reads_the_crate(crate_dir):
     rocrate = pytest.importorskip("rocrate.rocrate")
     crate = rocrate.ROCrate(crate_dir)
     assert crate.mainEntity.id == "source/Snakefile"
-    assert crate.name == CREDITS.title
+    assert crate.name == read_citation(PROJECT / "CITATION.cff").title
     files = {entity.id for entity in crate.data_entities}
     expected = {
         path.relative_to(crate_dir).as_posix()

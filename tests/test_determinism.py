@@ -5,6 +5,7 @@ import tarfile
 
 import pytest
 
+from crate_validation import PROFILES, context_cache, explained_checks, validate
 from eigeninit.archive import read_manifest, verify_archive
 from eigeninit.content_hash import dataset_content_hashes
 from workflow_runner import prepare_workdir, snakemake
@@ -107,3 +108,17 @@ def test_provenance_and_crate(workdir):
         if entity.get("@type") == "SoftwareApplication"
     }
     assert {"draw_matrix", "iterate", "writeup"} <= rules
+
+
+@pytest.mark.validators
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_archived_crate_passes_the_validator(workdir, tmp_path, profile):
+    """The real archive's crate, not only the crate the unit tests lay out."""
+    with tarfile.open(archive_of(workdir)) as tar:
+        top = tar.getnames()[0].split("/")[0]
+        tar.extractall(tmp_path, filter="data")
+    cache = context_cache(tmp_path / "contexts")
+    assert validate(tmp_path / top, profile, "REQUIRED", cache) == []
+    recommended = validate(tmp_path / top, profile, "RECOMMENDED", cache)
+    assert {issue.check for issue in recommended} <= explained_checks()

@@ -14,8 +14,15 @@ from pathlib import Path
 
 import yaml
 
-from eigeninit.archive import write_archive
-from eigeninit.crate import METADATA_FILE, Step, ro_crate_metadata
+from eigeninit.archive import MANIFEST, write_archive
+from eigeninit.citation import Citation
+from eigeninit.crate import (
+    METADATA_FILE,
+    README_FILE,
+    Step,
+    crate_readme,
+    ro_crate_metadata,
+)
 from eigeninit.jsonio import canonical_json
 from eigeninit.provenance import run_provenance
 from eigeninit.runlog import JOB_RECORD_SUFFIX
@@ -39,6 +46,7 @@ def assemble_archive(
     inputs: Sequence[str],
     source: Mapping[str, Path],
     config: dict,
+    credits: Citation,
     command_line: str,
     top_folder: str,
     mtime: int,
@@ -62,15 +70,21 @@ def assemble_archive(
     extra[CONFIG_FILE] = yaml.safe_dump(config, sort_keys=True).encode()
     provenance = run_provenance(command_line, workflow_dir)
     extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
+    about = {
+        "credits": credits,
+        "description": DESCRIPTION,
+        "workflow": f"{SOURCE_FOLDER}/Snakefile",
+        "traces": [PROVENANCE_FILE],
+        "manifest": MANIFEST,
+    }
+    extra[README_FILE] = crate_readme(**about).encode()
     crate = ro_crate_metadata(
-        name=top_folder,
-        description=DESCRIPTION,
+        **about,
         date_published=datetime.fromtimestamp(mtime, UTC).isoformat(),
         inputs=[CONFIG_FILE, *(f"{INPUTS_FOLDER}/{name}" for name in inputs)],
         outputs=list(results),
-        workflow=f"{SOURCE_FOLDER}/Snakefile",
+        source=[f"{SOURCE_FOLDER}/{name}" for name in source],
         steps=[_crate_step(step, inputs) for step in steps],
-        traces=[PROVENANCE_FILE],
         snakemake_version=provenance["versions"]["snakemake"],
     )
     extra[METADATA_FILE] = canonical_json(crate).encode()

@@ -4,6 +4,7 @@ CITATION.cff is the one place where the title, authors, licence and version
 are written; the RO-Crate and the archive's metadata read them through here.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,12 @@ class Author:
     type: str
     url: str | None = None
 
+    @property
+    def identifier(self) -> str:
+        """The URL (an ORCID, a website) or a local identifier from the name."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        return self.url or f"#{slug}"
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -35,6 +42,11 @@ class Citation:
     def license_url(self) -> str:
         """The licence's page in the SPDX list, the identifier RO-Crate asks for."""
         return SPDX_LICENSE_LIST + self.license
+
+    @property
+    def publisher(self) -> Author | None:
+        """The first organization among the authors, which publishes the work."""
+        return next((a for a in self.authors if a.type == "Organization"), None)
 
 
 def author_from_cff(entry: dict) -> Author:

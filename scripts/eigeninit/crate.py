@@ -9,14 +9,14 @@ there are no run times, so the same run gives the same JSON.
 The crate conforms to the Workflow Run Crate profile and, when the jobs are
 given, to the Provenance Run Crate profile; ``roc-validator`` checks both in
 the test suite. Who made the work, its title, version, license and code
-repository come from CITATION.cff, through :class:`Credits`.
+repository come from CITATION.cff, through :class:`eigeninit.citation.Citation`.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal
+
+from eigeninit.citation import Author, Citation
 
 RO_CRATE = "https://w3id.org/ro/crate/1.1"
 WORKFLOW_RO_CRATE = "https://w3id.org/workflowhub/workflow-ro-crate/1.0"
@@ -39,7 +39,6 @@ CONTEXT = [f"{RO_CRATE}/context", "https://w3id.org/ro/terms/workflow-run/contex
 METADATA_FILE = "ro-crate-metadata.json"
 README_FILE = "README.md"
 SNAKEMAKE = "https://w3id.org/workflowhub/workflow-ro-crate#snakemake"
-SPDX_LICENSES = "https://spdx.org/licenses/"
 RUN = "#run"
 # Fixed, rather than the mimetypes module, whose answers depend on the machine.
 # Snakefiles and .smk rules are Python with Snakemake's extra syntax.
@@ -81,54 +80,9 @@ class Step:
     outputs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Agent:
-    """A person or an organization, as CITATION.cff names an author.
-
-    ``url`` (CITATION.cff's ``orcid`` or ``website``) identifies it when given.
-    """
-
-    name: str
-    kind: Literal["Person", "Organization"] = "Organization"
-    url: str | None = None
-
-    @property
-    def identifier(self) -> str:
-        """The URL (an ORCID, a website) or a local identifier from the name."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
-        return self.url or f"#{slug}"
-
-    def entity(self) -> dict:
-        entity = {"@id": self.identifier, "@type": self.kind, "name": self.name}
-        if self.url:
-            entity["url"] = self.url
-        return entity
-
-
-@dataclass(frozen=True)
-class Credits:
-    """What CITATION.cff says of the work, and who publishes the archive.
-
-    ``license`` is an SPDX identifier (``MIT``); ``repository`` is the URL of
-    the code repository, under which the workflow's rules are identified.
-    Without a ``publisher`` the crate names none.
-    """
-
-    title: str
-    version: str
-    license: str
-    authors: tuple[Agent, ...]
-    repository: str
-    publisher: Agent | None = None
-
-    @property
-    def license_url(self) -> str:
-        return f"{SPDX_LICENSES}{self.license}"
-
-
 def ro_crate_metadata(
     *,
-    credits: Credits,
+    credits: Citation,
     description: str,
     date_published: str,
     inputs: Sequence[str],
@@ -163,7 +117,7 @@ def ro_crate_metadata(
         **{path: f"#input-{path}" for path in inputs},
         **{path: f"#output-{path}" for path in outputs},
     }
-    agents = {agent.identifier: agent for agent in credits.authors}
+    agents = {author.identifier: author for author in credits.authors}
     if credits.publisher:
         agents[credits.publisher.identifier] = credits.publisher
 
@@ -194,7 +148,7 @@ def ro_crate_metadata(
         _workflow_entity(workflow, credits, date_published, parameters, inputs, rules),
         _language(snakemake_version),
         _license(credits.license, credits.license_url),
-        *(agent.entity() for agent in agents.values()),
+        *(_author_entity(author) for author in agents.values()),
         *(
             _profile(profile)
             for profile in [*profiles, BIOSCHEMAS_WORKFLOW, BIOSCHEMAS_PARAMETER]
@@ -222,7 +176,7 @@ def ro_crate_metadata(
 
 def crate_readme(
     *,
-    credits: Credits,
+    credits: Citation,
     description: str,
     workflow: str,
     traces: Sequence[str] = (),
@@ -236,7 +190,7 @@ def crate_readme(
         description,
         "",
         f"Authors: {authors}. License: {credits.license} ({credits.license_url}).",
-        f"Code: {credits.repository}.",
+        *([f"Code: {credits.repository}."] if credits.repository else []),
         "",
         f"This folder is an RO-Crate: `{METADATA_FILE}` describes every file in",
         "it, following RO-Crate's Workflow Run Crate profiles.",
@@ -267,7 +221,7 @@ def encoding_format(path: str) -> str:
 
 def _workflow_entity(
     workflow: str,
-    credits: Credits,
+    credits: Citation,
     date_created: str,
     parameters: dict[str, str],
     inputs: Sequence[str],
@@ -281,7 +235,7 @@ def _workflow_entity(
         "encodingFormat": encoding_format(workflow),
         "conformsTo": _ref(BIOSCHEMAS_WORKFLOW),
         "programmingLanguage": _ref(SNAKEMAKE),
-        "url": credits.repository,
+        **_url(credits.repository),
         "version": credits.version,
         "license": _ref(credits.license_url),
         "creator": _refs(agent.identifier for agent in credits.authors),
@@ -340,7 +294,7 @@ def _parameter(identifier: str, path: str) -> dict:
     }
 
 
-def _rule_entities(rule: str, credits: Credits) -> list[dict]:
+def _rule_entities(rule: str, credits: Citation) -> list[dict]:
     """The rule as the tool a step runs, and as a step of the workflow.
 
     Rules live in the workflow's code, so they are identified under its
@@ -350,7 +304,7 @@ def _rule_entities(rule: str, credits: Credits) -> list[dict]:
         "@id": _rule_id(rule, credits.repository),
         "@type": "SoftwareApplication",
         "name": rule,
-        "url": credits.repository,
+        **_url(credits.repository),
         "version": credits.version,
     }
     step = {
@@ -363,7 +317,7 @@ def _rule_entities(rule: str, credits: Credits) -> list[dict]:
 
 
 def _job_entities(
-    job_id: str, job: Step, crate_files: set[str], repository: str
+    job_id: str, job: Step, crate_files: set[str], repository: str | None
 ) -> list[dict]:
     """The job's run of its rule, and the workflow's orchestration of it."""
     run = _create_action(
@@ -440,12 +394,24 @@ def _profile(identifier: str) -> dict:
     }
 
 
-def _rule_id(rule: str, repository: str) -> str:
-    return f"{repository}#rule-{rule}"
+def _author_entity(author: Author) -> dict:
+    entity = {"@id": author.identifier, "@type": author.type, "name": author.name}
+    if author.url:
+        entity["url"] = author.url
+    return entity
+
+
+def _rule_id(rule: str, repository: str | None) -> str:
+    """Under the code repository when there is one, else local to the crate."""
+    return f"{repository or ''}#rule-{rule}"
 
 
 def _step_id(rule: str) -> str:
     return f"#step-{rule}"
+
+
+def _url(url: str | None) -> dict:
+    return {"url": url} if url else {}
 
 
 def _ref(identifier: str) -> dict:
