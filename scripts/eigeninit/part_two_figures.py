@@ -88,12 +88,11 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
         rasterized=True,
     )
     angle = np.linspace(0, 2 * np.pi, 721)
-    axes.plot(np.cos(angle), np.sin(angle), color="C3", label="unit circle")
+    axes.plot(np.cos(angle), np.sin(angle), color="C3")
     axes.set_aspect("equal")
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda\,/\sqrt{k}$")
     axes.set_ylabel(r"$\mathrm{Im}\,\lambda\,/\sqrt{k}$")
-    axes.set_title(f"$k = {k}$, {eigenvalues.size} eigenvalues")
-    axes.legend(loc="lower left")
+    axes.set_title(f"$k = {k}$: {eigenvalues.size} eigenvalues, unit circle in red")
 
 
 def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
