@@ -32,6 +32,7 @@ from eigeninit.part_two_figures import (
     DEPTH_FIGURES,
     depth_figure_names,
 )
+from eigeninit.summary import summarize
 
 REGISTRIES = {
     "experiment": FIGURES,
@@ -216,8 +217,10 @@ def test_norms_near_the_float64_limit_are_drawn_in_units_of_a_power_of_ten(tmp_p
         plain.subplots().plot(steps[:-1], norm[:-1])
         plain.savefig(tmp_path / "plain.png")
 
-    assert linear_norm_exponent(log10_norm) == 308
-    figure = FIGURES["norm"](**data | {"iterations": iterations})
+    summary = summarize(data["matrix"], data["spectrum"], iterations, printed={})
+    # The caption's flag, from the summary, is the figure's unit.
+    assert linear_norm_exponent(summary["max_log10_norm"]) == 308
+    figure = FIGURES["norm"](**data | {"iterations": iterations, "summary": summary})
     save(figure, {"png": tmp_path / "norm.png"})
     linear = figure.axes[0]
     assert "10^{308}" in linear.get_ylabel()

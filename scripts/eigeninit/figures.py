@@ -35,16 +35,18 @@ def math_number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def linear_norm_exponent(log10_norms: np.ndarray) -> int:
-    """E such that the linear norm panel plots |x(n)| / 10^E; 0 when plain.
+def linear_norm_exponent(log10_norms) -> int:
+    """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
 
     Norms up to :data:`LINEAR_AXIS_MAX` are drawn as they are. Larger ones are
     drawn as 10^(log10|x(n)| - E), which stays finite even when |x(n)| is near
     or past the float64 range (1.8e308), where a plain linear axis fails; the
-    axis label says so. The write-up's caption can quote the same E.
+    axis label says so. A caption gets the same E from the summary:
+    ``linear_norm_exponent(summary["max_log10_norm"])`` for the norm figure,
+    ``summary["rescaled_max_log10_norm"]`` for the rescaled one.
     """
-    finite = np.asarray(log10_norms, dtype=np.float64)
-    finite = finite[np.isfinite(finite)]
+    values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
+    finite = values[np.isfinite(values)]
     largest = finite.max() if finite.size else 0.0
     if largest < math.log10(LINEAR_AXIS_MAX):
         return 0
