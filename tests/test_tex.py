@@ -39,8 +39,11 @@ def exports(tmp_path_factory) -> tuple[Path, dict]:
         depth["summary"],
     )
     (folder / "numbers.tex").write_text(numbers_tex(numbers))
-    (folder / "figures").mkdir()
-    save(FIGURES["quotient"](**post), {"pdf": folder / "figures" / "post-quotient.pdf"})
+    (folder / "figures" / "experiments").mkdir(parents=True)
+    save(
+        FIGURES["quotient"](**post),
+        {"pdf": folder / "figures" / "experiments" / "post-quotient.pdf"},
+    )
     save(
         DEPTH_FIGURES["growth"](**depth),
         {"pdf": folder / "figures" / "depth-growth.pdf"},
@@ -89,7 +92,7 @@ def test_example_page_compiles_and_shows_the_numbers(exports):
 def test_figure_pdfs_embed_truetype_fonts_only(exports):
     pdffonts = tool("pdffonts", "poppler-utils")
     folder, _ = exports
-    for pdf in sorted((folder / "figures").glob("*.pdf")):
+    for pdf in sorted((folder / "figures").rglob("*.pdf")):
         listing = subprocess.run(
             [pdffonts, str(pdf)], capture_output=True, text=True, check=True
         ).stdout.splitlines()[2:]
