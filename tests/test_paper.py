@@ -14,7 +14,7 @@ def parse_latex_number(text: str) -> float:
     scientific = re.fullmatch(r"\\ensuremath\{(.+)\\times 10\^\{(-?\d+)\}\}", text)
     if scientific:
         return float(scientific.group(1)) * 10 ** int(scientific.group(2))
-    return float(text)
+    return float(re.fullmatch(r"(?:\\ensuremath\{)?(.+?)\}?", text).group(1))
 
 
 def test_macro_names_are_letters_only():
@@ -33,10 +33,14 @@ def test_macro_names_are_letters_only():
         (3.7642e-9, r"\ensuremath{3.7642\times 10^{-9}}"),
         (2.4e7, r"\ensuremath{2.4000\times 10^{7}}"),
         (0.0, "0.0000"),
+        (-0.019624981864606993, r"\ensuremath{-0.019625}"),
+        (-7, r"\ensuremath{-7}"),
+        (-3.7642e-9, r"\ensuremath{-3.7642\times 10^{-9}}"),
     ],
 )
 def test_rounding(value, text):
     assert latex_number(value) == text
+    assert parse_latex_number(text) == pytest.approx(value, rel=1e-4)
 
 
 def test_non_finite_values_are_refused():

@@ -1,107 +1,185 @@
 """Figures of one experiment, drawn from its datasets.
 
-Each function takes the experiment's datasets and summary and returns a
-matplotlib figure; ``FIGURES`` maps the stable file names to them.
+``FIGURES[name]`` is the figure's :class:`~eigeninit.figure_style.FigureDefinition`:
+``FIGURES[name].description`` is its one-sentence description, and
+``FIGURES[name](matrix=..., spectrum=..., iterations=..., summary=...)``
+returns the drawn figure for :func:`save`.
 """
 
-import matplotlib
+import math
 
-matplotlib.use("Agg")
-# Fixed ids in any SVG output, so the same data gives the same bytes.
-matplotlib.rcParams["svg.hashsalt"] = "eigeninit"
+import numpy as np
+import xarray as xr
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
+from eigeninit.figure_style import FigureDefinition, registry, save
+from eigeninit.spectrum import COMPLEX_PAIR
 
-from eigeninit.spectrum import COMPLEX_PAIR  # noqa: E402
+__all__ = ["FIGURES", "linear_norm_exponent", "math_number", "save"]
 
-FIGURE_SIZE = (9.0, 3.6)
-SQUARE_SIZE = (4.8, 4.8)
+LINEAR_AXIS_MAX = 1e4
+"""Largest value a linear axis shows in plain units; above it, units of 10^E."""
+
+
+def math_number(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits as mathtext (no $ signs).
+
+    Rounding keeps float noise out of legends (1 - 2e-16 reads 1); huge and
+    tiny values read as a times 10^e; a minus is typeset as a minus.
+    """
+    if value != 0 and not 1e-3 <= abs(value) < 1e5:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return rf"{float(mantissa):g} \times 10^{{{int(exponent)}}}"
+    return f"{value:.{digits}g}"
+
+
+def linear_norm_exponent(log10_norms) -> int:
+    """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
+
+    Norms up to :data:`LINEAR_AXIS_MAX` are drawn as they are. Larger ones are
+    drawn as 10^(log10|x(n)| - E), which stays finite even when |x(n)| is near
+    or past the float64 range (1.8e308), where a plain linear axis fails; the
+    axis label says so. A caption gets the same E from the summary:
+    ``linear_norm_exponent(summary["max_log10_norm"])`` for the norm figure,
+    ``summary["rescaled_max_log10_norm"]`` for the rescaled one.
+    """
+    values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
+    finite = values[np.isfinite(values)]
+    largest = finite.max() if finite.size else 0.0
+    if largest < math.log10(LINEAR_AXIS_MAX):
+        return 0
+    return math.floor(largest)
+
+
+def plain_log_axis(axis) -> None:
+    """Label a log axis with plain numbers, denser the fewer decades it spans.
+
+    Call after the data are drawn: the ticks follow the axis's view limits.
+    """
+    low, high = sorted(axis.get_view_interval())
+    decades = math.log10(high / low)
+    subs = (
+        (1, 1.5, 2, 3, 5, 7) if decades <= 1.2 else (1, 2, 5) if decades <= 3 else (1,)
+    )
+    axis.set_major_locator(LogLocator(subs=subs, numticks=99))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:g}$"))
+    axis.set_minor_locator(NullLocator())
+
+
+def legend_above(figure: Figure, axes: Axes, ncols: int = 2) -> None:
+    """The axes' legend above the panel, where it cannot cover the data."""
+    figure.legend(
+        *axes.get_legend_handles_labels(), loc="outside upper center", ncols=ncols
+    )
 
 
 def _steps(iterations: xr.Dataset) -> np.ndarray:
     return iterations["step"].values
 
 
-def norm_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure:
-    """|x(n)| against n, linear (as the post plots it) and logarithmic."""
+def _draw_linear_norm(axes: Axes, steps: np.ndarray, log10_norms: np.ndarray) -> None:
+    exponent = linear_norm_exponent(log10_norms)
+    axes.plot(steps, 10.0 ** (log10_norms - exponent), color="C0")
+    unit = "" if exponent == 0 else rf"\ /\ 10^{{{exponent}}}"
+    axes.set_ylabel(rf"$\|x(n)\|{unit}$")
+    axes.set_ylim(bottom=0)
+
+
+def draw_norm(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> None:
     raw = iterations.sel(run="raw")
-    figure, (linear, logarithmic) = plt.subplots(1, 2, figsize=FIGURE_SIZE)
-    linear.plot(_steps(iterations), raw["norm"].values, color="C0")
-    linear.set_title("linear scale")
-    linear.set_ylabel("norm |x(n)|")
-    logarithmic.plot(_steps(iterations), raw["log10_norm"].values, color="C0")
-    slope = np.log10(summary["spectral_radius"])
+    steps = _steps(iterations)
+    figure.set_figheight(4.2)
+    linear, logarithmic = figure.subplots(2, 1, sharex=True)
+    _draw_linear_norm(linear, steps, raw["log10_norm"].values)
+    linear.set_title("linear scale, as the post plots it")
+    logarithmic.plot(steps, raw["log10_norm"].values, color="C0", label="measured")
+    slope = math.log10(summary["spectral_radius"])
     logarithmic.plot(
-        _steps(iterations),
-        raw["log10_norm"].values[-1]
-        + slope * (_steps(iterations) - _steps(iterations)[-1]),
+        steps,
+        raw["log10_norm"].values[-1] + slope * (steps - steps[-1]),
         color="C3",
         linestyle="--",
-        linewidth=1,
-        label=f"slope log10 ρ = {slope:.4f}",
+        label=rf"slope $\log_{{10}}\rho = {math_number(slope)}$",
     )
     logarithmic.set_title("logarithmic scale")
-    logarithmic.set_ylabel("log10 |x(n)|")
-    logarithmic.legend(loc="upper left")
-    for axes in (linear, logarithmic):
-        axes.set_xlabel("step n")
-    return figure
+    logarithmic.set_ylabel(r"$\log_{10}\|x(n)\|$")
+    logarithmic.set_xlabel("step $n$")
+    logarithmic.legend(loc="best")
 
 
-def quotient_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure:
-    """|x(n)|/|x(n-1)| against n with the spectral radius drawn."""
+def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> None:
     raw = iterations.sel(run="raw")
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
-    axes.plot(_steps(iterations), raw["quotient"].values, marker=".", label="quotient")
+    steps = _steps(iterations)
+    figure.set_figheight(2.9)
+    axes = figure.subplots()
+    axes.plot(
+        steps,
+        raw["quotient"].values,
+        marker=".",
+        color="C0",
+        label=r"$\|x(n)\|\,/\,\|x(n-1)\|$",
+    )
     if summary["dominant"] == COMPLEX_PAIR:
         axes.plot(
-            _steps(iterations),
+            steps,
             raw["stretching_estimate"].values,
             color="C2",
-            label="plane-fit estimate sqrt(-b)",
+            linestyle="-.",
+            label=r"plane fit $\sqrt{-b}$",
         )
     axes.axhline(
         summary["spectral_radius"],
         color="C3",
         linestyle="--",
-        label=f"spectral radius ρ = {summary['spectral_radius']:.5f}",
+        label=rf"$\rho = {math_number(summary['spectral_radius'])}$",
     )
-    axes.set_xlabel("step n")
-    axes.set_ylabel("|x(n)| / |x(n-1)|")
-    axes.legend()
-    return figure
+    axes.set_xlabel("step $n$")
+    axes.set_ylabel("quotient")
+    legend_above(figure, axes)
 
 
-def eigenvalues_figure(spectrum: xr.Dataset, summary: dict, **_) -> plt.Figure:
-    """Eigenvalues in the complex plane inside the circle of radius ρ."""
+def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -> None:
     eigenvalues = spectrum["eigenvalue"].values
     radius = summary["spectral_radius"]
-    figure, axes = plt.subplots(figsize=SQUARE_SIZE)
+    figure.set_figheight(figure.get_figwidth())
+    axes = figure.subplots()
     angle = np.linspace(0, 2 * np.pi, 361)
-    axes.plot(radius * np.cos(angle), radius * np.sin(angle), color="0.6", linewidth=1)
-    axes.scatter(eigenvalues.real, eigenvalues.imag, color="C0", zorder=3)
+    axes.plot(
+        radius * np.cos(angle),
+        radius * np.sin(angle),
+        color="0.6",
+        linewidth=0.8,
+        label=r"$|\lambda| = \rho$",
+    )
+    axes.scatter(
+        eigenvalues.real, eigenvalues.imag, color="C0", zorder=3, label=r"$\lambda$"
+    )
     dominant = eigenvalues[np.abs(eigenvalues) == np.abs(eigenvalues).max()]
     axes.scatter(
         dominant.real,
         dominant.imag,
         facecolor="none",
         edgecolor="C3",
-        s=160,
+        s=120,
         zorder=4,
-        label=f"|l| = ρ = {radius:.5f}",
+        label=rf"dominant, $\rho = {math_number(radius)}$",
     )
-    axes.axhline(0, color="0.85", linewidth=0.8)
-    axes.axvline(0, color="0.85", linewidth=0.8)
+    axes.axhline(0, color="0.85", linewidth=0.6)
+    axes.axvline(0, color="0.85", linewidth=0.6)
     axes.set_aspect("equal")
-    axes.set_xlabel("real part")
-    axes.set_ylabel("imaginary part")
-    axes.legend(loc="lower left", fontsize="small")
-    return figure
+    reach = 1.15 * radius
+    axes.set_xlim(-reach, reach)
+    axes.set_ylim(-1.45 * radius, reach)
+    axes.set_xlabel(r"$\mathrm{Re}\,\lambda$")
+    axes.set_ylabel(r"$\mathrm{Im}\,\lambda$")
+    axes.legend(loc="lower center", ncols=3, handletextpad=0.3, columnspacing=0.8)
 
 
-def convergence_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure:
+def draw_convergence(
+    figure: Figure, iterations: xr.Dataset, summary: dict, **_
+) -> None:
     """Misalignment and stretch error on a log scale beside ratio^n.
 
     The predicted line has the slope log(ratio) from the spectrum; only its
@@ -111,15 +189,25 @@ def convergence_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure
     steps = _steps(iterations).astype(float)
     misalignment = raw["misalignment"].values
     error = np.abs(raw["stretching_estimate"].values / summary["spectral_radius"] - 1)
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
+    figure.set_figheight(3.1)
+    axes = figure.subplots()
     floor = 1e-17
     axes.semilogy(
-        steps, np.maximum(misalignment, floor), label="sine of angle to subspace"
+        steps,
+        np.maximum(misalignment, floor),
+        color="C0",
+        label="sine of the angle to the subspace",
     )
-    axes.semilogy(steps, np.maximum(error, floor), label="relative stretch error")
+    axes.semilogy(
+        steps,
+        np.maximum(error, floor),
+        color="C1",
+        linestyle="-.",
+        label=r"$|\mathrm{stretch}\,/\,\rho - 1|$",
+    )
     ratio = summary["convergence_ratio"]
-    if ratio > 0:
-        above_noise = misalignment > 1e-12
+    above_noise = misalignment > 1e-12
+    if ratio > 0 and above_noise.any():
         height = np.mean(
             np.log(misalignment[above_noise]) - steps[above_noise] * np.log(ratio)
         )
@@ -128,54 +216,71 @@ def convergence_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure
             np.exp(height + steps * np.log(ratio)),
             color="0.3",
             linestyle="--",
-            label=f"predicted rate {ratio:.4f}^n",
+            label=rf"predicted $\propto {math_number(ratio, 3)}^n$",
         )
     axes.axhline(
-        np.finfo(np.float64).eps, color="0.7", linewidth=0.8, label="float64 eps"
+        np.finfo(np.float64).eps,
+        color="0.6",
+        linewidth=0.8,
+        linestyle=":",
+        label=r"float64 $\varepsilon$",
     )
     axes.set_ylim(floor, 10)
-    axes.set_xlabel("step n")
-    axes.set_ylabel("error (dimensionless)")
-    axes.legend(fontsize="small")
-    return figure
+    axes.yaxis.set_major_locator(LogLocator(numticks=5))
+    axes.yaxis.set_minor_locator(NullLocator())
+    axes.set_xlabel("step $n$")
+    axes.set_ylabel("error")
+    legend_above(figure, axes, ncols=1)
 
 
-def rescaled_figure(iterations: xr.Dataset, summary: dict, **_) -> plt.Figure:
-    """Norm and quotient of the run with A divided by its spectral radius."""
+def draw_rescaled(figure: Figure, iterations: xr.Dataset, **_) -> None:
     rescaled = iterations.sel(run="rescaled")
-    figure, (norm_axes, quotient_axes) = plt.subplots(1, 2, figsize=FIGURE_SIZE)
-    norm_axes.plot(_steps(iterations), rescaled["norm"].values, color="C0")
-    norm_axes.set_ylabel("norm |x(n)|")
-    norm_axes.set_ylim(bottom=0)
-    quotient_axes.plot(_steps(iterations), rescaled["quotient"].values, color="C0")
-    quotient_axes.axhline(1, color="C3", linestyle="--", label="1")
-    quotient_axes.set_ylabel("|x(n)| / |x(n-1)|")
-    quotient_axes.legend()
-    for axes in (norm_axes, quotient_axes):
-        axes.set_xlabel("step n")
-    return figure
+    steps = _steps(iterations)
+    figure.set_figheight(3.8)
+    norm_axes, quotient_axes = figure.subplots(2, 1, sharex=True)
+    _draw_linear_norm(norm_axes, steps, rescaled["log10_norm"].values)
+    norm_axes.set_title(r"length, $A/\rho$")
+    quotient_axes.plot(
+        steps, rescaled["quotient"].values, color="C0", label="measured quotient"
+    )
+    quotient_axes.axhline(1, color="C3", linestyle="--", label="$1$")
+    quotient_axes.set_title(r"quotient $\|x(n)\|\,/\,\|x(n-1)\|$")
+    quotient_axes.set_xlabel("step $n$")
+    quotient_axes.legend(loc="best")
 
 
-FIGURES = {
-    "norm": norm_figure,
-    "quotient": quotient_figure,
-    "eigenvalues": eigenvalues_figure,
-    "convergence": convergence_figure,
-    "rescaled": rescaled_figure,
-}
-
-# No dates or versions in the files, so the same data gives the same bytes.
-STABLE_METADATA = {
-    "png": {"Software": None},
-    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-}
-
-
-def save(figure: plt.Figure, paths: dict[str, str]) -> None:
-    """Save in each format (``{"png": path, ...}``) with stable metadata, then close."""
-    figure.tight_layout()
-    for file_format, path in paths.items():
-        figure.savefig(
-            path, format=file_format, dpi=120, metadata=STABLE_METADATA[file_format]
-        )
-    plt.close(figure)
+FIGURES = registry(
+    FigureDefinition(
+        "norm",
+        draw_norm,
+        "The length of x(n) against the step n, on a linear axis as the post "
+        "plots it and as log10, where it grows along a line whose slope is "
+        "log10 of the spectral radius.",
+    ),
+    FigureDefinition(
+        "quotient",
+        draw_quotient,
+        "The quotient |x(n)| / |x(n-1)| against the step n settling on the "
+        "spectral radius (dashed), or, for a complex dominant pair, swinging "
+        "around it while the plane-fit estimate converges.",
+    ),
+    FigureDefinition(
+        "eigenvalues",
+        draw_eigenvalues,
+        "The eigenvalues of A in the complex plane inside the circle whose "
+        "radius is the spectral radius, the dominant one circled.",
+    ),
+    FigureDefinition(
+        "convergence",
+        draw_convergence,
+        "On a log axis, the sine of the angle between x(n) and the dominant "
+        "invariant subspace and the stretch estimate's relative error fall "
+        "like the convergence ratio to the power n, down to float64 precision.",
+    ),
+    FigureDefinition(
+        "rescaled",
+        draw_rescaled,
+        "With A divided by its spectral radius, the length of x(n) settles and "
+        "the quotient goes to 1.",
+    ),
+)

@@ -109,17 +109,23 @@ def _with_band(base: str, measured: dict) -> dict:
 
 
 def latex_number(value: float | int) -> str:
-    """Integers as they are; others to 5 significant digits, powers of ten in math."""
+    """Integers as they are; others to 5 significant digits, powers of ten in math.
+
+    Negative numbers are typeset in math mode, so their sign is a minus, not
+    the text hyphen a bare "-" gives.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"not a number: {value!r}")
-    if isinstance(value, int):
-        return str(value)
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
-    if value != 0 and not 1e-3 <= abs(value) < 1e6:
+    if isinstance(value, int):
+        text = str(value)
+    elif value != 0 and not 1e-3 <= abs(value) < 1e6:
         mantissa, exponent = f"{value:.{SIGNIFICANT_DIGITS - 1}e}".split("e")
         return f"\\ensuremath{{{mantissa}\\times 10^{{{int(exponent)}}}}}"
-    return f"{value:#.{SIGNIFICANT_DIGITS}g}".rstrip(".")
+    else:
+        text = f"{value:#.{SIGNIFICANT_DIGITS}g}".rstrip(".")
+    return f"\\ensuremath{{{text}}}" if value < 0 else text
 
 
 def numbers_tex(numbers: dict) -> str:

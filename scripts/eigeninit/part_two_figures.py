@@ -1,15 +1,35 @@
 """Figures of part two: the circular law over sizes, and signals through depth.
 
-Circular-law figures take the per-size datasets and the summary; depth
-figures take the per-(scheme, weights) datasets and the summary. Each returns
-a matplotlib figure; :func:`eigeninit.figures.save` writes it.
+``CIRCULAR_LAW_FIGURES[name](sizes=..., summary=...)`` and
+``DEPTH_FIGURES[name](runs=..., summary=...)`` return drawn figures for
+:func:`eigeninit.figure_style.save`; ``.description`` is each one's sentence.
 """
+
+import math
+from functools import partial
 
 import numpy as np
 import xarray as xr
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import NullLocator
 
-from eigeninit.figures import FIGURE_SIZE, SQUARE_SIZE, plt
+from eigeninit.depth import WEIGHT_MODES
+from eigeninit.figure_style import FigureDefinition, registry
+from eigeninit.figures import math_number, plain_log_axis
 from eigeninit.stats import mean_ci95
+
+KEEPS_COLOR = "#2ca02c"
+KEEPS_ALPHA = 0.18
+ACTIVATION_STYLES = (
+    {"color": "C0", "linestyle": "-", "marker": "o"},
+    {"color": "C1", "linestyle": "--", "marker": "s"},
+    {"color": "C4", "linestyle": ":", "marker": "^"},
+    {"color": "C5", "linestyle": "-.", "marker": "D"},
+)
+"""Per activation: lines differ in colour and dash, markers in shape too."""
 
 
 def _by_size(sizes: list[xr.Dataset]) -> list[xr.Dataset]:
@@ -26,31 +46,39 @@ def _band(summary: dict, key: str):
     return k, mean, np.vstack([mean - lo, hi - mean])
 
 
-def edge_figure(summary: dict, **_) -> plt.Figure:
-    """rho/sqrt(k) and sigma_max/sqrt(k) against k, with their limits 1 and 2."""
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
-    for key, label, color in (
-        ("spectral_radius_over_sqrt_k", "spectral radius ρ / √k", "C0"),
-        ("sigma_max_over_sqrt_k", "largest singular value σmax / √k", "C1"),
+def _sizes_axis(axes: Axes, k: np.ndarray) -> None:
+    """Log axis of matrix sizes, ticked and labelled at the sizes measured."""
+    axes.set_xscale("log")
+    axes.set_xticks(k, [f"${size}$" for size in k])
+    axes.xaxis.set_minor_locator(NullLocator())
+    axes.set_xlabel("matrix size $k$")
+
+
+def draw_edge(figure: Figure, summary: dict, **_) -> None:
+    figure.set_figheight(2.6)
+    axes = figure.subplots()
+    for key, label, color, marker in (
+        ("spectral_radius_over_sqrt_k", r"$\rho\,/\sqrt{k}$", "C0", "o"),
+        ("sigma_max_over_sqrt_k", r"$\sigma_{\max}\,/\sqrt{k}$", "C1", "s"),
     ):
         k, mean, error = _band(summary, key)
         axes.errorbar(
-            k, mean, yerr=error, marker="o", capsize=4, color=color, label=label
+            k, mean, yerr=error, marker=marker, capsize=3, color=color, label=label
         )
-        axes.axhline(summary["theory"][key], color=color, linestyle="--", linewidth=1)
-    axes.set_xscale("log")
-    axes.set_xlabel("matrix size k")
-    axes.set_ylabel("value / √k (dimensionless)")
-    axes.legend(title="mean and 95% band; dashed: large-k limit", fontsize="small")
-    return figure
+        axes.axhline(summary["theory"][key], color=color, linestyle="--", linewidth=0.8)
+    _sizes_axis(axes, k)
+    axes.set_ylabel(r"value $/\sqrt{k}$")
+    axes.legend(
+        title="mean, 95% band; dashed: limit", loc="center right", title_fontsize=None
+    )
 
 
-def disk_figure(sizes: list[xr.Dataset], **_) -> plt.Figure:
-    """Eigenvalues of G/sqrt(k) for the largest size, inside the unit circle."""
+def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     largest = _by_size(sizes)[-1]
     k = int(largest.attrs["k"])
     eigenvalues = largest["eigenvalue"].values.ravel() / np.sqrt(k)
-    figure, axes = plt.subplots(figsize=SQUARE_SIZE)
+    figure.set_figheight(figure.get_figwidth())
+    axes = figure.subplots()
     axes.scatter(
         eigenvalues.real,
         eigenvalues.imag,
@@ -60,44 +88,47 @@ def disk_figure(sizes: list[xr.Dataset], **_) -> plt.Figure:
         rasterized=True,
     )
     angle = np.linspace(0, 2 * np.pi, 721)
-    axes.plot(
-        np.cos(angle), np.sin(angle), color="C3", linewidth=1, label="unit circle"
-    )
+    axes.plot(np.cos(angle), np.sin(angle), color="C3")
     axes.set_aspect("equal")
-    axes.set_xlabel("real part of λ / √k")
-    axes.set_ylabel("imaginary part of λ / √k")
-    axes.set_title(f"k = {k}, {eigenvalues.size} eigenvalues", fontsize="medium")
-    axes.legend(loc="lower left", fontsize="small")
-    return figure
+    axes.set_xlabel(r"$\mathrm{Re}\,\lambda\,/\sqrt{k}$")
+    axes.set_ylabel(r"$\mathrm{Im}\,\lambda\,/\sqrt{k}$")
+    axes.set_title(f"$k = {k}$: {eigenvalues.size} eigenvalues, unit circle in red")
 
 
-def radial_cdf_figure(sizes: list[xr.Dataset], **_) -> plt.Figure:
-    """Empirical CDF of |l|/sqrt(k) per size against r^2, the uniform disk's CDF."""
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
+def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
+    figure.set_figheight(2.8)
+    axes = figure.subplots()
+    dashes = ("-", "--", "-.", ":")
     for index, dataset in enumerate(_by_size(sizes)):
         k = int(dataset.attrs["k"])
         radius = np.sort(np.abs(dataset["eigenvalue"].values.ravel()) / np.sqrt(k))
         share = np.arange(1, radius.size + 1) / radius.size
-        axes.step(radius, share, where="post", color=f"C{index}", label=f"k = {k}")
+        axes.step(
+            radius,
+            share,
+            where="post",
+            color=f"C{index}",
+            linestyle=dashes[index % len(dashes)],
+            label=f"$k = {k}$",
+        )
     r = np.linspace(0, 1, 201)
-    axes.plot(r, r**2, color="black", linestyle="--", label="uniform disk: r²")
-    axes.set_xlabel("r")
-    axes.set_ylabel("share of eigenvalues with |λ| / √k ≤ r")
-    axes.legend(fontsize="small")
-    return figure
+    axes.plot(r, r**2, color="black", linewidth=2.2, alpha=0.35, label="disk: $r^2$")
+    axes.set_xlabel("$r$")
+    axes.set_ylabel(r"share with $|\lambda|\,/\sqrt{k} \leq r$")
+    axes.legend(loc="upper left")
 
 
-def real_count_figure(summary: dict, **_) -> plt.Figure:
-    """Mean number of real eigenvalues against the exact and asymptotic theory."""
+def draw_real_count(figure: Figure, summary: dict, **_) -> None:
     k, mean, error = _band(summary, "real_eigenvalue_count")
     entries = sorted(summary["sizes"].values(), key=lambda entry: entry["k"])
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
+    figure.set_figheight(2.6)
+    axes = figure.subplots()
     axes.errorbar(
         k,
         mean,
         yerr=error,
         marker="o",
-        capsize=4,
+        capsize=3,
         linestyle="none",
         label="measured, 95% band",
     )
@@ -105,43 +136,66 @@ def real_count_figure(summary: dict, **_) -> plt.Figure:
         k,
         [entry["expected_real_eigenvalues"] for entry in entries],
         color="C3",
-        label="exact expectation (Edelman, Kostlan, Shub)",
+        label="exact (Edelman, Kostlan, Shub)",
     )
     axes.plot(
         k,
         [entry["asymptotic_real_eigenvalues"] for entry in entries],
         color="0.4",
         linestyle="--",
-        label="√(2k/π)",
+        label=r"$\sqrt{2k/\pi}$",
     )
-    axes.set_xscale("log")
+    _sizes_axis(axes, k)
     axes.set_yscale("log")
-    axes.set_xlabel("matrix size k")
-    axes.set_ylabel("real eigenvalues (count)")
-    axes.legend(fontsize="small")
-    return figure
+    plain_log_axis(axes.yaxis)
+    axes.set_ylabel("real eigenvalues")
+    axes.legend(loc="upper left")
 
 
-def dominant_real_figure(summary: dict, **_) -> plt.Figure:
-    """Share of matrices whose largest-modulus eigenvalue is real, against k."""
+def draw_dominant_real(figure: Figure, summary: dict, **_) -> None:
     k, mean, error = _band(summary, "dominant_real_fraction")
-    figure, axes = plt.subplots(figsize=FIGURE_SIZE)
-    axes.errorbar(k, mean, yerr=error, marker="o", capsize=4)
-    axes.set_xscale("log")
+    figure.set_figheight(2.4)
+    axes = figure.subplots()
+    axes.errorbar(k, mean, yerr=error, marker="o", capsize=3)
+    _sizes_axis(axes, k)
     axes.set_ylim(0, 1)
-    axes.set_xlabel("matrix size k")
-    axes.set_ylabel("share with a real dominant eigenvalue")
-    axes.set_title("mean and 95% Wilson band", fontsize="medium")
-    return figure
+    axes.set_ylabel("share, real dominant")
+    axes.set_title("mean and 95% Wilson band")
 
 
-CIRCULAR_LAW_FIGURES = {
-    "edge": edge_figure,
-    "disk": disk_figure,
-    "radial_cdf": radial_cdf_figure,
-    "real_count": real_count_figure,
-    "dominant_real": dominant_real_figure,
-}
+CIRCULAR_LAW_FIGURES = registry(
+    FigureDefinition(
+        "edge",
+        draw_edge,
+        "The spectral radius and the largest singular value divided by the "
+        "square root of k, mean and 95% band per size, approaching their "
+        "large-k limits 1 and 2 (dashed).",
+    ),
+    FigureDefinition(
+        "disk",
+        draw_disk,
+        "Every eigenvalue of G divided by the square root of k, for the largest "
+        "size, filling the unit disk uniformly.",
+    ),
+    FigureDefinition(
+        "radial_cdf",
+        draw_radial_cdf,
+        "The share of eigenvalues with modulus over the square root of k below "
+        "r, per size, approaching r squared, the uniform disk's law.",
+    ),
+    FigureDefinition(
+        "real_count",
+        draw_real_count,
+        "The mean number of real eigenvalues per size with its 95% band, on the "
+        "exact Edelman-Kostlan-Shub expectation, near the square root of 2k/pi.",
+    ),
+    FigureDefinition(
+        "dominant_real",
+        draw_dominant_real,
+        "The share of matrices whose largest-modulus eigenvalue is real, per "
+        "size, with 95% Wilson bands.",
+    ),
+)
 
 
 def depth_figure_names(weights: list[str]) -> list[str]:
@@ -149,86 +203,166 @@ def depth_figure_names(weights: list[str]) -> list[str]:
     return [f"norms_{mode}" for mode in weights] + ["growth"]
 
 
-def norms_figure(runs: list[xr.Dataset], weights: str) -> plt.Figure:
-    """log10 |x(l)|/|x(0)| against layer: a panel per activation, a band per scheme."""
-    selected = [run for run in runs if run.attrs["weights"] == weights]
-    activations = selected[0]["activation"].values.tolist()
-    figure, panels = plt.subplots(
-        1, len(activations), figsize=(4.2 * len(activations), 4.2), squeeze=False
+def _scheme_label(scheme: str) -> str:
+    return scheme.replace("_", " ")
+
+
+def _keeps_within(summary: dict) -> float:
+    """The band of log10 |x(L)|/|x(0)| that counts as keeping the signal."""
+    return math.log10(summary["stable_within"])
+
+
+def _depth_legend(
+    figure: Figure, activations: list[str], summary: dict, keys: tuple, *extra
+):
+    """One legend above the panels: activations (drawn with the ``keys`` of
+    their style), extra entries, the keeps band."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            **{"linestyle": "none"} | {key: style[key] for key in keys},
+            label=activation,
+        )
+        for activation, style in zip(activations, ACTIVATION_STYLES, strict=False)
+    ]
+    handles += extra
+    within = math_number(summary["stable_within"], 3)
+    handles.append(
+        Patch(
+            color=KEEPS_COLOR,
+            alpha=2 * KEEPS_ALPHA,
+            label=rf"keeps: within $\times{within}$",
+        )
     )
-    for panel, activation in zip(panels[0], activations, strict=True):
-        for index, run in enumerate(selected):
+    figure.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncols=min(len(handles), 3),
+        handlelength=2.2,
+        columnspacing=1.0,
+    )
+
+
+def draw_norms(
+    figure: Figure, runs: list[xr.Dataset], summary: dict, weights: str, **_
+) -> None:
+    """One panel per scheme, each on its own scale, so that no scheme's growth
+    (the standard scheme's 10^60) flattens the others; a line per activation."""
+    growth = summary["growth_per_layer"]
+    by_scheme = {
+        run.attrs["scheme"]: run for run in runs if run.attrs["weights"] == weights
+    }
+    schemes = [scheme for scheme in growth if scheme in by_scheme]
+    activations = by_scheme[schemes[0]]["activation"].values.tolist()
+    keeps = _keeps_within(summary)
+    figure.set_figheight(0.95 * len(schemes) + 0.9)
+    panels = figure.subplots(len(schemes), 1, sharex=True, squeeze=False)[:, 0]
+    for panel, scheme in zip(panels, schemes, strict=True):
+        run = by_scheme[scheme]
+        layer = run["layer"].values
+        panel.axhspan(-keeps, keeps, color=KEEPS_COLOR, alpha=KEEPS_ALPHA, lw=0)
+        panel.axhline(0, color="0.6", linewidth=0.6)
+        extremes = [-1.0, 1.0]
+        for activation, style in zip(activations, ACTIVATION_STYLES, strict=False):
             norms = run["log10_norm"].sel(activation=activation).values
-            relative = norms - norms[:, :1]
-            mean, lo, hi = mean_ci95(relative, axis=0)
-            layer = run["layer"].values
-            color = f"C{index}"
-            panel.plot(layer, mean, color=color, label=run.attrs["scheme"])
-            panel.fill_between(layer, lo, hi, color=color, alpha=0.25, linewidth=0)
-        panel.set_title(activation)
-        panel.set_xlabel("layer l")
-        panel.axhline(0, color="0.6", linewidth=0.8)
-    panels[0][0].set_ylabel("log10 |x(l)| / |x(0)|")
-    panels[0][-1].legend(fontsize="small")
-    figure.suptitle(f"{weights} weights: mean and 95% band over seeds")
-    return figure
+            with np.errstate(invalid="ignore"):
+                mean, lo, hi = mean_ci95(norms - norms[:, :1], axis=0)
+            panel.plot(layer, mean, color=style["color"], ls=style["linestyle"])
+            panel.fill_between(layer, lo, hi, color=style["color"], alpha=0.2, lw=0)
+            shown = np.concatenate([mean, lo, hi])
+            extremes += shown[np.isfinite(shown)].tolist()
+        low, high = min(extremes), max(extremes)
+        margin = 0.08 * (high - low)
+        panel.set_ylim(low - margin, high + margin)
+        kept = [
+            activation
+            for activation in activations
+            if growth[scheme][activation][weights]["verdict"] == "keeps"
+        ]
+        panel.set_title(
+            f"{_scheme_label(scheme)}: keeps with {', '.join(kept) or 'none'}",
+            pad=2,
+        )
+    panels[-1].set_xlabel("layer $l$")
+    figure.supylabel(r"$\log_{10}\,\|x(l)\|\,/\,\|x(0)\|$")
+    _depth_legend(figure, activations, summary, ("color", "linestyle"))
 
 
-def growth_figure(summary: dict, **_) -> plt.Figure:
-    """Measured growth per layer with its band beside the theoretical value."""
+def draw_growth(figure: Figure, summary: dict, **_) -> None:
+    """Growth per layer, a row per scheme and a marker per activation, beside theory.
+
+    The shaded band is the growth that keeps the norm within ``stable_within``
+    of the input's over all layers.
+    """
     growth = summary["growth_per_layer"]
     schemes = list(growth)
     activations = list(next(iter(growth.values())))
     modes = list(next(iter(next(iter(growth.values())).values())))
-    figure, panels = plt.subplots(
-        1,
-        len(modes),
-        figsize=(4.8 * len(modes), 0.5 * len(schemes) * len(activations) + 1.5),
-        squeeze=False,
-        sharey=True,
+    low, high = (
+        summary["stable_within"] ** (sign / summary["layers"]) for sign in (-1, 1)
     )
-    labels = [
-        f"{scheme} · {activation}" for scheme in schemes for activation in activations
-    ]
-    position = np.arange(len(labels))[::-1]
-    for panel, mode in zip(panels[0], modes, strict=True):
-        entries = [
-            growth[scheme][activation][mode]
-            for scheme in schemes
-            for activation in activations
-        ]
-        mean = np.array([entry["mean"] for entry in entries])
-        lo = np.array([entry["ci95"][0] for entry in entries])
-        hi = np.array([entry["ci95"][1] for entry in entries])
-        panel.errorbar(
-            mean,
-            position,
-            xerr=[mean - lo, hi - mean],
-            marker="o",
-            linestyle="none",
-            capsize=3,
-            label="measured, 95% band",
-        )
-        theory = np.array(
-            [
-                np.nan if entry["theory"] is None else entry["theory"]
-                for entry in entries
-            ]
-        )
-        panel.scatter(
-            theory, position, marker="x", color="C3", zorder=3, label="theory"
-        )
-        panel.axvline(1, color="0.6", linewidth=0.8)
+    figure.set_figheight(len(modes) * (0.3 * len(schemes) + 0.55) + 0.6)
+    panels = figure.subplots(len(modes), 1, sharex=True, squeeze=False)[:, 0]
+    rows = np.arange(len(schemes))[::-1]
+    offsets = np.linspace(-0.25, 0.25, len(activations))
+    for panel, mode in zip(panels, modes, strict=True):
+        panel.axvspan(low, high, color=KEEPS_COLOR, alpha=2 * KEEPS_ALPHA, lw=0)
+        panel.axvline(1, color="0.6", linewidth=0.6)
+        for offset, activation, style in zip(
+            offsets, activations, ACTIVATION_STYLES, strict=False
+        ):
+            entries = [growth[scheme][activation][mode] for scheme in schemes]
+            mean = np.array([entry["mean"] for entry in entries])
+            lo, hi = np.array([entry["ci95"] for entry in entries]).T
+            drawn = mean > 0  # a vanished signal has no place on a log axis
+            panel.errorbar(
+                mean[drawn],
+                rows[drawn] + offset,
+                xerr=[(mean - lo)[drawn], (hi - mean)[drawn]],
+                color=style["color"],
+                marker=style["marker"],
+                linestyle="none",
+                capsize=2,
+            )
+            theory = np.array(
+                [np.nan if e["theory"] is None else e["theory"] for e in entries]
+            )
+            panel.scatter(
+                theory, rows + offset, marker="x", color="black", s=14, zorder=3
+            )
         panel.set_xscale("log")
-        panel.set_xlabel("growth per layer")
+        plain_log_axis(panel.xaxis)
+        panel.set_yticks(rows, [_scheme_label(scheme) for scheme in schemes])
+        panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
-    panels[0][0].set_yticks(position, labels, fontsize="small")
-    panels[0][-1].legend(fontsize="small")
-    return figure
+    panels[-1].set_xlabel("growth per layer, mean and 95% band")
+    theory = Line2D([], [], marker="x", color="black", linestyle="none", label="theory")
+    _depth_legend(figure, activations, summary, ("color", "marker"), theory)
 
 
-def depth_figure(name: str, runs: list[xr.Dataset], summary: dict) -> plt.Figure:
-    """Dispatch a depth figure by its stable name."""
-    if name == "growth":
-        return growth_figure(summary)
-    return norms_figure(runs, name.removeprefix("norms_"))
+DEPTH_FIGURES = registry(
+    *(
+        FigureDefinition(
+            f"norms_{mode}",
+            partial(draw_norms, weights=mode),
+            f"The signal's log10 norm relative to the input through the layers "
+            f"with {mode} weights, mean and 95% band over seeds, a panel per "
+            "scheme on its own scale and a line per activation; the shaded band "
+            "is where the signal is kept.",
+        )
+        for mode in WEIGHT_MODES
+    ),
+    FigureDefinition(
+        "growth",
+        draw_growth,
+        "The measured growth per layer, mean and 95% band, per scheme, "
+        "activation and weight mode, beside the closed-form theory (crosses); "
+        "the shaded band is the growth that keeps the signal.",
+    ),
+)
+
+
+def depth_figure(name: str, runs: list[xr.Dataset], summary: dict) -> Figure:
+    """Draw a depth figure by its stable name."""
+    return DEPTH_FIGURES[name](runs=runs, summary=summary)

@@ -56,6 +56,10 @@ def summarize(
         "convergence_ratio": float(spectrum.attrs["convergence_ratio"]),
         "final_alignment": float(raw["alignment"].values[-1]),
         "final_log10_norm": float(raw["log10_norm"].values[-1]),
+        # The largest lengths set the units of the figures' linear panels
+        # (eigeninit.figures.linear_norm_exponent), which captions quote.
+        "max_log10_norm": float(raw["log10_norm"].values.max()),
+        "rescaled_max_log10_norm": float(rescaled["log10_norm"].values.max()),
         "rescaled_stretching_factor": float(rescaled["stretching_estimate"].values[-1]),
         "rescaled_dominant": str(rescaled["dominant"].values),
         "rescaled_final_norm": float(rescaled["norm"].values[-1]),
