@@ -3,12 +3,11 @@
 from eigeninit.datasets import read
 from eigeninit.figures import save
 from eigeninit.jsonio import read_json
-from eigeninit.part_two_figures import depth_figure
+from eigeninit.part_two_figures import DEPTH_FIGURES
 from eigeninit.runlog import logged
 
 with logged(snakemake):
-    figure = depth_figure(
-        snakemake.wildcards.figure,
+    figure = DEPTH_FIGURES[snakemake.wildcards.figure](
         runs=[read(path) for path in snakemake.input.runs],
         summary=read_json(snakemake.input.summary),
     )

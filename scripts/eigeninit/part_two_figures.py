@@ -361,8 +361,3 @@ DEPTH_FIGURES = registry(
         "the shaded band is the growth that keeps the signal.",
     ),
 )
-
-
-def depth_figure(name: str, runs: list[xr.Dataset], summary: dict) -> Figure:
-    """Draw a depth figure by its stable name."""
-    return DEPTH_FIGURES[name](runs=runs, summary=summary)

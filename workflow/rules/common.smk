@@ -17,7 +17,11 @@ from eigeninit.experiments import (
     resolve_experiments,
 )
 from eigeninit.figures import FIGURES
-from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
+from eigeninit.part_two_figures import (
+    CIRCULAR_LAW_FIGURES,
+    DEPTH_FIGURES,
+    depth_figure_names,
+)
 from eigeninit.provenance import config_hash
 from eigeninit.bundle import source_files
 
@@ -40,7 +44,7 @@ except ConfigError as error:
 
 CIRCULAR_LAW = config["circular_law"]
 DEPTH = config["depth"]
-DEPTH_FIGURES = depth_figure_names(DEPTH["weight_sharing"])
+DEPTH_FIGURE_NAMES = depth_figure_names(DEPTH["weight_sharing"])
 PROJECT = "eigeninit"
 # Jobs run in subprocesses with their own arguments; the environment carries
 # the user's command line to the archive's provenance record.
@@ -54,6 +58,11 @@ wildcard_constraints:
     k=r"\d+",
     scheme="|".join(DEPTH["schemes"]),
     sharing="|".join(DEPTH["weight_sharing"]),
+
+
+def figure_description(registry):
+    """The figure's one-sentence description, which Snakemake's report shows."""
+    return lambda wildcards: registry[wildcards.figure].description
 
 
 def workflow_file(relative_path):
@@ -107,7 +116,7 @@ def figure_files(folder, names, suffixes=("png",)):
 # figure names; the export keeps the folder, so names never collide.
 PAPER_FIGURE_SOURCES = {f"experiments/{name}": FIGURES for name in EXPERIMENTS} | {
     "circular_law": CIRCULAR_LAW_FIGURES,
-    "depth": DEPTH_FIGURES,
+    "depth": DEPTH_FIGURE_NAMES,
 }
 
 
@@ -135,7 +144,7 @@ def archived_results():
         "results/circular_law/summary.json",
         "results/depth/summary.json",
         *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES, ("png", "pdf")),
-        *figure_files("results/depth", DEPTH_FIGURES, ("png", "pdf")),
+        *figure_files("results/depth", DEPTH_FIGURE_NAMES, ("png", "pdf")),
     ]
     return sorted({"results/report.html", *per_experiment, *part_two, *paper_exports()})
 

@@ -25,6 +25,7 @@ rule plot_experiment:
         **light_resources(),
     params:
         # Quoted by the Snakemake report's caption.
+        description=figure_description(FIGURES),
         settings=lambda wildcards: experiment_of(wildcards).matrix_params()
         | {"iterations": experiment_of(wildcards).iterations},
     script:
@@ -54,6 +55,8 @@ rule plot_circular_law:
         "../envs/pipeline.yaml"
     resources:
         **light_resources(),
+    params:
+        description=figure_description(CIRCULAR_LAW_FIGURES),
     script:
         "../../scripts/plot_circular_law.py"
 
@@ -76,10 +79,12 @@ rule plot_depth:
     benchmark:
         benchmark_file("depth/plot_{figure}")
     wildcard_constraints:
-        figure="|".join(DEPTH_FIGURES),
+        figure="|".join(DEPTH_FIGURE_NAMES),
     conda:
         "../envs/pipeline.yaml"
     resources:
         **light_resources(),
+    params:
+        description=figure_description(DEPTH_FIGURES),
     script:
         "../../scripts/plot_depth.py"

@@ -5,7 +5,7 @@ rule render_writeup:
         circular_law_summary="results/circular_law/summary.json",
         depth_summary="results/depth/summary.json",
         circular_law_figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
-        depth_figures=figure_files("results/depth", DEPTH_FIGURES),
+        depth_figures=figure_files("results/depth", DEPTH_FIGURE_NAMES),
         templates=writeup_templates(),
         style=workflow_file("report/writeup/style.css"),
     output:
