@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eigeninit.archive import dataset_content_hashes
+from eigeninit.content_hash import dataset_content_hashes
 from workflow_runner import SNAKEFILE, TINY_CONFIG, snakemake, write_config
 
 pytestmark = pytest.mark.cluster
@@ -42,11 +42,11 @@ SCRIPT_SECONDS = RUN_SECONDS + 240
 
 
 def small_config() -> dict:
-    """The tiny config cut to one experiment, one circular-law size, one depth
-    scheme and one activation: few jobs, every rule still runs."""
+    """The tiny config cut to its featured experiment, one circular-law size, one
+    depth scheme and one activation: few jobs, every rule still runs."""
     config = copy.deepcopy(TINY_CONFIG)
-    first = next(iter(config["experiments"]))
-    config["experiments"] = {first: config["experiments"][first]}
+    featured = config["featured_experiment"]
+    config["experiments"] = {featured: config["experiments"][featured]}
     config["circular_law"]["sizes"] = config["circular_law"]["sizes"][:1]
     config["depth"]["schemes"] = config["depth"]["schemes"][:1]
     config["depth"]["activations"] = config["depth"]["activations"][:1]
