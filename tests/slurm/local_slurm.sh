@@ -27,6 +27,7 @@ export SLURM_CONF="$DIR/slurm.conf"
 MUNGE_PID_FILE=/run/munge/munged.pid
 MUNGE_LOG=/var/log/munge/munged.log
 STARTED_PID_FILES=()
+COMMAND_PID=
 
 log() { echo "local_slurm: $*" >&2; }
 
@@ -62,6 +63,10 @@ stop_daemon() {
 stop_all() {
   local status=$?
   trap - EXIT
+  if [[ -n $COMMAND_PID ]] && kill -TERM "$COMMAND_PID" 2> /dev/null; then
+    # Stopped from outside: Snakemake cancels its SLURM jobs on SIGTERM.
+    timeout 90 tail --pid="$COMMAND_PID" -f /dev/null || true
+  fi
   # Jobs left by a command that timed out would keep running under slurmd.
   [[ -f $SLURM_CONF ]] && timeout 10 scancel --user "$(id -un)" 2> /dev/null || true
   local index
@@ -73,6 +78,9 @@ stop_all() {
   if [[ $(readlink /run/slurm/conf) == "$DIR"/* ]]; then
     rm -f /run/slurm/conf
   fi
+  if ((status == 124)); then
+    log "COMMAND did not finish within $COMMAND_TIMEOUT s (LOCAL_SLURM_TIMEOUT)"
+  fi
   if ((status != 0)); then
     log "failed with status $status"
     print_logs
@@ -80,6 +88,8 @@ stop_all() {
   exit "$status"
 }
 trap stop_all EXIT
+# A signal ends the script through stop_all too.
+trap 'exit 143' TERM INT
 
 install_packages() {
   local missing=()
@@ -173,4 +183,7 @@ install_packages
 start_munge
 write_slurm_conf
 start_slurm
-timeout --kill-after=60 "$COMMAND_TIMEOUT" "$@"
+# In the background, so that a signal interrupts the wait at once.
+timeout --kill-after=60 "$COMMAND_TIMEOUT" "$@" &
+COMMAND_PID=$!
+wait "$COMMAND_PID"
