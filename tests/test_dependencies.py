@@ -109,6 +109,7 @@ def test_the_import_scan_sees_what_the_workflow_imports():
 def test_locks_pin_every_declared_dependency_within_its_constraint():
     for requirements_in, lock in [
         ("requirements.in", "requirements.txt"),
+        ("requirements-cluster.in", "requirements-cluster.txt"),
         ("requirements-dev.in", "requirements-dev.txt"),
         ("tests/validators/cffconvert.in", "tests/validators/cffconvert.txt"),
     ]:
