@@ -18,6 +18,24 @@ include: "workflow/rules/paper.smk"
 include: "workflow/rules/archive.smk"
 
 
+# Jobs that read small files for seconds run where Snakemake runs, also when
+# it submits the heavy ones to a cluster, where each job costs seconds to start.
+localrules:
+    summarize_experiment,
+    summarize_circular_law,
+    summarize_depth,
+    plot_experiment,
+    plot_circular_law,
+    plot_depth,
+    render_writeup,
+    export_numbers,
+    export_figure,
+    build_archive,
+    all,
+    paper,
+    archive,
+
+
 rule all:
     default_target: True
     input:
