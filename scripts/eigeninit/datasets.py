@@ -125,8 +125,10 @@ def _dataset(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
 
 
 def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
+    """Index every 1-D text coordinate that has no index yet (files keep none)."""
     for name, coord in dataset.coords.items():
-        if name not in dataset.dims and coord.ndim == 1 and coord.dtype.kind in "OSU":
+        unindexed = name not in dataset.xindexes
+        if unindexed and coord.ndim == 1 and coord.dtype.kind in "OSU":
             dataset = dataset.set_xindex(name)
     return dataset
 
