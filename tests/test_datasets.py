@@ -17,8 +17,8 @@ import pytest
 import xarray as xr
 
 from eigeninit import datasets
-from eigeninit.content_hash import content_hashes, dataset_content_hashes
 from eigeninit.circular_law import measure_sizes
+from eigeninit.content_hash import content_hashes, dataset_content_hashes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
 from eigeninit.initializers import job_seed_sequence
