@@ -52,8 +52,13 @@ class Writer:
 def write_experiment(writer: Writer, name: str, seed: int) -> None:
     """matrix, spectrum and iterations, as draw_matrix, compute_spectrum and
     iterate write them: each stage reads the file the previous one wrote."""
-    params = {"experiment": name, "k": 4, "seed": seed, "rng": "pcg64"}
-    params["matrix_file"] = ""
+    params = {
+        "experiment": name,
+        "k": 4,
+        "seed": seed,
+        "rng": "pcg64",
+        "matrix_file": "",
+    }
     draws = draw(params["k"], seed, params["rng"])
     inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
     matrix_path = writer.write(
@@ -100,11 +105,25 @@ def write_circular_law(writer: Writer, k: int) -> None:
 
 def write_depth(writer: Writer, scheme: str, weights: str) -> None:
     """One scheme and weight mode, every activation, as run_depth writes them."""
-    params = {"scheme": scheme, "weights": weights, "k": 8, "layers": 4, "seeds": 3}
-    params["seed"] = 1
-    rng = np.random.default_rng(job_seed_sequence(1, "depth", scheme, weights))
+    params = {
+        "scheme": scheme,
+        "weights": weights,
+        "k": 8,
+        "layers": 4,
+        "seeds": 3,
+        "seed": 1,
+    }
+    rng = np.random.default_rng(
+        job_seed_sequence(params["seed"], "depth", scheme, weights)
+    )
     runs = run_depth(
-        scheme, ["linear", "relu"], weights, 8, params["layers"], params["seeds"], rng
+        scheme,
+        ["linear", "relu"],
+        weights,
+        params["k"],
+        params["layers"],
+        params["seeds"],
+        rng,
     )
     writer.write(f"depth/{scheme}_{weights}", datasets.depth_dataset(runs, params))
 
