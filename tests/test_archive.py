@@ -40,7 +40,7 @@ def sample_dataset() -> xr.Dataset:
             ),
             "eigenvalue": (
                 "time",
-                rng.normal(size=4) + 1j * rng.normal(size=4),
+                rng.normal(size=4),
                 {"units": "1", "long_name": "eigenvalue", "scale": np.float64(2.5)},
             ),
         },

@@ -28,7 +28,7 @@ def sample_dataset(temperature: float = 280.0) -> xr.Dataset:
                 np.full((2, 3), temperature),
                 {"units": "K", "long_name": "air temperature"},
             ),
-            "eigenvalue": ("time", np.array([1 + 2j, 3 - 1j, 0.5j]), {"units": "1"}),
+            "eigenvalue": ("time", np.array([1.0, 3.0, 0.5]), {"units": "1"}),
         },
         coords={"station": ("station", ["north", "south"], {"units": "1"})},
         attrs={"title": "sample"},

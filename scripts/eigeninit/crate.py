@@ -57,6 +57,7 @@ ENCODING_FORMATS = {
     ".png": "image/png",
     ".py": "text/x-python",
     ".rst": "text/x-rst",
+    ".sh": "application/x-sh",
     ".smk": "text/x-python",
     ".tex": "text/x-tex",
     ".toml": "application/toml",

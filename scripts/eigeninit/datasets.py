@@ -1,10 +1,23 @@
 """Self-describing xarray datasets for each stage, and their storage.
 
+Files are netCDF-4 that follow the CF conventions and hold only types every
+netCDF reader knows, so xarray (with either netCDF backend), ``ncdump``,
+netCDF4-python and readers in other languages open them alike:
+
+- complex values are stored as two real variables, ``<name>_real`` and
+  ``<name>_imag``; :func:`complex_values` rebuilds the complex array;
+- every dimension has a numeric index coordinate; text labels (``run``,
+  ``activation``) are auxiliary coordinates along it, which :func:`read`
+  indexes so that ``dataset.sel(run="raw")`` works;
+- categories and booleans are small integers with ``flag_values`` and
+  ``flag_meanings``.
+
 Every variable carries ``units`` and ``long_name``; every dataset carries the
-settings it was computed from. Files are netCDF written by h5netcdf, which
-stores complex eigenvalues natively.
+settings it was computed from, ``Conventions`` and an undated ``history``, so
+the same results give the same content.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +26,128 @@ import xarray as xr
 from eigeninit.atomic import replacing
 from eigeninit.circular_law import SizeMeasurement
 from eigeninit.depth import DepthRun
-from eigeninit.power import Measurement
-from eigeninit.spectrum import Spectrum
+from eigeninit.power import UNDETERMINED, Measurement
+from eigeninit.spectrum import COMPLEX_PAIR, REAL, Spectrum
 
-ENGINE = "h5netcdf"
+CONVENTIONS = "CF-1.11"
+WRITE_ENGINE = "h5netcdf"
 RUNS = ("raw", "rescaled")
+DOMINANT_STRUCTURES = (REAL, COMPLEX_PAIR, UNDETERMINED)
 DIMENSIONLESS = "1"
+COMPLEX_PARTS = {"real": "real part", "imag": "imaginary part"}
+FLAG_DTYPE = np.int8
 
 
-def _variable(dims, values, long_name: str, units: str = DIMENSIONLESS):
-    return xr.Variable(dims, values, {"long_name": long_name, "units": units})
+def _variable(dims, values, long_name: str, units: str = DIMENSIONLESS, **attrs):
+    return xr.Variable(dims, values, {"long_name": long_name, "units": units, **attrs})
+
+
+def _complex_parts(name: str, dims, values: np.ndarray, long_name: str) -> dict:
+    """``<name>_real`` and ``<name>_imag``: complex values as two real variables."""
+    comment = f"{name} = {name}_real + i {name}_imag"
+    return {
+        f"{name}_{part}": _variable(
+            dims, getattr(values, part), f"{title} of {long_name}", comment=comment
+        )
+        for part, title in COMPLEX_PARTS.items()
+    }
+
+
+def complex_values(dataset: xr.Dataset, name: str) -> xr.DataArray:
+    """The complex array stored as ``<name>_real`` and ``<name>_imag``, exactly."""
+    real, imag = (dataset[f"{name}_{part}"] for part in COMPLEX_PARTS)
+    values = np.empty(real.shape, dtype=np.complex128)
+    values.real, values.imag = real.values, imag.values
+    return xr.DataArray(values, coords=real.coords, dims=real.dims, name=name)
+
+
+def _flag_word(label: str) -> str:
+    """A label as one word of ``flag_meanings``, which separates words by spaces."""
+    return label.replace(" ", "_")
+
+
+def _flags(labels: Sequence[str]) -> dict:
+    return {
+        "flag_values": np.arange(len(labels), dtype=FLAG_DTYPE),
+        "flag_meanings": " ".join(_flag_word(label) for label in labels),
+    }
+
+
+def _categorical(dims, labels: Sequence[str], categories: Sequence[str], long_name):
+    """Each label as its position in ``categories``, described by flags."""
+    codes = np.array([categories.index(label) for label in labels], dtype=FLAG_DTYPE)
+    return _variable(dims, codes, long_name, **_flags(categories))
+
+
+def category(variable: xr.DataArray, categories: Sequence[str]) -> str:
+    """The label a scalar categorical value stands for, by its flag meaning."""
+    meanings = variable.attrs["flag_meanings"].split()
+    code = int(variable.values)
+    word = meanings[list(variable.attrs["flag_values"]).index(code)]
+    by_word = {_flag_word(label): label for label in categories}
+    return by_word[word]
+
+
+def dominant_structure(variable: xr.DataArray) -> str:
+    """``real``, ``complex pair`` or ``undetermined``, from a scalar ``dominant``."""
+    return category(variable, DOMINANT_STRUCTURES)
+
+
+def _index_coords(**sizes: int) -> dict:
+    return {
+        name: (name, np.arange(size), {"long_name": f"{name} index", "units": "1"})
+        for name, size in sizes.items()
+    }
+
+
+def label_dimension(label: str) -> str:
+    """The numeric dimension along which the text coordinate ``label`` runs."""
+    return f"{label}_index"
+
+
+def _labelled_coords(label: str, labels: Sequence[str], long_name: str) -> dict:
+    """A numeric index coordinate whose flags name each position, and the text
+    labels beside it as an auxiliary coordinate called ``label``."""
+    dim = label_dimension(label)
+    return {
+        dim: (
+            dim,
+            np.arange(len(labels), dtype=FLAG_DTYPE),
+            {"long_name": f"{label} index", "units": "1"} | _flags(labels),
+        ),
+        label: (dim, list(labels), {"long_name": long_name, "units": "1"}),
+    }
+
+
+def _dataset(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
+    """The dataset, with its text coordinates indexed for ``sel`` by label."""
+    return _index_labels(xr.Dataset(variables, coords=coords, attrs=attrs))
+
+
+def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
+    """Index every 1-D text coordinate that has no index yet (files keep none)."""
+    for name, coord in dataset.coords.items():
+        unindexed = name not in dataset.xindexes
+        if unindexed and coord.ndim == 1 and coord.dtype.kind in "OSU":
+            dataset = dataset.set_xindex(name)
+    return dataset
+
+
+def _attrs(params: dict, title: str, written_by: str, **extra) -> dict:
+    """Global attributes: CF's own, then the settings, with None spelled as "".
+
+    The settings may come from another dataset's attributes; its CF
+    attributes are replaced by this dataset's.
+    """
+    described = {
+        "Conventions": CONVENTIONS,
+        "title": title,
+        # Undated, unlike most history lines, so equal results hash equally.
+        "history": f"written by eigeninit.datasets.{written_by}",
+    }
+    settings = {key: value for key, value in params.items() if key not in described}
+    merged = described | settings | extra
+    return {key: "" if value is None else value for key, value in merged.items()}
 
 
 def matrix_dataset(
@@ -30,28 +155,31 @@ def matrix_dataset(
 ) -> xr.Dataset:
     """A and the input vectors x(0) of the raw and the rescaled run."""
     k = matrix.shape[0]
-    return xr.Dataset(
+    return _dataset(
         {
             "matrix": _variable(("row", "column"), matrix, "matrix A"),
             "input": _variable(
-                ("run", "component"),
+                (label_dimension("run"), "component"),
                 np.stack([inputs[run] for run in RUNS]),
                 "input vector x(0)",
             ),
         },
-        coords=_index_coords(row=k, column=k, component=k) | _run_coord(),
-        attrs=_attrs(params, title="Matrix and input vectors"),
+        _index_coords(row=k, column=k, component=k) | _run_coords(),
+        _attrs(params, "Matrix and input vectors", "matrix_dataset"),
     )
 
 
 def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
     """Eigenvalues by ascending modulus, principal eigenvector, dominant subspace."""
     k, rank = spectrum.dominant_basis.shape
-    return xr.Dataset(
+    return _dataset(
         {
-            "eigenvalue": _variable("eigen", spectrum.eigenvalues, "eigenvalue of A"),
+            **_complex_parts(
+                "eigenvalue", "eigen", spectrum.eigenvalues, "eigenvalue of A"
+            ),
             "modulus": _variable("eigen", spectrum.moduli, "eigenvalue modulus |l|"),
-            "principal_eigenvector": _variable(
+            **_complex_parts(
+                "principal_eigenvector",
                 "component",
                 spectrum.principal_eigenvector,
                 "unit eigenvector of the largest-modulus eigenvalue",
@@ -62,10 +190,11 @@ def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
                 "orthonormal basis of the dominant invariant subspace",
             ),
         },
-        coords=_index_coords(eigen=k, component=k, basis_vector=rank),
-        attrs=_attrs(
+        _index_coords(eigen=k, component=k, basis_vector=rank),
+        _attrs(
             params,
-            title="Eigen-spectrum of A",
+            "Eigen-spectrum of A",
+            "spectrum_dataset",
             spectral_radius=spectrum.spectral_radius,
             dominant=spectrum.dominant,
             convergence_ratio=spectrum.convergence_ratio,
@@ -77,13 +206,14 @@ def iterations_dataset(
     measurements: dict[str, Measurement], scales: dict[str, float], params: dict
 ) -> xr.Dataset:
     """Norms, quotients, alignment and stretch estimates of both runs, per step."""
+    per_run = label_dimension("run")
 
     def per_step(values, long_name: str):
         stacked = np.stack([values(measurements[run]) for run in RUNS])
-        return _variable(("run", "step"), stacked, long_name)
+        return _variable((per_run, "step"), stacked, long_name)
 
     steps = measurements[RUNS[0]].run.log10_norm.size
-    return xr.Dataset(
+    return _dataset(
         {
             "norm": per_step(
                 lambda m: m.run.norm, "norm |x(n)| (inf past the float64 range)"
@@ -113,57 +243,36 @@ def iterations_dataset(
                 lambda m: m.estimates.plane_residual,
                 "relative misfit of A^2 w = a A w + b w",
             ),
-            "dominant": _variable(
-                "run",
-                np.array([measurements[run].dominant for run in RUNS], dtype=object),
+            "dominant": _categorical(
+                per_run,
+                [measurements[run].dominant for run in RUNS],
+                DOMINANT_STRUCTURES,
                 "dominant structure decided from the iterates",
             ),
             "scale": _variable(
-                "run",
+                per_run,
                 np.array([scales[run] for run in RUNS]),
                 "divisor applied to A before iterating",
             ),
         },
-        coords=_index_coords(step=steps) | _run_coord(),
-        attrs=_attrs(params, title="Repeated products x(n+1) = A x(n)"),
+        _index_coords(step=steps) | _run_coords(),
+        _attrs(params, "Repeated products x(n+1) = A x(n)", "iterations_dataset"),
     )
 
 
-def write(dataset: xr.Dataset, path: str | Path) -> None:
-    """Write atomically: a failed write never leaves a partial file at ``path``."""
-    with replacing(path) as partial:
-        dataset.to_netcdf(partial, engine=ENGINE, invalid_netcdf=False)
-
-
-def read(path: str | Path) -> xr.Dataset:
-    """Load a dataset fully into memory and close the file."""
-    with xr.open_dataset(path, engine=ENGINE) as dataset:
-        return dataset.load()
-
-
-def _index_coords(**sizes: int) -> dict:
-    return {
-        name: (name, np.arange(size), {"long_name": f"{name} index", "units": "1"})
-        for name, size in sizes.items()
-    }
-
-
-def _run_coord() -> dict:
-    long_name = "run: A as drawn (raw) or A divided by its spectral radius (rescaled)"
-    return {"run": ("run", list(RUNS), {"long_name": long_name, "units": "1"})}
-
-
-def _attrs(params: dict, **extra) -> dict:
-    """netCDF attributes: the settings, with None spelled as an empty string."""
-    merged = {**params, **extra}
-    return {key: "" if value is None else value for key, value in merged.items()}
+def _run_coords() -> dict:
+    return _labelled_coords(
+        "run",
+        RUNS,
+        "run: A as drawn (raw) or A divided by its spectral radius (rescaled)",
+    )
 
 
 def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Dataset:
     """Per-matrix spectral measurements of ``seeds`` standard k x k matrices."""
     seeds, k = measurement.eigenvalues.shape
     per_seed = "seed"
-    return xr.Dataset(
+    return _dataset(
         {
             "spectral_radius": _variable(
                 per_seed, measurement.spectral_radius, "spectral radius rho(G)"
@@ -179,44 +288,76 @@ def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Datas
             ),
             "dominant_is_real": _variable(
                 per_seed,
-                measurement.dominant_is_real.astype(np.int8),
-                "1 if the largest-modulus eigenvalue is real, 0 if a complex pair",
+                measurement.dominant_is_real.astype(FLAG_DTYPE),
+                "whether the largest-modulus eigenvalue is real",
+                **_flags([COMPLEX_PAIR, REAL]),
             ),
-            "eigenvalue": _variable(
-                ("seed", "eigen"), measurement.eigenvalues, "eigenvalue of G"
+            **_complex_parts(
+                "eigenvalue",
+                ("seed", "eigen"),
+                measurement.eigenvalues,
+                "eigenvalue of G",
             ),
         },
-        coords=_index_coords(seed=seeds, eigen=k),
-        attrs=_attrs(params, title="Spectra of standard Gaussian matrices G"),
+        _index_coords(seed=seeds, eigen=k),
+        _attrs(
+            params,
+            "Spectra of standard Gaussian matrices G",
+            "circular_law_dataset",
+        ),
     )
 
 
 def depth_dataset(runs: dict[str, DepthRun], params: dict) -> xr.Dataset:
     """log10 norms through the layers and growth per layer, per activation and seed."""
     activations = list(runs)
+    per_activation = label_dimension("activation")
     log10_norms = np.stack([runs[activation].log10_norms for activation in activations])
     growth = np.stack([runs[activation].growth for activation in activations])
     _, seeds, layers_plus_input = log10_norms.shape
-    return xr.Dataset(
+    return _dataset(
         {
             "log10_norm": _variable(
-                ("activation", "seed", "layer"),
+                (per_activation, "seed", "layer"),
                 log10_norms,
                 "log10 of the signal norm |x(l)|",
             ),
             "growth": _variable(
-                ("activation", "seed"),
+                (per_activation, "seed"),
                 growth,
                 "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
             ),
         },
-        coords=_index_coords(seed=seeds, layer=layers_plus_input)
-        | {
-            "activation": (
-                "activation",
-                activations,
-                {"long_name": "activation function f", "units": "1"},
-            )
-        },
-        attrs=_attrs(params, title="Signal norms through depth"),
+        _index_coords(seed=seeds, layer=layers_plus_input)
+        | _labelled_coords("activation", activations, "activation function f"),
+        _attrs(params, "Signal norms through depth", "depth_dataset"),
     )
+
+
+def write(dataset: xr.Dataset, path: str | Path) -> None:
+    """Write atomically: a failed write never leaves a partial file at ``path``.
+
+    Complex variables are refused: netCDF has no complex type, and the
+    compound type some writers use for it is unreadable to most readers.
+    """
+    complex_names = [
+        str(name)
+        for name, variable in dataset.variables.items()
+        if variable.dtype.kind == "c"
+    ]
+    if complex_names:
+        raise TypeError(
+            f"complex variables {', '.join(complex_names)}: store real and "
+            "imaginary parts as two real variables"
+        )
+    with replacing(path) as partial:
+        dataset.to_netcdf(partial, engine=WRITE_ENGINE)
+
+
+def read(path: str | Path) -> xr.Dataset:
+    """Load a dataset fully into memory, close the file and index its labels.
+
+    xarray's default engine reads it: the files need no particular backend.
+    """
+    with xr.open_dataset(path) as dataset:
+        return _index_labels(dataset.load())

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from eigeninit.datasets import complex_values
 from eigeninit.figure_style import FigureDefinition, registry, save
 from eigeninit.spectrum import COMPLEX_PAIR
 
@@ -141,7 +142,7 @@ def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) ->
 
 
 def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -> None:
-    eigenvalues = spectrum["eigenvalue"].values
+    eigenvalues = complex_values(spectrum, "eigenvalue").values
     radius = summary["spectral_radius"]
     figure.set_figheight(figure.get_figwidth())
     axes = figure.subplots()

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 
+from eigeninit.datasets import complex_values
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.figures import math_number, plain_log_axis
@@ -76,7 +77,7 @@ def draw_edge(figure: Figure, summary: dict, **_) -> None:
 def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     largest = _by_size(sizes)[-1]
     k = int(largest.attrs["k"])
-    eigenvalues = largest["eigenvalue"].values.ravel() / np.sqrt(k)
+    eigenvalues = complex_values(largest, "eigenvalue").values.ravel() / np.sqrt(k)
     figure.set_figheight(figure.get_figwidth())
     axes = figure.subplots()
     axes.scatter(
@@ -101,7 +102,8 @@ def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     dashes = ("-", "--", "-.", ":")
     for index, dataset in enumerate(_by_size(sizes)):
         k = int(dataset.attrs["k"])
-        radius = np.sort(np.abs(dataset["eigenvalue"].values.ravel()) / np.sqrt(k))
+        eigenvalues = complex_values(dataset, "eigenvalue").values.ravel()
+        radius = np.sort(np.abs(eigenvalues) / np.sqrt(k))
         share = np.arange(1, radius.size + 1) / radius.size
         axes.step(
             radius,

@@ -27,6 +27,7 @@ from eigeninit.circular_law import (
     disk_uniformity,
     expected_real_eigenvalues,
 )
+from eigeninit.datasets import complex_values
 from eigeninit.scheme_facts import (
     EXACT,
     REFERENCE,
@@ -89,7 +90,7 @@ def _size_summary(dataset: xr.Dataset, k: int) -> dict:
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
     dominant_real = dataset["dominant_is_real"].values.astype(bool)
-    uniformity = disk_uniformity(dataset["eigenvalue"].values, k)
+    uniformity = disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
     radius_reference = theory.spectral_radius_reference(k)
     expected_real = expected_real_eigenvalues(k)
     radius_entry = summarize_samples(radius) | {

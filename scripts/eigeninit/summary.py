@@ -5,6 +5,7 @@ import math
 import numpy as np
 import xarray as xr
 
+from eigeninit.datasets import complex_values, dominant_structure
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
 FLOAT64_RESOLUTION = float(np.finfo(np.float64).eps)
@@ -22,12 +23,12 @@ def summarize(
     """Every number about one experiment that the write-up may quote."""
     raw = iterations.sel(run="raw")
     rescaled = iterations.sel(run="rescaled")
-    eigenvalues = spectrum["eigenvalue"].values
+    eigenvalues = complex_values(spectrum, "eigenvalue").values
     dominant_eigenvalue = eigenvalues[-1]
     spectral_radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = float(raw["stretching_estimate"].values[-1])
     values = matrix["matrix"].values
-    dominant = str(raw["dominant"].values)
+    dominant = dominant_structure(raw["dominant"])
     summary = {
         "experiment": matrix.attrs["experiment"],
         "k": int(matrix.attrs["k"]),
@@ -61,7 +62,7 @@ def summarize(
         "max_log10_norm": float(raw["log10_norm"].values.max()),
         "rescaled_max_log10_norm": float(rescaled["log10_norm"].values.max()),
         "rescaled_stretching_factor": float(rescaled["stretching_estimate"].values[-1]),
-        "rescaled_dominant": str(rescaled["dominant"].values),
+        "rescaled_dominant": dominant_structure(rescaled["dominant"]),
         "rescaled_final_norm": float(rescaled["norm"].values[-1]),
         "rescaled_last_quotient": float(rescaled["quotient"].values[-1]),
         "convergence_tolerance": float(iterations.attrs["convergence_tolerance"]),
