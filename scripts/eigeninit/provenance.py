@@ -15,6 +15,7 @@ PACKAGES = (
     "xarray",
     "h5netcdf",
     "h5py",
+    "netCDF4",
     "matplotlib",
     "jinja2",
     "pandas",
