@@ -1,15 +1,11 @@
-"""Config checks that need the file system: each names the setting and the fix."""
+"""Experiments from the config, with their matrix files: each problem names the setting."""
 
 import re
 
 import pytest
 
-from eigeninit.experiments import (
-    ConfigError,
-    check_renamed_settings,
-    read_matrix_csv,
-    resolve_experiments,
-)
+from eigeninit.experiments import ConfigError, read_matrix_csv
+from eigeninit.settings import check_renamed_settings, resolve_experiments
 
 
 def config_with(**settings) -> dict:

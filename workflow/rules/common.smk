@@ -3,19 +3,15 @@ import os
 import shlex
 import sys
 
-from snakemake.utils import validate
-
 # This workflow's own folder, wherever it is used from (also as a module of
 # another workflow, whose basedir would be the host's).
 WORKFLOW_ROOT = Path(workflow.current_basedir).parents[1]
 sys.path.insert(0, str(WORKFLOW_ROOT / "scripts"))
 
-from eigeninit.experiments import (
-    ConfigError,
-    check_renamed_settings,
-    describe_schema_error,
-    resolve_experiments,
-)
+import yaml
+from snakemake.logging import logger
+
+from eigeninit.settings import ConfigError, assemble_config, check_config
 from eigeninit.figures import FIGURES
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
@@ -26,21 +22,26 @@ from eigeninit.provenance import config_hash
 from eigeninit.bundle import source_files
 
 try:
-    check_renamed_settings(config)
-    validate(config, "../schemas/config.schema.yaml")
+    raw_config, config_note = assemble_config(
+        config,
+        workflow.configfiles,
+        workflow.config_settings.configfiles,
+        workflow.config_settings.config,
+    )
+    SETTINGS = check_config(
+        raw_config,
+        yaml.safe_load(
+            (WORKFLOW_ROOT / "workflow/schemas/config.schema.yaml").read_text()
+        ),
+    )
 except ConfigError as error:
     raise WorkflowError(f"Invalid config: {error}") from None
-except WorkflowError as error:
-    # Snakemake raises inside its handler of the jsonschema ValidationError.
-    if not hasattr(error.__context__, "absolute_path"):
-        raise
-    raise WorkflowError(
-        f"Invalid config: {describe_schema_error(error.__context__)}"
-    ) from None
-try:
-    EXPERIMENTS = resolve_experiments(config)
-except ConfigError as error:
-    raise WorkflowError(f"Invalid config: {error}") from None
+if config_note:
+    logger.info(config_note)
+# Rules and the archive read the checked config: defaults filled in, integers typed.
+config.clear()
+config.update(SETTINGS.config)
+EXPERIMENTS = SETTINGS.experiments
 
 CIRCULAR_LAW = config["circular_law"]
 DEPTH = config["depth"]

@@ -1,0 +1,386 @@
+"""The config check: every refused input names its setting; every boundary builds.
+
+Each documented minimum and maximum is accepted and the value just past it is
+refused; values that JSON Schema accepts but the code cannot use (5.0 for an
+integer, NaN, seeds out of a generator's range, memory beyond the stated
+limits) are normalised or refused.
+"""
+
+import copy
+import os
+import re
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+
+from eigeninit.experiments import ConfigError
+from eigeninit.settings import (
+    LEGACY_SEED_LIMIT,
+    MAX_ITERATION_VALUES,
+    MAX_MATRIX_SIZE,
+    assemble_config,
+    check_config,
+    load_yaml,
+    typed_command_line_values,
+)
+from workflow_runner import PROJECT, TINY_CONFIG
+
+SCHEMA = yaml.safe_load(
+    (PROJECT / "workflow" / "schemas" / "config.schema.yaml").read_text()
+)
+INT64_MAX = 2**63 - 1
+
+
+@pytest.fixture
+def base_dir(tmp_path):
+    """A working directory holding the files the tiny config names."""
+    (tmp_path / "config").mkdir()
+    shutil.copy(PROJECT / "config" / "published-matrix.csv", tmp_path / "config")
+    return tmp_path
+
+
+def with_setting(path: str, value) -> dict:
+    """The tiny config with one dotted setting set (created if absent)."""
+    config = copy.deepcopy(TINY_CONFIG)
+    *parents, last = path.split(".")
+    node = config
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return config
+
+
+def setting_of(settings, path: str):
+    node = settings.config
+    for key in path.split("."):
+        node = node[key]
+    return node
+
+
+# (setting, smallest allowed, largest allowed, just below, just above)
+BOUNDARIES = [
+    ("experiments.post.k", 1, MAX_MATRIX_SIZE, 0, MAX_MATRIX_SIZE + 1),
+    ("experiments.post.iterations", 2, 1_000_000, 1, 1_000_001),
+    ("experiments.post.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
+    ("convergence_tolerance", 1e-300, 0.1, 0.0, 0.1000001),
+    ("circular_law.matrices_per_size", 2, 1000, 1, 1001),
+    ("circular_law.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
+    ("depth.k", 2, 4096, 1, 4097),
+    ("depth.layers", 1, 10_000, 0, 10_001),
+    ("depth.networks_per_setting", 2, 1000, 1, 1001),
+    ("depth.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
+    ("depth.stable_within", 1.000001, 1e6, 1.0, 1.000001e6),
+]
+
+
+def boundary_config(setting: str, value) -> dict:
+    config = with_setting(setting, value)
+    if setting == "experiments.post.k" and value == MAX_MATRIX_SIZE:
+        # The memory limit on iterations x k applies at the largest k.
+        config["experiments"]["post"]["iterations"] = MAX_ITERATION_VALUES // value
+    if setting == "experiments.post.iterations" and value == 1_000_000:
+        config["experiments"]["post"]["k"] = MAX_ITERATION_VALUES // value
+    return config
+
+
+@pytest.mark.parametrize(
+    ("setting", "low", "high", "below", "above"),
+    BOUNDARIES,
+    ids=[row[0] for row in BOUNDARIES],
+)
+def test_each_documented_boundary_is_accepted_and_the_next_value_refused(
+    base_dir, setting, low, high, below, above
+):
+    for value in (low, high):
+        settings = check_config(boundary_config(setting, value), SCHEMA, base_dir)
+        assert setting_of(settings, setting) == value
+    for value in (below, above):
+        with pytest.raises(ConfigError, match=f"^{re.escape(setting)}: "):
+            check_config(boundary_config(setting, value), SCHEMA, base_dir)
+
+
+@pytest.mark.parametrize("size", [2, 4096])
+def test_circular_law_sizes_boundaries(base_dir, size):
+    settings = check_config(
+        with_setting("circular_law.sizes", [size]), SCHEMA, base_dir
+    )
+    assert settings.config["circular_law"]["sizes"] == [size]
+    for refused in (size - 1 if size == 2 else size + 1,):
+        with pytest.raises(ConfigError, match=r"^circular_law\.sizes\.0: "):
+            check_config(
+                with_setting("circular_law.sizes", [refused]), SCHEMA, base_dir
+            )
+
+
+@pytest.mark.parametrize(
+    ("setting", "given", "expected"),
+    [
+        ("experiments.post.k", 5.0, 5),
+        ("experiments.post.seed", 2020.0, 2020),
+        ("experiments.post.iterations", 40.0, 40),
+        ("circular_law.sizes", [4.0, 16.0], [4, 16]),
+        ("depth.layers", 6.0, 6),
+    ],
+)
+def test_integer_valued_floats_become_integers(base_dir, setting, given, expected):
+    value = setting_of(
+        check_config(with_setting(setting, given), SCHEMA, base_dir), setting
+    )
+    assert value == expected
+    assert all(type(v) is int for v in np.atleast_1d(value).tolist())
+
+
+def test_legacy_seeds_stop_below_two_to_the_32(base_dir):
+    def legacy(seed):
+        config = with_setting("experiments.post.seed", seed)
+        config["experiments"]["post"]["rng"] = "legacy"
+        return config
+
+    limit = LEGACY_SEED_LIMIT - 1
+    assert (
+        check_config(legacy(limit), SCHEMA, base_dir).experiments["post"].seed == limit
+    )
+    np.random.RandomState(limit)  # the largest seed is one RandomState takes
+    with pytest.raises(ConfigError, match=r"^experiments\.post\.seed: .*legacy"):
+        check_config(legacy(LEGACY_SEED_LIMIT), SCHEMA, base_dir)
+
+
+def test_memory_limit_on_iterations_times_k(base_dir):
+    k = 64
+    config = with_setting("experiments.post.k", k)
+    config["experiments"]["post"]["iterations"] = MAX_ITERATION_VALUES // k
+    check_config(config, SCHEMA, base_dir)
+    config["experiments"]["post"]["iterations"] += 1
+    with pytest.raises(
+        ConfigError, match=r"^experiments\.post\.iterations: .* at most 262144 "
+    ):
+        check_config(config, SCHEMA, base_dir)
+
+
+def external_matrix(tmp_path_factory):
+    path = tmp_path_factory.mktemp("elsewhere") / "jordan.csv"
+    path.write_text("3,1\n0,3\n")
+    return path
+
+
+def test_matrix_files_outside_the_working_directory_are_read(
+    base_dir, tmp_path_factory
+):
+    outside = external_matrix(tmp_path_factory)
+    for given in (str(outside), os.path.relpath(outside, base_dir)):
+        config = with_setting("experiments.post.matrix", given)
+        del config["experiments"]["post"]["k"]
+        assert check_config(config, SCHEMA, base_dir).experiments["post"].k == 2
+
+
+REFUSED = [
+    (
+        "nan",
+        with_setting("convergence_tolerance", float("nan")),
+        "convergence_tolerance: nan is not a finite number",
+    ),
+    (
+        "inf-mean",
+        with_setting("experiments.published.published_values.mean", float("inf")),
+        "experiments.published.published_values.mean: inf is not a finite number",
+    ),
+    (
+        "fraction",
+        with_setting("experiments.post.k", 4.5),
+        "experiments.post.k: 4.5 is not of type 'integer'",
+    ),
+    (
+        "bool-k",
+        with_setting("experiments.post.k", True),
+        "experiments.post.k: True is not of type 'integer'",
+    ),
+    (
+        "string-k",
+        with_setting("experiments.post.k", "4"),
+        "experiments.post.k: '4' is not of type 'integer'",
+    ),
+    (
+        "seed-2^64",
+        with_setting("experiments.post.seed", 2**64),
+        "experiments.post.seed: 18446744073709551616 is greater than the maximum",
+    ),
+    (
+        "iterations-1e9",
+        with_setting("experiments.post.iterations", 10**9),
+        "experiments.post.iterations: 1000000000 is greater than the maximum of 1000000",
+    ),
+    (
+        "no-experiments",
+        with_setting("experiments", {}),
+        "experiments: {} should be non-empty",
+    ),
+    (
+        "empty-sizes",
+        with_setting("circular_law.sizes", []),
+        "circular_law.sizes: [] should be non-empty",
+    ),
+    (
+        "repeated-size",
+        with_setting("circular_law.sizes", [4, 4]),
+        "circular_law.sizes: [4, 4] has non-unique elements",
+    ),
+    (
+        "unknown-scheme",
+        with_setting("depth.schemes", ["he"]),
+        "depth.schemes.0: 'he' is not one of",
+    ),
+    (
+        "missing-k",
+        with_setting("experiments.bad", {"seed": 1}),
+        "experiments.bad: give k (an integer >= 1) or a matrix file",
+    ),
+    (
+        "missing-file",
+        with_setting("experiments.bad", {"matrix": "absent.csv"}),
+        "experiments.bad.matrix: file 'absent.csv' not found",
+    ),
+    (
+        "directory",
+        with_setting("experiments.bad", {"matrix": "config"}),
+        "experiments.bad.matrix: 'config' is a folder; give a CSV file",
+    ),
+    (
+        "empty-path",
+        with_setting("experiments.bad", {"matrix": ""}),
+        "experiments.bad.matrix: '' should be non-empty",
+    ),
+    (
+        "featured",
+        with_setting("featured_experiment", "story"),
+        "featured_experiment: 'story' is not an experiment",
+    ),
+    (
+        "moduli-count",
+        with_setting("experiments.post.published_values", {"moduli": [1.0]}),
+        "experiments.post.published_values.moduli: 1 values for a 4 x 4 matrix",
+    ),
+    (
+        "negative-modulus",
+        with_setting("experiments.post.published_values", {"moduli": [-1.0]}),
+        "experiments.post.published_values.moduli.0: -1.0 is less than the minimum of 0",
+    ),
+    (
+        "old-name",
+        with_setting("depth.weights", ["shared"]),
+        "depth.weights: this setting is now called depth.weight_sharing",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [row[1:] for row in REFUSED],
+    ids=[row[0] for row in REFUSED],
+)
+def test_refused_inputs_name_the_setting_in_one_line(base_dir, config, message):
+    with pytest.raises(ConfigError) as refused:
+        check_config(config, SCHEMA, base_dir)
+    assert str(refused.value).startswith(message), str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2\n3,4,5\n", "has 2 rows of 2 or 3 values"),
+        ("1,2\n3,1e400\n", "holds inf or nan"),
+        ("\xff\xfe,1\n", "cannot be read"),
+    ],
+    ids=["ragged", "overflowing-entry", "not-text"],
+)
+def test_matrix_contents_are_checked(base_dir, text, message):
+    (base_dir / "bad.csv").write_bytes(text.encode("latin-1"))
+    config = with_setting("experiments.bad", {"matrix": "bad.csv"})
+    with pytest.raises(ConfigError, match=rf"^experiments\.bad\.matrix: .*{message}"):
+        check_config(config, SCHEMA, base_dir)
+
+
+def test_oversized_matrix_files_are_refused(base_dir):
+    size = MAX_MATRIX_SIZE + 1
+    row = ",".join(["0"] * size)
+    (base_dir / "huge.csv").write_text("\n".join([row] * size))
+    config = with_setting("experiments.bad", {"matrix": "huge.csv"})
+    with pytest.raises(ConfigError, match=r"^experiments\.bad\.matrix: .* 4097 x 4097"):
+        check_config(config, SCHEMA, base_dir)
+
+
+def test_defaults_are_filled_in(base_dir):
+    settings = check_config(
+        {"featured_experiment": "one", "experiments": {"one": {"k": 3}}},
+        SCHEMA,
+        base_dir,
+    )
+    assert settings.config["depth"]["k"] == 256
+    assert settings.experiments["one"].iterations == 100
+    assert settings.experiments["one"].rng == "pcg64"
+
+
+# Loading
+
+
+def test_duplicate_keys_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text("experiments:\n  a: {k: 2}\n  a: {k: 3}\n")
+    with pytest.raises(ConfigError, match=r"twice.yaml: a: appears twice \(line 3\)"):
+        load_yaml(path)
+
+
+def test_invalid_yaml_is_one_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("experiments: [\n")
+    with pytest.raises(ConfigError, match=r"broken.yaml: not valid YAML") as refused:
+        load_yaml(path)
+    assert "\n" not in str(refused.value)
+
+
+def test_command_line_values_are_typed():
+    # What Snakemake's --config parser hands over for
+    # experiments={post: {iterations: 200, rng: legacy, k: 5.0}}
+    given = {
+        "experiments": {"post": {"iterations": "200", "rng": "legacy", "k": "5.0"}}
+    }
+    assert typed_command_line_values(given) == {
+        "experiments": {"post": {"iterations": 200, "rng": "legacy", "k": 5.0}}
+    }
+    assert typed_command_line_values({"tolerance": "1e-6", "sizes": ["4", "16"]}) == {
+        "tolerance": 1e-6,
+        "sizes": [4, 16],
+    }
+
+
+def test_a_config_files_experiments_replace_the_defaults(tmp_path):
+    defaults = tmp_path / "defaults.yaml"
+    defaults.write_text("experiments:\n  post: {k: 5}\n  rotating: {k: 5}\n")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("experiments:\n  only: {k: 3}\n")
+    merged_by_snakemake = {
+        "experiments": {"post": {"k": 5}, "rotating": {"k": 5}, "only": {"k": 3}}
+    }
+    raw, note = assemble_config(
+        merged_by_snakemake,
+        [defaults, mine],
+        [mine],
+        {"experiments": {"only": {"iterations": "7"}}},
+    )
+    assert raw["experiments"] == {"only": {"k": 3, "iterations": 7}}
+    assert "mine.yaml replace the default experiments" in note
+
+
+def test_command_line_values_alone_merge_into_the_defaults(tmp_path):
+    defaults = tmp_path / "defaults.yaml"
+    defaults.write_text("experiments:\n  post: {k: 5}\n")
+    raw, note = assemble_config(
+        {"experiments": {"post": {"k": 5, "iterations": "200"}}},
+        [defaults],
+        [],
+        {"experiments": {"post": {"iterations": "200"}}},
+    )
+    assert raw["experiments"] == {"post": {"k": 5, "iterations": 200}}
+    assert note is None
