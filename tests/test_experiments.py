@@ -1,4 +1,4 @@
-"""Experiments from the config, with their matrix files: each problem names the setting."""
+"""Experiments and their matrix files: each problem names the setting."""
 
 import re
 

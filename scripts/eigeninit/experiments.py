@@ -10,6 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+MAX_MATRIX_SIZE = 4096
+"""Largest k of an experiment, as the schema states it for ``k``; a matrix file
+may not exceed it either (its eigenvectors alone take 16 k^2 bytes)."""
+
 
 class ConfigError(ValueError):
     """A config value that cannot be used; the message names the setting."""
@@ -59,6 +63,12 @@ def read_matrix_csv(
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         reason = getattr(error, "strerror", None) or _first_line(error)
         raise ConfigError(f"{setting}: '{name}' cannot be read ({reason})") from None
+    size = max(len(rows), *(len(row) for row in rows)) if rows else 0
+    if size > MAX_MATRIX_SIZE:
+        raise ConfigError(
+            f"{setting}: '{name}' holds a matrix of up to {size} rows or columns; "
+            f"matrices up to {MAX_MATRIX_SIZE} x {MAX_MATRIX_SIZE} are allowed"
+        )
     if not rows:
         raise ConfigError(f"{setting}: '{name}' is empty; a square matrix is required")
     values = []

@@ -17,14 +17,14 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from eigeninit.experiments import ConfigError, Experiment, read_matrix_csv
+from eigeninit.experiments import (
+    ConfigError,
+    Experiment,
+    read_matrix_csv,
+)
 
 LEGACY_SEED_LIMIT = 2**32
 """numpy.random.RandomState takes seeds below 2^32."""
-
-MAX_MATRIX_SIZE = 4096
-"""Largest k of an experiment, as the schema states it for ``k``; a matrix file
-may not exceed it either (its eigenvectors alone take 16 k^2 bytes)."""
 
 MAX_ITERATION_VALUES = 2**24
 """Largest iterations x k of one experiment: the iterate job keeps about six
@@ -284,12 +284,6 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
             matrix = read_matrix_csv(
                 Path(base_dir) / matrix_file, f"{setting}.matrix", matrix_file
             )
-            if matrix.shape[0] > MAX_MATRIX_SIZE:
-                raise ConfigError(
-                    f"{setting}.matrix: '{matrix_file}' is {matrix.shape[0]} x "
-                    f"{matrix.shape[0]}; matrices up to {MAX_MATRIX_SIZE} x "
-                    f"{MAX_MATRIX_SIZE} are allowed"
-                )
             if k is not None and k != matrix.shape[0]:
                 raise ConfigError(
                     f"{setting}.k: {k} disagrees with the {matrix.shape[0]} x "
