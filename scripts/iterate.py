@@ -1,24 +1,20 @@
 """Rule iterate: the raw run with A and the rescaled run with A / spectral radius."""
 
 from eigeninit.datasets import RUNS, iterations_dataset, read, write
-from eigeninit.power import measure
+from eigeninit.power import measure_runs
 from eigeninit.runlog import logged
 
 with logged(snakemake) as log:
     matrix = read(snakemake.input.matrix)
     spectrum = read(snakemake.input.spectrum)
-    radius = float(spectrum.attrs["spectral_radius"])
-    scales = {"raw": 1.0, "rescaled": radius}
-    measurements = {
-        run: measure(
-            matrix["matrix"].values / scales[run],
-            matrix["input"].sel(run=run).values,
-            snakemake.params.iterations,
-            spectrum["dominant_basis"].values,
-            snakemake.params.convergence_tolerance,
-        )
-        for run in RUNS
-    }
+    measurements, scales = measure_runs(
+        matrix["matrix"].values,
+        {run: matrix["input"].sel(run=run).values for run in RUNS},
+        snakemake.params.iterations,
+        float(spectrum.attrs["spectral_radius"]),
+        spectrum["dominant_basis"].values,
+        snakemake.params.convergence_tolerance,
+    )
     params = matrix.attrs | {
         "iterations": snakemake.params.iterations,
         "convergence_tolerance": snakemake.params.convergence_tolerance,

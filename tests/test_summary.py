@@ -9,7 +9,7 @@ from eigeninit.datasets import (
     matrix_dataset,
     spectrum_dataset,
 )
-from eigeninit.power import measure
+from eigeninit.power import measure_runs
 from eigeninit.spectrum import analyze
 from eigeninit.summary import agreement_digits, summarize
 from matrices import block_diagonal, rotation_scaling, similar
@@ -21,13 +21,14 @@ def datasets_for(matrix: np.ndarray, iterations: int = 100):
     rng = np.random.default_rng(5)
     inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
     spectrum = analyze(matrix)
-    scales = {"raw": 1.0, "rescaled": spectrum.spectral_radius}
-    measurements = {
-        run: measure(
-            matrix / scales[run], inputs[run], iterations, spectrum.dominant_basis, 1e-6
-        )
-        for run in RUNS
-    }
+    measurements, scales = measure_runs(
+        matrix,
+        inputs,
+        iterations,
+        spectrum.spectral_radius,
+        spectrum.dominant_basis,
+        1e-6,
+    )
     params = PARAMS | {"iterations": iterations, "convergence_tolerance": 1e-6}
     return (
         matrix_dataset(matrix, inputs, PARAMS),

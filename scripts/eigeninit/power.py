@@ -6,6 +6,14 @@ stretch per step is then read from the iterates alone, in the two cases a real
 matrix allows: a real dominant eigenvalue (A w stays parallel to w) or a
 complex-conjugate dominant pair (w turns inside a fixed plane, where
 A^2 w = a A w + b w holds and |l1| = sqrt(-b)).
+
+Degenerate matrices get their own answers rather than NaN: an iterate that
+becomes exactly zero (the zero matrix, a nilpotent triangular one) ends the
+run as ``vanished`` with a stretch of 0; a plane whose two roots coincide (a
+defective double eigenvalue such as the Jordan block [[3, 1], [0, 3]], where
+the real model converges only like 1/n) is a ``repeated real`` root read from
+the plane fit; a tie in modulus between distinct roots (3 and -3) fits
+neither model and stays ``undetermined``.
 """
 
 from dataclasses import dataclass
@@ -15,6 +23,10 @@ import numpy as np
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
 UNDETERMINED = "undetermined"
+VANISHED = "vanished"
+REPEATED_REAL = "repeated real"
+MEASURED = (REAL, COMPLEX_PAIR, REPEATED_REAL, VANISHED)
+"""Decisions that come with a stretching factor the iterates support."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +43,18 @@ class PowerRun:
             return np.cumsum(np.log10(self.stretch))
 
     @property
+    def vanished(self) -> bool:
+        """Whether some x(n) is exactly zero (and so are all after it)."""
+        return bool(self.stretch[-1] == 0)
+
+    @property
     def quotient(self) -> np.ndarray:
-        """|x(n)| / |x(n-1)|, measured directly on unit vectors; NaN at step 0."""
-        return np.concatenate([[np.nan], self.stretch[1:]])
+        """|x(n)| / |x(n-1)|, measured directly on unit vectors.
+
+        NaN at step 0 and after x(n-1) = 0, where the quotient is 0/0.
+        """
+        previous_zero = np.concatenate([[True], self.stretch[:-1] == 0])
+        return np.where(previous_zero, np.nan, self.stretch)
 
     @property
     def norm(self) -> np.ndarray:
@@ -43,17 +64,22 @@ class PowerRun:
 
 
 def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
-    """Record ``iterations`` norms: the input and ``iterations - 1`` products."""
+    """Record ``iterations`` norms: the input and ``iterations - 1`` products.
+
+    Once an iterate is exactly zero every later one is too: their stretches are
+    0 and their directions the zero vector.
+    """
     matrix = np.asarray(matrix, dtype=np.float64)
     start = np.asarray(start, dtype=np.float64)
-    stretch = np.empty(iterations)
-    directions = np.empty((iterations, start.size))
+    stretch = np.zeros(iterations)
+    directions = np.zeros((iterations, start.size))
     vector = start
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for step in range(iterations):
-            stretch[step] = np.linalg.norm(vector)
-            directions[step] = vector / stretch[step]
-            vector = matrix @ directions[step]
+    for step in range(iterations):
+        stretch[step] = np.linalg.norm(vector)
+        if stretch[step] == 0:
+            break
+        directions[step] = vector / stretch[step]
+        vector = matrix @ directions[step]
     return PowerRun(stretch, directions)
 
 
@@ -65,13 +91,19 @@ class StretchEstimates:
     real eigenvector). ``plane_residual``: relative misfit of
     A^2 w = a A w + b w (0 when w lies in a 2-D invariant subspace).
     ``plane_modulus``: the largest root modulus of z^2 = a z + b, which is
-    sqrt(-b) for a complex pair.
+    sqrt(-b) for a complex pair. ``plane_discriminant``: (a^2 + 4 b) / a^2,
+    negative for a complex pair, near 0 for a repeated real root (-inf when
+    a = 0 and b < 0, a pair turning by a quarter turn).
     """
 
     parallel_residual: np.ndarray
     plane_residual: np.ndarray
     plane_modulus: np.ndarray
-    plane_complex: np.ndarray
+    plane_discriminant: np.ndarray
+
+    @property
+    def plane_complex(self) -> np.ndarray:
+        return self.plane_discriminant < 0
 
 
 def estimate_stretch(matrix: np.ndarray, run: PowerRun) -> StretchEstimates:
@@ -89,37 +121,48 @@ def estimate_stretch(matrix: np.ndarray, run: PowerRun) -> StretchEstimates:
         plane_residual = np.linalg.norm(misfit, axis=1) / np.linalg.norm(twice, axis=1)
         a, b = coefficients[:, 0, 0], coefficients[:, 1, 0]
         discriminant = a**2 + 4 * b
-        plane_complex = discriminant < 0
         real_root = (np.abs(a) + np.sqrt(np.abs(discriminant))) / 2
-        plane_modulus = np.where(plane_complex, np.sqrt(np.abs(b)), real_root)
+        plane_modulus = np.where(discriminant < 0, np.sqrt(np.abs(b)), real_root)
+        relative_discriminant = discriminant / a**2
     return StretchEstimates(
-        parallel_residual, plane_residual, plane_modulus, plane_complex
+        parallel_residual, plane_residual, plane_modulus, relative_discriminant
     )
 
 
-def classify(estimates: StretchEstimates, tolerance: float) -> str:
+def classify(run: PowerRun, estimates: StretchEstimates, tolerance: float) -> str:
     """Decide the dominant structure from the last iterate.
 
-    ``real`` when A w is parallel to w within ``tolerance``; ``complex pair``
-    when w lies in a 2-D invariant plane whose fitted roots are complex;
-    ``undetermined`` when neither model fits yet (the iteration has not
-    converged to the tolerance, e.g. nearly tied moduli).
+    ``vanished`` when an iterate is exactly zero; ``real`` when A w is
+    parallel to w within ``tolerance``; when w lies in a 2-D invariant plane,
+    ``repeated real`` if the plane's two roots coincide within ``tolerance``
+    (relative discriminant) and ``complex pair`` if they are complex;
+    ``undetermined`` when neither model fits (not converged to the tolerance,
+    or two distinct roots tied in modulus, such as 3 and -3).
     """
+    if run.vanished:
+        return VANISHED
     if estimates.parallel_residual[-1] <= tolerance:
         return REAL
-    if estimates.plane_residual[-1] <= tolerance and estimates.plane_complex[-1]:
-        return COMPLEX_PAIR
+    if estimates.plane_residual[-1] <= tolerance:
+        discriminant = estimates.plane_discriminant[-1]
+        if abs(discriminant) <= tolerance:
+            return REPEATED_REAL
+        if discriminant < 0:
+            return COMPLEX_PAIR
     return UNDETERMINED
 
 
 def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: str):
     """Per-step stretch estimate under the decided model.
 
-    Real: the quotient |x(n)|/|x(n-1)| (the post's reading). Otherwise the
-    plane fit's root modulus, the only estimate that settles for a pair.
+    Real: the quotient |x(n)|/|x(n-1)| (the post's reading). Vanished: 0,
+    the stretch once x(n) = 0. Otherwise the plane fit's root modulus, the only
+    estimate that settles for a pair or a repeated root.
     """
     if dominant == REAL:
         return run.quotient
+    if dominant == VANISHED:
+        return np.where(run.stretch == 0, 0.0, run.quotient)
     return estimates.plane_modulus
 
 
@@ -160,7 +203,7 @@ def measure(
     """Iterate, fit both models, decide which holds, and measure alignment."""
     run = iterate(matrix, start, iterations)
     estimates = estimate_stretch(matrix, run)
-    dominant = classify(estimates, tolerance)
+    dominant = classify(run, estimates, tolerance)
     inside, outside = alignment(run, dominant_basis)
     return Measurement(
         run=run,
@@ -170,3 +213,29 @@ def measure(
         alignment=inside,
         misalignment=outside,
     )
+
+
+def rescaling_divisor(spectral_radius: float) -> float:
+    """What the rescaled run divides A by: its spectral radius, or 1 when that is 0.
+
+    A matrix whose eigenvalues are all 0 (nilpotent) cannot be divided by its
+    spectral radius; its rescaled run then repeats A itself.
+    """
+    return spectral_radius if spectral_radius > 0 else 1.0
+
+
+def measure_runs(
+    matrix: np.ndarray,
+    inputs: dict[str, np.ndarray],
+    iterations: int,
+    spectral_radius: float,
+    dominant_basis: np.ndarray,
+    tolerance: float,
+) -> tuple[dict[str, Measurement], dict[str, float]]:
+    """The raw run (A) and the rescaled run (A / spectral radius), and the divisors."""
+    scales = {"raw": 1.0, "rescaled": rescaling_divisor(spectral_radius)}
+    measurements = {
+        run: measure(matrix / scales[run], start, iterations, dominant_basis, tolerance)
+        for run, start in inputs.items()
+    }
+    return measurements, scales

@@ -3,18 +3,25 @@
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 REAL = "real"
 COMPLEX_PAIR = "complex pair"
+TIE_TOLERANCE = float(np.sqrt(np.finfo(np.float64).eps))
+"""Relative gap below which two moduli count as tied. A defective eigenvalue
+of multiplicity m comes out of LAPACK split by about eps^(1/m), so sqrt(eps)
+keeps a perturbed Jordan block of size 2 together."""
 
 
 @dataclass(frozen=True)
 class Spectrum:
     """Eigenvalues sorted by ascending modulus, with the dominant structure.
 
-    ``dominant_basis`` is a real orthonormal basis (k x 1 or k x 2) of the
-    invariant subspace of the dominant eigenvalue (real) or pair (complex):
-    power iterates align with it.
+    ``dominant_basis`` is a real orthonormal basis (k x m) of the invariant
+    subspace of every eigenvalue whose modulus ties with the spectral radius:
+    m = 1 for a single real eigenvalue, 2 for a complex pair, more for ties or
+    repeated eigenvalues (k for the identity and for the zero matrix). Power
+    iterates align with it.
     """
 
     eigenvalues: np.ndarray
@@ -35,15 +42,16 @@ class Spectrum:
 
     @property
     def convergence_ratio(self) -> float:
-        """Largest modulus below the dominant eigenvalue (or pair), over it.
+        """Largest modulus below the tied dominant moduli, over the spectral radius.
 
-        Power iteration's error shrinks by this factor per step; a complex pair
-        counts as one dominant entry since both members share their modulus.
+        Power iteration's error shrinks by this factor per step; a complex pair,
+        and any eigenvalues tied with the spectral radius, count as one dominant
+        entry. 0 when every eigenvalue ties (nothing left to die out).
         """
-        dominant_count = self.dominant_basis.shape[1]
-        if self.eigenvalues.size <= dominant_count:
+        below = self.moduli[self.moduli < _tie_threshold(self.spectral_radius)]
+        if below.size == 0:
             return 0.0
-        return float(self.moduli[-1 - dominant_count] / self.spectral_radius)
+        return float(below[-1] / self.spectral_radius)
 
 
 def analyze(matrix: np.ndarray) -> Spectrum:
@@ -60,10 +68,26 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     # Fix the arbitrary complex phase: largest component real and positive.
     pivot = principal[np.argmax(np.abs(principal))]
     principal = principal * (abs(pivot) / pivot) / np.linalg.norm(principal)
-    if eigenvalues[-1].imag != 0:
-        plane = np.column_stack([principal.real, principal.imag])
-        basis, _ = np.linalg.qr(plane)
-    else:
+    if eigenvalues[-1].imag == 0:
         principal = principal.real.astype(np.complex128)
-        basis = principal.real[:, None]
-    return Spectrum(eigenvalues, principal, basis)
+    return Spectrum(eigenvalues, principal, dominant_subspace(matrix, eigenvalues))
+
+
+def _tie_threshold(spectral_radius: float) -> float:
+    return spectral_radius * (1 - TIE_TOLERANCE)
+
+
+def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
+    """Orthonormal basis of the invariant subspace of the tied largest moduli.
+
+    The leading Schur vectors of a real Schur form ordered to put those
+    eigenvalues first span it, also for defective eigenvalues, where
+    eigenvectors alone would miss the generalized ones.
+    """
+    threshold = _tie_threshold(float(np.abs(eigenvalues).max()))
+    _, vectors, count = scipy.linalg.schur(
+        np.asarray(matrix, dtype=np.float64),
+        output="real",
+        sort=lambda re, im: np.hypot(re, im) >= threshold,
+    )
+    return vectors[:, :count]
