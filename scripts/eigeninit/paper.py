@@ -69,7 +69,8 @@ def collect_numbers(
     numbers = {}
     for name, summary in experiments.items():
         for key in EXPERIMENT_KEYS:
-            if key in summary:
+            # None: a number the data do not support gets no macro at all.
+            if summary.get(key) is not None:
                 numbers[macro_name(name, key)] = summary[key]
     for entry in circular_law["sizes"].values():
         k = entry["k"]
