@@ -96,14 +96,17 @@ def draw_norm(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> Non
     _draw_linear_norm(linear, steps, raw["log10_norm"].values)
     linear.set_title("linear scale, as the post plots it")
     logarithmic.plot(steps, raw["log10_norm"].values, color="C0", label="measured")
-    slope = math.log10(summary["spectral_radius"])
-    logarithmic.plot(
-        steps,
-        raw["log10_norm"].values[-1] + slope * (steps - steps[-1]),
-        color="C3",
-        linestyle="--",
-        label=rf"slope $\log_{{10}}\rho = {math_number(slope)}$",
-    )
+    last = raw["log10_norm"].values[-1]
+    # A nilpotent A (rho = 0) sends x(n) to exactly zero: no slope to draw.
+    if summary["spectral_radius"] > 0 and np.isfinite(last):
+        slope = math.log10(summary["spectral_radius"])
+        logarithmic.plot(
+            steps,
+            last + slope * (steps - steps[-1]),
+            color="C3",
+            linestyle="--",
+            label=rf"slope $\log_{{10}}\rho = {math_number(slope)}$",
+        )
     logarithmic.set_title("logarithmic scale")
     logarithmic.set_ylabel(r"$\log_{10}\|x(n)\|$")
     logarithmic.set_xlabel("step $n$")
@@ -189,7 +192,10 @@ def draw_convergence(
     raw = iterations.sel(run="raw")
     steps = _steps(iterations).astype(float)
     misalignment = raw["misalignment"].values
-    error = np.abs(raw["stretching_estimate"].values / summary["spectral_radius"] - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # rho = 0: no error
+        error = np.abs(
+            raw["stretching_estimate"].values / summary["spectral_radius"] - 1
+        )
     figure.set_figheight(3.1)
     axes = figure.subplots()
     floor = 1e-17
