@@ -1,6 +1,15 @@
-"""Matrices with spectra known exactly, for tests."""
+"""Matrices with spectra known exactly, and an experiment's datasets built from one."""
 
 import numpy as np
+
+from eigeninit.datasets import (
+    RUNS,
+    iterations_dataset,
+    matrix_dataset,
+    spectrum_dataset,
+)
+from eigeninit.power import measure_runs
+from eigeninit.spectrum import analyze
 
 
 def rotation_scaling(radius: float, angle: float) -> np.ndarray:
@@ -25,3 +34,28 @@ def similar(matrix: np.ndarray, seed: int = 0) -> np.ndarray:
     """A dense matrix with the same spectrum, so no structure helps LAPACK."""
     basis = np.random.default_rng(seed).standard_normal(matrix.shape)
     return basis @ matrix @ np.linalg.inv(basis)
+
+
+PARAMS = {"experiment": "t", "seed": 0, "rng": "pcg64", "matrix_file": ""}
+
+
+def datasets_for(matrix: np.ndarray, iterations: int = 100):
+    """matrix.nc, spectrum.nc and iterations.nc of one experiment, in memory."""
+    rng = np.random.default_rng(5)
+    inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
+    spectrum = analyze(matrix)
+    measurements, scales = measure_runs(
+        matrix,
+        inputs,
+        iterations,
+        spectrum.spectral_radius,
+        spectrum.dominant_basis,
+        1e-6,
+    )
+    settings = PARAMS | {"k": matrix.shape[0]}
+    params = settings | {"iterations": iterations, "convergence_tolerance": 1e-6}
+    return (
+        matrix_dataset(matrix, inputs, settings),
+        spectrum_dataset(spectrum, settings),
+        iterations_dataset(measurements, scales, params),
+    )

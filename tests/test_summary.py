@@ -3,38 +3,8 @@
 import numpy as np
 import pytest
 
-from eigeninit.datasets import (
-    RUNS,
-    iterations_dataset,
-    matrix_dataset,
-    spectrum_dataset,
-)
-from eigeninit.power import measure_runs
-from eigeninit.spectrum import analyze
 from eigeninit.summary import agreement_digits, summarize
-from matrices import block_diagonal, rotation_scaling, similar
-
-PARAMS = {"experiment": "t", "k": 4, "seed": 0, "rng": "pcg64", "matrix_file": ""}
-
-
-def datasets_for(matrix: np.ndarray, iterations: int = 100):
-    rng = np.random.default_rng(5)
-    inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
-    spectrum = analyze(matrix)
-    measurements, scales = measure_runs(
-        matrix,
-        inputs,
-        iterations,
-        spectrum.spectral_radius,
-        spectrum.dominant_basis,
-        1e-6,
-    )
-    params = PARAMS | {"iterations": iterations, "convergence_tolerance": 1e-6}
-    return (
-        matrix_dataset(matrix, inputs, PARAMS),
-        spectrum_dataset(spectrum, PARAMS),
-        iterations_dataset(measurements, scales, params),
-    )
+from matrices import block_diagonal, datasets_for, rotation_scaling, similar
 
 
 def test_agreement_digits():
