@@ -28,7 +28,7 @@ def make_summary(name: str, dominant: str = "real", **overrides) -> dict:
         "seed": 2020,
         "rng": "pcg64",
         "matrix_file": None,
-        "matrix": np.linspace(-1.91827, 2.13579, 25).reshape(5, 5).tolist(),
+        "matrix_corner": np.linspace(-1.91827, 2.13579, 25).reshape(5, 5).tolist(),
         "matrix_mean": -0.0731955,
         "matrix_std": 1.0467213,
         "last_quotient": radius * (1.3 if complex_pair else 1.0),
@@ -54,6 +54,9 @@ def make_summary(name: str, dominant: str = "real", **overrides) -> dict:
     }
     if complex_pair:
         summary["rotation_degrees"] = 161.9323075
+    if dominant == "undetermined":
+        # What summarize writes: no stretching factor the iterates do not support.
+        summary |= {"stretching_factor": None, "agreement_digits": None}
     summary.update(overrides)
     return summary
 

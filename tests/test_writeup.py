@@ -96,7 +96,7 @@ def test_narrative_numbers_are_quoted(page, default_summaries) -> None:
         fixed(story["final_log10_norm"], 1),
         str(math.floor(story["agreement_digits"])),
         *(number(modulus, 6) for modulus in story["eigenvalue_moduli"]),
-        *(fixed(entry, 4) for row in story["matrix"] for entry in row),
+        *(fixed(entry, 4) for row in story["matrix_corner"] for entry in row),
     ]
     for text in expected:
         assert str(text) in page, text
@@ -231,9 +231,47 @@ def test_undetermined_narrative_says_the_quotient_has_not_settled(png) -> None:
     page = render_page([summary], png)
     stretching = section(page, "stretching")
     assert "has not settled" in stretching
+    assert "no stretching factor" in stretching
     assert str(number(summary["quotient_spread"], 2)) in stretching
     assert SETTLES not in stretching
     assert DISAGREE in page
+
+
+def test_runs_without_a_stretching_factor_get_a_dash_and_a_footnote(png) -> None:
+    tied = make_summary("tied", dominant="undetermined", dominant_agrees=False)
+    page = render_page([make_summary("post"), tied], png)
+    table = section(page, "experiments")
+    row = table[table.index(">tied<") :].split("</tr>")[0]
+    assert "&ndash;" in row and 'href="#no-stretching-factor"' in row
+    assert 'id="no-stretching-factor"' in table and "tied" in table
+    assert str(number(tied["spectral_radius"], 8)) in row
+    parse_strictly(page)
+
+
+def test_pages_without_unsupported_numbers_have_no_footnote(page) -> None:
+    assert "no-stretching-factor" not in page
+
+
+@pytest.mark.parametrize(
+    ("dominant", "told"),
+    [
+        ("vanished", "becomes exactly zero"),
+        ("repeated real", "finds a double"),
+    ],
+)
+def test_degenerate_narratives_are_told_as_such(png, dominant, told) -> None:
+    overrides = {"dominant": dominant, "dominant_agrees": True}
+    if dominant == "vanished":
+        overrides |= {
+            "spectral_radius": 0.0,
+            "stretching_factor": 0.0,
+            "last_quotient": None,
+            "final_log10_norm": None,
+            "convergence_ratio": 0.0,
+        }
+    page = render_page([make_summary("degenerate", **overrides)], png)
+    assert told in section(page, "stretching")
+    parse_strictly(page)
 
 
 def test_disagreement_between_iterates_and_spectrum_is_reported(png) -> None:
