@@ -1,6 +1,7 @@
 """Verifying archives: tampering named, unsafe archives refused, reruns compared."""
 
 import io
+import json
 import subprocess
 import sys
 import tarfile
@@ -126,6 +127,82 @@ def test_an_unreadable_manifest_is_reported(archive):
     write_tar(archive, TOP, archived_contents(archive) | {MANIFEST: b"{"}, COMMIT_TIME)
     [problem] = verify_archive(archive)
     assert problem.startswith("MANIFEST.json is not valid JSON")
+
+
+def manifest_with(archive, change) -> dict:
+    manifest = json.loads(archived_contents(archive)[MANIFEST])
+    change(manifest)
+    return manifest
+
+
+MALFORMED_MANIFESTS = [
+    (
+        "files-list",
+        lambda m: m.update(files=list(m["files"])),
+        "MANIFEST.json: 'files' must map file names to entries",
+    ),
+    (
+        "entry-list",
+        lambda m: m["files"].update({"config.yaml": ["0" * 64, 9]}),
+        "MANIFEST.json: files entry 'config.yaml' must hold exactly 'sha256' (text)"
+        " and 'bytes' (an integer)",
+    ),
+    (
+        "bytes-text",
+        lambda m: m["files"]["config.yaml"].update(bytes="9"),
+        "MANIFEST.json: files entry 'config.yaml' must hold exactly",
+    ),
+    (
+        "datasets-list",
+        lambda m: m.update(datasets=[]),
+        "MANIFEST.json: 'datasets' must map dataset names to hashes",
+    ),
+    (
+        "hashes-list",
+        lambda m: m["datasets"].update({"results/sample.nc": ["abc"]}),
+        "MANIFEST.json: datasets entry 'results/sample.nc' must map variable names",
+    ),
+    (
+        "absent-dataset",
+        lambda m: m["datasets"].update({"results/absent.nc": {"x": "0"}}),
+        "results/absent.nc: listed under 'datasets' in MANIFEST.json but missing",
+    ),
+    (
+        "unlisted-dataset",
+        lambda m: m["datasets"].pop("results/sample.nc"),
+        "results/sample.nc: dataset not listed under 'datasets' in MANIFEST.json",
+    ),
+    (
+        "extra-key",
+        lambda m: m.update(comment="hi"),
+        "MANIFEST.json must hold exactly 'files' and 'datasets'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [row[1:] for row in MALFORMED_MANIFESTS],
+    ids=[row[0] for row in MALFORMED_MANIFESTS],
+)
+def test_a_manifest_that_does_not_describe_the_archive_is_rejected(
+    archive, change, reason
+):
+    manifest = manifest_with(archive, change)
+    contents = archived_contents(archive) | {MANIFEST: json.dumps(manifest).encode()}
+    write_tar(archive, TOP, contents, COMMIT_TIME)
+    [problem] = verify_archive(archive)
+    assert problem.startswith(reason), problem
+
+
+def test_the_command_rejects_a_wrongly_shaped_manifest_in_one_line(archive):
+    manifest = manifest_with(archive, lambda m: m.update(files=list(m["files"])))
+    contents = archived_contents(archive) | {MANIFEST: json.dumps(manifest).encode()}
+    write_tar(archive, TOP, contents, COMMIT_TIME)
+    result = run_verify(archive)
+    assert result.returncode == 1
+    assert result.stdout == "MANIFEST.json: 'files' must map file names to entries\n"
+    assert result.stderr == ""
 
 
 def test_a_file_that_is_no_archive_is_reported(tmp_path):

@@ -132,7 +132,37 @@ def open_archive(tar: tarfile.TarFile) -> _OpenedArchive:
             raise ManifestError(f"{MANIFEST} is not valid JSON: {error}") from None
     if not isinstance(manifest, dict) or set(manifest) != {"files", "datasets"}:
         raise ManifestError(f"{MANIFEST} must hold exactly 'files' and 'datasets'")
+    _check_manifest_shape(manifest)
     return _OpenedArchive(tar, files, manifest)
+
+
+def _check_manifest_shape(manifest: dict) -> None:
+    """Every entry of the shape build_manifest writes, or a one-line ManifestError."""
+    files, datasets = manifest["files"], manifest["datasets"]
+    if not isinstance(files, dict):
+        raise ManifestError(f"{MANIFEST}: 'files' must map file names to entries")
+    for name, entry in files.items():
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"sha256", "bytes"}
+            and isinstance(entry["sha256"], str)
+            and isinstance(entry["bytes"], int)
+            and not isinstance(entry["bytes"], bool)
+        ):
+            raise ManifestError(
+                f"{MANIFEST}: files entry {name!r} must hold exactly "
+                "'sha256' (text) and 'bytes' (an integer)"
+            )
+    if not isinstance(datasets, dict):
+        raise ManifestError(f"{MANIFEST}: 'datasets' must map dataset names to hashes")
+    for name, hashes in datasets.items():
+        if not isinstance(hashes, dict) or not all(
+            isinstance(value, str) for value in hashes.values()
+        ):
+            raise ManifestError(
+                f"{MANIFEST}: datasets entry {name!r} must map variable names "
+                "to content hashes"
+            )
 
 
 def read_manifest(archive_path: str | Path) -> dict:
@@ -191,10 +221,18 @@ def _file_problems(archive: _OpenedArchive) -> list[str]:
 
 
 def _dataset_problems(archive: _OpenedArchive, scratch: Path) -> list[str]:
-    problems = []
-    for name, expected in sorted(archive.manifest["datasets"].items()):
+    listed = archive.manifest["datasets"]
+    problems = [
+        f"{name}: dataset not listed under 'datasets' in {MANIFEST}"
+        for name in sorted(archive.files)
+        if name.endswith(".nc") and name not in listed
+    ]
+    for name, expected in sorted(listed.items()):
         if name not in archive.files:
-            continue  # already reported as a missing file
+            problems.append(
+                f"{name}: listed under 'datasets' in {MANIFEST} but missing"
+            )
+            continue
         try:
             found = dataset_content_hashes(archive.extract(name, scratch / name))
         except (OSError, ValueError) as error:
