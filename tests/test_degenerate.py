@@ -14,7 +14,7 @@ import pytest
 from eigeninit import power
 from eigeninit.figures import FIGURES, save
 from eigeninit.jsonio import canonical_json
-from eigeninit.spectrum import REAL, analyze
+from eigeninit.spectrum import REAL
 from eigeninit.summary import FLOAT64_RESOLUTION, summarize
 from matrices import datasets_for, rotation_scaling
 
