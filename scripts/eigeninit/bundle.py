@@ -7,7 +7,10 @@ Nothing in it depends on when it was built, so the same results give the same
 bytes.
 """
 
+import copy
+import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,19 +58,24 @@ def assemble_archive(
 ) -> dict:
     """Write the archive and return its manifest.
 
-    ``results`` and ``inputs`` are paths relative to ``root`` (the working
-    directory); inputs are stored under ``inputs/`` with the same relative
-    path, which is where the config points once it is unpacked. ``source``
-    maps paths inside ``source/`` to the workflow's files.
+    ``results`` are paths relative to ``root`` (the working directory);
+    ``inputs`` are the paths the config names, relative to ``root`` or not.
+    Each input is stored under ``inputs/`` by :func:`archived_input_name`, and
+    the archived config names it there, so it is found once unpacked.
+    ``source`` maps paths inside ``source/`` to the workflow's files.
     """
-    extra = {
-        f"{INPUTS_FOLDER}/{name}": (Path(root) / name).read_bytes() for name in inputs
+    contents = {name: (Path(root) / name).read_bytes() for name in inputs}
+    stored = {
+        name: archived_input_name(name, root, data) for name, data in contents.items()
     }
+    extra = {f"{INPUTS_FOLDER}/{stored[name]}": data for name, data in contents.items()}
     extra |= {
         f"{SOURCE_FOLDER}/{name}": Path(path).read_bytes()
         for name, path in source.items()
     }
-    extra[CONFIG_FILE] = yaml.safe_dump(config, sort_keys=True).encode()
+    extra[CONFIG_FILE] = yaml.safe_dump(
+        _config_naming(config, stored), sort_keys=True
+    ).encode()
     provenance = run_provenance(command_line, workflow_dir)
     extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
     about = {
@@ -81,10 +89,10 @@ def assemble_archive(
     crate = ro_crate_metadata(
         **about,
         date_published=datetime.fromtimestamp(mtime, UTC).isoformat(),
-        inputs=[CONFIG_FILE, *(f"{INPUTS_FOLDER}/{name}" for name in inputs)],
+        inputs=[CONFIG_FILE, *(f"{INPUTS_FOLDER}/{name}" for name in stored.values())],
         outputs=list(results),
         source=[f"{SOURCE_FOLDER}/{name}" for name in source],
-        steps=[_crate_step(step, inputs) for step in steps],
+        steps=[_crate_step(step, stored) for step in steps],
         snakemake_version=provenance["versions"]["snakemake"],
     )
     extra[METADATA_FILE] = canonical_json(crate).encode()
@@ -108,11 +116,36 @@ def recorded_steps(logs_dir: str | Path, results: Sequence[str]) -> list[Step]:
     return sorted(steps, key=lambda step: (step.rule, step.outputs))
 
 
-def _crate_step(step: Step, inputs: Sequence[str]) -> Step:
+def archived_input_name(name: str, root: str | Path, data: bytes) -> str:
+    """Where an input the config names is stored, relative to ``inputs/``.
+
+    A file inside ``root`` keeps its normalized relative path
+    (``config/./m.csv`` is ``config/m.csv``); one outside it (absolute, or
+    reached through ``..``) goes to ``external/<content hash>/<file name>``, the
+    same for the same bytes wherever they were read from.
+    """
+    root = os.path.abspath(root)
+    path = os.path.normpath(os.path.join(root, name))
+    if os.path.commonpath([root, path]) == root:
+        return Path(os.path.relpath(path, root)).as_posix()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return f"external/{digest}/{Path(name).name}"
+
+
+def _config_naming(config: dict, stored: Mapping[str, str]) -> dict:
+    """The config with every matrix file named as the archive stores it."""
+    config = copy.deepcopy(config)
+    for settings in config.get("experiments", {}).values():
+        if settings.get("matrix") in stored:
+            settings["matrix"] = stored[settings["matrix"]]
+    return config
+
+
+def _crate_step(step: Step, stored: Mapping[str, str]) -> Step:
     """A job's files as the crate names them: configured inputs live in inputs/."""
 
     def in_crate(name: str) -> str:
-        return f"{INPUTS_FOLDER}/{name}" if name in inputs else name
+        return f"{INPUTS_FOLDER}/{stored[name]}" if name in stored else name
 
     return Step(
         step.rule,
