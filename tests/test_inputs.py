@@ -1,0 +1,243 @@
+"""Inputs as users give them: every legal one builds, every other is refused first.
+
+Refused inputs stop Snakemake before any job with one line that names the
+setting and no traceback; the README's --config and --configfile routes work;
+the default profile is read; a config holding degenerate but legal
+experiments builds the write-up, the paper exports and the archive.
+"""
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from workflow_runner import (
+    PROJECT,
+    TINY_CONFIG,
+    planned_outputs,
+    prepare_workdir,
+    snakemake,
+    write_config,
+)
+
+pytestmark = pytest.mark.workflow
+
+LEGACY = {"k": 3, "rng": "legacy"}
+
+
+def refused(tmp_path, config_text: str) -> str:
+    """Snakemake's output on a config given as text; asserts it stopped first."""
+    prepare_workdir(tmp_path)
+    path = tmp_path / "given.yaml"
+    path.write_text(config_text)
+    result = snakemake(tmp_path, path, "--cores", "1")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    assert not (tmp_path / "results").exists()
+    assert "Traceback" not in output, output[-3000:]
+    return output
+
+
+def with_bad(settings: dict) -> str:
+    config = copy.deepcopy(TINY_CONFIG)
+    config["experiments"]["bad"] = settings
+    return json.dumps(config)  # JSON is YAML; keeps 2**64 and NaN spellable
+
+
+REFUSED = [
+    ("seed-2^64", with_bad({"k": 3, "seed": 2**64}), "experiments.bad.seed: "),
+    (
+        "legacy-seed-2^32",
+        with_bad(LEGACY | {"seed": 2**32}),
+        "experiments.bad.seed: 4294967296 is too large for rng legacy",
+    ),
+    (
+        "iterations-1e9",
+        with_bad({"k": 3, "iterations": 10**9}),
+        "experiments.bad.iterations: 1000000000 is greater than the maximum",
+    ),
+    (
+        "memory",
+        with_bad({"k": 4096, "iterations": 5000}),
+        "experiments.bad.iterations: 5000 iterations of a 4096 x 4096 matrix",
+    ),
+    (
+        "nan",
+        "experiments: {post: {k: 3}}\nconvergence_tolerance: .nan\n",
+        "convergence_tolerance: nan is not a finite number",
+    ),
+    (
+        "duplicate-experiment",
+        "experiments:\n  post: {k: 3}\n  post: {k: 4}\n",
+        "given.yaml: post: appears twice (line 3)",
+    ),
+    ("fraction", with_bad({"k": 2.5}), "experiments.bad.k: 2.5 is not of type"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [row[1:] for row in REFUSED],
+    ids=[row[0] for row in REFUSED],
+)
+def test_refused_before_any_job_in_one_line(tmp_path, text, message):
+    output = refused(tmp_path, text)
+    lines = [line for line in output.splitlines() if "Invalid config:" in line]
+    assert len(lines) == 1 and message in lines[0], output[-2000:]
+
+
+def test_the_readmes_config_route_sets_nested_values(tmp_path):
+    config = prepare_workdir(tmp_path)
+    target = "results/experiments/post/iterations.nc"
+    result = snakemake(
+        tmp_path,
+        config,
+        "--cores",
+        "1",
+        target,
+        "--config",
+        "experiments={post: {iterations: 200, seed: 7.0}}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with xr.open_dataset(tmp_path / target, engine="h5netcdf") as iterations:
+        assert iterations.sizes["step"] == 200
+        assert iterations.attrs["seed"] == 7
+
+
+def test_a_configfiles_experiments_replace_the_defaults(tmp_path):
+    (tmp_path / "config").mkdir()
+    shutil.copy(PROJECT / "config" / "config.yaml", tmp_path / "config")
+    mine = write_config(
+        tmp_path,
+        {"featured_experiment": "only", "experiments": {"only": {"k": 3}}},
+        "mine.yaml",
+    )
+    result = snakemake(tmp_path, mine, "--dry-run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    planned = planned_outputs(result.stdout)
+    assert "results/experiments/only/summary.json" in planned
+    assert not any(path.startswith("results/experiments/post") for path in planned)
+    assert "mine.yaml replace the default experiments" in result.stdout + result.stderr
+    # Settings outside experiments still merge: part two keeps the defaults' sizes.
+    assert "results/circular_law/sizes/k1024.nc" in planned
+
+
+def test_the_default_profile_is_read(tmp_path):
+    config = prepare_workdir(tmp_path)
+    result = snakemake(tmp_path, config, "--dry-run")
+    assert result.returncode == 0, result.stderr[-3000:]
+    profile = PROJECT / "profiles" / "default"
+    assert f"Using workflow specific profile {profile} " in result.stderr
+
+
+# Degenerate but legal experiments, through the whole workflow.
+
+MATRICES = {
+    "zero": np.zeros((3, 3)),
+    "nilpotent": np.diag([1.0, 1.0], k=1),
+    "jordan": np.array([[3.0, 1.0], [0.0, 3.0]]),
+    "tie": np.diag([3.0, -3.0, 1.0]),
+    "rotation": np.array([[0.5, -np.sqrt(3) / 2], [np.sqrt(3) / 2, 0.5]]),
+    "identity": np.eye(3),
+}
+
+
+@pytest.fixture(scope="module")
+def degenerate_run(tmp_path_factory):
+    """Every degenerate experiment, read from inside and outside the working
+    directory, plus one at the schema's minimums; part two at its minimums."""
+    root = tmp_path_factory.mktemp("degenerate")
+    work = root / "work"
+    (work / "matrices").mkdir(parents=True)
+    experiments = {}
+    for name, matrix in MATRICES.items():
+        # The zero matrix by absolute path, the nilpotent one through '..'.
+        folder = root if name in ("zero", "nilpotent") else work / "matrices"
+        np.savetxt(folder / f"{name}.csv", matrix, delimiter=",")
+        given = {
+            "zero": str(root / "zero.csv"),
+            "nilpotent": "../nilpotent.csv",
+        }.get(name, f"matrices/{name}.csv")
+        experiments[name] = {"matrix": given, "iterations": 30}
+    experiments["shortest"] = {
+        "k": 1,
+        "iterations": 2,
+        "rng": "legacy",
+        "seed": 2**32 - 1,
+    }
+    config = {
+        "featured_experiment": "identity",
+        "experiments": experiments,
+        "circular_law": {"sizes": [2], "matrices_per_size": 2, "seed": 0},
+        "depth": {
+            "k": 2,
+            "layers": 1,
+            "networks_per_setting": 2,
+            "seed": 0,
+            "schemes": ["lecun"],
+            "activations": ["linear"],
+            "weight_sharing": ["shared"],
+        },
+    }
+    path = write_config(work, config)
+    result = snakemake(work, path, "--cores", "2", "all", "paper", "archive")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return work
+
+
+def summary(work, name) -> dict:
+    return json.loads(
+        (work / "results" / "experiments" / name / "summary.json").read_text()
+    )
+
+
+def test_degenerate_experiments_get_deliberate_summaries(degenerate_run):
+    decided = {name: summary(degenerate_run, name)["dominant"] for name in MATRICES}
+    assert decided == {
+        "zero": "vanished",
+        "nilpotent": "vanished",
+        "jordan": "repeated real",
+        "tie": "undetermined",
+        "rotation": "complex pair",
+        "identity": "real",
+    }
+    assert summary(degenerate_run, "zero")["stretching_factor"] == 0.0
+    assert summary(degenerate_run, "jordan")["stretching_factor"] == pytest.approx(3.0)
+    assert summary(degenerate_run, "tie")["stretching_factor"] is None
+    assert summary(degenerate_run, "rotation")["rotation_degrees"] == pytest.approx(60)
+    assert summary(degenerate_run, "identity")["stretching_factor"] == 1.0
+    assert summary(degenerate_run, "shortest")["iterations"] == 2
+    for name in (*MATRICES, "shortest"):
+        assert "matrix" not in summary(degenerate_run, name)
+
+
+def test_the_writeup_prints_a_dash_where_no_number_is_supported(degenerate_run):
+    page = (degenerate_run / "results" / "report.html").read_text()
+    row = page[page.index(">tie<") :].split("</tr>")[0]
+    assert "&ndash;" in row and "#no-stretching-factor" in row
+    assert 'id="no-stretching-factor"' in page
+
+
+def test_paper_exports_leave_out_unsupported_numbers(degenerate_run):
+    numbers = json.loads(
+        (degenerate_run / "results" / "paper" / "numbers.json").read_text()
+    )
+    assert "TieStretchingFactor" not in numbers
+    assert "TieLastQuotient" in numbers
+    assert numbers["JordanStretchingFactor"] == pytest.approx(3.0)
+
+
+def test_the_archive_verifies_with_inputs_from_outside(degenerate_run):
+    (archive,) = (degenerate_run / "results" / "archive").glob("*.tar.gz")
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "scripts" / "verify_archive.py"), str(archive)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: ")
