@@ -1,4 +1,4 @@
-"""Inputs named anywhere are archived under a normalised name the archived config uses."""
+"""Inputs named anywhere are archived under a normalised name the config uses."""
 
 import hashlib
 import tarfile
