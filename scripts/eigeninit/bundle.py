@@ -89,7 +89,10 @@ def assemble_archive(
     crate = ro_crate_metadata(
         **about,
         date_published=datetime.fromtimestamp(mtime, UTC).isoformat(),
-        inputs=[CONFIG_FILE, *(f"{INPUTS_FOLDER}/{name}" for name in stored.values())],
+        inputs=[
+            CONFIG_FILE,
+            *(f"{INPUTS_FOLDER}/{name}" for name in sorted(set(stored.values()))),
+        ],
         outputs=list(results),
         source=[f"{SOURCE_FOLDER}/{name}" for name in source],
         steps=[_crate_step(step, stored) for step in steps],
