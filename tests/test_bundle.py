@@ -8,6 +8,7 @@ import yaml
 from conftest import PROJECT
 from eigeninit.archive import verify_archive
 from eigeninit.bundle import archived_input_name, assemble_archive
+from eigeninit.citation import read_citation
 
 TOP = "eigeninit-test"
 
@@ -54,6 +55,7 @@ def test_an_archive_holds_inputs_from_anywhere_and_its_config_finds_them(tmp_pat
         top_folder=TOP,
         mtime=1_767_225_600,
         workflow_dir=PROJECT,
+        credits=read_citation(PROJECT / "CITATION.cff"),
     )
     assert verify_archive(archive) == []
     with tarfile.open(archive, "r:gz") as tar:
