@@ -26,13 +26,14 @@ import xarray as xr
 from eigeninit.atomic import replacing
 from eigeninit.circular_law import SizeMeasurement
 from eigeninit.depth import DepthRun
-from eigeninit.power import UNDETERMINED, Measurement
+from eigeninit.power import REPEATED_REAL, UNDETERMINED, VANISHED, Measurement
 from eigeninit.spectrum import COMPLEX_PAIR, REAL, Spectrum
 
 CONVENTIONS = "CF-1.11"
 WRITE_ENGINE = "h5netcdf"
 RUNS = ("raw", "rescaled")
-DOMINANT_STRUCTURES = (REAL, COMPLEX_PAIR, UNDETERMINED)
+# New structures go last, so the flag values of the others never change.
+DOMINANT_STRUCTURES = (REAL, COMPLEX_PAIR, UNDETERMINED, REPEATED_REAL, VANISHED)
 DIMENSIONLESS = "1"
 COMPLEX_PARTS = {"real": "real part", "imag": "imaginary part"}
 FLAG_DTYPE = np.int8
@@ -89,7 +90,7 @@ def category(variable: xr.DataArray, categories: Sequence[str]) -> str:
 
 
 def dominant_structure(variable: xr.DataArray) -> str:
-    """``real``, ``complex pair`` or ``undetermined``, from a scalar ``dominant``."""
+    """The structure decided from the iterates (one of ``DOMINANT_STRUCTURES``)."""
     return category(variable, DOMINANT_STRUCTURES)
 
 
