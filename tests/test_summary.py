@@ -112,9 +112,7 @@ def test_rescaled_run_settles_where_the_left_eigenvector_says():
     assert summary["settled_norm_scale"] == pytest.approx(
         np.linalg.norm(left), rel=1e-10
     )
-    assert summary["rescaled_final_norm"] == pytest.approx(
-        abs(left @ start), rel=1e-9
-    )
+    assert summary["rescaled_final_norm"] == pytest.approx(abs(left @ start), rel=1e-9)
     # |z| kappa lies within kappa times the 5% and 95% points of |z|.
     low, high = summary["settled_norm_band"]
     normal = NormalDist()

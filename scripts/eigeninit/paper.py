@@ -46,15 +46,21 @@ def macro_name(*parts: str | int) -> str:
     return "".join(words)
 
 
-def collect_numbers(
-    experiments: dict[str, dict], circular_law: dict, depth: dict
-) -> dict:
-    """Every quotable number, unrounded, under its macro name (sorted)."""
+def experiment_numbers(experiments: dict[str, dict]) -> dict:
+    """Every quoted number of part one's experiments under its macro name."""
     numbers = {}
     for name, summary in experiments.items():
         for key in EXPERIMENT_KEYS:
             if summary.get(key) is not None:
                 numbers.update(_flattened(macro_name(name, key), summary[key]))
+    return numbers
+
+
+def collect_numbers(
+    experiments: dict[str, dict], circular_law: dict, depth: dict
+) -> dict:
+    """Every quotable number, unrounded, under its macro name (sorted)."""
+    numbers = experiment_numbers(experiments)
     for entry in circular_law["sizes"].values():
         k = entry["k"]
         for key in CIRCULAR_LAW_KEYS:
