@@ -96,9 +96,13 @@ def summarize(
     matrix: xr.Dataset,
     spectrum: xr.Dataset,
     iterations: xr.Dataset,
-    published: dict,
+    printed: dict,
 ) -> dict:
-    """Every number about one experiment that the write-up may quote, validated."""
+    """Every number about one experiment that the write-up may quote, validated.
+
+    ``printed`` holds the config's ``published_values``: numbers a publication
+    printed about this matrix, set beside ours.
+    """
     raw = iterations.sel(run="raw")
     rescaled = iterations.sel(run="rescaled")
     eigenvalues = complex_values(spectrum, "eigenvalue").values
@@ -179,7 +183,7 @@ def summarize(
         scale = settled_norm_scale(values)
         summary["settled_norm_scale"] = scale
         summary["settled_norm_band"] = list(settled_norm_band(scale))
-    summary.update(compare_published(summary, published))
+    summary.update(compare_published(summary, printed))
     return validate(summary)
 
 
