@@ -6,6 +6,7 @@ run and a renamed or missing summary key fails them.
 """
 
 import base64
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -477,3 +478,29 @@ def test_figures_by_experiment() -> None:
         "a": {"norm": Path(paths[0])},
         "b": {"rescaled": Path(paths[1])},
     }
+
+
+@pytest.mark.workflow
+def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> None:
+    """Part one rendered from the tiny run's summaries and figures formats no
+    number that the run's numbers.json lacks."""
+    results = workdir / "results"
+    summaries = {
+        path.parent.name: json.loads(path.read_text())
+        for path in sorted((results / "experiments").glob("*/summary.json"))
+    }
+    for summary in summaries.values():
+        validate(summary)
+    shown = []
+    render(
+        summaries,
+        figures_by_experiment((results / "experiments").glob("*/figures/*.png")),
+        narrative="post",
+        provenance=PROVENANCE,
+        template_dir=REPORT_DIR,
+        stylesheet=REPORT_DIR / "style.css",
+        record=lambda value: shown.extend(np.ravel(value).tolist()),
+    )
+    numbers = json.loads((results / "paper" / "numbers.json").read_text())
+    exported = set(numbers.values())
+    assert shown and not sorted(set(shown) - exported)
