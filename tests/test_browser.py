@@ -32,6 +32,7 @@ import pytest
 from PIL import Image
 
 from browser import CHROMIUM, DevToolsSession, chromium_page
+from eigeninit.writeup import COLUMN_FIGURE_MAX_INCHES
 
 pytestmark = [
     pytest.mark.browser,
@@ -195,16 +196,22 @@ def figure_font_points(layout: str) -> float:
         from eigeninit.figure_style import FONT_POINTS
     except ImportError:  # figures drawn with matplotlib's default style
         return float(mpl.rcParamsDefault["font.size"])
-    return FONT_POINTS[layout.removeprefix("figure-")]
+    return FONT_POINTS[layout]
 
 
 def figure_text_px(figure: dict) -> float:
-    """CSS px of the figure's text: points over 72 times displayed px per inch."""
+    """CSS px of the figure's text: points over 72 times displayed px per inch.
+
+    The width the figure was drawn for comes from the PNG's pixels and
+    resolution; the write-up's layout class must agree with it.
+    """
     png = base64.b64decode(figure["src"].split(",", 1)[1])
     with Image.open(io.BytesIO(png)) as image:
         dpi = image.info["dpi"][0]
     width_inches = figure["naturalWidth"] / dpi
-    return figure_font_points(figure["layout"]) / 72 * figure["width"] / width_inches
+    layout = "column" if width_inches <= COLUMN_FIGURE_MAX_INCHES else "full"
+    assert figure["layout"] in ("", f"figure-{layout}"), figure["id"]
+    return figure_font_points(layout) / 72 * figure["width"] / width_inches
 
 
 def short(url: str, length: int = 80) -> str:
