@@ -483,7 +483,7 @@ def test_figures_by_experiment() -> None:
 @pytest.mark.workflow
 def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> None:
     """Part one rendered from the tiny run's summaries and figures formats no
-    number that the run's numbers.json lacks."""
+    number that the run's numbers.json lacks, and compares with the post."""
     results = workdir / "results"
     summaries = {
         path.parent.name: json.loads(path.read_text())
@@ -492,7 +492,7 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
     for summary in summaries.values():
         validate(summary)
     shown = []
-    render(
+    page = render(
         summaries,
         figures_by_experiment((results / "experiments").glob("*/figures/*.png")),
         narrative="post",
@@ -504,3 +504,6 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
     numbers = json.loads((results / "paper" / "numbers.json").read_text())
     exported = set(numbers.values())
     assert shown and not sorted(set(shown) - exported)
+    # The tiny config carries the post's printed and text numbers.
+    published = section(page, "published")
+    assert "about 2.60" in published and "cannot match" in published
