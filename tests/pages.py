@@ -1,64 +1,113 @@
-"""Shared pieces of the write-up tests: a summary factory and strict parsing."""
+"""Shared pieces of the write-up tests: summaries made by the real summarize code
+from small matrices with known spectra, and strict parsing of the page."""
 
 import math
 from pathlib import Path
 
 import html5lib
 import numpy as np
+import yaml
 
-REPORT_DIR = Path(__file__).resolve().parents[1] / "report" / "writeup"
+from eigeninit.datasets import (
+    iterations_dataset,
+    matrix_dataset,
+    spectrum_dataset,
+)
+from eigeninit.draws import draw
+from eigeninit.experiments import read_matrix_csv
+from eigeninit.power import measure_runs
+from eigeninit.spectrum import analyze
+from eigeninit.summary import summarize
+from matrices import block_diagonal, rotation_scaling, similar
+
+PROJECT = Path(__file__).resolve().parents[1]
+REPORT_DIR = PROJECT / "report" / "writeup"
 PROVENANCE = {
     "config_hash": "0123abcd" * 8,
     "git": {"commit": "f" * 40, "dirty": True},
     "versions": {"python": "3.11.7", "numpy": "2.4.6", "h5py": None},
 }
+TOLERANCE = 1e-6
+
+GROWING = similar(np.diag([2.7182818, -1.3579246, 0.7654321, 0.5, 0.1234567]))
+"""Real dominant eigenvalue e, runner-up at half of it: converges in 100 steps."""
+SIGN_FLIP = similar(np.diag([-2.7182818, 1.3579246, 0.7654321, 0.5, 0.1234567]))
+"""Negative dominant eigenvalue: x(n) flips sign every step."""
+COMPLEX_PAIR = similar(
+    block_diagonal(
+        rotation_scaling(1.6, math.radians(161.9323075)), np.diag([0.7, -0.45, 0.1])
+    )
+)
+"""Dominant pair 1.6 exp(+-161.93 deg i): the quotient never settles."""
+SHRINKING = similar(np.diag([0.5, -0.3, 0.2, 0.1, 0.05]))
+"""Spectral radius below one: the norm collapses."""
+TIED = similar(np.diag([2.0, -2.0, 1.0, 0.5, 0.25]))
+"""Two real eigenvalues of equal modulus: the iterates fit neither model."""
+
+PUBLISHED_MATRIX_FILE = "config/published-matrix.csv"
+POSTS_TEXT_NUMBERS = {"stretching_factor": "2.60", "rescaled_final_norm": "0.8"}
+"""What the post's text reads off its plots: the quotient's limit, the settled norm."""
 
 
-def make_summary(name: str, dominant: str = "real", **overrides) -> dict:
-    """A summary.json as the summarize rule writes it, with distinctive numbers."""
-    complex_pair = dominant == "complex pair"
-    dominant_eigenvalue = [-1.5234101, 0.4969766] if complex_pair else [2.7182818, 0.0]
-    radius = math.hypot(*dominant_eigenvalue)
-    runner_up = radius if complex_pair else 1.3579246
-    moduli = [0.1234567, 0.7654321, 0.7654321, runner_up, radius]
-    summary = {
+def published_values() -> dict:
+    """The post's printed numbers as the default config carries them, and its text's."""
+    config = yaml.safe_load((PROJECT / "config" / "config.yaml").read_text())
+    return config["experiments"]["published"]["published_values"] | POSTS_TEXT_NUMBERS
+
+
+def make_summary(
+    name: str,
+    matrix: np.ndarray = GROWING,
+    iterations: int = 100,
+    published: dict | None = None,
+    matrix_file: str = "",
+    seed: int = 2020,
+) -> dict:
+    """summary.json as the summarize rule writes it, from the rules' own code.
+
+    The matrix goes through the same steps as in the workflow (inputs drawn,
+    spectrum, iterations, datasets, summary), only in memory.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    k = matrix.shape[0]
+    draws = draw(k, seed, "pcg64", draw_matrix=False)
+    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
+    params = {
         "experiment": name,
-        "k": 5,
-        "iterations": 100,
-        "seed": 2020,
+        "k": k,
+        "seed": seed,
         "rng": "pcg64",
-        "matrix_file": None,
-        "matrix_corner": np.linspace(-1.91827, 2.13579, 25).reshape(5, 5).tolist(),
-        "matrix_mean": -0.0731955,
-        "matrix_std": 1.0467213,
-        "last_quotient": radius * (1.3 if complex_pair else 1.0),
-        "quotient_spread": 1.1824 if complex_pair else 2.2e-16,
-        "dominant": dominant,
-        "dominant_from_spectrum": "complex pair" if complex_pair else "real",
-        "dominant_agrees": True,
-        "dominant_eigenvalue": dominant_eigenvalue,
-        "sign_flips": False,
-        "stretching_factor": radius * (1 + 3e-15),
-        "spectral_radius": radius,
-        "eigenvalues": [[m, 0.0] for m in moduli],
-        "eigenvalue_moduli": moduli,
-        "agreement_digits": 14.52,
-        "convergence_ratio": 0.4975311,
-        "final_alignment": 0.99999987,
-        "final_log10_norm": 43.21,
-        "rescaled_stretching_factor": 1.0000000000000007,
-        "rescaled_dominant": dominant,
-        "rescaled_final_norm": 0.6180339,
-        "rescaled_last_quotient": 0.9999999999999993,
-        "convergence_tolerance": 1e-6,
+        "matrix_file": matrix_file,
     }
-    if complex_pair:
-        summary["rotation_degrees"] = 161.9323075
-    if dominant == "undetermined":
-        # What summarize writes: no stretching factor the iterates do not support.
-        summary |= {"stretching_factor": None, "agreement_digits": None}
-    summary.update(overrides)
-    return summary
+    spectrum = analyze(matrix)
+    measurements, scales = measure_runs(
+        matrix,
+        inputs,
+        iterations,
+        spectrum.spectral_radius,
+        spectrum.dominant_basis,
+        TOLERANCE,
+    )
+    return summarize(
+        matrix_dataset(matrix, inputs, params),
+        spectrum_dataset(spectrum, params),
+        iterations_dataset(
+            measurements,
+            scales,
+            params | {"iterations": iterations, "convergence_tolerance": TOLERANCE},
+        ),
+        published or {},
+    )
+
+
+def published_summary(name: str = "published") -> dict:
+    """The experiment that reads the post's printed matrix, with the post's numbers."""
+    return make_summary(
+        name,
+        read_matrix_csv(PROJECT / PUBLISHED_MATRIX_FILE, "matrix"),
+        published=published_values(),
+        matrix_file=PUBLISHED_MATRIX_FILE,
+    )
 
 
 def parse_strictly(html: str):

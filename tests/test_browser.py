@@ -7,11 +7,18 @@ over the DevTools protocol (tests/browser.py). Full-page screenshots at phone
 and desktop width land in results/screenshots/ of the checkout for people to
 look at.
 
+Beyond that, at both widths: the text inside every figure is large enough to
+read (from the PNG's pixel width and resolution, its displayed width and the
+font size it was drawn with), every figure opens at full size, MathML is laid
+out as math with no TeX left in the text, and nothing but a table scrolls
+sideways.
+
 Needs Debian's chromium at /usr/bin/chromium (CI installs it): without it these
 tests fail. Set EIGENINIT_SKIP_BROWSER=1 to skip them on purpose.
 """
 
 import base64
+import io
 import math
 import os
 import shutil
@@ -20,9 +27,12 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib as mpl
 import pytest
+from PIL import Image
 
 from browser import CHROMIUM, DevToolsSession, chromium_page
+from eigeninit.writeup import COLUMN_FIGURE_MAX_INCHES
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,6 +46,9 @@ pytestmark = [
 PROJECT_SCREENSHOTS = Path(__file__).resolve().parents[1] / "results" / "screenshots"
 ALLOWED_SCHEMES = ("data:",)  # besides the page's own file:// URL
 MIN_BODY_TEXT_PX = 14
+MIN_FIGURE_TEXT_PX = 10
+RAW_MATH = ("\\rho", "\\lVert", "\\sqrt", "sqrt(", "->", "^n", "x(n-1)", "|x(n)|")
+"""TeX or ASCII math that must not reach the reader as text."""
 SETTLE_SECONDS = 0.25  # after the load event, for late requests and logs
 SCREENSHOT_TIMEOUT = 60.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -62,6 +75,10 @@ class Layout:
     problems: list[str]
     screenshot: Path
     page_height: int  # CSS px, as captured
+    figures: list[dict] = field(default_factory=list)
+    formulas: list[dict] = field(default_factory=list)
+    visible_text: str = ""
+    zoom: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +125,93 @@ LAYOUT_JS = """
   };
 })()
 """
+
+
+# Every figure as shown (rendered ones only: a closed <details> hides its own),
+# every MathML formula's box and display type, the text a reader sees, and the
+# elements outside tables that reach past the right edge of the window.
+CONTENT_JS = """
+(() => {
+  const shown = (el) => el.getClientRects().length > 0;
+  const tables = (el) => el.closest(".table-scroll");
+  const room = Math.min(window.innerWidth, document.documentElement.clientWidth);
+  return {
+    figures: [...document.querySelectorAll("figure img")].filter(shown).map((img) => ({
+      id: img.closest("figure").id,
+      layout: img.closest("figure").className,
+      src: img.currentSrc || img.src,
+      naturalWidth: img.naturalWidth,
+      width: img.getBoundingClientRect().width,
+    })),
+    formulas: [...document.querySelectorAll("math")].filter(shown).map((m) => {
+      const box = m.getBoundingClientRect();
+      return {text: m.textContent, width: box.width, height: box.height,
+              display: getComputedStyle(m).display};
+    }),
+    text: document.body.innerText,
+    overflowing: [...document.querySelectorAll("main *, footer *")]
+      .filter((el) => shown(el) && !tables(el)
+              && el.getBoundingClientRect().right > room + 0.5)
+      .map((el) => el.tagName.toLowerCase() + " "
+           + (el.textContent || "").trim().slice(0, 40)),
+  };
+})()
+"""
+
+# Opens the first figure by its own link, as a tap would, and measures the
+# frame laid over the page; then closes it by the "Close" link.
+ZOOM_JS = """
+(async () => {
+  const frame = () => new Promise((done) =>
+    requestAnimationFrame(() => requestAnimationFrame(done)));
+  const figure = document.querySelector("figure");
+  const img = figure.querySelector("img");
+  const before = img.getBoundingClientRect().width;
+  figure.querySelector("a.zoom-open").click();
+  await frame();
+  const zoom = figure.querySelector(".zoom");
+  const box = zoom.getBoundingClientRect();
+  const opened = {
+    hash: location.hash, position: getComputedStyle(zoom).position,
+    left: box.left, top: box.top, width: box.width, height: box.height,
+    roomWidth: document.documentElement.clientWidth,
+    roomHeight: document.documentElement.clientHeight,
+    before, after: img.getBoundingClientRect().width,
+    naturalWidth: img.naturalWidth,
+    closeShown: figure.querySelector("a.zoom-close").getClientRects().length > 0,
+  };
+  figure.querySelector("a.zoom-close").click();
+  await frame();
+  opened.closedPosition = getComputedStyle(zoom).position;
+  opened.closedHash = location.hash;
+  history.replaceState(null, "", location.pathname);
+  return opened;
+})()
+"""
+
+
+def figure_font_points(layout: str) -> float:
+    """The font size, in points, the figures of a layout are drawn with."""
+    try:
+        from eigeninit.figure_style import FONT_POINTS
+    except ImportError:  # figures drawn with matplotlib's default style
+        return float(mpl.rcParamsDefault["font.size"])
+    return FONT_POINTS[layout]
+
+
+def figure_text_px(figure: dict) -> float:
+    """CSS px of the figure's text: points over 72 times displayed px per inch.
+
+    The width the figure was drawn for comes from the PNG's pixels and
+    resolution; the write-up's layout class must agree with it.
+    """
+    png = base64.b64decode(figure["src"].split(",", 1)[1])
+    with Image.open(io.BytesIO(png)) as image:
+        dpi = image.info["dpi"][0]
+    width_inches = figure["naturalWidth"] / dpi
+    layout = "column" if width_inches <= COLUMN_FIGURE_MAX_INCHES else "full"
+    assert figure["layout"] in ("", f"figure-{layout}"), figure["id"]
+    return figure_font_points(layout) / 72 * figure["width"] / width_inches
 
 
 def short(url: str, length: int = 80) -> str:
@@ -215,6 +319,11 @@ def check_layout(
                     f"<{text['tag']}> {text['excerpt']!r} is set in {text['px']} px, "
                     f"under {MIN_BODY_TEXT_PX} px"
                 )
+    content = session.evaluate(CONTENT_JS)
+    problems += [
+        f"{element} reaches past the window's right edge (only tables may scroll)"
+        for element in content["overflowing"]
+    ]
     # The whole page, and the window's full width even beside a desktop scrollbar.
     page_area = {
         "x": 0,
@@ -230,8 +339,18 @@ def check_layout(
     )
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     screenshot.write_bytes(base64.b64decode(shot["data"]))
+    zoom = session.evaluate(ZOOM_JS) if content["figures"] else {}
     session.send("Emulation.clearDeviceMetricsOverride")
-    return Layout(viewport, problems, screenshot, layout["scrollHeight"])
+    return Layout(
+        viewport,
+        problems,
+        screenshot,
+        layout["scrollHeight"],
+        figures=content["figures"],
+        formulas=content["formulas"],
+        visible_text=content["text"],
+        zoom=zoom,
+    )
 
 
 def inspect_page(
@@ -341,6 +460,47 @@ def test_report_screenshots_are_full_width_pngs(report, viewport):
     assert width == viewport.width * viewport.scale
     assert height == layout.page_height * viewport.scale, "not the whole page"
     assert png_size(PROJECT_SCREENSHOTS / screenshot.name) == (width, height)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
+def test_figure_text_is_readable(report, viewport):
+    figures = report.layouts[viewport.name].figures
+    assert figures, "no figure is shown"
+    small = [
+        f"{figure['id']}: {figure_text_px(figure):.1f} px"
+        for figure in figures
+        if figure_text_px(figure) < MIN_FIGURE_TEXT_PX
+    ]
+    assert not small, (
+        f"figure text under {MIN_FIGURE_TEXT_PX} px at {viewport.name} width:\n"
+        + "\n".join(small)
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
+def test_figures_open_at_full_size(report, viewport):
+    zoom = report.layouts[viewport.name].zoom
+    assert zoom["hash"].endswith("-full") and zoom["position"] == "fixed"
+    assert (zoom["left"], zoom["top"]) == (0, 0)
+    assert (zoom["width"], zoom["height"]) == (zoom["roomWidth"], zoom["roomHeight"])
+    assert zoom["closeShown"]
+    # At least the PNG's own pixels, and larger than in the text column.
+    assert zoom["after"] >= zoom["naturalWidth"] - 0.5
+    assert zoom["after"] >= zoom["before"]
+    assert zoom["closedPosition"] != "fixed" and not zoom["closedHash"].endswith(
+        "-full"
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: viewport.name)
+def test_math_is_typeset(report, viewport):
+    layout = report.layouts[viewport.name]
+    assert len(layout.formulas) > 20
+    for formula in layout.formulas:
+        assert formula["width"] > 0 and formula["height"] > 0, formula
+        assert "math" in formula["display"], formula
+    shown_raw = [raw for raw in RAW_MATH if raw in layout.visible_text]
+    assert not shown_raw, f"raw math in the text: {shown_raw}"
 
 
 ONE_PIXEL_PNG = (

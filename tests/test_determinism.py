@@ -107,7 +107,7 @@ def test_provenance_and_crate(workdir):
         for entity in crate["@graph"]
         if entity.get("@type") == "SoftwareApplication"
     }
-    assert {"draw_matrix", "iterate", "writeup"} <= rules
+    assert {"draw_matrix", "iterate", "render_writeup"} <= rules
 
 
 @pytest.mark.validators

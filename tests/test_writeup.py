@@ -1,54 +1,62 @@
 """The HTML write-up: numbers quoted, prose adapting to the data, a safe and valid page.
 
-Summaries are built here rather than read from results/, so these tests do not
-depend on a previous pipeline run.
+Summaries are made by the summarize code itself from small matrices with known
+spectra (tests/pages.py), so these tests do not depend on a previous pipeline
+run and a renamed or missing summary key fails them.
 """
 
 import base64
-import math
+import json
+import struct
+import zlib
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from jinja2 import UndefinedError
 
 from eigeninit.figures import FIGURES
+from eigeninit.paper import experiment_numbers
+from eigeninit.summary_schema import validate
 from eigeninit.writeup import (
+    anchor,
     complex_pair_example,
     embed_png,
     exact,
+    figure_geometry,
     figures_by_experiment,
     fixed,
-    norm_swing,
+    mathml,
     number,
+    published_example,
     render,
     scientific,
-    steps_to_resolution,
 )
-from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
+from pages import (
+    COMPLEX_PAIR,
+    GROWING,
+    PROVENANCE,
+    REPORT_DIR,
+    SHRINKING,
+    SIGN_FLIP,
+    TIED,
+    assert_offline,
+    make_summary,
+    parse_strictly,
+    published_summary,
+)
 
-SIGN_FLIP = "flips sign each step"
+SIGN_FLIP_TEXT = "flips sign each step"
 NO_COMPLEX_EXAMPLE = "None of the configured experiments has a complex conjugate pair"
 SETTLES = "the quotient stops moving"
 DISAGREE = "The iterates and the spectrum disagree"
+NOT_THE_POSTS = "This is not the post's matrix"
 
 
-def with_printed(summary: dict, moduli_offset: float = 3.7e-9) -> dict:
-    """Add the comparison keys for numbers a publication printed."""
-    printed = [m - moduli_offset for m in summary["eigenvalue_moduli"]]
-    return summary | {
-        "matrix_file": "config/published-matrix.csv",
-        "printed_moduli": printed,
-        "moduli_difference": [moduli_offset] * len(printed),
-        "moduli_max_abs_difference": moduli_offset,
-        "printed_mean": summary["matrix_mean"] + 2.6e-10,
-        "mean_abs_difference": 2.6e-10,
-        "printed_std": summary["matrix_std"] - 1.3e-9,
-        "std_abs_difference": 1.3e-9,
-    }
-
-
-def render_page(summaries: list[dict], png: Path, narrative: str | None = None) -> str:
+def render_page(
+    summaries: list[dict], png: Path, narrative: str | None = None, record=None
+) -> str:
     by_name = {summary["experiment"]: summary for summary in summaries}
     figures = {name: dict.fromkeys(FIGURES, png) for name in by_name}
     return render(
@@ -58,16 +66,18 @@ def render_page(summaries: list[dict], png: Path, narrative: str | None = None) 
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
         stylesheet=REPORT_DIR / "style.css",
+        record=record,
     )
 
 
 @pytest.fixture(scope="module")
 def default_summaries() -> list[dict]:
-    """The default config's shape: real narrative, a complex pair, a printed matrix."""
+    """The default config's shape: real narrative with a sign flip, a complex
+    pair, and the post's printed matrix with the post's numbers."""
     return [
-        make_summary("post", sign_flips=True, dominant_eigenvalue=[-2.7182818, 0.0]),
-        make_summary("rotating", dominant="complex pair", seed=2024),
-        with_printed(make_summary("published")),
+        make_summary("post", SIGN_FLIP),
+        make_summary("rotating", COMPLEX_PAIR, seed=2024),
+        published_summary(),
     ]
 
 
@@ -81,6 +91,28 @@ def section(html: str, section_id: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
+def test_summaries_fit_the_schema(default_summaries) -> None:
+    for summary in default_summaries:
+        validate(summary)
+    with pytest.raises(jsonschema.ValidationError):
+        validate(default_summaries[0] | {"renamed_key": 1.0})
+
+
+def test_every_number_shown_is_exported_for_the_paper(default_summaries, png) -> None:
+    """Whatever number part one formats or prints is one that numbers.json carries."""
+    shown = []
+
+    def record(value) -> None:
+        shown.extend(np.ravel(value).tolist())
+
+    render_page(default_summaries, png, record=record)
+    experiments = {summary["experiment"]: summary for summary in default_summaries}
+    exported = set(experiment_numbers(experiments).values())
+    assert len(shown) > 100
+    missing = sorted({value for value in shown if value not in exported})
+    assert not missing, missing
+
+
 def test_narrative_numbers_are_quoted(page, default_summaries) -> None:
     story = default_summaries[0]
     expected = [
@@ -90,53 +122,90 @@ def test_narrative_numbers_are_quoted(page, default_summaries) -> None:
         number(story["matrix_mean"], 4),
         number(story["matrix_std"], 4),
         number(story["convergence_ratio"], 4),
+        number(story["digits_per_step"], 2),
         number(story["rescaled_final_norm"], 4),
+        number(story["settled_norm_scale"], 4),
         exact(story["rescaled_last_quotient"]),
         number(story["dominant_eigenvalue"][0], 6),
         fixed(story["final_log10_norm"], 1),
-        str(math.floor(story["agreement_digits"])),
+        f"step {story['steps_to_resolution']} ",
+        f"Its {story['matrix_entries']} entries",
         *(number(modulus, 6) for modulus in story["eigenvalue_moduli"]),
-        *(fixed(entry, 4) for row in story["matrix_corner"] for entry in row),
+        *(fixed(entry, 4) for row in story["matrix_preview"] for entry in row),
     ]
     for text in expected:
         assert str(text) in page, text
+    assert f"{story['products']} products" in section(page, "growth")
 
 
 def test_complex_pair_numbers_are_quoted(page, default_summaries) -> None:
     pair = default_summaries[1]
-    offset, period = norm_swing(pair["rotation_degrees"])
     quoted = section(page, "complex-pair")
+    assert pair["rotation_degrees"] == pytest.approx(161.9323075)
     for text in (
         exact(pair["stretching_factor"]),
         exact(pair["spectral_radius"]),
         number(pair["rotation_degrees"], 4),
-        number(1 + pair["quotient_spread"], 3),
-        number(offset, 3),
-        number(period, 3),
+        number(pair["quotient_max_over_min"], 3),
+        number(pair["rotation_offset_degrees"], 3),
+        number(pair["norm_swing_period"], 3),
         number(pair["rescaled_final_norm"], 4),
     ):
         assert str(text) in quoted, text
 
 
-def test_printed_comparison_is_quoted(page, default_summaries) -> None:
+def test_the_posts_numbers_are_set_beside_ours(page, default_summaries) -> None:
     published = default_summaries[2]
     quoted = section(page, "published")
     for text in (
-        *(number(value, 10) for value in published["printed_moduli"]),
+        *(number(value, 10) for value in published["published_moduli"]),
         *(number(value, 2) for value in published["moduli_difference"]),
         number(published["moduli_max_abs_difference"], 2),
-        number(published["printed_mean"], 10),
-        number(published["printed_std"], 10),
+        number(published["published_mean"], 5),
+        number(published["published_std"], 5),
         number(published["mean_abs_difference"], 2),
         number(published["std_abs_difference"], 2),
+        "about 2.60",
+        number(published["stretching_factor"], 6),
+        "equal\nto the 2 decimals",
+        "about 0.8",
+        number(published["rescaled_final_norm"], 4),
+        "cannot match",
+        number(published["settled_norm_scale"], 4),
+        number(published["settled_norm_band"][0], 3),
+        number(published["settled_norm_band"][1], 3),
+        f"{round(100 * published['published_settled_norm_probability'])}%",
     ):
         assert str(text) in quoted, text
     assert "within the tolerance" in quoted
+    # The post's 2.60 is the rounded limit of its matrix's quotient.
+    assert published["stretching_factor"] == pytest.approx(2.60359042, abs=1e-8)
+    assert published["published_stretching_factor"] == 2.60
 
 
-def test_printed_difference_beyond_tolerance_is_called_out(png) -> None:
-    page = render_page([with_printed(make_summary("far"), moduli_offset=2e-4)], png)
+def test_the_story_says_its_matrix_is_not_the_posts(page, default_summaries) -> None:
+    setup = section(page, "setup")
+    assert NOT_THE_POSTS in setup
+    assert str(number(default_summaries[2]["dominant_eigenvalue"][0], 6)) in setup
+    assert str(number(default_summaries[0]["dominant_eigenvalue"][0], 6)) in setup
+    stretching = section(page, "stretching")
+    assert "The post reads about 2.60" in stretching
+
+
+def test_story_on_the_posts_matrix_makes_no_such_excuse(png) -> None:
+    page = render_page([published_summary("published")], png)
+    assert NOT_THE_POSTS not in page
+    assert "The post reads about" not in page
+
+
+def test_moduli_beyond_tolerance_are_called_out(png) -> None:
+    shifted = make_summary(
+        "far", SIGN_FLIP, published={"moduli": [0.1, 0.2, 0.3, 0.4, 0.5]}
+    )
+    assert not shifted["moduli_within_tolerance"]
+    page = render_page([shifted], png)
     assert "outside the tolerance" in section(page, "published")
+    assert "The spectra do not match" in section(page, "published")
 
 
 def test_no_printed_numbers_means_nothing_to_compare(png) -> None:
@@ -147,16 +216,14 @@ def test_no_printed_numbers_means_nothing_to_compare(png) -> None:
 def test_experiments_table_has_a_row_per_experiment(page, default_summaries) -> None:
     table = section(page, "experiments")
     for summary in default_summaries:
-        assert f'<th scope="row">{summary["experiment"]}</th>' in table
-        assert str(number(summary["stretching_factor"], 8)) in table
-        assert fixed(summary["agreement_digits"], 1) in table
+        assert f">{summary['experiment']}</a></th>" in table
 
 
 def test_config_strings_are_escaped(png) -> None:
     hostile = "<script>alert(1)</script>"
     summaries = [
         make_summary(hostile, matrix_file='"><img src=x onerror=alert(1)>'),
-        make_summary("other", dominant="complex pair"),
+        make_summary("other", COMPLEX_PAIR),
     ]
     page = render_page(summaries, png)
     assert hostile not in page
@@ -177,28 +244,106 @@ def test_page_is_valid_html5(page) -> None:
     assert any(meta.get("charset") == "utf-8" for meta in metas)
     assert any(meta.get("name") == "viewport" for meta in metas)
     images = tree.findall(".//img")
-    assert len(images) == 7  # five figures of the story, two of the complex pair
+    # Five figures of the story, two of the complex pair, and the appendix's
+    # five for each experiment besides the story's.
+    assert len(images) == 5 + 2 + 2 * 5
     for image in images:
         assert image.get("alt")
         assert image.get("src").startswith("data:image/png;base64,")
     wrappers = tree.findall(".//div[@class='table-scroll']")
     assert len(wrappers) == len(tree.findall(".//table")) == 4
     assert all(len(wrapper.findall("table")) == 1 for wrapper in wrappers)
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_figure_opens_at_full_size(page) -> None:
+    """Each image sits in a link to its own frame, and the frame links back."""
+    tree = parse_strictly(page)
+    figures = tree.findall(".//figure")
+    assert figures
+    for figure in figures:
+        frame = figure.find("div[@class='zoom']")
+        opener = frame.find("a[@class='zoom-open']")
+        closer = frame.find("a[@class='zoom-close']")
+        assert opener.get("href") == "#" + frame.get("id")
+        assert opener.find("img") is not None
+        assert closer.get("href") == "#" + figure.get("id")
+        assert figure.get("class") in ("figure-column", "figure-full")
+
+
+def test_every_experiment_has_its_figures_in_the_appendix(page, default_summaries):
+    appendix = section(page, "appendix")
+    tree = parse_strictly(page)
+    for summary in default_summaries[1:]:
+        details = tree.find(f".//details[@id='appendix-{summary['experiment']}']")
+        assert len(details.findall(".//img")) == len(FIGURES)
+    assert 'href="#figure-1"' in appendix  # the story's own figures are linked
+
+
+def test_math_is_mathml_not_ascii(page) -> None:
+    tree = parse_strictly(page)
+    formulas = tree.findall(".//{http://www.w3.org/1998/Math/MathML}math") or [
+        element for element in tree.iter() if element.tag == "math"
+    ]
+    assert len(formulas) > 20
+    part_one = page[: page.index("<footer>")]
+    text = "".join(parse_strictly(part_one).itertext())
+    for ascii_math in ("sqrt(", "->", "^n", "A^2", "|x(n)|", "x(n-1)"):
+        assert ascii_math not in text, ascii_math
+
+
+def test_mathml_helper() -> None:
+    formula = str(mathml(r"\sqrt{-b}"))
+    assert formula.startswith("<math") and "<msqrt>" in formula
+    assert 'display="inline"' in formula
+
+
+def test_figure_geometry_reads_the_drawn_width(tmp_path) -> None:
+    def png_with_dpi(path: Path, width: int, dpi: int) -> Path:
+        rows = b"".join(b"\x00" + b"\xff" * width for _ in range(2))
+        pixels_per_metre = round(dpi / 0.0254)
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            body = kind + data
+            return (
+                struct.pack(">I", len(data))
+                + body
+                + struct.pack(">I", zlib.crc32(body))
+            )
+
+        path.write_bytes(
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, 2, 8, 0, 0, 0, 0))
+            + chunk(b"pHYs", struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1))
+            + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b"")
+        )
+        return path
+
+    column = figure_geometry(png_with_dpi(tmp_path / "c.png", 510, 150))
+    full = figure_geometry(png_with_dpi(tmp_path / "f.png", 1050, 150))
+    assert column == {"width": 510, "height": 2, "layout": "column"}
+    assert full["layout"] == "full"
+
+
+def test_anchor() -> None:
+    assert anchor("Figure A1.2") == "Figure-A1-2"
+    assert anchor("appendix", "my run") == "appendix-my-run"
 
 
 def test_sign_flip_is_told_only_when_the_dominant_eigenvalue_is_negative(
     png,
 ) -> None:
-    negative = make_summary("neg", sign_flips=True, dominant_eigenvalue=[-2.5, 0.0])
-    assert SIGN_FLIP in render_page([negative], png)
-    assert SIGN_FLIP not in render_page([make_summary("pos")], png)
+    assert SIGN_FLIP_TEXT in render_page([make_summary("neg", SIGN_FLIP)], png)
+    assert SIGN_FLIP_TEXT not in render_page([make_summary("pos", GROWING)], png)
 
 
 def test_complex_pair_section_names_the_first_other_complex_experiment(png) -> None:
     summaries = [
         make_summary("post"),
-        make_summary("first", dominant="complex pair"),
-        make_summary("second", dominant="complex pair"),
+        make_summary("first", COMPLEX_PAIR),
+        make_summary("second", COMPLEX_PAIR),
     ]
     quoted = section(render_page(summaries, png), "complex-pair")
     assert "<strong>first</strong>" in quoted
@@ -208,11 +353,11 @@ def test_complex_pair_section_names_the_first_other_complex_experiment(png) -> N
 def test_complex_pair_section_falls_back_without_one(png) -> None:
     page = render_page([make_summary("post"), make_summary("other")], png)
     assert NO_COMPLEX_EXAMPLE in section(page, "complex-pair")
-    assert len(parse_strictly(page).findall(".//img")) == 5
+    assert len(parse_strictly(page).findall(".//img")) == 5 + 5
 
 
 def test_complex_narrative_says_the_quotient_does_not_settle(png) -> None:
-    page = render_page([make_summary("spin", dominant="complex pair")], png)
+    page = render_page([make_summary("spin", COMPLEX_PAIR)], png)
     stretching = section(page, "stretching")
     assert "never settles" in stretching
     assert SETTLES not in stretching
@@ -221,13 +366,8 @@ def test_complex_narrative_says_the_quotient_does_not_settle(png) -> None:
 
 
 def test_undetermined_narrative_says_the_quotient_has_not_settled(png) -> None:
-    summary = make_summary(
-        "tied",
-        dominant="undetermined",
-        dominant_agrees=False,
-        rescaled_dominant="undetermined",
-        quotient_spread=3.1e-3,
-    )
+    summary = make_summary("tied", TIED)
+    assert summary["dominant"] == "undetermined"
     page = render_page([summary], png)
     stretching = section(page, "stretching")
     assert "has not settled" in stretching
@@ -235,10 +375,15 @@ def test_undetermined_narrative_says_the_quotient_has_not_settled(png) -> None:
     assert str(number(summary["quotient_spread"], 2)) in stretching
     assert SETTLES not in stretching
     assert DISAGREE in page
+    # The tie (2 and -2) spans the dominant space, so the misalignment shrinks
+    # with the next modulus (1 / 2) while no stretch estimate settles.
+    assert summary["convergence_ratio"] == pytest.approx(0.5, rel=1e-9)
+    assert "the stretch estimate does not follow" in section(page, "alignment")
 
 
 def test_runs_without_a_stretching_factor_get_a_dash_and_a_footnote(png) -> None:
-    tied = make_summary("tied", dominant="undetermined", dominant_agrees=False)
+    tied = make_summary("tied", TIED)
+    assert tied["stretching_factor"] is None
     page = render_page([make_summary("post"), tied], png)
     table = section(page, "experiments")
     row = table[table.index(">tied<") :].split("</tr>")[0]
@@ -253,41 +398,29 @@ def test_pages_without_unsupported_numbers_have_no_footnote(page) -> None:
 
 
 @pytest.mark.parametrize(
-    ("dominant", "told"),
+    ("matrix", "dominant", "told"),
     [
-        ("vanished", "becomes exactly zero"),
-        ("repeated real", "finds a double"),
+        (np.zeros((3, 3)), "vanished", "becomes exactly zero"),
+        (np.diag([1.0, 1.0], k=1), "vanished", "becomes exactly zero"),
+        (np.array([[3.0, 1.0], [0.0, 3.0]]), "repeated real", "finds a double"),
     ],
+    ids=["zero", "nilpotent", "jordan"],
 )
-def test_degenerate_narratives_are_told_as_such(png, dominant, told) -> None:
-    overrides = {"dominant": dominant, "dominant_agrees": True}
-    if dominant == "vanished":
-        overrides |= {
-            "spectral_radius": 0.0,
-            "stretching_factor": 0.0,
-            "last_quotient": None,
-            "final_log10_norm": None,
-            "convergence_ratio": 0.0,
-        }
-    page = render_page([make_summary("degenerate", **overrides)], png)
+def test_degenerate_narratives_are_told_as_such(png, matrix, dominant, told) -> None:
+    summary = make_summary("degenerate", matrix)
+    assert summary["dominant"] == dominant and summary["dominant_agrees"]
+    page = render_page([summary], png)
     assert told in section(page, "stretching")
+    assert DISAGREE not in page
     parse_strictly(page)
 
 
-def test_disagreement_between_iterates_and_spectrum_is_reported(png) -> None:
-    agreeing = make_summary("agree")
-    disagreeing = make_summary(
-        "disagree", dominant_from_spectrum="complex pair", dominant_agrees=False
-    )
-    assert DISAGREE not in render_page([agreeing], png)
-    assert DISAGREE in render_page([disagreeing], png)
+def test_agreeing_iterates_and_spectrum_raise_no_warning(png) -> None:
+    assert DISAGREE not in render_page([make_summary("agree")], png)
 
 
 def test_shrinking_matrix_is_told_as_a_collapse(png) -> None:
-    summary = make_summary(
-        "small", spectral_radius=0.5, stretching_factor=0.5, final_log10_norm=-29.8
-    )
-    page = render_page([summary], png)
+    page = render_page([make_summary("small", SHRINKING)], png)
     assert "The collapse" in page and "The explosion" not in page
 
 
@@ -362,28 +495,19 @@ def test_scientific_and_exact_formats() -> None:
     assert float(exact(1.0000000000000004)) == 1.0000000000000004
 
 
-def test_norm_swing_of_a_near_half_turn() -> None:
-    offset, period = norm_swing(161.9323075)
-    assert offset == pytest.approx(18.0676925)
-    assert period == pytest.approx(180 / 18.0676925)
-    assert norm_swing(90.0) == (90.0, 2.0)
-
-
-def test_steps_to_resolution() -> None:
-    eps = np.finfo(np.float64).eps
-    steps = steps_to_resolution(0.5)
-    assert 0.5**steps <= eps < 0.5 ** (steps - 1)
-    assert steps_to_resolution(0.0) == 0
-    assert steps_to_resolution(1.0) is None
-
-
 def test_complex_pair_example_skips_the_narrative() -> None:
     summaries = {
-        "spin": make_summary("spin", dominant="complex pair"),
+        "spin": make_summary("spin", COMPLEX_PAIR),
         "post": make_summary("post"),
     }
     assert complex_pair_example(summaries, "spin") is None
     assert complex_pair_example(summaries, "post") == "spin"
+
+
+def test_published_example_is_the_first_with_printed_numbers() -> None:
+    summaries = {"post": make_summary("post"), "published": published_summary()}
+    assert published_example(summaries) == "published"
+    assert published_example({"post": summaries["post"]}) is None
 
 
 def test_figures_by_experiment() -> None:
@@ -392,3 +516,32 @@ def test_figures_by_experiment() -> None:
         "a": {"norm": Path(paths[0])},
         "b": {"rescaled": Path(paths[1])},
     }
+
+
+@pytest.mark.workflow
+def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> None:
+    """Part one rendered from the tiny run's summaries and figures formats no
+    number that the run's numbers.json lacks, and compares with the post."""
+    results = workdir / "results"
+    summaries = {
+        path.parent.name: json.loads(path.read_text())
+        for path in sorted((results / "experiments").glob("*/summary.json"))
+    }
+    for summary in summaries.values():
+        validate(summary)
+    shown = []
+    page = render(
+        summaries,
+        figures_by_experiment((results / "experiments").glob("*/figures/*.png")),
+        narrative="post",
+        provenance=PROVENANCE,
+        template_dir=REPORT_DIR,
+        stylesheet=REPORT_DIR / "style.css",
+        record=lambda value: shown.extend(np.ravel(value).tolist()),
+    )
+    numbers = json.loads((results / "paper" / "numbers.json").read_text())
+    exported = set(numbers.values())
+    assert shown and not sorted(set(shown) - exported)
+    # The tiny config carries the post's printed and text numbers.
+    published = section(page, "published")
+    assert "about 2.60" in published and "cannot match" in published

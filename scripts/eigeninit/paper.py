@@ -8,6 +8,9 @@ CamelCase; LaTeX allows only letters in them, so digits are spelled out
 
 import math
 import re
+from collections.abc import Iterator
+
+from eigeninit.summary_schema import quoted_keys
 
 DIGIT_NAMES = (
     "Zero",
@@ -23,27 +26,8 @@ DIGIT_NAMES = (
 )
 SIGNIFICANT_DIGITS = 5
 
-# Per-experiment summary keys a paper may quote; the rest (matrices, lists) are
-# too large for a macro or are strings.
-EXPERIMENT_KEYS = (
-    "k",
-    "iterations",
-    "seed",
-    "matrix_mean",
-    "matrix_std",
-    "last_quotient",
-    "stretching_factor",
-    "spectral_radius",
-    "agreement_digits",
-    "convergence_ratio",
-    "final_alignment",
-    "rescaled_stretching_factor",
-    "rescaled_final_norm",
-    "rotation_degrees",
-    "moduli_max_abs_difference",
-    "mean_abs_difference",
-    "std_abs_difference",
-)
+EXPERIMENT_KEYS = quoted_keys()
+"""Per-experiment summary keys a paper may quote, from the summary schema."""
 CIRCULAR_LAW_KEYS = (
     "spectral_radius_over_sqrt_k",
     "sigma_max_over_sqrt_k",
@@ -62,16 +46,22 @@ def macro_name(*parts: str | int) -> str:
     return "".join(words)
 
 
-def collect_numbers(
-    experiments: dict[str, dict], circular_law: dict, depth: dict
-) -> dict:
-    """Every quotable number, unrounded, under its macro name (sorted)."""
+def experiment_numbers(experiments: dict[str, dict]) -> dict:
+    """Every quoted number of part one's experiments under its macro name."""
     numbers = {}
     for name, summary in experiments.items():
         for key in EXPERIMENT_KEYS:
             # None: a number the data do not support gets no macro at all.
             if summary.get(key) is not None:
-                numbers[macro_name(name, key)] = summary[key]
+                numbers.update(_flattened(macro_name(name, key), summary[key]))
+    return numbers
+
+
+def collect_numbers(
+    experiments: dict[str, dict], circular_law: dict, depth: dict
+) -> dict:
+    """Every quotable number, unrounded, under its macro name (sorted)."""
+    numbers = experiment_numbers(experiments)
     for entry in circular_law["sizes"].values():
         k = entry["k"]
         for key in CIRCULAR_LAW_KEYS:
@@ -102,6 +92,20 @@ def _finite_size(base: str, measured: dict) -> dict:
     if block.get("theory") is None:
         return {}
     return {f"{base}FiniteSize": block["theory"], f"{base}ZScore": block["z_score"]}
+
+
+def _flattened(base: str, value) -> Iterator[tuple[str, float | int]]:
+    """A number under ``base``; a list's items numbered from one (``...Two``),
+    a matrix's by row and column (``...RowOneColumnTwo``)."""
+    if not isinstance(value, list):
+        yield base, value
+    elif value and isinstance(value[0], list):
+        for row, items in enumerate(value, start=1):
+            for column, item in enumerate(items, start=1):
+                yield base + macro_name("row", row, "column", column), item
+    else:
+        for index, item in enumerate(value, start=1):
+            yield base + macro_name(index), item
 
 
 def _with_band(base: str, measured: dict) -> dict:

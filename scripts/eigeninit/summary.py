@@ -1,23 +1,39 @@
 """The numbers the write-up quotes for one experiment, read from its datasets.
 
-A number the data do not support is None (null in JSON): the stretching factor
-of a run whose iterates fit no model, a quotient after x(n) = 0, a norm past
-the float64 range. The matrix itself stays in matrix.nc; the summary keeps the
-corner the write-up prints.
+Every number part one of the write-up shows is computed here, stored in the
+experiment's summary.json and only formatted by the templates. The keys are
+defined, described and checked by :mod:`eigeninit.summary_schema`. A number
+the data do not support is None (null in JSON): the stretching factor of a run
+whose iterates fit no model, a quotient after x(n) = 0, a norm past the float64
+range. The matrix itself stays in matrix.nc; the summary keeps the corner the
+write-up prints.
 """
 
 import math
 
 import numpy as np
+import scipy.linalg
+import scipy.stats
 import xarray as xr
 
 from eigeninit.datasets import complex_values, dominant_structure
+from eigeninit.figures import linear_norm_exponent
 from eigeninit.power import MEASURED, REPEATED_REAL, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
+from eigeninit.summary_schema import validate
 
 FLOAT64_RESOLUTION = float(np.finfo(np.float64).eps)
-MATRIX_CORNER = 8
-"""Rows and columns of A's top-left corner kept for the write-up to print."""
+FLOAT64_DIGITS = -math.log10(FLOAT64_RESOLUTION)
+"""Decimal digits float64 resolves; :func:`agreement_digits` is capped at this."""
+
+PUBLISHED_TOLERANCE = 1e-6
+"""Largest difference from a published modulus that still counts as a match."""
+
+PREVIEW_SIZE = 8
+"""Rows, columns and moduli the write-up shows; larger matrices show this corner."""
+
+SETTLED_NORM_BAND = 0.9
+"""Probability of the band of settled norms a random start vector gives."""
 
 
 def agreement_digits(estimate: float | None, exact: float) -> float | None:
@@ -29,7 +45,7 @@ def agreement_digits(estimate: float | None, exact: float) -> float | None:
     if estimate is None:
         return None
     if estimate == exact:
-        return -math.log10(FLOAT64_RESOLUTION)
+        return FLOAT64_DIGITS
     if exact == 0:
         return None
     relative = abs(estimate - exact) / abs(exact)
@@ -58,10 +74,78 @@ def dominant_agrees(dominant: str, from_spectrum: str, spectral_radius: float) -
     return dominant == from_spectrum
 
 
+def steps_to_resolution(convergence_ratio: float) -> int | None:
+    """Steps until ratio^n falls below float64's resolution; None if it never does.
+
+    Power iteration's misalignment shrinks by the ratio per step, so this is
+    about when the run has converged as far as float64 can show.
+    """
+    if convergence_ratio <= 0:
+        return 0
+    if convergence_ratio >= 1:
+        return None
+    return math.ceil(math.log(FLOAT64_RESOLUTION) / math.log(convergence_ratio))
+
+
+def norm_swing(rotation_degrees: float) -> tuple[float, float]:
+    """How far each step's turn is from a half turn, and the norm's period in steps.
+
+    x and -x have the same length, so the length of a vector turning in a
+    plane repeats every half turn; sampled once per step, the pattern advances
+    by the turn's distance to the nearest multiple of 180 degrees.
+    """
+    remainder = rotation_degrees % 180.0
+    offset = min(remainder, 180.0 - remainder)
+    return offset, 180.0 / offset
+
+
+def quotient_max_over_min(quotient: np.ndarray) -> float | None:
+    """Largest over smallest quotient in the last quarter of the steps.
+
+    1 when the quotient has settled; well above 1 when it keeps oscillating,
+    as it does under a complex dominant pair. Only defined quotients count
+    (step 0 has none, nor any step after x(n) = 0); None when none is left or
+    the smallest is 0.
+    """
+    defined = quotient[np.isfinite(quotient)]
+    tail = defined[-max(2, quotient.size // 4) :]
+    if tail.size == 0 or tail.min() == 0:
+        return None
+    return float(tail.max() / tail.min())
+
+
+def settled_norm_scale(matrix: np.ndarray) -> float:
+    """kappa such that A/rho iterated from x(0) settles at |x(n)| -> |z| kappa.
+
+    For a real dominant eigenvalue with right eigenvector v (|v| = 1) and left
+    eigenvector u, x(n) of A/rho tends to +-(u.x(0) / u.v) v. With x(0)
+    standard normal, u.x(0) = |u| z with z standard normal, so the settled
+    length is |z| |u| / |u.v|: kappa is the eigenvalue's condition number.
+    """
+    eigenvalues, left, right = scipy.linalg.eig(matrix, left=True, right=True)
+    dominant = np.argmax(np.abs(eigenvalues))
+    u, v = left[:, dominant].real, right[:, dominant].real
+    return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
+
+
+def settled_norm_band(scale: float) -> tuple[float, float]:
+    """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
+    half_normal = scipy.stats.halfnorm(scale=scale)
+    tail = (1 - SETTLED_NORM_BAND) / 2
+    return float(half_normal.ppf(tail)), float(half_normal.ppf(1 - tail))
+
+
 def summarize(
-    matrix: xr.Dataset, spectrum: xr.Dataset, iterations: xr.Dataset, printed: dict
+    matrix: xr.Dataset,
+    spectrum: xr.Dataset,
+    iterations: xr.Dataset,
+    printed: dict,
 ) -> dict:
-    """Every number about one experiment that the write-up may quote."""
+    """Every number about one experiment that the write-up may quote, validated.
+
+    ``printed`` holds the config's ``published_values``: numbers a publication
+    printed about this matrix, set beside ours.
+    """
     raw = iterations.sel(run="raw")
     rescaled = iterations.sel(run="rescaled")
     eigenvalues = complex_values(spectrum, "eigenvalue").values
@@ -69,19 +153,35 @@ def summarize(
     spectral_radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = supported_stretch(raw)
     values = matrix["matrix"].values
+    k = int(matrix.attrs["k"])
+    count = int(iterations.attrs["iterations"])
     dominant = dominant_structure(raw["dominant"])
+    ratio = float(spectrum.attrs["convergence_ratio"])
+    steps = steps_to_resolution(ratio)
+    max_over_min = quotient_max_over_min(raw["quotient"].values)
+    agreement = agreement_digits(stretching_factor, spectral_radius)
+    whole_digits, at_resolution = (
+        (None, None)
+        if agreement is None
+        else (math.floor(agreement), agreement >= FLOAT64_DIGITS)
+    )
+    rescaled_last_quotient = finite_or_none(rescaled["quotient"].values[-1])
     summary = {
         "experiment": matrix.attrs["experiment"],
-        "k": int(matrix.attrs["k"]),
-        "iterations": int(iterations.attrs["iterations"]),
+        "k": k,
+        "matrix_entries": k * k,
+        "iterations": count,
+        "products": count - 1,
         "seed": int(matrix.attrs["seed"]),
         "rng": matrix.attrs["rng"],
         "matrix_file": matrix.attrs["matrix_file"] or None,
-        "matrix_corner": values[:MATRIX_CORNER, :MATRIX_CORNER].tolist(),
+        "matrix_preview": values[:PREVIEW_SIZE, :PREVIEW_SIZE].tolist(),
+        "matrix_is_previewed": k > PREVIEW_SIZE,
         "matrix_mean": float(values.mean()),
         "matrix_std": float(values.std()),
         "last_quotient": finite_or_none(raw["quotient"].values[-1]),
-        "quotient_spread": _quotient_spread(raw["quotient"].values),
+        "quotient_max_over_min": max_over_min,
+        "quotient_spread": None if max_over_min is None else max_over_min - 1,
         "dominant": dominant,
         "dominant_from_spectrum": spectrum.attrs["dominant"],
         "dominant_agrees": dominant_agrees(
@@ -94,59 +194,110 @@ def summarize(
         "sign_flips": bool(dominant == REAL and dominant_eigenvalue.real < 0),
         "stretching_factor": stretching_factor,
         "spectral_radius": spectral_radius,
+        "log10_spectral_radius": (
+            math.log10(spectral_radius) if spectral_radius > 0 else None
+        ),
         "eigenvalues": [[float(z.real), float(z.imag)] for z in eigenvalues],
         "eigenvalue_moduli": spectrum["modulus"].values.tolist(),
-        "agreement_digits": agreement_digits(stretching_factor, spectral_radius),
-        "convergence_ratio": float(spectrum.attrs["convergence_ratio"]),
+        "largest_moduli": spectrum["modulus"].values[-PREVIEW_SIZE:].tolist(),
+        "agreement_digits": agreement,
+        "agreement_whole_digits": whole_digits,
+        "agreement_at_resolution": at_resolution,
+        "convergence_ratio": ratio,
+        "digits_per_step": -math.log10(ratio) if ratio > 0 else None,
+        "steps_to_resolution": steps,
+        "converges_within_run": steps is not None and steps <= count - 1,
         "final_alignment": float(raw["alignment"].values[-1]),
         "final_log10_norm": finite_or_none(raw["log10_norm"].values[-1]),
         # The largest lengths set the units of the figures' linear panels
         # (eigeninit.figures.linear_norm_exponent), which captions quote.
         "max_log10_norm": float(raw["log10_norm"].values.max()),
+        "norm_axis_exponent": linear_norm_exponent(raw["log10_norm"].values),
         "rescaled_max_log10_norm": float(rescaled["log10_norm"].values.max()),
         "rescaled_by": float(rescaled["scale"].values),
         "rescaled_stretching_factor": supported_stretch(rescaled),
         "rescaled_dominant": dominant_structure(rescaled["dominant"]),
         "rescaled_final_norm": finite_or_none(rescaled["norm"].values[-1]),
-        "rescaled_last_quotient": finite_or_none(rescaled["quotient"].values[-1]),
+        "rescaled_last_quotient": rescaled_last_quotient,
+        "rescaled_quotient_agreement_digits": agreement_digits(
+            rescaled_last_quotient, 1.0
+        ),
         "convergence_tolerance": float(iterations.attrs["convergence_tolerance"]),
     }
     if dominant == COMPLEX_PAIR:
-        summary["rotation_degrees"] = float(
-            np.degrees(abs(np.angle(dominant_eigenvalue)))
-        )
-    summary.update(_compare_printed(summary, printed))
-    return summary
+        rotation = float(np.degrees(abs(np.angle(dominant_eigenvalue))))
+        offset, period = norm_swing(rotation)
+        summary |= {
+            "rotation_degrees": rotation,
+            "rotation_offset_degrees": offset,
+            "norm_swing_period": period,
+        }
+    # The settled level's law assumes one simple real eigenvalue on top: not a
+    # tie, not a defective root, not the zero matrix.
+    if (
+        spectrum.attrs["dominant"] == REAL
+        and dominant == REAL
+        and spectral_radius > 0
+        and spectrum.sizes["basis_vector"] == 1
+    ):
+        scale = settled_norm_scale(values)
+        summary["settled_norm_scale"] = scale
+        summary["settled_norm_band"] = list(settled_norm_band(scale))
+    summary.update(compare_published(summary, printed))
+    return validate(summary)
 
 
-def _quotient_spread(quotient: np.ndarray) -> float | None:
-    """Relative range (max/min - 1) of the quotient over the last quarter of steps.
+def decimals_of(text: str) -> int:
+    """Decimals a number was printed with: "2.60" has 2, "1" has 0."""
+    return len(text.partition(".")[2])
 
-    Near 0 when the quotient has settled; large when it keeps oscillating, as
-    it does under a complex dominant pair. Only defined quotients count (step 0
-    has none, nor any step after x(n) = 0); None when none is left or the
-    smallest is 0.
+
+def compare_published(summary: dict, published: dict) -> dict:
+    """Our values beside those a publication printed, with how far they agree.
+
+    ``published`` holds the keys of the config's ``published_values``.
     """
-    defined = quotient[np.isfinite(quotient)]
-    tail = defined[-max(2, quotient.size // 4) :]
-    if tail.size == 0 or tail.min() == 0:
-        return None
-    return float(tail.max() / tail.min() - 1)
-
-
-def _compare_printed(summary: dict, printed: dict) -> dict:
-    """Our values beside those a publication printed, with the differences."""
     compared = {}
-    if "moduli" in printed:
+    if "moduli" in published:
         ours = np.array(summary["eigenvalue_moduli"])
-        theirs = np.sort(np.array(printed["moduli"], dtype=np.float64))
-        compared["printed_moduli"] = theirs.tolist()
-        compared["moduli_difference"] = (ours - theirs).tolist()
-        compared["moduli_max_abs_difference"] = float(np.max(np.abs(ours - theirs)))
+        theirs = np.sort(np.array(published["moduli"], dtype=np.float64))
+        largest = float(np.max(np.abs(ours - theirs)))
+        compared |= {
+            "published_moduli": theirs.tolist(),
+            "moduli_difference": (ours - theirs).tolist(),
+            "moduli_max_abs_difference": largest,
+            "moduli_agreement_digits": min(map(agreement_digits, ours, theirs)),
+            "published_tolerance": PUBLISHED_TOLERANCE,
+            "moduli_within_tolerance": largest <= PUBLISHED_TOLERANCE,
+        }
     for key in ("mean", "std"):
-        if key in printed:
-            compared[f"printed_{key}"] = float(printed[key])
+        if key in published:
+            compared[f"published_{key}"] = float(published[key])
             compared[f"{key}_abs_difference"] = abs(
-                summary[f"matrix_{key}"] - float(printed[key])
+                summary[f"matrix_{key}"] - float(published[key])
             )
+    if "stretching_factor" in published:
+        text = published["stretching_factor"]
+        decimals = decimals_of(text)
+        ours = summary["stretching_factor"]
+        rounded = None if ours is None else round(ours, decimals)
+        compared |= {
+            "published_stretching_factor": float(text),
+            "published_stretching_factor_decimals": decimals,
+            "stretching_factor_rounded": rounded,
+            "stretching_factor_matches_published": rounded == float(text),
+        }
+    if "rescaled_final_norm" in published and "settled_norm_scale" in summary:
+        text = published["rescaled_final_norm"]
+        band = summary["settled_norm_band"]
+        compared |= {
+            "published_rescaled_final_norm": float(text),
+            "published_rescaled_final_norm_decimals": decimals_of(text),
+            "published_settled_norm_in_band": bool(band[0] <= float(text) <= band[1]),
+            "published_settled_norm_probability": float(
+                scipy.stats.halfnorm(scale=summary["settled_norm_scale"]).cdf(
+                    float(text)
+                )
+            ),
+        }
     return compared

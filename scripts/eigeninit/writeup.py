@@ -10,12 +10,13 @@ jinja2's StrictUndefined refuses, a missing number is an error rather than a bla
 import base64
 import math
 import re
-import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
+from PIL import Image
 
 from eigeninit.figures import FIGURES
 from eigeninit.part_two_summary import EXPLODES, KEEPS, VANISHES
@@ -25,16 +26,12 @@ TEMPLATE_NAME = "writeup.html.j2"
 
 MINUS_SIGN = "\u2212"
 
-FLOAT64_DIGITS = -math.log10(sys.float_info.epsilon)
-"""Decimal digits float64 resolves; ``agreement_digits`` is capped near this."""
-
-PRINTED_TOLERANCE = 1e-6
-"""Largest difference from a published number that still counts as a match."""
-
-MATRIX_PREVIEW_SIZE = 8
-"""Rows, columns and moduli shown in full; larger matrices show this corner."""
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+
+COLUMN_FIGURE_MAX_INCHES = 4.5
+"""Figures drawn at most this wide are column figures, wider ones full width."""
 
 
 def embed_png(path: str | Path) -> str:
@@ -80,9 +77,14 @@ def fixed(value: float, decimals: int) -> str:
     return _with_minus_sign(f"{float(value):.{decimals}f}")
 
 
-def whole_digits(agreement: float) -> int:
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: 0.374 reads 37%."""
+    return f"{100 * float(fraction):.0f}%"
+
+
+def whole_digits(agreement: float) -> str:
     """Digits two numbers share, from ``agreement_digits``: only complete ones count."""
-    return math.floor(agreement)
+    return str(math.floor(agreement))
 
 
 def complex_number(pair: list[float], digits: int = 5) -> Markup:
@@ -93,37 +95,50 @@ def complex_number(pair: list[float], digits: int = 5) -> Markup:
     )
 
 
-def steps_to_resolution(convergence_ratio: float) -> int | None:
-    """Steps until ratio^n falls below float64's resolution; None if it never does.
-
-    Power iteration's misalignment shrinks by the ratio per step, so this is
-    about when the run has converged as far as float64 can show.
-    """
-    if convergence_ratio <= 0:
-        return 0
-    if convergence_ratio >= 1:
-        return None
-    return math.ceil(math.log(sys.float_info.epsilon) / math.log(convergence_ratio))
-
-
-def norm_swing(rotation_degrees: float) -> tuple[float, float]:
-    """How far each step's turn is from a half turn, and the norm's period in steps.
-
-    x and -x have the same length, so the length of a vector turning in a
-    plane repeats every half turn; sampled once per step, the pattern advances
-    by the turn's distance to the nearest multiple of 180 degrees.
-    """
-    remainder = rotation_degrees % 180.0
-    offset = min(remainder, 180.0 - remainder)
-    return offset, 180.0 / offset
-
-
 def complex_pair_example(summaries: dict[str, dict], narrative: str) -> str | None:
     """The first experiment besides the narrative one whose dominant part is a pair."""
     for name, summary in summaries.items():
         if name != narrative and summary["dominant"] == COMPLEX_PAIR:
             return name
     return None
+
+
+def published_example(summaries: dict[str, dict]) -> str | None:
+    """The first experiment that carries numbers a publication printed."""
+    for name, summary in summaries.items():
+        if "published_moduli" in summary:
+            return name
+    return None
+
+
+def mathml(tex: str) -> Markup:
+    """Inline MathML for a LaTeX formula; browsers typeset it without scripts.
+
+    In a template: ``{{ "\\lVert W^L x(0) \\rVert"|math }}``.
+    """
+    # HTML puts <math> in the MathML namespace by itself; the xmlns URL would
+    # only look like an outside reference.
+    markup = latex_to_mathml(tex, display="inline").replace(f' xmlns="{MATHML}"', "")
+    return Markup(markup)
+
+
+def figure_geometry(path: str | Path) -> dict:
+    """Pixel size of a PNG figure and the width it was drawn for.
+
+    ``layout`` is ``column`` for figures drawn for a paper's column and
+    ``full`` for full-width ones, read from the PNG's size and resolution.
+    """
+    with Image.open(path) as image:
+        width, height = image.size
+        dpi = image.info.get("dpi", (72, 72))[0]
+    inches = width / float(dpi)
+    layout = "column" if inches <= COLUMN_FIGURE_MAX_INCHES else "full"
+    return {"width": width, "height": height, "layout": layout}
+
+
+def anchor(*parts: str) -> str:
+    """An id for links within the page, made of letters, digits and hyphens."""
+    return "-".join(re.sub(r"[^A-Za-z0-9]+", "-", part).strip("-") for part in parts)
 
 
 def figures_by_experiment(paths: Iterable[str | Path]) -> dict[str, dict[str, Path]]:
@@ -321,8 +336,30 @@ def _stylesheet(path: Path) -> Markup:
     return Markup(css)
 
 
-def environment(template_dir: Path) -> Environment:
-    """Jinja environment: escaping on (names come from the config), strict undefined."""
+def environment(
+    template_dir: Path, record: Callable[[object], None] | None = None
+) -> Environment:
+    """Jinja environment: escaping on (names come from the config), strict undefined.
+
+    ``record``, when given, is called with every value a numeric filter
+    formats and every number a template prints as it is, so a test can check
+    where each number on the page comes from.
+    """
+    filters = {
+        "number": number,
+        "exact": exact,
+        "fixed": fixed,
+        "whole_digits": whole_digits,
+        "complex_number": complex_number,
+        "log10": math.log10,
+        "ten_to": ten_to,
+        "scientific": scientific,
+        "percent": percent,
+    }
+    finalize = None
+    if record is not None:
+        filters = {name: _recording(f, record) for name, f in filters.items()}
+        finalize = _recording_finalize(record)
     env = Environment(
         loader=FileSystemLoader(template_dir),
         autoescape=True,
@@ -330,24 +367,17 @@ def environment(template_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(
+        filters,
         embed_png=embed_png,
-        number=number,
-        exact=exact,
-        fixed=fixed,
-        whole_digits=whole_digits,
-        complex_number=complex_number,
-        log10=math.log10,
-        ten_to=ten_to,
+        figure_geometry=figure_geometry,
+        math=mathml,
         math_text=math_text,
+        anchor=anchor,
     )
     env.globals.update(
-        steps_to_resolution=steps_to_resolution,
-        norm_swing=norm_swing,
-        float64_digits=FLOAT64_DIGITS,
-        printed_tolerance=PRINTED_TOLERANCE,
-        preview_size=MATRIX_PREVIEW_SIZE,
         growth_bounds=growth_bounds,
         geometric_shortfall=geometric_shortfall,
         decay_exponent=decay_exponent,
@@ -361,6 +391,23 @@ def environment(template_dir: Path) -> Environment:
     return env
 
 
+def _recording(format_value: Callable, record: Callable[[object], None]) -> Callable:
+    def recorded(value, *args, **kwargs):
+        record(value)
+        return format_value(value, *args, **kwargs)
+
+    return recorded
+
+
+def _recording_finalize(record: Callable[[object], None]) -> Callable:
+    def finalize(value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            record(value)
+        return value
+
+    return finalize
+
+
 def render(
     summaries: dict[str, dict],
     figures: dict[str, dict[str, Path]],
@@ -369,6 +416,7 @@ def render(
     template_dir: Path,
     stylesheet: Path,
     part_two: dict | None = None,
+    record: Callable[[object], None] | None = None,
 ) -> str:
     """The write-up as one HTML document.
 
@@ -377,15 +425,16 @@ def render(
     the experiment that tells the story. ``provenance`` holds ``config_hash``,
     ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
     ``part_two`` feeds the later circular-law and depth section; None leaves
-    it out.
+    it out. ``record`` is passed to :func:`environment`.
     """
     _check_inputs(summaries, figures, narrative)
-    template = environment(Path(template_dir)).get_template(TEMPLATE_NAME)
+    template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
     return template.render(
         summaries=summaries,
         figures=figures,
         story=summaries[narrative],
         complex_example=complex_pair_example(summaries, narrative),
+        published_name=published_example(summaries),
         provenance=provenance,
         stylesheet=_stylesheet(Path(stylesheet)),
         part_two=part_two,
