@@ -110,6 +110,7 @@ def test_the_identity_is_real_with_stretch_one():
     [np.zeros((3, 3)), SHIFT, JORDAN, np.diag([3.0, -3.0, 1.0]), np.eye(3)],
     ids=["zero", "shift", "jordan", "tie", "identity"],
 )
+@pytest.mark.filterwarnings("error")
 def test_every_figure_draws_degenerate_runs(tmp_path, matrix):
     summary, (_, spectrum, iterations) = summary_of(matrix, iterations=40)
     for name, draw in FIGURES.items():

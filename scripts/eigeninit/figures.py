@@ -173,9 +173,11 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
     axes.axhline(0, color="0.85", linewidth=0.6)
     axes.axvline(0, color="0.85", linewidth=0.6)
     axes.set_aspect("equal")
-    reach = 1.15 * radius
+    # Every eigenvalue 0 (a nilpotent A): frame the origin at unit scale.
+    frame = radius if radius > 0 else 1.0
+    reach = 1.15 * frame
     axes.set_xlim(-reach, reach)
-    axes.set_ylim(-1.45 * radius, reach)
+    axes.set_ylim(-1.45 * frame, reach)
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda$")
     axes.set_ylabel(r"$\mathrm{Im}\,\lambda$")
     axes.legend(loc="lower center", ncols=3, handletextpad=0.3, columnspacing=0.8)
