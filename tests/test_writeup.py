@@ -411,6 +411,9 @@ def test_degenerate_narratives_are_told_as_such(png, matrix, dominant, told) -> 
     assert summary["dominant"] == dominant and summary["dominant_agrees"]
     page = render_page([summary], png)
     assert told in section(page, "stretching")
+    assert ("no eigenvalue wins" in section(page, "alignment")) == (
+        dominant == "vanished"
+    )
     assert DISAGREE not in page
     parse_strictly(page)
 
