@@ -21,7 +21,7 @@ def circular() -> dict:
     datasets = []
     for k in (4, 16):
         measurement = measure_sizes(
-            k, 12, np.random.default_rng(k), keep_eigenvalues=True
+            k, np.random.SeedSequence(k), range(12), keep_eigenvalues=True
         )
         datasets.append(
             circular_law_dataset(measurement, {"k": k, "seeds": 12, "seed": 1})
@@ -40,8 +40,8 @@ def depth() -> dict:
                 weights,
                 K_DEPTH,
                 LAYERS,
-                NETWORKS,
-                np.random.default_rng(3),
+                np.random.SeedSequence(3),
+                range(NETWORKS),
             )
             params = {
                 "scheme": scheme,
@@ -51,7 +51,7 @@ def depth() -> dict:
                 "seeds": NETWORKS,
                 "seed": 3,
             }
-            datasets.append(depth_dataset(runs, params))
+            datasets.append(depth_dataset(runs, params, range(NETWORKS)))
     return depth_summary(datasets, 2.0)
 
 
@@ -105,8 +105,8 @@ def test_agreement_is_computed_on_the_per_network_growths(depth) -> None:
         "independent",
         K_DEPTH,
         LAYERS,
-        NETWORKS,
-        np.random.default_rng(3),
+        np.random.SeedSequence(3),
+        range(NETWORKS),
     )
     expected = agreement(runs["relu"].growth, entry["finite_size"]["theory"])
     assert entry["finite_size"]["z_score"] == pytest.approx(expected["z_score"])
@@ -124,8 +124,8 @@ def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
         "shared",
         K_DEPTH,
         LAYERS,
-        NETWORKS,
-        np.random.default_rng(3),
+        np.random.SeedSequence(3),
+        range(NETWORKS),
     )
     expected = (LAYERS * np.log(runs["linear"].growth)).mean()
     assert law["constant"][-1]["mean"] == pytest.approx(expected, rel=1e-12)
