@@ -81,7 +81,8 @@ def member_ranges(
     """
     if count < 1:
         raise ValueError(f"an ensemble needs at least one member, got {count}")
-    jobs = min(count, max(1, math.ceil(count * member_seconds / target)))
+    per_job = max(1, math.floor(target / member_seconds))
+    jobs = math.ceil(count / per_job)
     return [
         range(job * count // jobs, (job + 1) * count // jobs) for job in range(jobs)
     ]

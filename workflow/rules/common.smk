@@ -210,7 +210,10 @@ def archived_results():
     per_experiment += experiment_results(
         "figures/{figure}.{suffix}", figure=FIGURES, suffix=["png", "pdf"]
     )
+    # The jobs' parts too, so the crate describes every job that computed them.
     part_two = [
+        *all_parts(circular_law_parts()),
+        *all_parts(depth_parts()),
         *circular_law_sizes(),
         *depth_runs(),
         "results/circular_law/summary.json",
