@@ -53,6 +53,20 @@ except ConfigError as error:
     raise WorkflowError(f"Invalid config: {error}") from None
 
 CIRCULAR_LAW = config["circular_law"]
+if isinstance(CIRCULAR_LAW["matrices_per_size"], int):
+    MATRICES_PER_SIZE = dict.fromkeys(
+        CIRCULAR_LAW["sizes"], CIRCULAR_LAW["matrices_per_size"]
+    )
+elif len(CIRCULAR_LAW["matrices_per_size"]) == len(CIRCULAR_LAW["sizes"]):
+    MATRICES_PER_SIZE = dict(
+        zip(CIRCULAR_LAW["sizes"], CIRCULAR_LAW["matrices_per_size"], strict=True)
+    )
+else:
+    raise WorkflowError(
+        "Invalid config: circular_law.matrices_per_size lists "
+        f"{len(CIRCULAR_LAW['matrices_per_size'])} counts for "
+        f"{len(CIRCULAR_LAW['sizes'])} sizes; give one per size, or one number"
+    )
 DEPTH = config["depth"]
 DEPTH_FIGURE_NAMES = depth_figure_names(DEPTH["weight_sharing"])
 PROJECT = "eigeninit"
@@ -142,7 +156,6 @@ def ensemble_ranges(count, per_job, member_seconds):
 
 def circular_law_parts():
     """Per size's dataset, the part files of the jobs that measure its matrices."""
-    count = CIRCULAR_LAW["matrices_per_size"]
     return {
         circular_law_size(k): [
             f"results/circular_law/parts/k{k}/matrices{range_label(matrices)}.nc"
@@ -150,7 +163,7 @@ def circular_law_parts():
                 count, CIRCULAR_LAW["matrices_per_job"], matrix_seconds(k)
             )
         ]
-        for k in CIRCULAR_LAW["sizes"]
+        for k, count in MATRICES_PER_SIZE.items()
     }
 
 

@@ -88,9 +88,7 @@ rule merge_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **merge_resources(
-            CIRCULAR_LAW["matrices_per_size"] * sum(CIRCULAR_LAW["sizes"]) * 2
-        ),
+        **merge_resources(2 * sum(k * count for k, count in MATRICES_PER_SIZE.items())),
     params:
         parts=circular_law_parts(),
     script:
