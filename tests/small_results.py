@@ -3,7 +3,6 @@ library's own functions on small sizes (seconds), as the workflow's rules would.
 
 from functools import cache
 
-import numpy as np
 import xarray as xr
 
 from eigeninit.circular_law import measure_sizes
