@@ -37,7 +37,7 @@ from eigeninit.figures import FIGURES, save  # noqa: E402
 from eigeninit.initializers import job_seed_sequence  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
-    depth_figure,
+    DEPTH_FIGURES,
     depth_figure_names,
 )
 from eigeninit.part_two_summary import (  # noqa: E402
@@ -149,12 +149,13 @@ def depth(settings: dict, figures: Path) -> None:
             runs.append(depth_dataset(results, params, networks))
     summary = depth_summary(runs, settings["stable_within"])
     for name in depth_figure_names(settings["weight_sharing"]):
-        drawn = depth_figure(name, runs=runs, summary=summary)
+        drawn = DEPTH_FIGURES[name](runs=runs, summary=summary)
         save(drawn, {s: figures / f"depth-{name}.{s}" for s in ("png", "pdf")})
 
 
 def main(configfile: str | None, figures: Path) -> None:
     config = merged_config(configfile)
+    figures.mkdir(parents=True, exist_ok=True)
     for settings in resolve_experiments(config).values():
         experiment(settings, config["convergence_tolerance"], figures)
     circular_law(config["circular_law"], figures)
