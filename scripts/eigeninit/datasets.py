@@ -398,3 +398,10 @@ def read(path: str | Path) -> xr.Dataset:
     """
     with xr.open_dataset(path) as dataset:
         return _index_labels(dataset.load())
+
+
+def merge_part_files(parts: dict[str, list[str]], log) -> None:
+    """Write each output dataset merged from its part files (see merge_members)."""
+    for output, paths in parts.items():
+        write(merge_members([read(path) for path in paths]), output)
+        log.info("%s from %d parts", output, len(paths))

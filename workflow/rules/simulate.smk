@@ -92,7 +92,7 @@ rule merge_circular_law:
     params:
         parts=circular_law_parts(),
     script:
-        "../../scripts/merge_members.py"
+        "../../scripts/merge_circular_law.py"
 
 
 rule run_depth:
@@ -137,4 +137,4 @@ rule merge_depth:
     params:
         parts=depth_parts(),
     script:
-        "../../scripts/merge_members.py"
+        "../../scripts/merge_depth.py"
