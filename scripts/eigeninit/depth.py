@@ -36,6 +36,9 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": np.tanh,
 }
 
+ACTIVATION_NAMES = {"linear": "linear", "relu": "ReLU", "tanh": "tanh"}
+"""How the write-up names each activation."""
+
 POSITIVELY_HOMOGENEOUS = frozenset({"linear", "relu"})
 """Activations with f(c z) = c f(z) for c > 0, for which renormalizing is exact."""
 
