@@ -66,7 +66,8 @@ def draw_edge(figure: Figure, summary: dict, **_) -> None:
         axes.errorbar(
             k, mean, yerr=error, marker=marker, capsize=3, color=color, label=label
         )
-        axes.axhline(summary["theory"][key], color=color, linestyle="--", linewidth=0.8)
+        limit = next(iter(summary["sizes"].values()))[key]["limit"]
+        axes.axhline(limit, color=color, linestyle="--", linewidth=0.8)
     _sizes_axis(axes, k)
     axes.set_ylabel(r"value $/\sqrt{k}$")
     axes.legend(
@@ -328,7 +329,12 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
                 capsize=2,
             )
             theory = np.array(
-                [np.nan if e["theory"] is None else e["theory"] for e in entries]
+                [
+                    np.nan
+                    if e["finite_size"]["theory"] is None
+                    else e["finite_size"]["theory"]
+                    for e in entries
+                ]
             )
             panel.scatter(
                 theory, rows + offset, marker="x", color="black", s=14, zorder=3
@@ -339,7 +345,14 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
         panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
     panels[-1].set_xlabel("growth per layer, mean and 95% band")
-    theory = Line2D([], [], marker="x", color="black", linestyle="none", label="theory")
+    theory = Line2D(
+        [],
+        [],
+        marker="x",
+        color="black",
+        linestyle="none",
+        label="theory at this k and L",
+    )
     _depth_legend(figure, activations, summary, ("color", "marker"), theory)
 
 

@@ -104,12 +104,15 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
 
 
 def agreement_count(measurements: list[dict]) -> dict:
-    """How many measurements have a finite-size theory value, and how many agree."""
+    """How many measurements have a finite-size theory value, how many agree, and
+    whether all do."""
     blocks = [m["finite_size"] for m in measurements]
     with_theory = [block for block in blocks if block["theory"] is not None]
+    agreeing = sum(bool(block["agrees"]) for block in with_theory)
     return {
         "with_theory": len(with_theory),
-        "agreeing": sum(bool(block["agrees"]) for block in with_theory),
+        "agreeing": agreeing,
+        "all_agree": agreeing == len(with_theory),
     }
 
 
@@ -225,6 +228,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
             "entries": SCHEME_FACTS[scheme].entries,
             "description": SCHEME_FACTS[scheme].description,
             "family": SCHEME_FACTS[scheme].family,
+            "divisor": SCHEME_FACTS[scheme].divisor,
             "sampler": SCHEME_FACTS[scheme].sampler.__name__,
             "gain": gain(scheme, k),
         }
@@ -258,6 +262,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
         "schemes": schemes,
         "growth_per_layer": growth_per_layer,
         "verdict_groups": verdict_groups(growth_per_layer),
+        "tanh_regimes": tanh_regimes(growth_per_layer),
         "agreement": agreement_count(entries),
     }
     comparison = kaiming_over_lecun(growth_per_layer, schemes)
@@ -323,6 +328,17 @@ def verdict_groups(growth_per_layer: dict) -> list[dict]:
                 }
             )
     return groups
+
+
+def tanh_regimes(growth_per_layer: dict) -> dict[str, list[str]]:
+    """Schemes by the regime of their tanh mean-field map (independent weights):
+    ``vanishes`` (s < 1), ``critical`` (s = 1) and ``settles`` (s > 1)."""
+    regimes: dict[str, list[str]] = {"vanishes": [], "critical": [], "settles": []}
+    for scheme, by_activation in growth_per_layer.items():
+        entry = by_activation.get("tanh", {}).get("independent")
+        if entry is not None:
+            regimes[entry["finite_size"]["mean_field"]["regime"]].append(scheme)
+    return regimes
 
 
 def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
