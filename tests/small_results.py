@@ -72,17 +72,24 @@ def circular_law(sizes: tuple[int, ...] = (4, 8, 16, 32), seeds: int = 8) -> dic
 
 
 @cache
-def depth(k: int = 32, layers: int = 20, seeds: int = 4) -> dict:
+def depth(
+    k: int = 32,
+    layers: int = 20,
+    seeds: int = 4,
+    schemes: tuple[str, ...] = SCHEMES,
+    activations: tuple[str, ...] = ACTIVATIONS,
+    weight_modes: tuple[str, ...] = WEIGHT_MODES,
+) -> dict:
     """Per-(scheme, weights) datasets and the summary of the depth runs."""
     runs = []
-    for scheme in SCHEMES:
-        for weights in WEIGHT_MODES:
+    for scheme in schemes:
+        for weights in weight_modes:
             ensemble = job_seed_sequence(1, "depth", scheme, weights)
             params = {"scheme": scheme, "weights": weights, "k": k}
             params |= {"layers": layers, "seeds": seeds, "seed": 1}
             networks = range(seeds)
             result = run_depth(
-                scheme, ACTIVATIONS, weights, k, layers, ensemble, networks
+                scheme, activations, weights, k, layers, ensemble, networks
             )
             runs.append(depth_dataset(result, params, networks))
     return {"runs": runs, "summary": depth_summary(runs, stable_within=2.0)}

@@ -3,9 +3,9 @@
 import json
 import re
 
-import part_two_data
 import pytest
 
+import small_results
 from eigeninit.paper import collect_numbers, latex_number, macro_name, numbers_tex
 
 NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
@@ -80,10 +80,10 @@ def test_exports_of_the_tiny_run_round_trip(workdir):
 def test_part_two_numbers_follow_the_summary_schemas():
     """Names as the README documents them; a setting without theory has no
     theory macro; a z-score only beside a finite-size value."""
-    circular = part_two_data.circular_law(sizes=(4,), matrices=4)
-    depth = part_two_data.depth(
-        schemes=("lecun",), activations=("linear", "tanh"), k=8, layers=3, networks=4
-    )
+    circular = small_results.circular_law(sizes=(4,), seeds=4)["summary"]
+    depth = small_results.depth(
+        k=8, layers=3, schemes=("lecun",), activations=("linear", "tanh")
+    )["summary"]
     numbers = collect_numbers({}, circular, depth)
     entry = depth["growth_per_layer"]["lecun"]["linear"]["independent"]
     assert numbers["GrowthLecunLinearIndependent"] == entry["mean"]

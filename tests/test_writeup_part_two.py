@@ -1,7 +1,7 @@
 """Part two of the write-up: the circular law and signals through depth.
 
-The summaries come from the real measuring and summary code at tiny sizes
-(tests/part_two_data.py), so the page is tested on what the workflow writes.
+The summaries come from the real measuring and summary code at small sizes
+(tests/small_results.py), so the page is tested on what the workflow writes.
 """
 
 import math
@@ -9,10 +9,10 @@ import re
 from html import unescape
 from pathlib import Path
 
-import part_two_data
 import pytest
 from jinja2 import UndefinedError
 
+import small_results
 from eigeninit.figures import FIGURES
 from eigeninit.initializers import SCHEMES
 from eigeninit.number_format import percent
@@ -62,12 +62,12 @@ def text_of(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def circular_law() -> dict:
-    return part_two_data.circular_law()
+    return small_results.circular_law()["summary"]
 
 
 @pytest.fixture(scope="module")
 def depth() -> dict:
-    return part_two_data.depth()
+    return small_results.depth()["summary"]
 
 
 @pytest.fixture(scope="module")
@@ -235,15 +235,14 @@ def test_kaiming_lecun_ratio_is_the_gain_ratio(page, depth) -> None:
 
 
 def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:
-    depth = part_two_data.depth(
+    depth = small_results.depth(
+        k=8,
+        layers=4,
         schemes=("lecun", "orthogonal"),
         activations=("linear",),
         weight_modes=("independent",),
-        k=8,
-        layers=4,
-        networks=4,
-    )
-    circular_law = part_two_data.circular_law(sizes=(8,), matrices=4)
+    )["summary"]
+    circular_law = small_results.circular_law(sizes=(8,), seeds=4)["summary"]
     html = render_page(make_part_two(png, circular_law, depth), png)
     section = part_two_of(html)
     assert "shared weights" not in text_of(section)

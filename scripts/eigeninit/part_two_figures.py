@@ -345,14 +345,7 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
         panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
     panels[-1].set_xlabel("growth per layer, mean and 95% band")
-    theory = Line2D(
-        [],
-        [],
-        marker="x",
-        color="black",
-        linestyle="none",
-        label="theory at this k and L",
-    )
+    theory = Line2D([], [], marker="x", color="black", linestyle="none", label="theory")
     _depth_legend(figure, activations, summary, ("color", "marker"), theory)
 
 
