@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
+from markupsafe import escape
 
 import small_results
 from eigeninit.figures import FIGURES
@@ -18,7 +19,7 @@ from eigeninit.initializers import SCHEMES
 from eigeninit.number_format import percent
 from eigeninit.paper import collect_numbers
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
-from eigeninit.writeup import mathml, part_two_figure_labels, prose_math, render
+from eigeninit.writeup import mathml, part_two_figure_list, prose_math, render
 from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
 
 PART_TWO_TEMPLATES = sorted(REPORT_DIR.glob("part_two*.html.j2")) + sorted(
@@ -256,10 +257,12 @@ def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:
 
 
 def test_figures_are_numbered_in_page_order(page, depth) -> None:
-    labels = part_two_figure_labels(depth_figure_names(depth["weight_sharing"]))
+    figures = part_two_figure_list(depth_figure_names(depth["weight_sharing"]))
     section = part_two_of(page)
     shown = re.findall(r'<span class="figure-label">Figure (2\.\d+)\.</span>', section)
-    assert shown == list(labels.values())
+    assert shown == [figure["number"] for figure in figures.values()]
+    for figure in figures.values():
+        assert f'alt="{escape(figure["description"])}"' in section
     assert shown == [f"2.{n}" for n in range(1, len(shown) + 1)]
 
 
@@ -319,7 +322,7 @@ def test_percent() -> None:
     assert percent(-0.5) == "\u221250%"
 
 
-def test_figure_labels_follow_the_weight_modes() -> None:
-    one_mode = part_two_figure_labels(depth_figure_names(["shared"]))
+def test_figure_numbers_follow_the_weight_modes() -> None:
+    one_mode = part_two_figure_list(depth_figure_names(["shared"]))
     assert list(one_mode) == [*CIRCULAR_LAW_FIGURES, "norms_shared", "growth"]
-    assert one_mode["growth"] == f"2.{len(CIRCULAR_LAW_FIGURES) + 2}"
+    assert one_mode["growth"]["number"] == f"2.{len(CIRCULAR_LAW_FIGURES) + 2}"

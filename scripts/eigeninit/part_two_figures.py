@@ -365,7 +365,7 @@ DEPTH_FIGURES = registry(
         "growth",
         draw_growth,
         "The measured growth per layer, mean and 95% band, per scheme, "
-        "activation and weight mode, beside the closed-form theory (crosses); "
+        "activation and weight mode, beside the theory at this size (crosses); "
         "the shaded band is the growth that keeps the signal.",
     ),
 )
