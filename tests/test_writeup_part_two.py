@@ -318,8 +318,9 @@ def test_every_scheme_description_typesets() -> None:
 
 
 def test_percent() -> None:
-    assert percent(0.0374) == "3.7%"
-    assert percent(-0.5) == "\u221250%"
+    assert percent(0.0374, 2) == "3.7%"
+    assert percent(0.374) == "37%"
+    assert percent(-0.5, 2) == "\u221250%"
 
 
 def test_figure_numbers_follow_the_weight_modes() -> None:
