@@ -21,6 +21,8 @@ include: "workflow/rules/archive.smk"
 # Jobs that read small files for seconds run where Snakemake runs, also when
 # it submits the heavy ones to a cluster, where each job costs seconds to start.
 localrules:
+    merge_circular_law,
+    merge_depth,
     summarize_experiment,
     summarize_circular_law,
     summarize_depth,

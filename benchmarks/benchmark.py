@@ -1,25 +1,187 @@
-"""Speed and memory of the numerics, as ratios measured in one run.
+"""Speed and scale of the workflow, as ratios measured side by side in one run.
 
-Shared machines make absolute timings noisy, so every line compares two ways
-of doing the same work, timed back to back (best of several repeats), with
-BLAS pinned to one thread as the workflow's rules pin it.
+Shared machines make absolute timings noisy, so every figure compares two
+things measured back to back, repeated, and quotes the median ratio:
 
-    python benchmarks/benchmark.py
+* the cold workflow (``snakemake -c2``) against the floor, the same arithmetic
+  and figures in one bare process (``benchmarks/floor.py``): CPU time against
+  the floor's CPU time, and wall time against the floor's CPU time over 2;
+* a no-op rerun against ``snakemake --version``;
+* a one-parameter change: which jobs rerun (exactly the dependent ones?) and
+  how long that takes;
+* the numerical kernels: renormalized iteration against a bare loop, batched
+  against per-network loops, chunked against whole-stack memory;
+* scaling: time and peak memory of the spectra against k and against the
+  number of matrices, with fitted exponents, drawn to a PNG.
+
+    python benchmarks/benchmark.py            # default config, 3 repeats
+    python benchmarks/benchmark.py --quick    # tiny config and sizes, 1 repeat
+
+Writes ``results/benchmarks/benchmarks.json`` (and the scaling plot beside it;
+a full run also updates ``docs/performance-scaling.png`` for the README).
 """
 
+import argparse
+import copy
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+import yaml
+from arithmetic import paired_ratio, power_law, with_target
+from floor import merged_config
+from threadpoolctl import threadpool_info, threadpool_limits
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "scripts"))
 
 from eigeninit.depth import run_depth  # noqa: E402
+from eigeninit.figures import FIGURES  # noqa: E402
 from eigeninit.initializers import job_seed_sequence  # noqa: E402
 from eigeninit.power import iterate  # noqa: E402
+
+RESULTS = PROJECT / "results" / "benchmarks"
+README_PLOT = PROJECT / "docs" / "performance-scaling.png"
+CONFIG_INPUTS = ("config/published-matrix.csv",)
+TARGETS = {"cold_cpu": 1.25, "cold_wall_2_cores": 1.25, "no_op_rerun": 1.5}
+
+
+# ---- measuring processes ---------------------------------------------------
+
+
+def timed(command: list[str], cwd: Path) -> dict:
+    """Wall and CPU time (user + system, with every descendant) of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "stdout": result.stdout}
+
+
+def snakemake(workdir: Path, config: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(PROJECT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(config),
+        *args,
+    ]
+
+
+def fresh_workdir(parent: Path, config: dict, name: str) -> tuple[Path, Path]:
+    """A working directory with the files the config names and the config itself."""
+    workdir = parent / name
+    for relative in CONFIG_INPUTS:
+        (workdir / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT / relative, workdir / relative)
+    path = workdir / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return workdir, path
+
+
+def planned_outputs(dry_run: str) -> set[str]:
+    """The first output of every job a dry run lists."""
+    return set(re.findall(r"^\s+output: ([^,\s]+)", dry_run, flags=re.M))
+
+
+# ---- the workflow against the floor ------------------------------------------
+
+
+def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Path]:
+    """Floor and cold workflow, alternating which goes first; the last workdir
+    is kept for the rerun measurements."""
+    floor, cold = [], []
+    for repeat in range(repeats):
+        workdir, config_path = fresh_workdir(scratch, config, f"cold{repeat}")
+        floor_command = [
+            sys.executable,
+            str(PROJECT / "benchmarks" / "floor.py"),
+            "--configfile",
+            str(config_path),
+        ]
+        workflow_command = snakemake(workdir, config_path, "-c2", "--quiet", "all")
+        pair = [(floor, floor_command), (cold, workflow_command)]
+        for times, command in pair if repeat % 2 == 0 else pair[::-1]:
+            times.append(timed(command, workdir))
+    floor_cpu = [t["cpu"] for t in floor]
+    ratios = {
+        "cold_cpu": with_target(
+            paired_ratio([t["cpu"] for t in cold], floor_cpu), TARGETS["cold_cpu"]
+        ),
+        "cold_wall_2_cores": with_target(
+            paired_ratio([t["wall"] for t in cold], [c / 2 for c in floor_cpu]),
+            TARGETS["cold_wall_2_cores"],
+        ),
+    }
+    seconds = {
+        "floor_cpu": floor_cpu,
+        "floor_wall": [t["wall"] for t in floor],
+        "cold_cpu": [t["cpu"] for t in cold],
+        "cold_wall": [t["wall"] for t in cold],
+    }
+    return {"ratios": ratios, "seconds": seconds}, workdir, config_path
+
+
+def no_op_rerun(workdir: Path, config_path: Path, repeats: int) -> dict:
+    version = [sys.executable, "-m", "snakemake", "--version"]
+    rerun = snakemake(workdir, config_path, "-c2", "--quiet", "all")
+    reruns, versions = [], []
+    for _ in range(max(3, repeats)):
+        versions.append(timed(version, workdir)["wall"])
+        reruns.append(timed(rerun, workdir)["wall"])
+    ratio = with_target(paired_ratio(reruns, versions), TARGETS["no_op_rerun"])
+    return {"ratio": ratio, "seconds": {"rerun": reruns, "version": versions}}
+
+
+def one_parameter_change(workdir: Path, config: dict) -> dict:
+    """Raise the featured experiment's iterations by 10: its iterations,
+    summary, figures and the write-up must rerun, and nothing else."""
+    name = config["featured_experiment"]
+    changed = copy.deepcopy(config)
+    changed["experiments"][name]["iterations"] += 10
+    path = workdir / "changed.yaml"
+    path.write_text(yaml.safe_dump(changed, sort_keys=False))
+    folder = f"results/experiments/{name}"
+    expected = {
+        f"{folder}/iterations.nc",
+        f"{folder}/summary.json",
+        *(f"{folder}/figures/{figure}.png" for figure in FIGURES),
+        "results/report.html",
+    }
+    planned = planned_outputs(
+        timed(snakemake(workdir, path, "-n", "all"), workdir)["stdout"]
+    )
+    run = timed(snakemake(workdir, path, "-c2", "--quiet", "all"), workdir)
+    return {
+        "change": f"experiments.{name}.iterations + 10",
+        "reran": sorted(planned),
+        "exactly_the_dependent_jobs": planned == expected,
+        "unexpected": sorted(planned - expected),
+        "missing": sorted(expected - planned),
+        "seconds": {"wall": run["wall"], "cpu": run["cpu"]},
+    }
+
+
+# ---- kernels (ratios, one thread) ---------------------------------------------
 
 
 def best_time(function, repeats: int = 3) -> float:
@@ -31,7 +193,7 @@ def best_time(function, repeats: int = 3) -> float:
     return min(times)
 
 
-def peak_bytes(function) -> int:
+def peak_traced_bytes(function) -> int:
     tracemalloc.start()
     function()
     _, peak = tracemalloc.get_traced_memory()
@@ -39,8 +201,8 @@ def peak_bytes(function) -> int:
     return peak
 
 
-def rng(*key):
-    return np.random.default_rng(job_seed_sequence(2020, "benchmark", *key))
+def ensemble(*key) -> np.random.SeedSequence:
+    return job_seed_sequence(2020, "benchmark", *key)
 
 
 def naive_products(matrix, start, steps):
@@ -53,82 +215,302 @@ def naive_products(matrix, start, steps):
     return np.array(norms)
 
 
-def iteration_overhead() -> None:
-    k, steps = 1024, 200
-    generator = rng("iterate")
+def kernels(quick: bool) -> dict:
+    k, steps = (256, 100) if quick else (1024, 200)
+    generator = np.random.default_rng(ensemble("iterate"))
     matrix, start = generator.standard_normal((k, k)), generator.standard_normal(k)
-    ours = best_time(lambda: iterate(matrix, start, steps))
-    naive = best_time(lambda: naive_products(matrix, start, steps))
-    overflow = np.argmax(~np.isfinite(naive_products(matrix, start, steps)))
-    print(
-        f"renormalized iteration vs naive loop, k={k}, {steps} steps: "
-        f"time ratio {ours / naive:.2f} "
-        f"(naive norms overflow from step {overflow}; ours stay exact)"
+    iteration = best_time(lambda: iterate(matrix, start, steps)) / best_time(
+        lambda: naive_products(matrix, start, steps)
     )
 
-
-def depth_vectorization(k: int, layers: int, seeds: int) -> None:
-    """Batching pays where Python overhead dominates (small k), not where flops do."""
-
-    def batched():
-        run_depth("lecun", ["linear", "relu"], "independent", k, layers, seeds, rng(k))
-
-    def per_seed():
-        for seed in range(seeds):
+    def depth_loop_ratio(k, layers, networks):
+        def batched():
             run_depth(
-                "lecun", ["linear", "relu"], "independent", k, layers, 1, rng(k, seed)
+                "lecun",
+                ["linear", "relu"],
+                "independent",
+                k,
+                layers,
+                ensemble(k),
+                range(networks),
             )
 
-    ratio = best_time(per_seed, 2) / best_time(batched, 2)
-    print(
-        f"depth, k={k}, {layers} layers, {seeds} seeds: "
-        f"a loop per seed takes {ratio:.1f}x the batched time"
+        def per_network():
+            for i in range(networks):
+                run_depth(
+                    "lecun",
+                    ["linear", "relu"],
+                    "independent",
+                    k,
+                    layers,
+                    ensemble(k),
+                    range(i, i + 1),
+                )
+
+        return best_time(per_network, 2) / best_time(batched, 2)
+
+    seeds, size = (8, 64) if quick else (32, 256)
+    stack = np.random.default_rng(ensemble("eig")).standard_normal((seeds, size, size))
+    eig_loop = best_time(lambda: [np.linalg.eigvals(m) for m in stack], 2) / best_time(
+        lambda: np.linalg.eigvals(stack), 2
     )
 
+    def depth_peak(networks_per_batch):
+        from eigeninit import initializers
 
-def circular_law_batching() -> None:
-    k, seeds = 256, 32
-    matrices = rng("eig").standard_normal((seeds, k, k))
-    batched = best_time(lambda: np.linalg.eigvals(matrices), 2)
-    looped = best_time(lambda: [np.linalg.eigvals(matrix) for matrix in matrices], 2)
-    print(
-        f"eigvals of {seeds} matrices, k={k}: "
-        f"loop / batched time ratio {looped / batched:.2f} "
-        "(LAPACK does the work either way; batching saves only Python overhead)"
-    )
+        saved = initializers.CHUNK_BYTES
+        initializers.CHUNK_BYTES = networks_per_batch * 8 * 256 * 256
+        try:
+            return peak_traced_bytes(
+                lambda: run_depth(
+                    "standard",
+                    ["linear"],
+                    "independent",
+                    256,
+                    5,
+                    ensemble("mem"),
+                    range(32),
+                )
+            )
+        finally:
+            initializers.CHUNK_BYTES = saved
+
+    return {
+        "iteration_vs_naive_loop": {"k": k, "steps": steps, "time_ratio": iteration},
+        "depth_per_network_loop_vs_batched_small_k": {
+            "k": 16,
+            "layers": 50,
+            "networks": 64 if quick else 256,
+            "time_ratio": depth_loop_ratio(16, 50, 64 if quick else 256),
+        },
+        "depth_per_network_loop_vs_batched_k256": {
+            "k": 256,
+            "layers": 5 if quick else 20,
+            "networks": 8 if quick else 32,
+            "time_ratio": depth_loop_ratio(256, 5 if quick else 20, 8 if quick else 32),
+        },
+        "eigvals_loop_vs_batched": {
+            "k": size,
+            "matrices": seeds,
+            "time_ratio": eig_loop,
+        },
+        "depth_peak_memory_one_stack_vs_batches_of_4": {
+            "k": 256,
+            "networks": 32,
+            "memory_ratio": depth_peak(32) / depth_peak(4),
+        },
+    }
 
 
-def depth_chunk_memory() -> None:
-    k, layers, seeds = 256, 5, 32
+# ---- scaling -------------------------------------------------------------------
 
-    def chunked():
-        run_depth(
-            "standard", ["linear"], "independent", k, layers, seeds, rng("mem"), chunk=4
+SCALING_POINT = """
+import resource, sys, time
+import numpy as np
+from threadpoolctl import threadpool_limits
+sys.path.insert(0, {scripts!r})
+from eigeninit.circular_law import measure_sizes
+k, count = {k}, {count}
+np.linalg.eigvals(np.eye(2))
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with threadpool_limits(limits=1):
+    start = time.process_time()
+    measure_sizes(k, np.random.SeedSequence(1), range(count), keep_eigenvalues=True)
+    seconds = time.process_time() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(seconds, (peak - base) / 1024)
+"""
+
+
+def scaling_point(k: int, count: int) -> dict:
+    """CPU seconds and peak memory growth (MiB, over the loaded interpreter) of
+    measuring ``count`` matrices of size k, in a fresh process."""
+    code = SCALING_POINT.format(scripts=str(PROJECT / "scripts"), k=k, count=count)
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {
+        "k": k,
+        "matrices": count,
+        "cpu_seconds": float(output[0]),
+        "peak_mib": max(float(output[1]), 0.01),
+    }
+
+
+def scaling(quick: bool) -> dict:
+    sizes = [32, 64, 128, 256] if quick else [256, 512, 1024, 2048, 4096]
+    per_size = 2
+    counts = [8, 16, 32] if quick else [64, 128, 256, 512, 1024]
+    count_k = 32 if quick else 128
+    by_k = [scaling_point(k, per_size) for k in sizes]
+    by_count = [scaling_point(count_k, n) for n in counts]
+    return {
+        "spectra_vs_k": {
+            "points": by_k,
+            "time": power_law(sizes, [p["cpu_seconds"] for p in by_k]),
+            "memory": power_law(sizes, [p["peak_mib"] for p in by_k]),
+        },
+        "spectra_vs_matrices": {
+            "k": count_k,
+            "points": by_count,
+            "time": power_law(counts, [p["cpu_seconds"] for p in by_count]),
+            "memory": power_law(counts, [p["peak_mib"] for p in by_count]),
+        },
+    }
+
+
+def scaling_plot(result: dict, paths: list[Path]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, panels = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    for panel, key, label in (
+        (panels[0], "spectra_vs_k", "k (matrices per point: 2)"),
+        (
+            panels[1],
+            "spectra_vs_matrices",
+            f"matrices (k = {result['spectra_vs_matrices']['k']})",
+        ),
+    ):
+        series = result[key]
+        x = np.array(
+            [p["k" if key == "spectra_vs_k" else "matrices"] for p in series["points"]]
         )
+        for quantity, unit, color in (
+            ("time", "cpu_seconds", "C0"),
+            ("memory", "peak_mib", "C1"),
+        ):
+            y = [p[unit] for p in series["points"]]
+            fit = series[quantity]
+            name = "CPU s" if quantity == "time" else "peak MiB"
+            panel.loglog(x, y, "o", color=color)
+            panel.loglog(
+                x,
+                fit["coefficient"] * x ** fit["exponent"],
+                "-",
+                color=color,
+                label=f"{name} ~ {label.split()[0]}^{fit['exponent']:.2f}",
+            )
+        panel.set_xlabel(label)
+        panel.legend()
+    panels[0].set_title("spectra (eigvals + singular values) against k")
+    panels[1].set_title("against the number of matrices")
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=120, metadata={"Software": None})
+    plt.close(figure)
 
-    def whole():
-        run_depth(
-            "standard",
-            ["linear"],
-            "independent",
-            k,
-            layers,
-            seeds,
-            rng("mem"),
-            chunk=seeds,
+
+# ---- report ----------------------------------------------------------------------
+
+
+def blas() -> list[dict]:
+    keys = ("internal_api", "version", "architecture", "threading_layer", "num_threads")
+    return [
+        {key: info.get(key) for key in keys}
+        for info in threadpool_info()
+        if info.get("user_api") == "blas"
+    ]
+
+
+def table(result: dict) -> str:
+    rows = [("measure", "median ratio", "target", "holds")]
+    for name, ratio in result["workflow"]["ratios"].items():
+        rows.append(
+            (
+                name,
+                f"{ratio['median']:.2f}",
+                f"<= {ratio['target']}",
+                str(ratio["holds"]),
+            )
         )
-
-    ratio = peak_bytes(whole) / peak_bytes(chunked)
-    print(
-        f"depth peak memory, {seeds} seeds at k={k}: "
-        f"one stack / chunks of 4 = {ratio:.1f}"
+    change = result["workflow"]["one_parameter_change"]
+    rows.append(
+        (
+            f"rerun after {change['change']}",
+            f"{change['seconds']['wall']:.1f} s wall",
+            "dependent jobs only",
+            str(change["exactly_the_dependent_jobs"]),
+        )
     )
+    for name, kernel in result["kernels"].items():
+        value = kernel.get("time_ratio", kernel.get("memory_ratio"))
+        rows.append((name, f"{value:.2f}", "", ""))
+    for name, series in result["scaling"].items():
+        for quantity in ("time", "memory"):
+            rows.append(
+                (
+                    f"{name} {quantity} exponent",
+                    f"{series[quantity]['exponent']:.2f}",
+                    "",
+                    "",
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        for row in rows
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny config, small sizes, one repeat: checks the machinery",
+    )
+    parser.add_argument(
+        "--configfile",
+        type=Path,
+        help="overrides of config/config.yaml (with --quick: config/test.yaml)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, help="pairs per ratio (default 3, 1 with --quick)"
+    )
+    arguments = parser.parse_args()
+    repeats = arguments.repeats or (1 if arguments.quick else 3)
+    config_file = arguments.configfile or PROJECT / "config" / (
+        "test.yaml" if arguments.quick else "config.yaml"
+    )
+    config = merged_config(config_file)
+    result = {
+        "config": str(
+            config_file.relative_to(PROJECT)
+            if config_file.is_relative_to(PROJECT)
+            else config_file
+        ),
+        "quick": arguments.quick,
+        "repeats": repeats,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "blas": blas(),
+    }
+    with tempfile.TemporaryDirectory(prefix="eigeninit-benchmark-") as scratch:
+        cold, workdir, config_path = cold_runs(config, repeats, Path(scratch))
+        cold["ratios"]["no_op_rerun"] = (
+            rerun := no_op_rerun(workdir, config_path, repeats)
+        )["ratio"]
+        cold["seconds"] |= rerun["seconds"]
+        cold["one_parameter_change"] = one_parameter_change(workdir, config)
+    result["workflow"] = cold
+    with threadpool_limits(limits=1):
+        result["kernels"] = kernels(arguments.quick)
+    result["scaling"] = scaling(arguments.quick)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    plots = [RESULTS / "scaling.png"] + ([] if arguments.quick else [README_PLOT])
+    scaling_plot(result["scaling"], plots)
+    (RESULTS / "benchmarks.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"BLAS: {result['blas']}")
+    print(table(result))
+    print(f"written: {RESULTS / 'benchmarks.json'}, {', '.join(map(str, plots))}")
 
 
 if __name__ == "__main__":
-    with threadpool_limits(limits=1):
-        iteration_overhead()
-        depth_vectorization(k=16, layers=50, seeds=256)
-        depth_vectorization(k=256, layers=20, seeds=32)
-        circular_law_batching()
-        depth_chunk_memory()
+    main()

@@ -3,7 +3,6 @@ library's own functions on small sizes (seconds), as the workflow's rules would.
 
 from functools import cache
 
-import numpy as np
 import xarray as xr
 
 from eigeninit.circular_law import measure_sizes
@@ -64,8 +63,8 @@ def circular_law(sizes: tuple[int, ...] = (4, 8, 16, 32), seeds: int = 8) -> dic
     """Per-size datasets and the summary of the circular-law measurements."""
     datasets = []
     for k in sizes:
-        rng = np.random.default_rng(job_seed_sequence(1, "circular_law", k))
-        measurement = measure_sizes(k, seeds, rng, keep_eigenvalues=True)
+        ensemble = job_seed_sequence(1, "circular_law", k)
+        measurement = measure_sizes(k, ensemble, range(seeds), keep_eigenvalues=True)
         datasets.append(
             circular_law_dataset(measurement, {"k": k, "seeds": seeds, "seed": 1})
         )
@@ -73,14 +72,24 @@ def circular_law(sizes: tuple[int, ...] = (4, 8, 16, 32), seeds: int = 8) -> dic
 
 
 @cache
-def depth(k: int = 32, layers: int = 20, seeds: int = 4) -> dict:
+def depth(
+    k: int = 32,
+    layers: int = 20,
+    seeds: int = 4,
+    schemes: tuple[str, ...] = SCHEMES,
+    activations: tuple[str, ...] = ACTIVATIONS,
+    weight_modes: tuple[str, ...] = WEIGHT_MODES,
+) -> dict:
     """Per-(scheme, weights) datasets and the summary of the depth runs."""
     runs = []
-    for scheme in SCHEMES:
-        for weights in WEIGHT_MODES:
-            rng = np.random.default_rng(job_seed_sequence(1, "depth", scheme, weights))
+    for scheme in schemes:
+        for weights in weight_modes:
+            ensemble = job_seed_sequence(1, "depth", scheme, weights)
             params = {"scheme": scheme, "weights": weights, "k": k}
             params |= {"layers": layers, "seeds": seeds, "seed": 1}
-            result = run_depth(scheme, ACTIVATIONS, weights, k, layers, seeds, rng)
-            runs.append(depth_dataset(result, params))
+            networks = range(seeds)
+            result = run_depth(
+                scheme, activations, weights, k, layers, ensemble, networks
+            )
+            runs.append(depth_dataset(result, params, networks))
     return {"runs": runs, "summary": depth_summary(runs, stable_within=2.0)}

@@ -14,8 +14,8 @@ from eigeninit.circular_law import (
 from eigeninit.stats import mean_ci95
 
 
-def rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
+def ensemble(seed: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed)
 
 
 def double_factorial(n: int) -> int:
@@ -63,13 +63,13 @@ def test_expected_real_eigenvalues_asymptote_without_overflow() -> None:
 
 def test_real_count_matches_monte_carlo_at_k16() -> None:
     """4000 matrices: the EKS value lies in the 95% CI widened by 0.05."""
-    counts = measure_sizes(16, 4000, rng(0)).real_eigenvalue_count
+    counts = measure_sizes(16, ensemble(0), range(4000)).real_eigenvalue_count
     _, lo, hi = mean_ci95(counts)
     assert lo - 0.05 <= expected_real_eigenvalues(16) <= hi + 0.05
 
 
 def test_real_eigenvalues_are_exactly_real_and_complex_ones_pair_up() -> None:
-    measurement = measure_sizes(9, 200, rng(1), keep_eigenvalues=True)
+    measurement = measure_sizes(9, ensemble(1), range(200), keep_eigenvalues=True)
     eigenvalues = measurement.eigenvalues
     assert eigenvalues.shape == (200, 9) and eigenvalues.dtype == np.complex128
     assert np.all((9 - measurement.real_eigenvalue_count) % 2 == 0)
@@ -83,14 +83,14 @@ def test_dominant_real_probability_at_k2_is_one_over_sqrt2() -> None:
     """A 2x2 Gaussian matrix has real eigenvalues with probability 1/sqrt(2)
     (Edelman 1997), and then its dominant eigenvalue is real. 20000 draws: the
     binomial sd is 0.0032; the interval is widened by 0.002."""
-    dominant_is_real = measure_sizes(2, 20000, rng(2)).dominant_is_real
+    dominant_is_real = measure_sizes(2, ensemble(2), range(20000)).dominant_is_real
     _, lo, hi = mean_ci95(dominant_is_real.astype(float))
     assert lo - 0.002 <= 1 / np.sqrt(2) <= hi + 0.002
 
 
 def test_dominant_real_fraction_at_k5() -> None:
     """Reference 0.5706 +- 0.0016 from 4e5 matrices; 20000 draws have sd 0.0035."""
-    dominant_is_real = measure_sizes(5, 20000, rng(3)).dominant_is_real
+    dominant_is_real = measure_sizes(5, ensemble(3), range(20000)).dominant_is_real
     _, lo, hi = mean_ci95(dominant_is_real.astype(float))
     assert lo - 0.005 <= 0.5706 <= hi + 0.005
 
@@ -105,7 +105,7 @@ def test_edge_ratios_approach_their_limits() -> None:
     the gaps of 0.012 and 0.018.
     """
     measurements = [
-        measure_sizes(k, seeds, rng(k))
+        measure_sizes(k, ensemble(k), range(seeds))
         for k, seeds in ((16, 2000), (64, 200), (256, 24))
     ]
     radius = [m.scaled_spectral_radius.mean() for m in measurements]
@@ -117,8 +117,14 @@ def test_edge_ratios_approach_their_limits() -> None:
 
 
 def test_measurements_match_direct_linear_algebra() -> None:
-    measurement = measure_sizes(7, 5, rng(4))
-    matrices = rng(4).standard_normal((5, 7, 7))
+    measurement = measure_sizes(7, ensemble(4), range(5))
+    # Matrix i is drawn from the i-th child that SeedSequence.spawn gives.
+    matrices = np.stack(
+        [
+            np.random.default_rng(child).standard_normal((7, 7))
+            for child in ensemble(4).spawn(5)
+        ]
+    )
     np.testing.assert_allclose(
         measurement.spectral_radius, np.abs(np.linalg.eigvals(matrices)).max(axis=-1)
     )
@@ -128,20 +134,30 @@ def test_measurements_match_direct_linear_algebra() -> None:
     assert measurement.eigenvalues is None
 
 
-def test_chunking_does_not_change_results() -> None:
-    whole = measure_sizes(12, 10, rng(5), keep_eigenvalues=True)
-    chunked = measure_sizes(12, 10, rng(5), keep_eigenvalues=True, chunk=3)
-    np.testing.assert_array_equal(whole.eigenvalues, chunked.eigenvalues)
-    np.testing.assert_array_equal(whole.sigma_max, chunked.sigma_max)
+def test_a_range_of_matrices_measures_what_the_whole_ensemble_does(
+    monkeypatch,
+) -> None:
+    """With batches of 4 matrices, 40 matrices take ten batches and matrices 13
+    to 39 seven, cut elsewhere; the job measuring only those gets the same
+    numbers bit for bit."""
+    monkeypatch.setattr("eigeninit.initializers.CHUNK_BYTES", 4 * 8 * 12 * 12)
+    whole = measure_sizes(12, ensemble(5), range(40), keep_eigenvalues=True)
+    part = measure_sizes(12, ensemble(5), range(13, 40), keep_eigenvalues=True)
+    np.testing.assert_array_equal(whole.eigenvalues[13:], part.eigenvalues)
+    np.testing.assert_array_equal(whole.sigma_max[13:], part.sigma_max)
     np.testing.assert_array_equal(
-        whole.real_eigenvalue_count, chunked.real_eigenvalue_count
+        whole.real_eigenvalue_count[13:], part.real_eigenvalue_count
     )
 
 
 def test_size_one() -> None:
-    measurement = measure_sizes(1, 6, rng(6))
+    measurement = measure_sizes(1, ensemble(6), range(6))
     np.testing.assert_allclose(
-        measurement.spectral_radius, np.abs(rng(6).standard_normal(6))
+        measurement.spectral_radius,
+        [
+            abs(np.random.default_rng(child).standard_normal())
+            for child in ensemble(6).spawn(6)
+        ],
     )
     assert np.all(measurement.real_eigenvalue_count == 1)
     assert np.all(measurement.dominant_is_real)
@@ -150,6 +166,8 @@ def test_size_one() -> None:
 def test_disk_uniformity() -> None:
     """At k = 256 the pooled |lambda|^2/k are close to uniform (KS distance
     ~0.03, from the blurred edge), while shrinking the disk is rejected."""
-    eigenvalues = measure_sizes(256, 8, rng(7), keep_eigenvalues=True).eigenvalues
+    eigenvalues = measure_sizes(
+        256, ensemble(7), range(8), keep_eigenvalues=True
+    ).eigenvalues
     assert disk_uniformity(eigenvalues, 256).statistic < 0.05
     assert disk_uniformity(0.8 * eigenvalues, 256).pvalue < 1e-6

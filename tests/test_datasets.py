@@ -96,8 +96,10 @@ def write_experiment(writer: Writer, name: str, seed: int) -> None:
 def write_circular_law(writer: Writer, k: int) -> None:
     """One size's measurements, as measure_circular_law writes them."""
     params = {"k": k, "seeds": 6, "seed": 1}
-    rng = np.random.default_rng(job_seed_sequence(params["seed"], "circular_law", k))
-    measurement = measure_sizes(k, params["seeds"], rng, keep_eigenvalues=True)
+    ensemble = job_seed_sequence(params["seed"], "circular_law", k)
+    measurement = measure_sizes(
+        k, ensemble, range(params["seeds"]), keep_eigenvalues=True
+    )
     writer.write(
         f"circular_law/k{k}", datasets.circular_law_dataset(measurement, params)
     )
@@ -113,19 +115,19 @@ def write_depth(writer: Writer, scheme: str, weights: str) -> None:
         "seeds": 3,
         "seed": 1,
     }
-    rng = np.random.default_rng(
-        job_seed_sequence(params["seed"], "depth", scheme, weights)
-    )
+    networks = range(params["seeds"])
     runs = run_depth(
         scheme,
         ["linear", "relu"],
         weights,
         params["k"],
         params["layers"],
-        params["seeds"],
-        rng,
+        job_seed_sequence(params["seed"], "depth", scheme, weights),
+        networks,
     )
-    writer.write(f"depth/{scheme}_{weights}", datasets.depth_dataset(runs, params))
+    writer.write(
+        f"depth/{scheme}_{weights}", datasets.depth_dataset(runs, params, networks)
+    )
 
 
 def write_every_kind(folder: Path) -> Writer:

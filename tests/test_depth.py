@@ -20,13 +20,19 @@ def rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def ensemble(seed: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed)
+
+
 def scaled_identities(c: float, n: int, k: int, layers: int) -> list[np.ndarray]:
     return [np.broadcast_to(c * np.eye(k), (n, k, k))] * layers
 
 
 @pytest.mark.parametrize("weights", WEIGHT_MODES)
 def test_orthogonal_linear_growth_is_exactly_one(weights: str) -> None:
-    run = run_depth("orthogonal", ["linear"], weights, 32, 10, 4, rng(0))["linear"]
+    run = run_depth("orthogonal", ["linear"], weights, 32, 10, ensemble(0), range(4))[
+        "linear"
+    ]
     assert run.log10_norms.shape == (4, 11)
     np.testing.assert_allclose(run.growth, 1.0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(
@@ -85,44 +91,54 @@ def test_relu_vanishing_signal_is_minus_infinity_not_nan() -> None:
 
 
 def test_growth_is_the_geometric_mean_of_layer_ratios() -> None:
-    run = run_depth("lecun", ["relu"], "independent", 16, 7, 5, rng(3))["relu"]
+    run = run_depth("lecun", ["relu"], "independent", 16, 7, ensemble(3), range(5))[
+        "relu"
+    ]
     ratios = np.diff(run.log10_norms, axis=-1) * np.log(10)
     np.testing.assert_allclose(run.growth, np.exp(ratios.mean(axis=-1)), rtol=1e-12)
 
 
 def test_shared_linear_growth_tends_to_each_seeds_spectral_radius() -> None:
     """One W reused for 2000 layers is a power iteration: the growth of every
-    seed approaches rho(W) (the norm itself, rho^2000, would overflow). The
-    shared matrices are those of the documented stream layout: rng.spawn(2)
-    gives the input stream, then the matrix stream."""
-    run = run_depth(
-        "standard", ["linear"], "shared", 8, 2000, 6, np.random.default_rng(6)
-    )["linear"]
-    _, matrix_stream = np.random.default_rng(6).spawn(2)
-    radius = np.abs(np.linalg.eigvals(sample("standard", 6, 8, matrix_stream))).max(
-        axis=-1
-    )
-    np.testing.assert_allclose(run.growth, radius, rtol=0.01)
+    network approaches rho(W) (the norm itself, rho^2000, would overflow). The
+    shared matrices are those of the documented stream layout: network i draws
+    from the i-th child of the ensemble's SeedSequence, its input then W."""
+    run = run_depth("standard", ["linear"], "shared", 8, 2000, ensemble(6), range(6))
+    radius = []
+    for child in ensemble(6).spawn(6):
+        stream = np.random.default_rng(child)
+        stream.standard_normal(8)
+        radius.append(np.abs(np.linalg.eigvals(sample("standard", 1, 8, stream))).max())
+    np.testing.assert_allclose(run["linear"].growth, radius, rtol=0.01)
 
 
 @pytest.mark.parametrize("weights", WEIGHT_MODES)
-def test_chunking_does_not_change_results(weights: str) -> None:
-    whole = run_depth("kaiming", tuple(ACTIVATIONS), weights, 10, 6, 7, rng(7))
-    chunked = run_depth(
-        "kaiming", tuple(ACTIVATIONS), weights, 10, 6, 7, rng(7), chunk=3
-    )
+def test_a_range_of_networks_runs_what_the_whole_ensemble_does(
+    weights: str, monkeypatch
+) -> None:
+    """With batches of 3 networks, 14 networks and networks 5 to 13 are cut
+    into batches at different places; the job running only networks 5 to 13
+    gets the same numbers bit for bit."""
+    monkeypatch.setattr("eigeninit.initializers.CHUNK_BYTES", 3 * 8 * 10 * 10)
+    args = ("kaiming", tuple(ACTIVATIONS), weights, 10, 6, ensemble(7))
+    whole = run_depth(*args, range(14))
+    part = run_depth(*args, range(5, 14))
     for activation in ACTIVATIONS:
-        np.testing.assert_allclose(
-            whole[activation].log10_norms, chunked[activation].log10_norms, rtol=1e-13
+        np.testing.assert_array_equal(
+            whole[activation].log10_norms[5:], part[activation].log10_norms
         )
 
 
 def test_activations_share_inputs_and_weights() -> None:
     """Run together or alone, an activation gets the same numbers: every
     activation sees the same draws, so comparing them is free of sampling noise."""
-    together = run_depth("lecun", tuple(ACTIVATIONS), "independent", 12, 5, 4, rng(8))
+    together = run_depth(
+        "lecun", tuple(ACTIVATIONS), "independent", 12, 5, ensemble(8), range(4)
+    )
     for activation in ACTIVATIONS:
-        alone = run_depth("lecun", [activation], "independent", 12, 5, 4, rng(8))
+        alone = run_depth(
+            "lecun", [activation], "independent", 12, 5, ensemble(8), range(4)
+        )
         np.testing.assert_array_equal(
             together[activation].log10_norms, alone[activation].log10_norms
         )
@@ -134,6 +150,6 @@ def test_activations_share_inputs_and_weights() -> None:
 
 def test_unknown_names_are_rejected_with_the_allowed_ones() -> None:
     with pytest.raises(ValueError, match="'gelu'.*linear, relu, tanh"):
-        run_depth("lecun", ["gelu"], "shared", 4, 2, 2, rng(0))
+        run_depth("lecun", ["gelu"], "shared", 4, 2, ensemble(0), range(2))
     with pytest.raises(ValueError, match="'tied'.*independent, shared"):
-        run_depth("lecun", ["relu"], "tied", 4, 2, 2, rng(0))
+        run_depth("lecun", ["relu"], "tied", 4, 2, ensemble(0), range(2))

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+import small_results
 from eigeninit.paper import collect_numbers, latex_number, macro_name, numbers_tex
 
 NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
@@ -76,40 +77,29 @@ def test_exports_of_the_tiny_run_round_trip(workdir):
     )
 
 
-def test_collect_numbers_skips_missing_theory():
-    band = {"mean": 1.0, "ci95": [0.9, 1.1]}
-    depth = {
-        "k": 4,
-        "layers": 2,
-        "seeds": 3,
-        "growth_per_layer": {"lecun": {"tanh": {"shared": band | {"theory": None}}}},
-    }
-    circular = {"seeds": 3, "sizes": {}}
+def test_part_two_numbers_follow_the_summary_schemas():
+    """Names as the README documents them; a setting without theory has no
+    theory macro; a z-score only beside a finite-size value."""
+    circular = small_results.circular_law(sizes=(4,), seeds=4)["summary"]
+    depth = small_results.depth(
+        k=8, layers=3, schemes=("lecun",), activations=("linear", "tanh")
+    )["summary"]
     numbers = collect_numbers({}, circular, depth)
+    entry = depth["growth_per_layer"]["lecun"]["linear"]["independent"]
+    assert numbers["GrowthLecunLinearIndependent"] == entry["mean"]
+    assert numbers["GrowthLecunLinearIndependentLow"] == entry["ci95"][0]
+    assert numbers["GrowthLecunLinearIndependentTheory"] == entry["limit"]
+    block = entry["finite_size"]
+    assert numbers["GrowthLecunLinearIndependentFiniteSize"] == block["theory"]
+    assert numbers["GrowthLecunLinearIndependentZScore"] == block["z_score"]
     assert "GrowthLecunTanhShared" in numbers
     assert "GrowthLecunTanhSharedTheory" not in numbers
-    assert numbers_tex(numbers).count("\\newcommand") == len(numbers)
-
-
-def test_collect_numbers_quotes_finite_size_theory_and_its_score():
-    finite = {"theory": 0.99, "kind": "exact", "theory_note": "n", "z_score": -1.5}
-    none = {"theory": None, "kind": None, "theory_note": "no closed form"}
-    band = {"mean": 1.0, "ci95": [0.9, 1.1]}
-    depth = {
-        "k": 4,
-        "layers": 2,
-        "seeds": 3,
-        "growth_per_layer": {
-            "lecun": {
-                "linear": {
-                    "independent": band | {"theory": 1.0, "finite_size": finite}
-                },
-                "tanh": {"shared": band | {"theory": None, "finite_size": none}},
-            }
-        },
-    }
-    circular = {"seeds": 3, "sizes": {}}
-    numbers = collect_numbers({}, circular, depth)
-    assert numbers["GrowthLecunLinearIndependentFiniteSize"] == 0.99
-    assert numbers["GrowthLecunLinearIndependentZScore"] == -1.5
     assert "GrowthLecunTanhSharedFiniteSize" not in numbers
+    assert "GrowthLecunTanhSharedZScore" not in numbers
+    sigma = circular["sizes"]["4"]["sigma_max_over_sqrt_k"]
+    assert (
+        numbers["CircularKFourSigmaMaxOverSqrtKZScore"]
+        == (sigma["finite_size"]["z_score"])
+    )
+    assert numbers["DepthK"] == 8 and numbers["CircularMatricesPerSize"] == 4
+    assert numbers_tex(numbers).count("\\newcommand") == len(numbers)

@@ -3,14 +3,16 @@
 import json
 import math
 
+import jsonschema
 import numpy as np
 import pytest
 
+from eigeninit import part_two_schema
 from eigeninit.circular_law import measure_sizes
 from eigeninit.datasets import circular_law_dataset, depth_dataset
 from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
 from eigeninit.initializers import SCHEMES
-from eigeninit.part_two_summary import circular_law_summary, depth_summary
+from eigeninit.part_two_summary import VERDICTS, circular_law_summary, depth_summary
 from eigeninit.theory import agreement
 
 K_DEPTH, LAYERS, NETWORKS = 16, 10, 6
@@ -21,7 +23,7 @@ def circular() -> dict:
     datasets = []
     for k in (4, 16):
         measurement = measure_sizes(
-            k, 12, np.random.default_rng(k), keep_eigenvalues=True
+            k, np.random.SeedSequence(k), range(12), keep_eigenvalues=True
         )
         datasets.append(
             circular_law_dataset(measurement, {"k": k, "seeds": 12, "seed": 1})
@@ -40,8 +42,8 @@ def depth() -> dict:
                 weights,
                 K_DEPTH,
                 LAYERS,
-                NETWORKS,
-                np.random.default_rng(3),
+                np.random.SeedSequence(3),
+                range(NETWORKS),
             )
             params = {
                 "scheme": scheme,
@@ -51,7 +53,7 @@ def depth() -> dict:
                 "seeds": NETWORKS,
                 "seed": 3,
             }
-            datasets.append(depth_dataset(runs, params))
+            datasets.append(depth_dataset(runs, params, range(NETWORKS)))
     return depth_summary(datasets, 2.0)
 
 
@@ -105,8 +107,8 @@ def test_agreement_is_computed_on_the_per_network_growths(depth) -> None:
         "independent",
         K_DEPTH,
         LAYERS,
-        NETWORKS,
-        np.random.default_rng(3),
+        np.random.SeedSequence(3),
+        range(NETWORKS),
     )
     expected = agreement(runs["relu"].growth, entry["finite_size"]["theory"])
     assert entry["finite_size"]["z_score"] == pytest.approx(expected["z_score"])
@@ -124,8 +126,98 @@ def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
         "shared",
         K_DEPTH,
         LAYERS,
-        NETWORKS,
-        np.random.default_rng(3),
+        np.random.SeedSequence(3),
+        range(NETWORKS),
     )
     expected = (LAYERS * np.log(runs["linear"].growth)).mean()
     assert law["constant"][-1]["mean"] == pytest.approx(expected, rel=1e-12)
+
+
+def _entries(depth: dict):
+    for scheme, by_activation in depth["growth_per_layer"].items():
+        for activation, by_weights in by_activation.items():
+            for weights, entry in by_weights.items():
+                yield (scheme, activation, weights), entry
+
+
+def test_summaries_fit_their_schemas_and_the_schemas_are_strict(
+    circular, depth
+) -> None:
+    part_two_schema.validate("circular_law", circular)
+    part_two_schema.validate("depth", depth)
+    with pytest.raises(jsonschema.ValidationError):
+        part_two_schema.validate("depth", depth | {"unlisted": 1})
+    missing = {key: value for key, value in circular.items() if key != "seed"}
+    with pytest.raises(jsonschema.ValidationError):
+        part_two_schema.validate("circular_law", missing)
+
+
+def test_verdict_groups_hold_every_setting_once_with_its_range(depth) -> None:
+    grouped = {}
+    for group in depth["verdict_groups"]:
+        ratios = []
+        for by_activation in group["activations"]:
+            for item in by_activation["schemes"]:
+                for weights, mean in item["growth"].items():
+                    key = (item["scheme"], by_activation["activation"], weights)
+                    assert key not in grouped
+                    grouped[key] = (group["verdict"], mean)
+                    entry = depth["growth_per_layer"][key[0]][key[1]][weights]
+                    ratios.append(entry["log10_norm_ratio"])
+        finite = [r for r in ratios if r is not None]
+        low = min(finite) if len(finite) == len(ratios) else None
+        assert group["log10_norm_ratio"] == [low, max(finite)]
+    expected = {key: (e["verdict"], e["mean"]) for key, e in _entries(depth)}
+    assert grouped == expected
+    order = [group["verdict"] for group in depth["verdict_groups"]]
+    assert order == [v for v in VERDICTS if v in order]
+
+
+def test_keep_band_compounds_to_the_stable_factor(depth) -> None:
+    low, high = depth["keeps_band"]
+    assert high ** depth["layers"] == pytest.approx(depth["stable_within"])
+    assert low ** depth["layers"] == pytest.approx(1 / depth["stable_within"])
+    for _, entry in _entries(depth):
+        assert (entry["verdict"] == "keeps") == (low <= entry["mean"] <= high)
+
+
+def test_tanh_regimes_follow_the_gain(depth) -> None:
+    regimes = depth["tanh_regimes"]
+    assert set(regimes["critical"]) == {"lecun", "xavier_uniform", "orthogonal"}
+    assert set(regimes["settles"]) == {"standard", "kaiming"}
+    assert set(regimes["vanishes"]) == {"eigen", "spectral"}
+    for scheme in regimes["vanishes"]:
+        assert depth["schemes"][scheme]["gain"] < 1
+
+
+def test_agreement_counts_and_gain_ratio(depth, circular) -> None:
+    blocks = [entry["finite_size"] for _, entry in _entries(depth)]
+    with_theory = [b for b in blocks if b["theory"] is not None]
+    assert depth["agreement"] == {
+        "with_theory": len(with_theory),
+        "agreeing": sum(b["agrees"] for b in with_theory),
+        "all_agree": all(b["agrees"] for b in with_theory),
+    }
+    comparison = depth["kaiming_over_lecun"]
+    assert comparison["gain_ratio"] == pytest.approx(math.sqrt(2), rel=1e-15)
+    for weights, ratio in comparison["measured_ratio"].items():
+        kaiming = depth["growth_per_layer"]["kaiming"]["linear"][weights]["mean"]
+        lecun = depth["growth_per_layer"]["lecun"]["linear"][weights]["mean"]
+        assert ratio == pytest.approx(kaiming / lecun, rel=1e-15)
+    real = [entry["real_eigenvalue_count"] for entry in circular["sizes"].values()]
+    assert circular["real_count_agreement"]["with_theory"] == len(real)
+
+
+def test_circular_law_counts_match_the_samples(circular) -> None:
+    for entry in circular["sizes"].values():
+        matrices = entry["matrices"]
+        assert matrices == circular["matrices_per_size"] == 12
+        assert entry["eigenvalues_drawn"] == entry["k"] * matrices
+        fraction = entry["dominant_real_fraction"]["mean"]
+        assert entry["dominant_real_count"] == pytest.approx(fraction * matrices)
+        share = entry["real_eigenvalue_share"] * entry["k"]
+        assert share == pytest.approx(entry["real_eigenvalue_count"]["mean"])
+    sizes = list(circular["sizes"].values())
+    assert circular["disk_ks_narrows"] == (
+        sizes[-1]["disk_ks_statistic"] < sizes[0]["disk_ks_statistic"]
+    )

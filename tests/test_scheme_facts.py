@@ -26,6 +26,10 @@ def rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def ensemble(seed: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed)
+
+
 def test_registry_covers_every_sampler() -> None:
     assert set(SCHEME_FACTS) == set(SCHEMES)
     for name, facts in SCHEME_FACTS.items():
@@ -105,7 +109,9 @@ def test_exact_finite_size_growth_lies_within_four_standard_errors(
     """k = 64, 10 layers, 64 networks: the exact value has no model error, and
     the measurement's own noise is the only slack."""
     k, layers = 64, 10
-    growth = run_depth(scheme, [activation], "independent", k, layers, 64, rng(4))
+    growth = run_depth(
+        scheme, [activation], "independent", k, layers, ensemble(4), range(64)
+    )
     growth = growth[activation].growth
     predicted = finite_size_growth(scheme, activation, "independent", k, layers)
     assert predicted["kind"] == EXACT
@@ -129,7 +135,9 @@ def test_reference_finite_size_growth_within_its_stated_error(
     scheme: str, activation: str, model_error: float
 ) -> None:
     k, layers = 128, 10
-    growth = run_depth(scheme, [activation], "independent", k, layers, 32, rng(5))
+    growth = run_depth(
+        scheme, [activation], "independent", k, layers, ensemble(5), range(32)
+    )
     growth = growth[activation].growth
     predicted = finite_size_growth(scheme, activation, "independent", k, layers)
     assert predicted["kind"] == REFERENCE

@@ -19,6 +19,7 @@ from eigeninit.experiments import MAX_MATRIX_SIZE, ConfigError
 from eigeninit.settings import (
     LEGACY_SEED_LIMIT,
     MAX_ITERATION_VALUES,
+    MAX_KEPT_EIGENVALUES,
     assemble_config,
     check_config,
     load_yaml,
@@ -64,7 +65,7 @@ BOUNDARIES = [
     ("experiments.post.iterations", 2, 1_000_000, 1, 1_000_001),
     ("experiments.post.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
     ("convergence_tolerance", 1e-300, 0.1, 0.0, 0.1000001),
-    ("circular_law.matrices_per_size", 2, 1000, 1, 1001),
+    ("circular_law.matrices_per_size", 2, 2**21, 1, 2**21 + 1),
     ("circular_law.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
     ("depth.k", 2, 4096, 1, 4097),
     ("depth.layers", 1, 10_000, 0, 10_001),
@@ -81,6 +82,9 @@ def boundary_config(setting: str, value) -> dict:
         config["experiments"]["post"]["iterations"] = MAX_ITERATION_VALUES // value
     if setting == "experiments.post.iterations" and value == 1_000_000:
         config["experiments"]["post"]["k"] = MAX_ITERATION_VALUES // value
+    if setting == "circular_law.matrices_per_size" and value == 2**21:
+        # The memory limit on matrices x k allows this many only at k = 2.
+        config["circular_law"]["sizes"] = [MAX_KEPT_EIGENVALUES // value]
     return config
 
 
@@ -98,6 +102,36 @@ def test_each_documented_boundary_is_accepted_and_the_next_value_refused(
     for value in (below, above):
         with pytest.raises(ConfigError, match=f"^{re.escape(setting)}: "):
             check_config(boundary_config(setting, value), SCHEMA, base_dir)
+
+
+def test_matrices_per_size_is_one_count_per_size_within_memory(base_dir):
+    sizes = {"sizes": [16, 4096], "seed": 1}
+    largest = MAX_KEPT_EIGENVALUES // 4096
+    accepted = check_config(
+        with_setting("circular_law", sizes | {"matrices_per_size": [4000, largest]}),
+        SCHEMA,
+        base_dir,
+    )
+    assert accepted.config["circular_law"]["matrices_per_size"] == [4000, largest]
+    refusals = {
+        (2, 8, 8): "lists 3 counts for 2 sizes",
+        (4000, largest + 1): f"at most {largest} matrices for k = 4096",
+        largest + 1: f"at most {largest} matrices for k = 4096",
+    }
+    for counts, reason in refusals.items():
+        config = with_setting(
+            "circular_law",
+            sizes
+            | {
+                "matrices_per_size": list(counts)
+                if isinstance(counts, tuple)
+                else counts
+            },
+        )
+        with pytest.raises(
+            ConfigError, match=rf"^circular_law\.matrices_per_size: .*{reason}"
+        ):
+            check_config(config, SCHEMA, base_dir)
 
 
 @pytest.mark.parametrize("size", [2, 4096])
@@ -120,6 +154,8 @@ def test_circular_law_sizes_boundaries(base_dir, size):
         ("experiments.post.seed", 2020.0, 2020),
         ("experiments.post.iterations", 40.0, 40),
         ("circular_law.sizes", [4.0, 16.0], [4, 16]),
+        ("circular_law.matrices_per_size", 8.0, 8),
+        ("circular_law.matrices_per_size", [8.0, 4.0], [8, 4]),
         ("depth.layers", 6.0, 6),
     ],
 )

@@ -17,21 +17,18 @@ import pytest
 from jinja2 import UndefinedError
 
 from eigeninit.figures import FIGURES
+from eigeninit.number_format import exact, fixed, number, scientific
 from eigeninit.paper import experiment_numbers
 from eigeninit.summary_schema import validate
 from eigeninit.writeup import (
     anchor,
     complex_pair_example,
     embed_png,
-    exact,
     figure_geometry,
     figures_by_experiment,
-    fixed,
     mathml,
-    number,
     published_example,
     render,
-    scientific,
 )
 from pages import (
     COMPLEX_PAIR,

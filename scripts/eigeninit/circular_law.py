@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from eigeninit.initializers import default_chunk
+from eigeninit.initializers import batches, member_generator
 from eigeninit.stats import KSResult, uniform_ks
 
 SPECTRAL_RADIUS_LIMIT = 1.0
@@ -36,13 +36,14 @@ SIGMA_MAX_LIMIT = 2.0
 
 @dataclass(frozen=True)
 class SizeMeasurement:
-    """Per-matrix spectral measurements for ``seeds`` standard k x k matrices.
+    """Per-matrix spectral measurements for the matrices ``matrices`` of size k.
 
-    Arrays have shape (seeds,); ``eigenvalues`` is (seeds, k) complex128, or None
-    when not kept.
+    Arrays have shape (len(matrices),); ``eigenvalues`` is (len(matrices), k)
+    complex128, or None when not kept.
     """
 
     k: int
+    matrices: range
     spectral_radius: np.ndarray
     sigma_max: np.ndarray
     real_eigenvalue_count: np.ndarray
@@ -62,15 +63,16 @@ class SizeMeasurement:
 
 def measure_sizes(
     k: int,
-    seeds: int,
-    rng: np.random.Generator,
+    seed_sequence: np.random.SeedSequence,
+    matrices: range,
     keep_eigenvalues: bool = False,
-    chunk: int | None = None,
 ) -> SizeMeasurement:
-    """Measure the spectra of ``seeds`` N(0, 1) matrices of size k, in chunks.
+    """Measure the spectra of the N(0, 1) matrices numbered ``matrices``, of size k.
 
-    The matrices are one sequential fill of ``rng`` split into chunks, so the
-    results do not depend on ``chunk`` (default: :func:`default_chunk`).
+    Matrix i is drawn from its own stream, :func:`member_generator` of
+    ``seed_sequence`` and i, so a job measuring part of an ensemble gets
+    exactly the values one job measuring all of it gets for those matrices.
+    Matrices are decomposed in batches of at most 64 MiB, never all at once.
 
     A real matrix's real eigenvalues come out of LAPACK with an imaginary part of
     exactly zero (they are read off 1x1 blocks of the real Schur form), so
@@ -78,33 +80,36 @@ def measure_sizes(
     eigenvalue of largest modulus has ``imag == 0``; otherwise it is one of a
     complex-conjugate pair of equal modulus.
     """
-    chunk = default_chunk(k) if chunk is None else chunk
-    spectral_radius = np.empty(seeds)
-    sigma_max = np.empty(seeds)
-    real_count = np.empty(seeds, dtype=np.int64)
-    dominant_is_real = np.empty(seeds, dtype=bool)
+    count = len(matrices)
+    spectral_radius = np.empty(count)
+    sigma_max = np.empty(count)
+    real_count = np.empty(count, dtype=np.int64)
+    dominant_is_real = np.empty(count, dtype=bool)
     eigenvalues = (
-        np.empty((seeds, k), dtype=np.complex128) if keep_eigenvalues else None
+        np.empty((count, k), dtype=np.complex128) if keep_eigenvalues else None
     )
-    for start in range(0, seeds, chunk):
-        stop = min(start + chunk, seeds)
-        matrices = rng.standard_normal((stop - start, k, k))
-        spectrum = np.linalg.eigvals(matrices).astype(np.complex128, copy=False)
+    for batch in batches(matrices, k):
+        rows = slice(batch.start - matrices.start, batch.stop - matrices.start)
+        stack = np.stack(
+            [member_generator(seed_sequence, i).standard_normal((k, k)) for i in batch]
+        )
+        spectrum = np.linalg.eigvals(stack).astype(np.complex128, copy=False)
         modulus = np.abs(spectrum)
         dominant = np.argmax(modulus, axis=-1)
-        spectral_radius[start:stop] = np.take_along_axis(
+        spectral_radius[rows] = np.take_along_axis(
             modulus, dominant[:, np.newaxis], axis=-1
         )[:, 0]
         dominant_imag = np.take_along_axis(
             spectrum.imag, dominant[:, np.newaxis], axis=-1
         )[:, 0]
-        dominant_is_real[start:stop] = dominant_imag == 0
-        real_count[start:stop] = np.count_nonzero(spectrum.imag == 0, axis=-1)
-        sigma_max[start:stop] = np.linalg.svd(matrices, compute_uv=False)[:, 0]
+        dominant_is_real[rows] = dominant_imag == 0
+        real_count[rows] = np.count_nonzero(spectrum.imag == 0, axis=-1)
+        sigma_max[rows] = np.linalg.svd(stack, compute_uv=False)[:, 0]
         if eigenvalues is not None:
-            eigenvalues[start:stop] = spectrum
+            eigenvalues[rows] = spectrum
     return SizeMeasurement(
         k=k,
+        matrices=matrices,
         spectral_radius=spectral_radius,
         sigma_max=sigma_max,
         real_eigenvalue_count=real_count,

@@ -101,6 +101,37 @@ def _index_coords(**sizes: int) -> dict:
     }
 
 
+def _member_coords(members: range) -> dict:
+    """The ``seed`` coordinate: each matrix's or network's index in its ensemble."""
+    return {
+        "seed": (
+            "seed",
+            np.arange(members.start, members.stop),
+            {"long_name": "seed index", "units": "1"},
+        )
+    }
+
+
+def merge_members(parts: list[xr.Dataset]) -> xr.Dataset:
+    """One ensemble's dataset from the datasets of its parts (jobs of members).
+
+    The parts must agree on their settings and together hold members
+    0, 1, ..., n - 1 exactly once; the merged dataset records ``seeds = n``.
+    """
+    settings = [part.attrs for part in parts]
+    if any(attrs != settings[0] for attrs in settings[1:]):
+        raise ValueError("parts of one ensemble were computed with different settings")
+    merged = xr.concat(parts, dim="seed", data_vars="minimal", coords="minimal")
+    merged = merged.sortby("seed")
+    members = merged["seed"].values
+    if not np.array_equal(members, np.arange(members.size)):
+        raise ValueError(
+            f"parts do not hold members 0 to {members.size - 1} exactly once"
+        )
+    merged.attrs = {**settings[0], "seeds": members.size}
+    return merged
+
+
 def label_dimension(label: str) -> str:
     """The numeric dimension along which the text coordinate ``label`` runs."""
     return f"{label}_index"
@@ -270,8 +301,8 @@ def _run_coords() -> dict:
 
 
 def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Dataset:
-    """Per-matrix spectral measurements of ``seeds`` standard k x k matrices."""
-    seeds, k = measurement.eigenvalues.shape
+    """Per-matrix spectral measurements of standard k x k matrices, by matrix index."""
+    k = measurement.k
     per_seed = "seed"
     return _dataset(
         {
@@ -300,7 +331,7 @@ def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Datas
                 "eigenvalue of G",
             ),
         },
-        _index_coords(seed=seeds, eigen=k),
+        _member_coords(measurement.matrices) | _index_coords(eigen=k),
         _attrs(
             params,
             "Spectra of standard Gaussian matrices G",
@@ -309,13 +340,18 @@ def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Datas
     )
 
 
-def depth_dataset(runs: dict[str, DepthRun], params: dict) -> xr.Dataset:
-    """log10 norms through the layers and growth per layer, per activation and seed."""
+def depth_dataset(
+    runs: dict[str, DepthRun], params: dict, networks: range
+) -> xr.Dataset:
+    """log10 norms through the layers and growth per layer, per activation and network.
+
+    ``networks`` are the network indices of the runs (the ``seed`` coordinate).
+    """
     activations = list(runs)
     per_activation = label_dimension("activation")
     log10_norms = np.stack([runs[activation].log10_norms for activation in activations])
     growth = np.stack([runs[activation].growth for activation in activations])
-    _, seeds, layers_plus_input = log10_norms.shape
+    layers_plus_input = log10_norms.shape[-1]
     return _dataset(
         {
             "log10_norm": _variable(
@@ -329,7 +365,8 @@ def depth_dataset(runs: dict[str, DepthRun], params: dict) -> xr.Dataset:
                 "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
             ),
         },
-        _index_coords(seed=seeds, layer=layers_plus_input)
+        _member_coords(networks)
+        | _index_coords(layer=layers_plus_input)
         | _labelled_coords("activation", activations, "activation function f"),
         _attrs(params, "Signal norms through depth", "depth_dataset"),
     )
@@ -362,3 +399,10 @@ def read(path: str | Path) -> xr.Dataset:
     """
     with xr.open_dataset(path) as dataset:
         return _index_labels(dataset.load())
+
+
+def merge_part_files(parts: dict[str, list[str]], log) -> None:
+    """Write each output dataset merged from its part files (see merge_members)."""
+    for output, paths in parts.items():
+        write(merge_members([read(path) for path in paths]), output)
+        log.info("%s from %d parts", output, len(paths))

@@ -17,7 +17,7 @@ from itertools import repeat
 
 import numpy as np
 
-from eigeninit.initializers import check_scheme, default_chunk, sample
+from eigeninit.initializers import batches, check_scheme, member_generator, sample
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -35,6 +35,9 @@ ACTIVATIONS: dict[str, Activation] = {
     "relu": _relu,
     "tanh": np.tanh,
 }
+
+ACTIVATION_NAMES = {"linear": "linear", "relu": "ReLU", "tanh": "tanh"}
+"""How the write-up names each activation."""
 
 POSITIVELY_HOMOGENEOUS = frozenset({"linear", "relu"})
 """Activations with f(c z) = c f(z) for c > 0, for which renormalizing is exact."""
@@ -142,25 +145,22 @@ def run_depth(
     weights: str,
     k: int,
     layers: int,
-    seeds: int,
-    rng: np.random.Generator,
-    chunk: int | None = None,
+    seed_sequence: np.random.SeedSequence,
+    networks: range,
 ) -> dict[str, DepthRun]:
-    """Propagate a standard Gaussian input through ``layers`` k x k layers per seed.
+    """Propagate a standard Gaussian input through ``layers`` k x k layers per network.
 
     Every activation sees the same inputs and the same weight matrices, so
     their differences are not sampling noise. The input x(0) has iid N(0, 1)
     entries; linear and relu results do not depend on its scale, tanh results
     do (tanh is linear near 0 and saturates at 1).
 
-    Seeds are processed as batched stacks of ``chunk`` (default: as many k x k
-    matrices as fit in 64 MiB). ``rng`` is split with ``spawn`` into one stream
-    for the inputs and one stream per layer (independent) or one stream for the
-    shared matrices, and every stream is filled sequentially across chunks, so
-    the results do not depend on ``chunk``. Pass a fresh generator per job,
-    ``np.random.default_rng(job_seed_sequence(...))``: ``spawn`` advances the
-    generator's SeedSequence, so a second generator built from the same
-    SeedSequence object would get different streams.
+    Network i draws from its own stream, :func:`member_generator` of
+    ``seed_sequence`` and i: its input, then its weight matrices layer by layer
+    (independent) or its one matrix (shared). A job running part of the
+    networks therefore gets exactly what one job running all of them gets for
+    those networks. Networks are propagated as batched stacks of at most
+    64 MiB of matrices, never all at once.
     """
     check_scheme(scheme)
     for activation in activations:
@@ -168,24 +168,29 @@ def run_depth(
     check_weights(weights)
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    chunk = default_chunk(k) if chunk is None else chunk
-    input_rng, *matrix_rngs = rng.spawn(1 + (layers if weights == "independent" else 1))
     log10_norms = {
-        activation: np.empty((seeds, layers + 1)) for activation in activations
+        activation: np.empty((len(networks), layers + 1)) for activation in activations
     }
-    for start in range(0, seeds, chunk):
-        n = min(chunk, seeds - start)
-        x0 = input_rng.standard_normal((n, k))
+    for batch in batches(networks, k):
+        generators = [member_generator(seed_sequence, i) for i in batch]
+        x0 = np.stack([generator.standard_normal(k) for generator in generators])
         if weights == "independent":
-            layer_matrices = (
-                sample(scheme, n, k, layer_rng) for layer_rng in matrix_rngs
-            )
+            layer_matrices = (_draw_layer(scheme, k, generators) for _ in range(layers))
         else:
-            layer_matrices = repeat(sample(scheme, n, k, matrix_rngs[0]), layers)
-        chunk_norms = propagate_each(x0, layer_matrices, activations)
-        for activation, norms in chunk_norms.items():
-            log10_norms[activation][start : start + n] = norms
+            layer_matrices = repeat(_draw_layer(scheme, k, generators), layers)
+        rows = slice(batch.start - networks.start, batch.stop - networks.start)
+        for activation, norms in propagate_each(
+            x0, layer_matrices, activations
+        ).items():
+            log10_norms[activation][rows] = norms
     return {
         activation: DepthRun(log10_norms=norms, growth=growth_per_layer(norms))
         for activation, norms in log10_norms.items()
     }
+
+
+def _draw_layer(
+    scheme: str, k: int, generators: list[np.random.Generator]
+) -> np.ndarray:
+    """One layer's matrix for each network, from that network's own stream."""
+    return np.concatenate([sample(scheme, 1, k, generator) for generator in generators])

@@ -47,6 +47,30 @@ def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), *key_words])
 
 
+def member_generator(
+    seed_sequence: np.random.SeedSequence, index: int
+) -> np.random.Generator:
+    """The generator of member ``index`` (a matrix or a network) of an ensemble.
+
+    It is the ``index``-th child that ``seed_sequence.spawn`` would give, built
+    directly, so a job handling members 96 to 127 draws exactly what one job
+    handling all members draws for them: results do not depend on how an
+    ensemble is split into jobs.
+    """
+    child = np.random.SeedSequence(
+        seed_sequence.entropy,
+        spawn_key=(*seed_sequence.spawn_key, int(index)),
+        pool_size=seed_sequence.pool_size,
+    )
+    return np.random.default_rng(child)
+
+
+def batches(members: range, k: int) -> list[range]:
+    """``members`` in consecutive batches of at most :func:`default_chunk` matrices."""
+    size = default_chunk(k)
+    return [members[start : start + size] for start in range(0, len(members), size)]
+
+
 def standard(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     """Entries N(0, 1): the unscaled baseline whose signals grow like sqrt(k)."""
     return rng.standard_normal((n, k, k))

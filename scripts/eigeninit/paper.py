@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from eigeninit.part_two_schema import quoted_numbers
 from eigeninit.summary_schema import quoted_keys
 
 DIGIT_NAMES = (
@@ -28,12 +29,6 @@ SIGNIFICANT_DIGITS = 5
 
 EXPERIMENT_KEYS = quoted_keys()
 """Per-experiment summary keys a paper may quote, from the summary schema."""
-CIRCULAR_LAW_KEYS = (
-    "spectral_radius_over_sqrt_k",
-    "sigma_max_over_sqrt_k",
-    "real_eigenvalue_count",
-    "dominant_real_fraction",
-)
 
 
 def macro_name(*parts: str | int) -> str:
@@ -60,38 +55,16 @@ def experiment_numbers(experiments: dict[str, dict]) -> dict:
 def collect_numbers(
     experiments: dict[str, dict], circular_law: dict, depth: dict
 ) -> dict:
-    """Every quotable number, unrounded, under its macro name (sorted)."""
+    """Every quotable number, unrounded, under its macro name (sorted).
+
+    Part two's numbers are those its summary schemas mark ``x-quoted``
+    (:func:`eigeninit.part_two_schema.quoted_numbers`).
+    """
     numbers = experiment_numbers(experiments)
-    for entry in circular_law["sizes"].values():
-        k = entry["k"]
-        for key in CIRCULAR_LAW_KEYS:
-            base = macro_name("circular", "k", k, key)
-            numbers.update(
-                _with_band(base, entry[key]) | _finite_size(base, entry[key])
-            )
-        numbers[macro_name("circular", "k", k, "expected_real_eigenvalues")] = entry[
-            "expected_real_eigenvalues"
-        ]
-    for scheme, activations in depth["growth_per_layer"].items():
-        for activation, modes in activations.items():
-            for weights, entry in modes.items():
-                base = macro_name("growth", scheme, activation, weights)
-                numbers.update(_with_band(base, entry))
-                if entry["theory"] is not None:
-                    numbers[f"{base}Theory"] = entry["theory"]
-                numbers.update(_finite_size(base, entry))
-    for key in ("k", "layers", "seeds"):
-        numbers[macro_name("depth", key)] = depth[key]
-    numbers[macro_name("circular", "seeds")] = circular_law["seeds"]
+    for summary, data in (("circular_law", circular_law), ("depth", depth)):
+        for name, value in quoted_numbers(summary, data):
+            numbers[macro_name(*name)] = value
     return dict(sorted(numbers.items()))
-
-
-def _finite_size(base: str, measured: dict) -> dict:
-    """The finite-size theory beside a measurement and its z-score, if any."""
-    block = measured.get("finite_size") or {}
-    if block.get("theory") is None:
-        return {}
-    return {f"{base}FiniteSize": block["theory"], f"{base}ZScore": block["z_score"]}
 
 
 def _flattened(base: str, value) -> Iterator[tuple[str, float | int]]:
@@ -106,11 +79,6 @@ def _flattened(base: str, value) -> Iterator[tuple[str, float | int]]:
     else:
         for index, item in enumerate(value, start=1):
             yield base + macro_name(index), item
-
-
-def _with_band(base: str, measured: dict) -> dict:
-    low, high = measured["ci95"]
-    return {base: measured["mean"], f"{base}Low": low, f"{base}High": high}
 
 
 def latex_number(value: float | int) -> str:

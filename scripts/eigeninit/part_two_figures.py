@@ -66,7 +66,8 @@ def draw_edge(figure: Figure, summary: dict, **_) -> None:
         axes.errorbar(
             k, mean, yerr=error, marker=marker, capsize=3, color=color, label=label
         )
-        axes.axhline(summary["theory"][key], color=color, linestyle="--", linewidth=0.8)
+        limit = next(iter(summary["sizes"].values()))[key]["limit"]
+        axes.axhline(limit, color=color, linestyle="--", linewidth=0.8)
     _sizes_axis(axes, k)
     axes.set_ylabel(r"value $/\sqrt{k}$")
     axes.legend(
@@ -328,7 +329,12 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
                 capsize=2,
             )
             theory = np.array(
-                [np.nan if e["theory"] is None else e["theory"] for e in entries]
+                [
+                    np.nan
+                    if e["finite_size"]["theory"] is None
+                    else e["finite_size"]["theory"]
+                    for e in entries
+                ]
             )
             panel.scatter(
                 theory, rows + offset, marker="x", color="black", s=14, zorder=3
@@ -359,7 +365,7 @@ DEPTH_FIGURES = registry(
         "growth",
         draw_growth,
         "The measured growth per layer, mean and 95% band, per scheme, "
-        "activation and weight mode, beside the closed-form theory (crosses); "
+        "activation and weight mode, beside the theory at this size (crosses); "
         "the shaded band is the growth that keeps the signal.",
     ),
 )

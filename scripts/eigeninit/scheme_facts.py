@@ -23,14 +23,17 @@ IID, ORTHOGONAL, NORMALIZED = "iid", "orthogonal", "normalized"
 
 @dataclass(frozen=True)
 class SchemeFacts:
-    """One scheme: how it samples, its entry law, and its family.
+    """One scheme: how it samples, its entry law, its name for readers, its family.
 
+    ``entries`` and ``description`` are LaTeX-marked text: ``entries`` a formula,
+    ``description`` a phrase with its formulas between dollar signs.
     ``family`` is iid (independent entries), orthogonal (Haar), or normalized
     (a Gaussian matrix divided by ``divisor``, its spectral radius or its
     largest singular value).
     """
 
     sampler: Sampler
+    name: str
     entries: str
     description: str
     family: str
@@ -40,46 +43,55 @@ class SchemeFacts:
 SCHEME_FACTS: dict[str, SchemeFacts] = {
     "standard": SchemeFacts(
         SCHEMES["standard"],
-        "N(0, 1)",
-        "entries N(0, 1), not scaled at all: the matrix of part one",
+        "Standard",
+        r"N(0, 1)",
+        r"entries $N(0, 1)$, not scaled at all: the matrix of part one",
         IID,
     ),
     "lecun": SchemeFacts(
         SCHEMES["lecun"],
-        "N(0, 1/k)",
-        "entries N(0, 1/k); for a square layer this is also Xavier (Glorot) normal",
+        "LeCun",
+        r"N(0, 1/k)",
+        r"entries $N(0, 1/k)$; for a square layer this is also Xavier (Glorot) normal",
         IID,
     ),
     "xavier_uniform": SchemeFacts(
         SCHEMES["xavier_uniform"],
-        "U(-sqrt(3/k), sqrt(3/k))",
-        "entries uniform between -sqrt(3/k) and sqrt(3/k), the same variance 1/k"
-        " from a flat distribution",
+        "Xavier uniform",
+        r"U(-\sqrt{3/k}, \sqrt{3/k})",
+        r"entries uniform between $-\sqrt{3/k}$ and $\sqrt{3/k}$, the same variance"
+        r" $1/k$ from a flat distribution",
         IID,
     ),
     "kaiming": SchemeFacts(
         SCHEMES["kaiming"],
-        "N(0, 2/k)",
-        "entries N(0, 2/k), twice the variance, for relu",
+        "Kaiming",
+        r"N(0, 2/k)",
+        r"entries $N(0, 2/k)$, twice the variance, to make up for what ReLU removes",
         IID,
     ),
     "orthogonal": SchemeFacts(
         SCHEMES["orthogonal"],
-        "Haar orthogonal",
+        "Orthogonal",
+        r"\text{Haar orthogonal}",
         "a random orthogonal matrix, which turns vectors without stretching them",
         ORTHOGONAL,
     ),
     "eigen": SchemeFacts(
         SCHEMES["eigen"],
-        "G / rho(G), G with N(0, 1) entries",
-        "a standard matrix divided by its own spectral radius, part one's fix",
+        "Eigen",
+        r"G / \rho(G), G \text{ with } N(0, 1) \text{ entries}",
+        r"a standard matrix $G$ divided by its own spectral radius $\rho(G)$,"
+        " part one's fix",
         NORMALIZED,
         "spectral_radius",
     ),
     "spectral": SchemeFacts(
         SCHEMES["spectral"],
-        "G / sigma_max(G), G with N(0, 1) entries",
-        "a standard matrix divided by its largest singular value",
+        "Spectral",
+        r"G / \sigma_{\max}(G), G \text{ with } N(0, 1) \text{ entries}",
+        r"a standard matrix $G$ divided by its largest singular value"
+        r" $\sigma_{\max}(G)$",
         NORMALIZED,
         "sigma_max",
     ),

@@ -30,6 +30,10 @@ MAX_ITERATION_VALUES = 2**24
 """Largest iterations x k of one experiment: the iterate job keeps about six
 float64 arrays of that many values (about 1 GiB at the limit)."""
 
+MAX_KEPT_EIGENVALUES = 2**22
+"""Largest matrices x k of one circular-law size: the size's dataset keeps every
+eigenvalue as complex128 (64 MiB at the limit)."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -161,6 +165,7 @@ def check_config(raw: Mapping, schema: Mapping, base_dir: str | Path = ".") -> S
         raise ConfigError(describe_schema_error(error))
     config = _integers_as_int(config, schema, "")
     _check_seed_ranges(config)
+    _check_matrices_per_size(config["circular_law"])
     experiments = resolve_experiments(config, base_dir)
     return Settings(config=config, experiments=experiments)
 
@@ -198,6 +203,9 @@ def _integers_as_int(value, schema: Mapping, setting: str):
     """Integer settings given as 5.0 (which JSON Schema accepts) as the int 5."""
     if schema.get("type") == "integer" and isinstance(value, float):
         return int(value)
+    for option in schema.get("oneOf", ()):
+        if jsonschema.Draft202012Validator(option).is_valid(value):
+            return _integers_as_int(value, option, setting)
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
@@ -223,6 +231,25 @@ def _check_seed_ranges(config: dict) -> None:
             raise ConfigError(
                 f"experiments.{name}.seed: {seed} is too large for rng legacy "
                 f"(numpy.random.RandomState); allowed 0 to {LEGACY_SEED_LIMIT - 1}"
+            )
+
+
+def _check_matrices_per_size(circular_law: dict) -> None:
+    """One count per size (or one for all), each size's eigenvalues within memory."""
+    sizes, counts = circular_law["sizes"], circular_law["matrices_per_size"]
+    setting = "circular_law.matrices_per_size"
+    if isinstance(counts, list) and len(counts) != len(sizes):
+        raise ConfigError(
+            f"{setting}: lists {len(counts)} counts for {len(sizes)} sizes; "
+            "allowed one count per size, or one number for all"
+        )
+    per_size = counts if isinstance(counts, list) else [counts] * len(sizes)
+    for k, count in zip(sizes, per_size, strict=True):
+        if count * k > MAX_KEPT_EIGENVALUES:
+            raise ConfigError(
+                f"{setting}: {count} matrices at k = {k} keep {count * k} "
+                f"eigenvalues; allowed matrices x k at most {MAX_KEPT_EIGENVALUES}, "
+                f"so at most {MAX_KEPT_EIGENVALUES // k} matrices for k = {k}"
             )
 
 

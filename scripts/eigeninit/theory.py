@@ -151,7 +151,7 @@ def _edge_integral(integrand, k: int) -> float:
     return float(inner + integrate.quad(integrand, 1.0, np.inf, limit=200)[0])
 
 
-def spectral_radius_asymptotic(k: int) -> float:
+def spectral_radius_asymptotic(k: int) -> float | None:
     """Large-k centring of rho / sqrt(k): 1 + sqrt(gamma_k / (4k)) (asymptotic).
 
     gamma_k = ln(k / (2 pi)) - 2 ln ln k (Rider 2003 for complex Ginibre; Rider
@@ -159,11 +159,14 @@ def spectral_radius_asymptotic(k: int) -> float:
     scale 1 / sqrt(4 k gamma_k) with a Gumbel law. The approach is only like
     log log k / log k: at k = 1024 this gives 1.017 where the exact complex mean
     is 1.027. For context, not for comparison with finite-k measurements.
+    None while gamma_k <= 0 (k below about 200), where the formula says nothing.
     """
     if k < 3:
         raise ValueError(f"the asymptotic centring needs k >= 3, got {k}")
     gamma_k = np.log(k / (2.0 * np.pi)) - 2.0 * np.log(np.log(k))
-    return float(1.0 + np.sqrt(max(gamma_k, 0.0) / (4.0 * k)))
+    if gamma_k <= 0:
+        return None
+    return float(1.0 + np.sqrt(gamma_k / (4.0 * k)))
 
 
 # ---- Independent weights: growth per layer at finite k ----

@@ -2,9 +2,11 @@
 
 The page must be self-contained (figures as data URIs, CSS inline) and
 deterministic (no timestamps), so that the same results always give the same
-bytes. Numbers reach the page only through the filters below, so a template
-never types one in; and since each numeric filter starts with float(), which
-jinja2's StrictUndefined refuses, a missing number is an error rather than a blank.
+bytes. Numbers reach the page only through the filters of
+:mod:`eigeninit.number_format`, so a template never types one in; and since
+each starts with float(), which jinja2's StrictUndefined refuses, a missing
+number is an error rather than a blank. Formulas are LaTeX in the templates,
+typeset as MathML (the ``math`` filter), which browsers render without scripts.
 """
 
 import base64
@@ -19,12 +21,20 @@ from markupsafe import Markup
 from PIL import Image
 
 from eigeninit.figures import FIGURES
-from eigeninit.part_two_summary import EXPLODES, KEEPS, VANISHES
+from eigeninit.number_format import (
+    complex_number,
+    exact,
+    fixed,
+    number,
+    percent,
+    scientific,
+    ten_to,
+    whole_digits,
+)
+from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
 from eigeninit.spectrum import COMPLEX_PAIR
 
 TEMPLATE_NAME = "writeup.html.j2"
-
-MINUS_SIGN = "\u2212"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -40,59 +50,6 @@ def embed_png(path: str | Path) -> str:
     if not data.startswith(PNG_SIGNATURE):
         raise ValueError(f"{path} is not a PNG file")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
-def _with_minus_sign(text: str) -> str:
-    """Typographic minus instead of the hyphen Python prints."""
-    return text.replace("-", MINUS_SIGN)
-
-
-def scientific(value: float, digits: int = 3) -> Markup:
-    """``m × 10^e`` with ``digits`` significant digits, the exponent superscripted."""
-    mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")
-    return Markup("{} × 10<sup>{}</sup>").format(
-        _with_minus_sign(mantissa), _with_minus_sign(str(int(exponent)))
-    )
-
-
-def number(value: float, digits: int = 6) -> Markup:
-    """``digits`` significant digits (trailing zeros kept, so columns show precision).
-
-    Switches to scientific notation when tiny or huge; always returns markup,
-    so a template can use it wherever a number goes.
-    """
-    text = f"{float(value):#.{digits}g}"
-    if "e" in text:
-        return scientific(value, digits)
-    return Markup(_with_minus_sign(text.rstrip(".")))
-
-
-def exact(value: float) -> str:
-    """The shortest decimal that reads back as the same float64: every digit we have."""
-    return _with_minus_sign(repr(float(value)))
-
-
-def fixed(value: float, decimals: int) -> str:
-    """A fixed number of decimals, for columns that should line up."""
-    return _with_minus_sign(f"{float(value):.{decimals}f}")
-
-
-def percent(fraction: float) -> str:
-    """A fraction as a whole percentage: 0.374 reads 37%."""
-    return f"{100 * float(fraction):.0f}%"
-
-
-def whole_digits(agreement: float) -> str:
-    """Digits two numbers share, from ``agreement_digits``: only complete ones count."""
-    return str(math.floor(agreement))
-
-
-def complex_number(pair: list[float], digits: int = 5) -> Markup:
-    """``a ± bi`` for a conjugate pair given as ``[real, imaginary]``."""
-    real, imaginary = pair
-    return Markup("{} ± {}i").format(
-        number(real, digits), number(abs(imaginary), digits)
-    )
 
 
 def complex_pair_example(summaries: dict[str, dict], narrative: str) -> str | None:
@@ -122,6 +79,35 @@ def mathml(tex: str) -> Markup:
     return Markup(markup)
 
 
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def prose_math(text: str) -> Markup:
+    """Text whose formulas stand between dollar signs, the formulas as MathML
+    and the rest escaped: how the registry's scheme descriptions are written."""
+    pieces = _INLINE_MATH.split(text)
+    return Markup("").join(
+        mathml(piece) if index % 2 else Markup.escape(piece)
+        for index, piece in enumerate(pieces)
+    )
+
+
+def part_two_figure_list(depth_figures: Iterable[str]) -> dict[str, dict]:
+    """Part two's figures in page order, each with its ``number`` ("2.1"
+    onwards) and its registry ``description`` (the image's alt text): the
+    circular law's figures, then the depth figures present (norms per weight
+    mode, then growth)."""
+    definitions = dict(CIRCULAR_LAW_FIGURES) | {
+        name: definition
+        for name, definition in DEPTH_FIGURES.items()
+        if name in depth_figures
+    }
+    return {
+        name: {"number": f"2.{index}", "description": definition.description}
+        for index, (name, definition) in enumerate(definitions.items(), start=1)
+    }
+
+
 def figure_geometry(path: str | Path) -> dict:
     """Pixel size of a PNG figure and the width it was drawn for.
 
@@ -147,170 +133,6 @@ def figures_by_experiment(paths: Iterable[str | Path]) -> dict[str, dict[str, Pa
     for path in map(Path, paths):
         figures.setdefault(path.parent.parent.name, {})[path.stem] = path
     return figures
-
-
-# ---- Part two: the circular law and signals through depth ----
-
-VERDICTS = (KEEPS, EXPLODES, VANISHES)
-"""Verdicts of the depth summary, in the order the write-up groups them."""
-
-IID_SCHEMES = frozenset({"standard", "lecun", "xavier_uniform", "kaiming"})
-"""Schemes with iid entries, whose independent-weights theory is a mean-square one."""
-
-EDGE_NORMALIZED = {
-    "eigen": "spectral_radius_over_sqrt_k",
-    "spectral": "sigma_max_over_sqrt_k",
-}
-"""Schemes dividing a Gaussian matrix by a spectral quantity, and which one."""
-
-GAUSSIAN_SHORTFALL = {"linear": 1 / 2, "relu": 5 / 4}
-"""c in the geometric-mean growth's shortfall exp(-c/k) below the root-mean-square
-one, for Gaussian entries (see the derivations in :mod:`eigeninit.depth`)."""
-
-
-def ten_to(log10_value: float | None, digits: int = 3) -> Markup:
-    """10 to a power: a plain number when modest, ``10^x`` when huge or tiny.
-
-    None (a signal that vanished exactly) reads as 0.
-    """
-    if log10_value is None:
-        return Markup("0")
-    if abs(float(log10_value)) < 3:
-        return number(10.0 ** float(log10_value), digits)
-    return Markup("10<sup>{}</sup>").format(fixed(log10_value, 1))
-
-
-def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
-    """Growth per layer that keeps the norm within ``stable_within`` over ``layers``."""
-    return float(stable_within) ** (-1 / layers), float(stable_within) ** (1 / layers)
-
-
-def geometric_shortfall(activation: str, k: int) -> float | None:
-    """Leading-order ratio of geometric-mean to root-mean-square growth, or None.
-
-    For a fresh layer of iid Gaussian entries the squared norm ratio fluctuates
-    by O(1/k) around its mean, so the mean of its logarithm sits lower:
-    exp(-1/(2k)) for linear, exp(-5/(4k)) for relu; None for other activations.
-    """
-    if activation not in GAUSSIAN_SHORTFALL:
-        return None
-    return math.exp(-GAUSSIAN_SHORTFALL[activation] / k)
-
-
-def decay_exponent(
-    k_small: float, excess_small: float, k_large: float, excess_large: float
-) -> float | None:
-    """p in excess ~ k^p between two sizes; None unless both excesses are positive."""
-    if excess_small <= 0 or excess_large <= 0 or k_small == k_large:
-        return None
-    return math.log(excess_large / excess_small) / math.log(k_large / k_small)
-
-
-def verdict_groups(growth_per_layer: dict) -> dict[str, dict[str, dict[str, dict]]]:
-    """Depth entries regrouped as groups[verdict][activation][scheme][weights].
-
-    Verdicts come in :data:`VERDICTS` order and only when some entry has them;
-    activations and schemes keep the summary's order. A scheme whose weight
-    modes disagree appears under each verdict with the modes that have it.
-    """
-    activations = list(
-        dict.fromkeys(
-            a for by_activation in growth_per_layer.values() for a in by_activation
-        )
-    )
-    groups: dict = {verdict: {} for verdict in VERDICTS}
-    for activation in activations:
-        for scheme, by_activation in growth_per_layer.items():
-            for weights, entry in by_activation.get(activation, {}).items():
-                groups.setdefault(entry["verdict"], {}).setdefault(
-                    activation, {}
-                ).setdefault(scheme, {})[weights] = entry
-    return {verdict: group for verdict, group in groups.items() if group}
-
-
-def log10_range(group: dict[str, dict[str, dict[str, dict]]]) -> tuple[float, float]:
-    """Smallest and largest final log10 norm ratio in one verdict group."""
-    values = [
-        entry["log10_norm_ratio"]
-        for by_scheme in group.values()
-        for by_weights in by_scheme.values()
-        for entry in by_weights.values()
-        if entry["log10_norm_ratio"] is not None
-    ]
-    return (min(values), max(values)) if values else (-math.inf, -math.inf)
-
-
-def theory_misses(growth_per_layer: dict) -> dict[str, list[dict]]:
-    """Entries whose theory lies outside the measured band, by the reason why.
-
-    ``depth``: shared weights, whose theory is a large-depth limit;
-    ``finite_k``: eigen and spectral with independent weights, large-k limits
-    that the edge excess of the circular law moves at finite k;
-    ``geometric``: other independent weights, whose theory is the
-    root-mean-square growth while the geometric mean is measured.
-    Each item holds scheme, activation, weights and the entry.
-    """
-    misses: dict[str, list[dict]] = {"geometric": [], "finite_k": [], "depth": []}
-    for scheme, by_activation in growth_per_layer.items():
-        for activation, by_weights in by_activation.items():
-            for weights, entry in by_weights.items():
-                if entry["theory_in_band"] is not False:
-                    continue
-                if weights == "shared":
-                    reason = "depth"
-                elif scheme in EDGE_NORMALIZED:
-                    reason = "finite_k"
-                else:
-                    reason = "geometric"
-                misses[reason].append(
-                    {
-                        "scheme": scheme,
-                        "activation": activation,
-                        "weights": weights,
-                        "entry": entry,
-                    }
-                )
-    return misses
-
-
-def unique_explanations(explanations: dict) -> list[dict]:
-    """Each distinct derivation once, with every setting it explains, in order.
-
-    ``explanations[scheme][activation][weights]`` is a sentence; settings
-    sharing a sentence (lecun and xavier_uniform, say) are listed together as
-    ``{"text": ..., "settings": [{"scheme", "activation", "weights"}, ...]}``.
-    """
-    by_text: dict[str, list[dict]] = {}
-    for scheme, by_activation in explanations.items():
-        for activation, by_weights in by_activation.items():
-            for weights, text in by_weights.items():
-                by_text.setdefault(text, []).append(
-                    {"scheme": scheme, "activation": activation, "weights": weights}
-                )
-    return [{"text": text, "settings": settings} for text, settings in by_text.items()]
-
-
-_MATH_TEXT = (
-    (re.compile(r"sqrt\((\w+)\)"), "\u221a\\1"),
-    (re.compile(r"sqrt\("), "\u221a("),
-    (re.compile(r"\brho\("), "\u03c1("),
-    (re.compile(r"\bsigma_max\b"), "\u03c3max"),
-    (re.compile(r"->"), "\u2192"),
-    (re.compile(r"\^2\b"), "\u00b2"),
-    (re.compile(r"(?<=[\s(])-(?=[\d\s])"), MINUS_SIGN),
-)
-
-
-def math_text(text: str) -> str:
-    """ASCII formulas of the derivation sentences with a few typographic symbols.
-
-    sqrt(k) becomes \u221ak, rho and sigma_max Greek letters, -> an arrow, ^2 a
-    superscript two, and a hyphen standing for minus a minus sign; hyphens
-    inside words stay.
-    """
-    for pattern, replacement in _MATH_TEXT:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def _check_inputs(
@@ -374,19 +196,8 @@ def environment(
         embed_png=embed_png,
         figure_geometry=figure_geometry,
         math=mathml,
-        math_text=math_text,
+        prose_math=prose_math,
         anchor=anchor,
-    )
-    env.globals.update(
-        growth_bounds=growth_bounds,
-        geometric_shortfall=geometric_shortfall,
-        decay_exponent=decay_exponent,
-        verdict_groups=verdict_groups,
-        log10_range=log10_range,
-        theory_misses=theory_misses,
-        unique_explanations=unique_explanations,
-        iid_schemes=IID_SCHEMES,
-        edge_normalized=EDGE_NORMALIZED,
     )
     return env
 
@@ -438,4 +249,9 @@ def render(
         provenance=provenance,
         stylesheet=_stylesheet(Path(stylesheet)),
         part_two=part_two,
+        part_two_figures=(
+            None
+            if part_two is None
+            else part_two_figure_list(part_two["figures"]["depth"])
+        ),
     )

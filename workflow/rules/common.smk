@@ -13,6 +13,16 @@ from snakemake.logging import logger
 
 from eigeninit.settings import ConfigError, assemble_config, check_config
 from eigeninit.figures import FIGURES
+from eigeninit.initializers import default_chunk
+from eigeninit.jobs import (
+    eigvals_seconds,
+    fixed_ranges,
+    matrix_seconds,
+    member_ranges,
+    network_seconds,
+    parse_range_label,
+    range_label,
+)
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
@@ -44,6 +54,15 @@ config.update(SETTINGS.config)
 EXPERIMENTS = SETTINGS.experiments
 
 CIRCULAR_LAW = config["circular_law"]
+# check_config has matched the counts to the sizes (one count per size, or one for all).
+if isinstance(CIRCULAR_LAW["matrices_per_size"], int):
+    MATRICES_PER_SIZE = dict.fromkeys(
+        CIRCULAR_LAW["sizes"], CIRCULAR_LAW["matrices_per_size"]
+    )
+else:
+    MATRICES_PER_SIZE = dict(
+        zip(CIRCULAR_LAW["sizes"], CIRCULAR_LAW["matrices_per_size"], strict=True)
+    )
 DEPTH = config["depth"]
 DEPTH_FIGURE_NAMES = depth_figure_names(DEPTH["weight_sharing"])
 PROJECT = "eigeninit"
@@ -59,6 +78,8 @@ wildcard_constraints:
     k=r"\d+",
     scheme="|".join(DEPTH["schemes"]),
     sharing="|".join(DEPTH["weight_sharing"]),
+    matrices=r"\d+-\d+",
+    networks=r"\d+-\d+",
 
 
 def figure_description(registry):
@@ -97,16 +118,75 @@ def experiment_results(pattern, **wildcards):
     )
 
 
+def circular_law_size(k):
+    return f"results/circular_law/sizes/k{k}.nc"
+
+
 def circular_law_sizes():
-    return expand("results/circular_law/sizes/k{k}.nc", k=CIRCULAR_LAW["sizes"])
+    return [circular_law_size(k) for k in CIRCULAR_LAW["sizes"]]
+
+
+def depth_run(scheme, sharing):
+    return f"results/depth/runs/{scheme}_{sharing}.nc"
+
+
+def depth_settings():
+    return [
+        (scheme, sharing)
+        for scheme in DEPTH["schemes"]
+        for sharing in DEPTH["weight_sharing"]
+    ]
 
 
 def depth_runs():
-    return expand(
-        "results/depth/runs/{scheme}_{sharing}.nc",
-        scheme=DEPTH["schemes"],
-        sharing=DEPTH["weight_sharing"],
+    return [depth_run(*setting) for setting in depth_settings()]
+
+
+def ensemble_ranges(count, per_job, member_seconds):
+    """One range of members per job: ``per_job`` each if the config sets it, else
+    as many as make about ten seconds of work."""
+    if per_job:
+        return fixed_ranges(count, per_job)
+    return member_ranges(count, member_seconds)
+
+
+def circular_law_parts():
+    """Per size's dataset, the part files of the jobs that measure its matrices."""
+    return {
+        circular_law_size(k): [
+            f"results/circular_law/parts/k{k}/matrices{range_label(matrices)}.nc"
+            for matrices in ensemble_ranges(
+                count, CIRCULAR_LAW["matrices_per_job"], matrix_seconds(k)
+            )
+        ]
+        for k, count in MATRICES_PER_SIZE.items()
+    }
+
+
+def depth_network_seconds(scheme, sharing):
+    return network_seconds(
+        scheme, sharing, DEPTH["k"], DEPTH["layers"], len(DEPTH["activations"])
     )
+
+
+def depth_parts():
+    """Per setting's dataset, the part files of the jobs that run its networks."""
+    count = DEPTH["networks_per_setting"]
+    return {
+        depth_run(scheme, sharing): [
+            f"results/depth/parts/{scheme}_{sharing}/networks{range_label(networks)}.nc"
+            for networks in ensemble_ranges(
+                count,
+                DEPTH["networks_per_job"],
+                depth_network_seconds(scheme, sharing),
+            )
+        ]
+        for scheme, sharing in depth_settings()
+    }
+
+
+def all_parts(parts):
+    return [path for paths in parts.values() for path in paths]
 
 
 def figure_files(folder, names, suffixes=("png",)):
@@ -139,7 +219,10 @@ def archived_results():
     per_experiment += experiment_results(
         "figures/{figure}.{suffix}", figure=FIGURES, suffix=["png", "pdf"]
     )
+    # The jobs' parts too, so the crate describes every job that computed them.
     part_two = [
+        *all_parts(circular_law_parts()),
+        *all_parts(depth_parts()),
         *circular_law_sizes(),
         *depth_runs(),
         "results/circular_law/summary.json",
@@ -165,13 +248,7 @@ def configured_inputs():
 # (attempt 2, 3) gets proportionally more.
 PYTHON_MB = 400
 """Memory of a job's Python with numpy, xarray and matplotlib loaded."""
-EIGVALS_SECONDS_AT_4096 = 16.0
-"""Measured: one ``eigvals`` of a 4096 x 4096 matrix on one core; it scales as k^3."""
 MARGIN = 3
-
-
-def eigvals_seconds(k):
-    return EIGVALS_SECONDS_AT_4096 * (k / 4096) ** 3
 
 
 def megabytes(float64_values):
@@ -214,33 +291,58 @@ def iteration_resources():
     )
 
 
-def circular_law_resources():
-    """Chunks of at most 64 MiB of matrices (and their workspaces), all eigenvalues."""
+def batch_values(k, members):
+    """A batch of stacked k x k matrices (at most 64 MiB) with LAPACK's copies of it."""
+    return 4 * min(members, default_chunk(k)) * k * k
 
-    def seconds(wildcards):
-        return 2 * CIRCULAR_LAW["matrices_per_size"] * eigvals_seconds(int(wildcards.k))
+
+def circular_law_resources():
+    """One job's range of matrices, decomposed a batch at a time; all eigenvalues."""
+
+    def matrices(wildcards):
+        return len(parse_range_label(wildcards.matrices))
 
     def values(wildcards):
         k = int(wildcards.k)
-        return 4 * max(k * k, 2**23) + 2 * CIRCULAR_LAW["matrices_per_size"] * k
+        return batch_values(k, matrices(wildcards)) + 2 * matrices(wildcards) * k
 
     return dict(
         mem_mb=lambda wildcards, attempt: attempt
         * (PYTHON_MB + megabytes(values(wildcards))),
-        runtime=lambda wildcards, attempt: minutes(seconds(wildcards), attempt),
+        runtime=lambda wildcards, attempt: minutes(
+            matrices(wildcards) * matrix_seconds(int(wildcards.k)), attempt
+        ),
     )
 
 
 def depth_resources():
-    """Every layer of every network: the eigen and spectral schemes decompose each."""
-    k, layers, networks = DEPTH["k"], DEPTH["layers"], DEPTH["networks_per_setting"]
-    values = 4 * max(k * k, 2**23) + 3 * networks * (layers + 1)
-    seconds = (
-        2 * layers * networks * eigvals_seconds(k) + 1e-8 * layers * networks * k * k
-    )
+    """One job's range of networks, a batch of layers at a time; every layer's norm."""
+    k, layers = DEPTH["k"], DEPTH["layers"]
+
+    def networks(wildcards):
+        return len(parse_range_label(wildcards.networks))
+
+    def values(wildcards):
+        return batch_values(k, networks(wildcards)) + 3 * networks(wildcards) * (
+            layers + 1
+        )
+
     return dict(
-        mem_mb=lambda wildcards, attempt: attempt * (PYTHON_MB + megabytes(values)),
-        runtime=lambda wildcards, attempt: minutes(seconds, attempt),
+        mem_mb=lambda wildcards, attempt: attempt
+        * (PYTHON_MB + megabytes(values(wildcards))),
+        runtime=lambda wildcards, attempt: minutes(
+            networks(wildcards)
+            * depth_network_seconds(wildcards.scheme, wildcards.sharing),
+            attempt,
+        ),
+    )
+
+
+def merge_resources(values):
+    """Reading every part of a set of ensembles and writing them merged."""
+    return dict(
+        mem_mb=lambda wildcards, attempt: attempt * (PYTHON_MB + megabytes(2 * values)),
+        runtime=lambda wildcards, attempt: minutes(60, attempt),
     )
 
 

@@ -60,30 +60,48 @@ rule iterate:
 
 rule measure_circular_law:
     output:
-        "results/circular_law/sizes/k{k}.nc",
+        "results/circular_law/parts/k{k}/matrices{matrices}.nc",
     log:
-        "results/logs/circular_law/measure_k{k}.log",
+        "results/logs/circular_law/measure_k{k}_matrices{matrices}.log",
     benchmark:
-        benchmark_file("circular_law/measure_k{k}")
+        benchmark_file("circular_law/measure_k{k}_matrices{matrices}")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
         **circular_law_resources(),
     params:
-        matrices=CIRCULAR_LAW["matrices_per_size"],
         seed=CIRCULAR_LAW["seed"],
     script:
         "../../scripts/measure_circular_law.py"
 
 
+rule merge_circular_law:
+    input:
+        all_parts(circular_law_parts()),
+    output:
+        circular_law_sizes(),
+    log:
+        "results/logs/circular_law/merge_circular_law.log",
+    benchmark:
+        benchmark_file("circular_law/merge_circular_law")
+    conda:
+        "../envs/pipeline.yaml"
+    resources:
+        **merge_resources(2 * sum(k * count for k, count in MATRICES_PER_SIZE.items())),
+    params:
+        parts=circular_law_parts(),
+    script:
+        "../../scripts/merge_circular_law.py"
+
+
 rule run_depth:
     output:
-        "results/depth/runs/{scheme}_{sharing}.nc",
+        "results/depth/parts/{scheme}_{sharing}/networks{networks}.nc",
     log:
-        "results/logs/depth/run_{scheme}_{sharing}.log",
+        "results/logs/depth/run_{scheme}_{sharing}_networks{networks}.log",
     benchmark:
-        benchmark_file("depth/run_{scheme}_{sharing}")
+        benchmark_file("depth/run_{scheme}_{sharing}_networks{networks}")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -92,8 +110,31 @@ rule run_depth:
     params:
         k=DEPTH["k"],
         layers=DEPTH["layers"],
-        networks=DEPTH["networks_per_setting"],
         seed=DEPTH["seed"],
         activations=DEPTH["activations"],
     script:
         "../../scripts/run_depth.py"
+
+
+rule merge_depth:
+    input:
+        all_parts(depth_parts()),
+    output:
+        depth_runs(),
+    log:
+        "results/logs/depth/merge_depth.log",
+    benchmark:
+        benchmark_file("depth/merge_depth")
+    conda:
+        "../envs/pipeline.yaml"
+    resources:
+        **merge_resources(
+            len(depth_settings())
+            * DEPTH["networks_per_setting"]
+            * (len(DEPTH["activations"]) + 1)
+            * (DEPTH["layers"] + 2)
+        ),
+    params:
+        parts=depth_parts(),
+    script:
+        "../../scripts/merge_depth.py"

@@ -1,0 +1,108 @@
+"""How the heavy work is split into jobs of bounded size, and what each job costs.
+
+An ensemble (the matrices of one circular-law size, the networks of one depth
+setting) is split into consecutive ranges of members, one job each, so that no
+job does much more than :data:`TARGET_JOB_SECONDS` of LAPACK work: two cores
+stay busy to the end and a cluster can spread a large ensemble over many
+nodes. Members draw from streams keyed by their index, so the split changes
+how fast results come, never what they are.
+
+Costs are single-core LAPACK times measured with OpenBLAS (``eigvals`` from
+0.02 s at k = 256 to 16 s at k = 4096, interpolated between, extrapolated as
+k^3 beyond); the other decompositions are stated as fractions of it. They
+size jobs and tell a scheduler how long a job may run; a faster machine only
+makes jobs shorter.
+"""
+
+import math
+
+import numpy as np
+
+TARGET_JOB_SECONDS = 10.0
+"""Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
+
+EIGVALS_SECONDS = {256: 0.02, 1024: 0.76, 2048: 2.7, 4096: 16.0}
+"""Measured: one ``eigvals`` of a k x k matrix on one core, by k."""
+
+DECOMPOSITION_COST = {"eigvals": 1.0, "singular_values": 0.5, "qr": 0.15}
+"""Time of each LAPACK call relative to ``eigvals`` at the same k."""
+
+SCHEME_DECOMPOSITION = {
+    "orthogonal": "qr",
+    "eigen": "eigvals",
+    "spectral": "singular_values",
+}
+"""The decomposition each normalized scheme makes per matrix; iid schemes make none."""
+
+GAUSSIAN_SECONDS_PER_VALUE = 2e-8
+"""Drawing one standard normal float64 (the iid schemes' whole cost per layer)."""
+
+
+def eigvals_seconds(k: int) -> float:
+    """Single-core time of one ``eigvals`` of a k x k matrix: the measurements,
+    interpolated linearly in log k and log time, and as k^3 outside them."""
+    sizes, seconds = zip(*sorted(EIGVALS_SECONDS.items()), strict=True)
+    nearest = min(max(k, sizes[0]), sizes[-1])
+    log_seconds = np.interp(np.log(nearest), np.log(sizes), np.log(seconds))
+    return float(np.exp(log_seconds) * (k / nearest) ** 3)
+
+
+def matrix_seconds(k: int) -> float:
+    """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
+    decompositions = (
+        DECOMPOSITION_COST["eigvals"] + DECOMPOSITION_COST["singular_values"]
+    )
+    return GAUSSIAN_SECONDS_PER_VALUE * k * k + decompositions * eigvals_seconds(k)
+
+
+def layer_seconds(scheme: str, k: int) -> float:
+    """Draw one k x k layer of ``scheme`` (with its normalizing decomposition)."""
+    cost = DECOMPOSITION_COST.get(SCHEME_DECOMPOSITION.get(scheme), 0.0)
+    return GAUSSIAN_SECONDS_PER_VALUE * k * k + cost * eigvals_seconds(k)
+
+
+def network_seconds(
+    scheme: str, weights: str, k: int, layers: int, activations: int
+) -> float:
+    """One depth network: its matrices, and a matrix-vector product per layer and
+    activation (about as costly as drawing the matrix's values)."""
+    drawn = layers if weights == "independent" else 1
+    products = layers * activations * GAUSSIAN_SECONDS_PER_VALUE * k * k
+    return drawn * layer_seconds(scheme, k) + products
+
+
+def member_ranges(
+    count: int, member_seconds: float, target: float = TARGET_JOB_SECONDS
+) -> list[range]:
+    """Split members 0 .. count - 1 into near-equal consecutive ranges, one per job.
+
+    As few jobs as keep each at most ``target`` seconds of work (a member
+    heavier than ``target`` gets a job of its own); sizes differ by at most one.
+    """
+    if count < 1:
+        raise ValueError(f"an ensemble needs at least one member, got {count}")
+    per_job = max(1, math.floor(target / member_seconds))
+    jobs = math.ceil(count / per_job)
+    return [
+        range(job * count // jobs, (job + 1) * count // jobs) for job in range(jobs)
+    ]
+
+
+def fixed_ranges(count: int, per_job: int) -> list[range]:
+    """Members 0 .. count - 1 in ranges of ``per_job`` each (the last shorter)."""
+    if per_job < 1:
+        raise ValueError(f"members per job must be at least 1, got {per_job}")
+    return [
+        range(start, min(start + per_job, count)) for start in range(0, count, per_job)
+    ]
+
+
+def range_label(members: range) -> str:
+    """A job's members as a file-name part: ``0-7`` holds members 0 to 6."""
+    return f"{members.start}-{members.stop}"
+
+
+def parse_range_label(label: str) -> range:
+    """Inverse of :func:`range_label`."""
+    start, stop = (int(part) for part in label.split("-"))
+    return range(start, stop)

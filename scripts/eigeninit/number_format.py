@@ -1,0 +1,80 @@
+"""Numbers as the write-up prints them: significant digits, a real minus sign,
+powers of ten as superscripts.
+
+Every function starts with float(), which jinja2's StrictUndefined refuses, so
+a missing number is an error rather than a blank.
+"""
+
+import math
+
+from markupsafe import Markup
+
+MINUS_SIGN = "\u2212"
+
+
+def _with_minus_sign(text: str) -> str:
+    """Typographic minus instead of the hyphen Python prints."""
+    return text.replace("-", MINUS_SIGN)
+
+
+def scientific(value: float, digits: int = 3) -> Markup:
+    """``m × 10^e`` with ``digits`` significant digits, the exponent superscripted."""
+    mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")
+    return Markup("{} × 10<sup>{}</sup>").format(
+        _with_minus_sign(mantissa), _with_minus_sign(str(int(exponent)))
+    )
+
+
+def number(value: float, digits: int = 6) -> Markup:
+    """``digits`` significant digits (trailing zeros kept, so columns show precision).
+
+    Switches to scientific notation when tiny or huge; always returns markup,
+    so a template can use it wherever a number goes.
+    """
+    text = f"{float(value):#.{digits}g}"
+    if "e" in text:
+        return scientific(value, digits)
+    return Markup(_with_minus_sign(text.rstrip(".")))
+
+
+def exact(value: float) -> str:
+    """The shortest decimal that reads back as the same float64: every digit we have."""
+    return _with_minus_sign(repr(float(value)))
+
+
+def fixed(value: float, decimals: int) -> str:
+    """A fixed number of decimals, for columns that should line up."""
+    return _with_minus_sign(f"{float(value):.{decimals}f}")
+
+
+def whole_digits(agreement: float) -> str:
+    """Digits two numbers share, from ``agreement_digits``: only complete ones count."""
+    return str(math.floor(agreement))
+
+
+def complex_number(pair: list[float], digits: int = 5) -> Markup:
+    """``a ± bi`` for a conjugate pair given as ``[real, imaginary]``."""
+    real, imaginary = pair
+    return Markup("{} ± {}i").format(
+        number(real, digits), number(abs(imaginary), digits)
+    )
+
+
+def ten_to(log10_value: float | None, digits: int = 3) -> Markup:
+    """10 to a power: a plain number when modest, ``10^x`` when huge or tiny.
+
+    None (a signal that vanished exactly) reads as 0.
+    """
+    if log10_value is None:
+        return Markup("0")
+    if abs(float(log10_value)) < 3:
+        return number(10.0 ** float(log10_value), digits)
+    return Markup("10<sup>{}</sup>").format(fixed(log10_value, 1))
+
+
+def percent(fraction: float, digits: int | None = None) -> Markup:
+    """A fraction as a percentage: whole by default (0.374 reads 37%), or with
+    ``digits`` significant digits (0.0374 reads 3.7% with two)."""
+    if digits is None:
+        return Markup(f"{100 * float(fraction):.0f}%")
+    return number(100 * float(fraction), digits) + Markup("%")
