@@ -224,30 +224,17 @@ def kernels(quick: bool) -> dict:
     )
 
     def depth_loop_ratio(k, layers, networks):
-        def batched():
+        def run(members):
+            activations = ["linear", "relu"]
             run_depth(
-                "lecun",
-                ["linear", "relu"],
-                "independent",
-                k,
-                layers,
-                ensemble(k),
-                range(networks),
+                "lecun", activations, "independent", k, layers, ensemble(k), members
             )
 
         def per_network():
             for i in range(networks):
-                run_depth(
-                    "lecun",
-                    ["linear", "relu"],
-                    "independent",
-                    k,
-                    layers,
-                    ensemble(k),
-                    range(i, i + 1),
-                )
+                run(range(i, i + 1))
 
-        return best_time(per_network, 2) / best_time(batched, 2)
+        return best_time(per_network, 2) / best_time(lambda: run(range(networks)), 2)
 
     seeds, size = (8, 64) if quick else (32, 256)
     stack = np.random.default_rng(ensemble("eig")).standard_normal((seeds, size, size))

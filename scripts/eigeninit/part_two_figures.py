@@ -20,6 +20,7 @@ from eigeninit.datasets import complex_values
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.figures import math_number, plain_log_axis
+from eigeninit.scheme_facts import SCHEME_FACTS
 from eigeninit.stats import mean_ci95
 
 KEEPS_COLOR = "#2ca02c"
@@ -207,7 +208,8 @@ def depth_figure_names(weights: list[str]) -> list[str]:
 
 
 def _scheme_label(scheme: str) -> str:
-    return scheme.replace("_", " ")
+    """The scheme's display name (Xavier uniform, not xavier_uniform)."""
+    return SCHEME_FACTS[scheme].name
 
 
 def _keeps_within(summary: dict) -> float:
