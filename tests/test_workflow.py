@@ -96,6 +96,21 @@ def test_unchanged_config_has_nothing_to_do(workdir):
     assert planned_outputs(result.stdout) == set()
 
 
+def test_another_command_line_does_not_rebuild_the_archive(workdir):
+    """The command line goes into provenance.json, but is no reason to rebuild."""
+    result = snakemake(
+        workdir,
+        workdir / "config.yaml",
+        "--dry-run",
+        "--cores",
+        "1",
+        "archive",
+        "paper",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert planned_outputs(result.stdout) == set()
+
+
 def bad(experiment_settings: dict, **top_level) -> dict:
     config = copy.deepcopy(TINY_CONFIG)
     config["experiments"]["bad"] = experiment_settings

@@ -5,10 +5,11 @@ that the archive can describe each step of the run from the jobs themselves.
 """
 
 import contextlib
-import json
 import logging
 import warnings
 from pathlib import Path
+
+from eigeninit.jsonio import canonical_json
 
 JOB_RECORD_SUFFIX = ".job.json"
 
@@ -58,4 +59,4 @@ def logged(job):
             logging.exception("failed")
             raise
     record = job_record(job.rule, job.input, job.output)
-    job_record_path(path).write_text(json.dumps(record, indent=1) + "\n")
+    job_record_path(path).write_text(canonical_json(record))
