@@ -39,10 +39,17 @@ def similar(matrix: np.ndarray, seed: int = 0) -> np.ndarray:
 PARAMS = {"experiment": "t", "seed": 0, "rng": "pcg64", "matrix_file": ""}
 
 
-def datasets_for(matrix: np.ndarray, iterations: int = 100):
-    """matrix.nc, spectrum.nc and iterations.nc of one experiment, in memory."""
-    rng = np.random.default_rng(5)
-    inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
+def datasets_for(
+    matrix: np.ndarray,
+    iterations: int = 100,
+    inputs: dict[str, np.ndarray] | None = None,
+    settings: dict = PARAMS,
+):
+    """matrix.nc, spectrum.nc and iterations.nc of one experiment, in memory,
+    computed as the rules compute them (inputs drawn here unless given)."""
+    if inputs is None:
+        rng = np.random.default_rng(5)
+        inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
     spectrum = analyze(matrix)
     measurements, scales = measure_runs(
         matrix,
@@ -52,7 +59,7 @@ def datasets_for(matrix: np.ndarray, iterations: int = 100):
         spectrum.dominant_basis,
         1e-6,
     )
-    settings = PARAMS | {"k": matrix.shape[0]}
+    settings = settings | {"k": matrix.shape[0]}
     params = settings | {"iterations": iterations, "convergence_tolerance": 1e-6}
     return (
         matrix_dataset(matrix, inputs, settings),

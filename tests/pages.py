@@ -8,17 +8,10 @@ import html5lib
 import numpy as np
 import yaml
 
-from eigeninit.datasets import (
-    iterations_dataset,
-    matrix_dataset,
-    spectrum_dataset,
-)
 from eigeninit.draws import draw
 from eigeninit.experiments import read_matrix_csv
-from eigeninit.power import measure_runs
-from eigeninit.spectrum import analyze
 from eigeninit.summary import summarize
-from matrices import block_diagonal, rotation_scaling, similar
+from matrices import block_diagonal, datasets_for, rotation_scaling, similar
 
 PROJECT = Path(__file__).resolve().parents[1]
 REPORT_DIR = PROJECT / "report" / "writeup"
@@ -27,7 +20,6 @@ PROVENANCE = {
     "git": {"commit": "f" * 40, "dirty": True},
     "versions": {"python": "3.11.7", "numpy": "2.4.6", "h5py": None},
 }
-TOLERANCE = 1e-6
 
 GROWING = similar(np.diag([2.7182818, -1.3579246, 0.7654321, 0.5, 0.1234567]))
 """Real dominant eigenvalue e, runner-up at half of it: converges in 100 steps."""
@@ -74,28 +66,12 @@ def make_summary(
     inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
     params = {
         "experiment": name,
-        "k": k,
         "seed": seed,
         "rng": "pcg64",
         "matrix_file": matrix_file,
     }
-    spectrum = analyze(matrix)
-    measurements, scales = measure_runs(
-        matrix,
-        inputs,
-        iterations,
-        spectrum.spectral_radius,
-        spectrum.dominant_basis,
-        TOLERANCE,
-    )
     return summarize(
-        matrix_dataset(matrix, inputs, params),
-        spectrum_dataset(spectrum, params),
-        iterations_dataset(
-            measurements,
-            scales,
-            params | {"iterations": iterations, "convergence_tolerance": TOLERANCE},
-        ),
+        *datasets_for(matrix, iterations, inputs, params),
         published or {},
     )
 
