@@ -7,7 +7,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from eigeninit import part_two_schema
+from eigeninit import summary_schemas
 from eigeninit.circular_law import measure_sizes
 from eigeninit.datasets import circular_law_dataset, depth_dataset
 from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
@@ -143,13 +143,13 @@ def _entries(depth: dict):
 def test_summaries_fit_their_schemas_and_the_schemas_are_strict(
     circular, depth
 ) -> None:
-    part_two_schema.validate("circular_law", circular)
-    part_two_schema.validate("depth", depth)
+    summary_schemas.validate("circular_law", circular)
+    summary_schemas.validate("depth", depth)
     with pytest.raises(jsonschema.ValidationError):
-        part_two_schema.validate("depth", depth | {"unlisted": 1})
+        summary_schemas.validate("depth", depth | {"unlisted": 1})
     missing = {key: value for key, value in circular.items() if key != "seed"}
     with pytest.raises(jsonschema.ValidationError):
-        part_two_schema.validate("circular_law", missing)
+        summary_schemas.validate("circular_law", missing)
 
 
 def test_verdict_groups_hold_every_setting_once_with_its_range(depth) -> None:

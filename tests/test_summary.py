@@ -6,13 +6,13 @@ import jsonschema
 import numpy as np
 import pytest
 
+from eigeninit import summary_schemas
 from eigeninit.summary import (
     agreement_digits,
     norm_swing,
     steps_to_resolution,
     summarize,
 )
-from eigeninit.summary_schema import quoted_keys, schema, validate
 from matrices import block_diagonal, datasets_for, rotation_scaling, similar
 
 
@@ -128,18 +128,18 @@ def test_counts_and_rates_the_write_up_quotes():
 def test_schema_refuses_unknown_and_missing_keys():
     summary = summarize(*datasets_for(similar(np.diag([2.0, 1.0, 0.5, 0.1]))), {})
     with pytest.raises(jsonschema.ValidationError, match="unexpected"):
-        validate(summary | {"unexpected": 1.0})
+        summary_schemas.validate("experiment", summary | {"unexpected": 1.0})
     incomplete = dict(summary)
     del incomplete["spectral_radius"]
     with pytest.raises(jsonschema.ValidationError, match="spectral_radius"):
-        validate(incomplete)
+        summary_schemas.validate("experiment", incomplete)
 
 
 def test_schema_describes_every_key_and_quotes_only_numbers():
-    properties = schema()["properties"]
+    properties = summary_schemas.schema("experiment")["properties"]
     assert all(definition.get("description") for definition in properties.values())
     numeric = {"number", "integer", "array"}
-    for key in quoted_keys():
+    for key in summary_schemas.quoted_keys("experiment"):
         definition = properties[key]
         kinds = definition.get("type", "array" if "$ref" in definition else None)
         kinds = {kinds} if isinstance(kinds, str) else set(kinds) - {"null"}

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from jinja2 import UndefinedError
 
+from eigeninit import summary_schemas
 from eigeninit.figures import FIGURES
 from eigeninit.number_format import exact, fixed, number, scientific
 from eigeninit.paper import experiment_numbers
-from eigeninit.summary_schema import validate
 from eigeninit.writeup import (
     anchor,
     complex_pair_example,
@@ -90,9 +90,11 @@ def section(html: str, section_id: str) -> str:
 
 def test_summaries_fit_the_schema(default_summaries) -> None:
     for summary in default_summaries:
-        validate(summary)
+        summary_schemas.validate("experiment", summary)
     with pytest.raises(jsonschema.ValidationError):
-        validate(default_summaries[0] | {"renamed_key": 1.0})
+        summary_schemas.validate(
+            "experiment", default_summaries[0] | {"renamed_key": 1.0}
+        )
 
 
 def test_every_number_shown_is_exported_for_the_paper(default_summaries, png) -> None:
@@ -528,7 +530,7 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
         for path in sorted((results / "experiments").glob("*/summary.json"))
     }
     for summary in summaries.values():
-        validate(summary)
+        summary_schemas.validate("experiment", summary)
     shown = []
     page = render(
         summaries,

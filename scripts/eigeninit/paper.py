@@ -10,8 +10,7 @@ import math
 import re
 from collections.abc import Iterator
 
-from eigeninit.part_two_schema import quoted_numbers
-from eigeninit.summary_schema import quoted_keys
+from eigeninit.summary_schemas import quoted_keys, quoted_numbers
 
 DIGIT_NAMES = (
     "Zero",
@@ -27,7 +26,7 @@ DIGIT_NAMES = (
 )
 SIGNIFICANT_DIGITS = 5
 
-EXPERIMENT_KEYS = quoted_keys()
+EXPERIMENT_KEYS = quoted_keys("experiment")
 """Per-experiment summary keys a paper may quote, from the summary schema."""
 
 
@@ -58,7 +57,7 @@ def collect_numbers(
     """Every quotable number, unrounded, under its macro name (sorted).
 
     Part two's numbers are those its summary schemas mark ``x-quoted``
-    (:func:`eigeninit.part_two_schema.quoted_numbers`).
+    (:func:`eigeninit.summary_schemas.quoted_numbers`).
     """
     numbers = experiment_numbers(experiments)
     for summary, data in (("circular_law", circular_law), ("depth", depth)):

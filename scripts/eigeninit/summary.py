@@ -2,7 +2,7 @@
 
 Every number part one of the write-up shows is computed here, stored in the
 experiment's summary.json and only formatted by the templates. The keys are
-defined, described and checked by :mod:`eigeninit.summary_schema`. A number
+defined, described and checked by :mod:`eigeninit.summary_schemas`. A number
 the data do not support is None (null in JSON): the stretching factor of a run
 whose iterates fit no model, a quotient after x(n) = 0, a norm past the float64
 range. The matrix itself stays in matrix.nc; the summary keeps the corner the
@@ -16,11 +16,11 @@ import scipy.linalg
 import scipy.stats
 import xarray as xr
 
+from eigeninit import summary_schemas
 from eigeninit.datasets import complex_values, dominant_structure
 from eigeninit.figures import linear_norm_exponent
 from eigeninit.power import MEASURED, REPEATED_REAL, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
-from eigeninit.summary_schema import validate
 
 FLOAT64_RESOLUTION = float(np.finfo(np.float64).eps)
 FLOAT64_DIGITS = -math.log10(FLOAT64_RESOLUTION)
@@ -244,7 +244,7 @@ def summarize(
         summary["settled_norm_scale"] = scale
         summary["settled_norm_band"] = list(settled_norm_band(scale))
     summary.update(compare_published(summary, printed))
-    return validate(summary)
+    return summary_schemas.validate("experiment", summary)
 
 
 def decimals_of(text: str) -> int:

@@ -1,9 +1,10 @@
-"""The definitions of part two's summaries: keys, types, descriptions, quoted numbers.
+"""The definitions of the summaries: keys, types, descriptions, quoted numbers.
 
-workflow/schemas/circular_law_summary.schema.yaml and depth_summary.schema.yaml
-(with the pieces they share in part_two_definitions.schema.yaml) say which keys
-each summary has and what each means. The summarize rules validate against
-them before writing, and the paper export takes the numbers marked
+workflow/schemas/<summary>_summary.schema.yaml, for an experiment, the circular
+law and depth (part two's share pieces in part_two_definitions.schema.yaml),
+say which keys each summary has and what each means. The summarize rules
+validate against them before writing, and the paper export takes the numbers
+marked
 ``x-quoted`` from them, named by the key path in CamelCase (``x-macro``
 renames a key, "" drops it; ``x-item-names`` names a list's items,
 ``x-item-key`` the object field that names them; other lists count from one).
@@ -18,7 +19,7 @@ import yaml
 from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
-SUMMARIES = ("circular_law", "depth")
+SUMMARIES = ("experiment", "circular_law", "depth")
 _SHARED = "part_two_definitions.schema.yaml"
 
 
@@ -45,6 +46,15 @@ def validate(summary: str, data: dict) -> dict:
         data
     )
     return data
+
+
+def quoted_keys(summary: str) -> tuple[str, ...]:
+    """Top-level keys whose numbers the paper export carries, in schema order."""
+    return tuple(
+        key
+        for key, definition in schema(summary)["properties"].items()
+        if definition.get("x-quoted")
+    )
 
 
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
