@@ -32,7 +32,7 @@ from eigeninit.datasets import (  # noqa: E402
 )
 from eigeninit.depth import run_depth  # noqa: E402
 from eigeninit.draws import draw  # noqa: E402
-from eigeninit.experiments import read_matrix_csv, resolve_experiments  # noqa: E402
+from eigeninit.experiments import read_matrix_csv  # noqa: E402
 from eigeninit.figures import FIGURES, save  # noqa: E402
 from eigeninit.initializers import job_seed_sequence  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
@@ -45,6 +45,7 @@ from eigeninit.part_two_summary import (  # noqa: E402
     depth_summary,
 )
 from eigeninit.power import measure  # noqa: E402
+from eigeninit.settings import resolve_experiments  # noqa: E402
 from eigeninit.spectrum import analyze  # noqa: E402
 from eigeninit.summary import summarize  # noqa: E402
 
