@@ -5,13 +5,13 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from eigeninit.circular_law import (
+from eigeninit.circular_law import measure_sizes
+from eigeninit.stats import mean_ci95
+from eigeninit.theory import (
     asymptotic_real_eigenvalues,
     disk_uniformity,
     expected_real_eigenvalues,
-    measure_sizes,
 )
-from eigeninit.stats import mean_ci95
 
 
 def ensemble(seed: int) -> np.random.SeedSequence:

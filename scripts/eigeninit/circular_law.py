@@ -22,10 +22,8 @@ lands on wrong eigenvalues because the spectrum is crowded at the disk edge.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
 
 from eigeninit.initializers import batches, member_generator
-from eigeninit.stats import KSResult, uniform_ks
 
 SPECTRAL_RADIUS_LIMIT = 1.0
 """Large-k limit of rho(G) / sqrt(k) for a standard Gaussian matrix G."""
@@ -116,38 +114,3 @@ def measure_sizes(
         dominant_is_real=dominant_is_real,
         eigenvalues=eigenvalues,
     )
-
-
-def expected_real_eigenvalues(k: int) -> float:
-    """Exact expected number of real eigenvalues of a k x k real Gaussian matrix.
-
-    Edelman, Kostlan and Shub (1994): for even k,
-    E = sqrt(2) * sum_{j=0}^{k/2-1} (4j-1)!!/(4j)!!, and for odd k,
-    E = 1 + sqrt(2) * sum_{j=1}^{(k-1)/2} (4j-3)!!/(4j-2)!!. Both sums are
-    sums of (2m-1)!!/(2m)!! = Gamma(m + 1/2) / (sqrt(pi) Gamma(m + 1)) over
-    m = k-2, k-4, ... >= 0, evaluated through ``gammaln`` so that k = 1024 and
-    beyond do not overflow.
-    """
-    if k < 1:
-        raise ValueError(f"k must be a positive integer, got {k}")
-    m = np.arange(k % 2, k - 1, 2, dtype=np.float64)
-    ratios = np.exp(gammaln(m + 0.5) - gammaln(m + 1.0) - 0.5 * np.log(np.pi))
-    return float(k % 2 + np.sqrt(2.0) * ratios.sum())
-
-
-def asymptotic_real_eigenvalues(k: int) -> float:
-    """Leading-order expected real-eigenvalue count sqrt(2k/pi); the exact value
-    exceeds it by 1/2 + o(1)."""
-    return float(np.sqrt(2.0 * k / np.pi))
-
-
-def disk_uniformity(eigenvalues: np.ndarray, k: int) -> KSResult:
-    """KS test of |lambda|^2 / k against Uniform(0, 1), the circular-law prediction.
-
-    Under the circular law the eigenvalues of G / sqrt(k) are uniform on the unit
-    disk, so the squared modulus is uniform on [0, 1]. At finite k the edge is
-    blurred (a few |lambda|^2 / k exceed 1) and eigenvalues of one matrix repel,
-    so they are not independent: read the statistic as a distance and the
-    p-value as indicative only.
-    """
-    return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)

@@ -4,19 +4,25 @@
 ``FIGURES[name].description`` is its one-sentence description, and
 ``FIGURES[name](matrix=..., spectrum=..., iterations=..., summary=...)``
 returns the drawn figure for :func:`save`.
+
+matplotlib and xarray are imported where a figure is drawn: the workflow reads
+the registry's names and descriptions when it parses, which should stay quick.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from eigeninit.datasets import complex_values
 from eigeninit.figure_style import FigureDefinition, registry, save
 from eigeninit.spectrum import COMPLEX_PAIR
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["FIGURES", "linear_norm_exponent", "math_number", "save"]
 
@@ -59,6 +65,8 @@ def plain_log_axis(axis) -> None:
 
     Call after the data are drawn: the ticks follow the axis's view limits.
     """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
     low, high = sorted(axis.get_view_interval())
     decades = math.log10(high / low)
     subs = (
@@ -145,6 +153,8 @@ def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) ->
 
 
 def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -> None:
+    from eigeninit.datasets import complex_values
+
     eigenvalues = complex_values(spectrum, "eigenvalue").values
     radius = summary["spectral_radius"]
     figure.set_figheight(figure.get_figwidth())
@@ -191,6 +201,8 @@ def draw_convergence(
     The predicted line has the slope log(ratio) from the spectrum; only its
     height is fitted, to the misalignment above float64 noise.
     """
+    from matplotlib.ticker import LogLocator, NullLocator
+
     raw = iterations.sel(run="raw")
     steps = _steps(iterations).astype(float)
     misalignment = raw["misalignment"].values

@@ -3,25 +3,27 @@
 ``CIRCULAR_LAW_FIGURES[name](sizes=..., summary=...)`` and
 ``DEPTH_FIGURES[name](runs=..., summary=...)`` return drawn figures for
 :func:`eigeninit.figure_style.save`; ``.description`` is each one's sentence.
+
+matplotlib, xarray and scipy are imported where a figure is drawn, as in
+:mod:`eigeninit.figures`.
 """
+
+from __future__ import annotations
 
 import math
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import NullLocator
 
-from eigeninit.datasets import complex_values
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.figures import math_number, plain_log_axis
-from eigeninit.scheme_facts import SCHEME_FACTS
-from eigeninit.stats import mean_ci95
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 KEEPS_COLOR = "#2ca02c"
 KEEPS_ALPHA = 0.18
@@ -50,6 +52,8 @@ def _band(summary: dict, key: str):
 
 def _sizes_axis(axes: Axes, k: np.ndarray) -> None:
     """Log axis of matrix sizes, ticked and labelled at the sizes measured."""
+    from matplotlib.ticker import NullLocator
+
     axes.set_xscale("log")
     axes.set_xticks(k, [f"${size}$" for size in k])
     axes.xaxis.set_minor_locator(NullLocator())
@@ -77,6 +81,8 @@ def draw_edge(figure: Figure, summary: dict, **_) -> None:
 
 
 def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
+    from eigeninit.datasets import complex_values
+
     largest = _by_size(sizes)[-1]
     k = int(largest.attrs["k"])
     eigenvalues = complex_values(largest, "eigenvalue").values.ravel() / np.sqrt(k)
@@ -99,6 +105,8 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
 
 
 def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
+    from eigeninit.datasets import complex_values
+
     figure.set_figheight(2.8)
     axes = figure.subplots()
     dashes = ("-", "--", "-.", ":")
@@ -209,6 +217,8 @@ def depth_figure_names(weights: list[str]) -> list[str]:
 
 def _scheme_label(scheme: str) -> str:
     """The scheme's display name (Xavier uniform, not xavier_uniform)."""
+    from eigeninit.scheme_facts import SCHEME_FACTS
+
     return SCHEME_FACTS[scheme].name
 
 
@@ -222,6 +232,9 @@ def _depth_legend(
 ):
     """One legend above the panels: activations (drawn with the ``keys`` of
     their style), extra entries, the keeps band."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     handles = [
         Line2D(
             [],
@@ -254,6 +267,8 @@ def draw_norms(
 ) -> None:
     """One panel per scheme, each on its own scale, so that no scheme's growth
     (the standard scheme's 10^60) flattens the others; a line per activation."""
+    from eigeninit.stats import mean_ci95
+
     growth = summary["growth_per_layer"]
     by_scheme = {
         run.attrs["scheme"]: run for run in runs if run.attrs["weights"] == weights
@@ -300,6 +315,8 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
     The shaded band is the growth that keeps the norm within ``stable_within``
     of the input's over all layers.
     """
+    from matplotlib.lines import Line2D
+
     growth = summary["growth_per_layer"]
     schemes = list(growth)
     activations = list(next(iter(growth.values())))

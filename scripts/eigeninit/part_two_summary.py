@@ -22,13 +22,7 @@ import numpy as np
 import xarray as xr
 
 from eigeninit import summary_schemas, theory
-from eigeninit.circular_law import (
-    SIGMA_MAX_LIMIT,
-    SPECTRAL_RADIUS_LIMIT,
-    asymptotic_real_eigenvalues,
-    disk_uniformity,
-    expected_real_eigenvalues,
-)
+from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
 from eigeninit.scheme_facts import (
@@ -122,9 +116,9 @@ def _size_summary(dataset: xr.Dataset, k: int) -> dict:
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
     dominant_real = dataset["dominant_is_real"].values.astype(bool)
-    uniformity = disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
+    uniformity = theory.disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
     radius_reference = theory.spectral_radius_reference(k)
-    expected_real = expected_real_eigenvalues(k)
+    expected_real = theory.expected_real_eigenvalues(k)
     radius_entry = summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
@@ -169,8 +163,8 @@ def _size_summary(dataset: xr.Dataset, k: int) -> dict:
         "real_eigenvalue_count": real_entry,
         "real_eigenvalue_share": real_entry["mean"] / k,
         "expected_real_eigenvalues": expected_real,
-        "asymptotic_real_eigenvalues": asymptotic_real_eigenvalues(k),
-        "expected_real_excess": expected_real - asymptotic_real_eigenvalues(k),
+        "asymptotic_real_eigenvalues": theory.asymptotic_real_eigenvalues(k),
+        "expected_real_excess": expected_real - theory.asymptotic_real_eigenvalues(k),
         "disk_ks_statistic": uniformity.statistic,
         "disk_ks_pvalue": uniformity.pvalue,
         "disk_ks_finite_size": finite_size(None, None, None, _DISK_KS_NOTE),

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 REAL = "real"
 COMPLEX_PAIR = "complex pair"
@@ -84,6 +83,9 @@ def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray
     eigenvalues first span it, also for defective eigenvalues, where
     eigenvectors alone would miss the generalized ones.
     """
+    # Imported here: the many jobs that only read spectra skip its import time.
+    import scipy.linalg
+
     threshold = _tie_threshold(float(np.abs(eigenvalues).max()))
     _, vectors, count = scipy.linalg.schur(
         np.asarray(matrix, dtype=np.float64),
