@@ -17,16 +17,20 @@ high. Hence, with :data:`DPI` = 150:
 Style is applied in :func:`figure_style`, never at import, and figures are
 built as :class:`matplotlib.figure.Figure` objects without pyplot, so no
 backend is chosen and no global state changes for other modules: saving a
-PNG uses Agg, a PDF matplotlib's PDF backend.
+PNG uses Agg, a PDF matplotlib's PDF backend. matplotlib itself is imported
+only to draw: the workflow reads the registries when it parses.
 """
 
-from collections.abc import Callable, Iterator
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-import matplotlib as mpl
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Layout = Literal["column", "full"]
 
@@ -97,6 +101,8 @@ def _style(layout: Layout) -> dict:
 @contextmanager
 def figure_style(layout: Layout = "column") -> Iterator[None]:
     """The project's matplotlib settings for figures of ``layout`` width."""
+    import matplotlib as mpl
+
     with mpl.rc_context(_style(layout)):
         yield
 
@@ -142,6 +148,8 @@ class FigureDefinition:
         return LAYOUT_WIDTH_INCHES[self.layout]
 
     def __call__(self, **data) -> Figure:
+        from matplotlib.figure import Figure
+
         with figure_style(self.layout):
             width = self.width_inches
             figure = Figure(figsize=(width, 0.75 * width), layout="constrained")
@@ -152,3 +160,21 @@ class FigureDefinition:
 def registry(*definitions: FigureDefinition) -> dict[str, FigureDefinition]:
     """Definitions by name, in the given order."""
     return {definition.name: definition for definition in definitions}
+
+
+def save_figures(
+    definitions: Iterable[FigureDefinition], folder: str | Path, **data
+) -> None:
+    """Draw each figure from the same data and save it as ``<name>.png`` and
+    ``<name>.pdf`` in ``folder``: one job draws a whole set, so Python and
+    matplotlib start once for all of them."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for definition in definitions:
+        save(
+            definition(**data),
+            {
+                suffix: folder / f"{definition.name}.{suffix}"
+                for suffix in ("png", "pdf")
+            },
+        )

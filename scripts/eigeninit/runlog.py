@@ -58,5 +58,7 @@ def logged(job):
         except BaseException:
             logging.exception("failed")
             raise
-    record = job_record(job.rule, job.input, job.output)
+    # A folder output is there for Snakemake's report; its rule lists its files too.
+    files = [output for output in job.output if not Path(output).is_dir()]
+    record = job_record(job.rule, job.input, files)
     job_record_path(path).write_text(canonical_json(record))

@@ -29,7 +29,6 @@ from eigeninit.part_two_figures import (
     depth_figure_names,
 )
 from eigeninit.provenance import config_hash
-from eigeninit.bundle import source_files
 
 try:
     raw_config, config_note = assemble_config(
@@ -82,9 +81,9 @@ wildcard_constraints:
     networks=r"\d+-\d+",
 
 
-def figure_description(registry):
-    """The figure's one-sentence description, which Snakemake's report shows."""
-    return lambda wildcards: registry[wildcards.figure].description
+def figure_descriptions(registry):
+    """Each figure's one-sentence description, which Snakemake's report shows."""
+    return {name: definition.description for name, definition in registry.items()}
 
 
 def workflow_file(relative_path):
@@ -189,8 +188,14 @@ def all_parts(parts):
     return [path for paths in parts.values() for path in paths]
 
 
-def figure_files(folder, names, suffixes=("png",)):
-    return expand(f"{folder}/figures/{{name}}.{{suffix}}", name=names, suffix=suffixes)
+def figure_files(folder, names, suffixes=("png", "pdf")):
+    """The figure files of a folder's set; ``folder`` may hold wildcards."""
+    return expand(
+        f"{folder}/figures/{{name}}.{{suffix}}",
+        name=names,
+        suffix=suffixes,
+        allow_missing=True,
+    )
 
 
 # Folders under results/ whose figures the paper exports collect, with their
@@ -227,14 +232,17 @@ def archived_results():
         *depth_runs(),
         "results/circular_law/summary.json",
         "results/depth/summary.json",
-        *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES, ("png", "pdf")),
-        *figure_files("results/depth", DEPTH_FIGURE_NAMES, ("png", "pdf")),
+        *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
+        *figure_files("results/depth", DEPTH_FIGURE_NAMES),
     ]
     return sorted({"results/report.html", *per_experiment, *part_two, *paper_exports()})
 
 
 def workflow_source(wildcards):
     """The workflow's own files, listed only when the archive is built."""
+    # Imported here: the archive's modules load xarray, which parsing skips.
+    from eigeninit.bundle import source_files
+
     return list(source_files(WORKFLOW_ROOT).values())
 
 

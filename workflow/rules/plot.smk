@@ -1,3 +1,9 @@
+# One job per set of figures: drawing one takes a fraction of a second, while
+# starting Python with matplotlib and xarray takes about one. The folder is
+# also an output so that Snakemake's report gives each figure its own caption
+# (the pattern's {figure} reaches the caption as a wildcard).
+
+
 rule plot_experiment:
     input:
         matrix="results/experiments/{experiment}/matrix.nc",
@@ -5,27 +11,26 @@ rule plot_experiment:
         iterations="results/experiments/{experiment}/iterations.nc",
         summary="results/experiments/{experiment}/summary.json",
     output:
-        png=report(
-            "results/experiments/{experiment}/figures/{figure}.png",
+        folder=report(
+            directory("results/experiments/{experiment}/figures"),
+            patterns=["{figure}.png"],
             caption="../../report/snakemake/experiment_figure.rst",
             category="Part one",
             subcategory="{experiment}",
             labels={"experiment": "{experiment}", "figure": "{figure}"},
         ),
-        pdf="results/experiments/{experiment}/figures/{figure}.pdf",
+        figures=figure_files("results/experiments/{experiment}", FIGURES),
     log:
-        "results/logs/experiments/{experiment}/plot_{figure}.log",
+        "results/logs/experiments/{experiment}/plot_experiment.log",
     benchmark:
-        benchmark_file("experiments/{experiment}/plot_{figure}")
-    wildcard_constraints:
-        figure="|".join(FIGURES),
+        benchmark_file("experiments/{experiment}/plot_experiment")
     conda:
         "../envs/pipeline.yaml"
     resources:
         **light_resources(),
     params:
         # Quoted by the Snakemake report's caption.
-        description=figure_description(FIGURES),
+        descriptions=figure_descriptions(FIGURES),
         settings=lambda wildcards: experiment_of(wildcards).matrix_params()
         | {"iterations": experiment_of(wildcards).iterations},
     script:
@@ -37,26 +42,25 @@ rule plot_circular_law:
         sizes=circular_law_sizes(),
         summary="results/circular_law/summary.json",
     output:
-        png=report(
-            "results/circular_law/figures/{figure}.png",
+        folder=report(
+            directory("results/circular_law/figures"),
+            patterns=["{figure}.png"],
             caption="../../report/snakemake/circular_law_figure.rst",
             category="Part two",
             subcategory="Circular law",
             labels={"figure": "{figure}"},
         ),
-        pdf="results/circular_law/figures/{figure}.pdf",
+        figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
     log:
-        "results/logs/circular_law/plot_{figure}.log",
+        "results/logs/circular_law/plot_circular_law.log",
     benchmark:
-        benchmark_file("circular_law/plot_{figure}")
-    wildcard_constraints:
-        figure="|".join(CIRCULAR_LAW_FIGURES),
+        benchmark_file("circular_law/plot_circular_law")
     conda:
         "../envs/pipeline.yaml"
     resources:
         **light_resources(),
     params:
-        description=figure_description(CIRCULAR_LAW_FIGURES),
+        descriptions=figure_descriptions(CIRCULAR_LAW_FIGURES),
     script:
         "../../scripts/plot_circular_law.py"
 
@@ -66,25 +70,25 @@ rule plot_depth:
         runs=depth_runs(),
         summary="results/depth/summary.json",
     output:
-        png=report(
-            "results/depth/figures/{figure}.png",
+        folder=report(
+            directory("results/depth/figures"),
+            patterns=["{figure}.png"],
             caption="../../report/snakemake/depth_figure.rst",
             category="Part two",
             subcategory="Depth",
             labels={"figure": "{figure}"},
         ),
-        pdf="results/depth/figures/{figure}.pdf",
+        figures=figure_files("results/depth", DEPTH_FIGURE_NAMES),
     log:
-        "results/logs/depth/plot_{figure}.log",
+        "results/logs/depth/plot_depth.log",
     benchmark:
-        benchmark_file("depth/plot_{figure}")
-    wildcard_constraints:
-        figure="|".join(DEPTH_FIGURE_NAMES),
+        benchmark_file("depth/plot_depth")
     conda:
         "../envs/pipeline.yaml"
     resources:
         **light_resources(),
     params:
-        description=figure_description(DEPTH_FIGURES),
+        figures=DEPTH_FIGURE_NAMES,
+        descriptions=figure_descriptions(DEPTH_FIGURES),
     script:
         "../../scripts/plot_depth.py"

@@ -4,8 +4,10 @@ rule render_writeup:
         figures=experiment_results("figures/{figure}.png", figure=FIGURES),
         circular_law_summary="results/circular_law/summary.json",
         depth_summary="results/depth/summary.json",
-        circular_law_figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
-        depth_figures=figure_files("results/depth", DEPTH_FIGURE_NAMES),
+        circular_law_figures=figure_files(
+            "results/circular_law", CIRCULAR_LAW_FIGURES, ["png"]
+        ),
+        depth_figures=figure_files("results/depth", DEPTH_FIGURE_NAMES, ["png"]),
         templates=writeup_templates(),
         style=workflow_file("report/writeup/style.css"),
     output:
