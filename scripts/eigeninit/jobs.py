@@ -7,10 +7,11 @@ stay busy to the end and a cluster can spread a large ensemble over many
 nodes. Members draw from streams keyed by their index, so the split changes
 how fast results come, never what they are.
 
-Costs are single-core LAPACK times measured with OpenBLAS (``eigvals`` from
-0.02 s at k = 256 to 16 s at k = 4096, interpolated between, extrapolated as
-k^3 beyond); the other decompositions are stated as fractions of it. They
-size jobs and tell a scheduler how long a job may run; a faster machine only
+Costs are single-core times measured with OpenBLAS on a Haswell core
+(``eigvals`` from 0.02 s at k = 256 to 16 s at k = 4096, interpolated between,
+extrapolated as k^3 beyond; the other decompositions as fractions of it,
+drawing and products per matrix entry). They size jobs and tell a scheduler
+how long a job may run, with a margin added there; a faster machine only
 makes jobs shorter.
 """
 
@@ -24,8 +25,9 @@ TARGET_JOB_SECONDS = 10.0
 EIGVALS_SECONDS = {256: 0.02, 1024: 0.76, 2048: 2.7, 4096: 16.0}
 """Measured: one ``eigvals`` of a k x k matrix on one core, by k."""
 
-DECOMPOSITION_COST = {"eigvals": 1.0, "singular_values": 0.5, "qr": 0.15}
-"""Time of each LAPACK call relative to ``eigvals`` at the same k."""
+DECOMPOSITION_COST = {"eigvals": 1.0, "singular_values": 0.2, "qr": 0.15}
+"""Time of each LAPACK call relative to ``eigvals`` at the same k (measured at
+k = 256 and 1024: singular values only 0.19 to 0.20, QR 0.14 to 0.16)."""
 
 SCHEME_DECOMPOSITION = {
     "orthogonal": "qr",
@@ -34,8 +36,11 @@ SCHEME_DECOMPOSITION = {
 }
 """The decomposition each normalized scheme makes per matrix; iid schemes make none."""
 
-GAUSSIAN_SECONDS_PER_VALUE = 2e-8
-"""Drawing one standard normal float64 (the iid schemes' whole cost per layer)."""
+GAUSSIAN_SECONDS_PER_VALUE = 8e-9
+"""Drawing one standard normal float64 (the iid schemes' cost per layer)."""
+
+PRODUCT_SECONDS_PER_VALUE = 1e-10
+"""One matrix entry's share of a batched matrix-vector product."""
 
 
 def eigvals_seconds(k: int) -> float:
@@ -65,9 +70,9 @@ def network_seconds(
     scheme: str, weights: str, k: int, layers: int, activations: int
 ) -> float:
     """One depth network: its matrices, and a matrix-vector product per layer and
-    activation (about as costly as drawing the matrix's values)."""
+    activation."""
     drawn = layers if weights == "independent" else 1
-    products = layers * activations * GAUSSIAN_SECONDS_PER_VALUE * k * k
+    products = layers * activations * PRODUCT_SECONDS_PER_VALUE * k * k
     return drawn * layer_seconds(scheme, k) + products
 
 

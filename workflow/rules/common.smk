@@ -76,7 +76,6 @@ wildcard_constraints:
     experiment="|".join(EXPERIMENTS),
     k=r"\d+",
     scheme="|".join(DEPTH["schemes"]),
-    sharing="|".join(DEPTH["weight_sharing"]),
     matrices=r"\d+-\d+",
     networks=r"\d+-\d+",
 
@@ -162,23 +161,34 @@ def circular_law_parts():
     }
 
 
-def depth_network_seconds(scheme, sharing):
-    return network_seconds(
-        scheme, sharing, DEPTH["k"], DEPTH["layers"], len(DEPTH["activations"])
+def depth_network_seconds(scheme):
+    """One network of ``scheme`` in every weight mode: a job runs them all."""
+    return sum(
+        network_seconds(
+            scheme, sharing, DEPTH["k"], DEPTH["layers"], len(DEPTH["activations"])
+        )
+        for sharing in DEPTH["weight_sharing"]
     )
+
+
+def depth_network_ranges(scheme):
+    return ensemble_ranges(
+        DEPTH["networks_per_setting"],
+        DEPTH["networks_per_job"],
+        depth_network_seconds(scheme),
+    )
+
+
+def depth_part(scheme, sharing, networks):
+    return f"results/depth/parts/{scheme}_{sharing}/networks{networks}.nc"
 
 
 def depth_parts():
     """Per setting's dataset, the part files of the jobs that run its networks."""
-    count = DEPTH["networks_per_setting"]
     return {
         depth_run(scheme, sharing): [
-            f"results/depth/parts/{scheme}_{sharing}/networks{range_label(networks)}.nc"
-            for networks in ensemble_ranges(
-                count,
-                DEPTH["networks_per_job"],
-                depth_network_seconds(scheme, sharing),
-            )
+            depth_part(scheme, sharing, range_label(networks))
+            for networks in depth_network_ranges(scheme)
         ]
         for scheme, sharing in depth_settings()
     }
@@ -324,23 +334,23 @@ def circular_law_resources():
 
 
 def depth_resources():
-    """One job's range of networks, a batch of layers at a time; every layer's norm."""
+    """One job's range of networks in every weight mode, a batch of layers at a
+    time; every layer's norm."""
     k, layers = DEPTH["k"], DEPTH["layers"]
 
     def networks(wildcards):
         return len(parse_range_label(wildcards.networks))
 
     def values(wildcards):
-        return batch_values(k, networks(wildcards)) + 3 * networks(wildcards) * (
-            layers + 1
-        )
+        return batch_values(k, networks(wildcards)) + 3 * len(
+            DEPTH["weight_sharing"]
+        ) * networks(wildcards) * (layers + 1)
 
     return dict(
         mem_mb=lambda wildcards, attempt: attempt
         * (PYTHON_MB + megabytes(values(wildcards))),
         runtime=lambda wildcards, attempt: minutes(
-            networks(wildcards)
-            * depth_network_seconds(wildcards.scheme, wildcards.sharing),
+            networks(wildcards) * depth_network_seconds(wildcards.scheme),
             attempt,
         ),
     )

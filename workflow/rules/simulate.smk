@@ -95,13 +95,18 @@ rule merge_circular_law:
         "../../scripts/merge_circular_law.py"
 
 
+# Every weight mode of a scheme in one job: shared weights cost little more
+# than a job's start-up.
 rule run_depth:
     output:
-        "results/depth/parts/{scheme}_{sharing}/networks{networks}.nc",
+        [
+            depth_part("{scheme}", sharing, "{networks}")
+            for sharing in DEPTH["weight_sharing"]
+        ],
     log:
-        "results/logs/depth/run_{scheme}_{sharing}_networks{networks}.log",
+        "results/logs/depth/run_{scheme}_networks{networks}.log",
     benchmark:
-        benchmark_file("depth/run_{scheme}_{sharing}_networks{networks}")
+        benchmark_file("depth/run_{scheme}_networks{networks}")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -112,6 +117,7 @@ rule run_depth:
         layers=DEPTH["layers"],
         seed=DEPTH["seed"],
         activations=DEPTH["activations"],
+        weight_sharing=DEPTH["weight_sharing"],
     script:
         "../../scripts/run_depth.py"
 
