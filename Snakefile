@@ -31,7 +31,7 @@ localrules:
     plot_depth,
     render_writeup,
     export_numbers,
-    export_figure,
+    export_figures,
     build_archive,
     all,
     paper,

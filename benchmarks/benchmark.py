@@ -117,7 +117,7 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
             "--configfile",
             str(config_path),
         ]
-        workflow_command = snakemake(workdir, config_path, "-c2", "--quiet", "all")
+        workflow_command = snakemake(workdir, config_path, "all", "-c2", "--quiet")
         pair = [(floor, floor_command), (cold, workflow_command)]
         for times, command in pair if repeat % 2 == 0 else pair[::-1]:
             times.append(timed(command, workdir))
@@ -142,7 +142,7 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
 
 def no_op_rerun(workdir: Path, config_path: Path, repeats: int) -> dict:
     version = [sys.executable, "-m", "snakemake", "--version"]
-    rerun = snakemake(workdir, config_path, "-c2", "--quiet", "all")
+    rerun = snakemake(workdir, config_path, "all", "-c2", "--quiet")
     reruns, versions = [], []
     for _ in range(max(3, repeats)):
         versions.append(timed(version, workdir)["wall"])
@@ -169,7 +169,7 @@ def one_parameter_change(workdir: Path, config: dict) -> dict:
     planned = planned_outputs(
         timed(snakemake(workdir, path, "-n", "all"), workdir)["stdout"]
     )
-    run = timed(snakemake(workdir, path, "-c2", "--quiet", "all"), workdir)
+    run = timed(snakemake(workdir, path, "all", "-c2", "--quiet"), workdir)
     return {
         "change": f"experiments.{name}.iterations + 10",
         "reran": sorted(planned),

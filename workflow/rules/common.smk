@@ -216,13 +216,20 @@ PAPER_FIGURE_SOURCES = {f"experiments/{name}": FIGURES for name in EXPERIMENTS} 
 }
 
 
-def paper_exports():
-    """numbers.tex, numbers.json and every figure as a stably named PDF."""
-    figures = [
-        f"results/paper/figures/{source}-{figure}.pdf"
+def paper_figures():
+    """Each figure's PDF, with the stable name of its copy for the paper."""
+    return {
+        f"results/{source}/figures/{figure}.pdf": (
+            f"results/paper/figures/{source}-{figure}.pdf"
+        )
         for source, names in PAPER_FIGURE_SOURCES.items()
         for figure in names
-    ]
+    }
+
+
+def paper_exports():
+    """numbers.tex, numbers.json and every figure as a stably named PDF."""
+    figures = list(paper_figures().values())
     return ["results/paper/numbers.tex", "results/paper/numbers.json", *figures]
 
 
