@@ -72,17 +72,18 @@ def timed(command: list[str], cwd: Path) -> dict:
 
 
 def snakemake(workdir: Path, config: Path, *args: str) -> list[str]:
+    # Targets and options first: --configfile and --quiet take several values.
     return [
         sys.executable,
         "-m",
         "snakemake",
+        *args,
         "--snakefile",
         str(PROJECT / "Snakefile"),
         "--directory",
         str(workdir),
         "--configfile",
         str(config),
-        *args,
     ]
 
 
@@ -117,7 +118,9 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
             "--configfile",
             str(config_path),
         ]
-        workflow_command = snakemake(workdir, config_path, "all", "-c2", "--quiet")
+        workflow_command = snakemake(
+            workdir, config_path, "all", "-c2", "--quiet", "progress"
+        )
         pair = [(floor, floor_command), (cold, workflow_command)]
         for times, command in pair if repeat % 2 == 0 else pair[::-1]:
             times.append(timed(command, workdir))
@@ -142,7 +145,7 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
 
 def no_op_rerun(workdir: Path, config_path: Path, repeats: int) -> dict:
     version = [sys.executable, "-m", "snakemake", "--version"]
-    rerun = snakemake(workdir, config_path, "all", "-c2", "--quiet")
+    rerun = snakemake(workdir, config_path, "all", "-c2", "--quiet", "progress")
     reruns, versions = [], []
     for _ in range(max(3, repeats)):
         versions.append(timed(version, workdir)["wall"])
@@ -169,7 +172,7 @@ def one_parameter_change(workdir: Path, config: dict) -> dict:
     planned = planned_outputs(
         timed(snakemake(workdir, path, "-n", "all"), workdir)["stdout"]
     )
-    run = timed(snakemake(workdir, path, "all", "-c2", "--quiet"), workdir)
+    run = timed(snakemake(workdir, path, "all", "-c2", "--quiet", "progress"), workdir)
     return {
         "change": f"experiments.{name}.iterations + 10",
         "reran": sorted(planned),
@@ -402,6 +405,21 @@ def blas() -> list[dict]:
     ]
 
 
+def blas_line(libraries: list[dict]) -> str:
+    """The BLAS libraries loaded (numpy's and scipy's may differ), in one line."""
+    names = sorted(
+        {
+            f"{lib['internal_api']} {lib['version']} ({lib['architecture']} kernel, "
+            f"{lib['threading_layer']}, {lib['num_threads']} threads by default)"
+            for lib in libraries
+        }
+    )
+    return (
+        f"BLAS: {'; '.join(names)}. The workflow's jobs (threads: 1), the floor "
+        "and the kernels run it on one thread."
+    )
+
+
 def table(result: dict) -> str:
     rows = [("measure", "median ratio", "target", "holds")]
     for name, ratio in result["workflow"]["ratios"].items():
@@ -494,7 +512,7 @@ def main() -> None:
     plots = [RESULTS / "scaling.png"] + ([] if arguments.quick else [README_PLOT])
     scaling_plot(result["scaling"], plots)
     (RESULTS / "benchmarks.json").write_text(json.dumps(result, indent=1) + "\n")
-    print(f"BLAS: {result['blas']}")
+    print(blas_line(result["blas"]))
     print(table(result))
     print(f"written: {RESULTS / 'benchmarks.json'}, {', '.join(map(str, plots))}")
 

@@ -9,6 +9,8 @@ import pytest
 import xarray as xr
 
 from eigeninit import datasets
+from eigeninit.figures import FIGURES as FIGURE_REGISTRY
+from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
 from workflow_runner import (
     TINY_CONFIG,
     planned_outputs,
@@ -235,3 +237,11 @@ def test_snakemakes_own_report_builds(workdir):
     assert "Part two" in page and "Circular law" in page
     # The captions quote the settings: the tiny config's depth width and layers.
     assert "6 layers of width 16" in page
+    # One job draws each set of figures; every figure still gets its own caption.
+    descriptions = [
+        definition.description
+        for registry in (FIGURE_REGISTRY, CIRCULAR_LAW_FIGURES, DEPTH_FIGURES)
+        for definition in registry.values()
+    ]
+    for description in descriptions:
+        assert page.count(description[:60]) >= 1, description

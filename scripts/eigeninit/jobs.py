@@ -1,18 +1,18 @@
 """How the heavy work is split into jobs of bounded size, and what each job costs.
 
 An ensemble (the matrices of one circular-law size, the networks of one depth
-setting) is split into consecutive ranges of members, one job each, so that no
+scheme) is split into consecutive ranges of members, one job each, so that no
 job does much more than :data:`TARGET_JOB_SECONDS` of LAPACK work: two cores
 stay busy to the end and a cluster can spread a large ensemble over many
 nodes. Members draw from streams keyed by their index, so the split changes
 how fast results come, never what they are.
 
 Costs are single-core times measured with OpenBLAS on a Haswell core
-(``eigvals`` from 0.02 s at k = 256 to 16 s at k = 4096, interpolated between,
-extrapolated as k^3 beyond; the other decompositions as fractions of it,
-drawing and products per matrix entry). They size jobs and tell a scheduler
-how long a job may run, with a margin added there; a faster machine only
-makes jobs shorter.
+(``eigvals`` from 0.022 s at k = 256 to 22 s at k = 4096, singular values
+likewise, interpolated between and extrapolated as k^3 beyond; QR as a
+fraction of ``eigvals``; drawing and products per matrix entry). They size
+jobs and tell a scheduler how long a job may run, with a margin added there;
+a faster machine only makes jobs shorter.
 """
 
 import math
@@ -22,12 +22,16 @@ import numpy as np
 TARGET_JOB_SECONDS = 10.0
 """Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
 
-EIGVALS_SECONDS = {256: 0.02, 1024: 0.76, 2048: 2.7, 4096: 16.0}
-"""Measured: one ``eigvals`` of a k x k matrix on one core, by k."""
+LAPACK_SECONDS = {
+    "eigvals": {256: 0.022, 512: 0.22, 1024: 0.79, 2048: 3.6, 4096: 22.3},
+    "singular_values": {256: 0.004, 512: 0.026, 1024: 0.16, 2048: 2.0, 4096: 15.4},
+}
+"""Measured: one call on a k x k matrix on one core, by k. Singular values cost
+a fifth of ``eigvals`` up to k = 1024 but two thirds at 4096, where both wait
+on memory, so each call has its own table."""
 
-DECOMPOSITION_COST = {"eigvals": 1.0, "singular_values": 0.2, "qr": 0.15}
-"""Time of each LAPACK call relative to ``eigvals`` at the same k (measured at
-k = 256 and 1024: singular values only 0.19 to 0.20, QR 0.14 to 0.16)."""
+QR_PER_EIGVALS = 0.15
+"""QR's time relative to ``eigvals`` at the same k (0.14 to 0.16 at 256 and 1024)."""
 
 SCHEME_DECOMPOSITION = {
     "orthogonal": "qr",
@@ -43,27 +47,40 @@ PRODUCT_SECONDS_PER_VALUE = 1e-10
 """One matrix entry's share of a batched matrix-vector product."""
 
 
-def eigvals_seconds(k: int) -> float:
-    """Single-core time of one ``eigvals`` of a k x k matrix: the measurements,
-    interpolated linearly in log k and log time, and as k^3 outside them."""
-    sizes, seconds = zip(*sorted(EIGVALS_SECONDS.items()), strict=True)
+def lapack_seconds(call: str, k: int) -> float:
+    """Single-core time of one ``call`` (see :data:`LAPACK_SECONDS`) on a k x k
+    matrix: the measurements, interpolated linearly in log k and log time, and
+    as k^3 outside them."""
+    sizes, seconds = zip(*sorted(LAPACK_SECONDS[call].items()), strict=True)
     nearest = min(max(k, sizes[0]), sizes[-1])
     log_seconds = np.interp(np.log(nearest), np.log(sizes), np.log(seconds))
     return float(np.exp(log_seconds) * (k / nearest) ** 3)
 
 
+def eigvals_seconds(k: int) -> float:
+    return lapack_seconds("eigvals", k)
+
+
+def decomposition_seconds(decomposition: str, k: int) -> float:
+    if decomposition == "qr":
+        return QR_PER_EIGVALS * eigvals_seconds(k)
+    return lapack_seconds(decomposition, k)
+
+
 def matrix_seconds(k: int) -> float:
     """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
-    decompositions = (
-        DECOMPOSITION_COST["eigvals"] + DECOMPOSITION_COST["singular_values"]
+    return (
+        GAUSSIAN_SECONDS_PER_VALUE * k * k
+        + eigvals_seconds(k)
+        + lapack_seconds("singular_values", k)
     )
-    return GAUSSIAN_SECONDS_PER_VALUE * k * k + decompositions * eigvals_seconds(k)
 
 
 def layer_seconds(scheme: str, k: int) -> float:
     """Draw one k x k layer of ``scheme`` (with its normalizing decomposition)."""
-    cost = DECOMPOSITION_COST.get(SCHEME_DECOMPOSITION.get(scheme), 0.0)
-    return GAUSSIAN_SECONDS_PER_VALUE * k * k + cost * eigvals_seconds(k)
+    decomposition = SCHEME_DECOMPOSITION.get(scheme)
+    normalizing = decomposition_seconds(decomposition, k) if decomposition else 0.0
+    return GAUSSIAN_SECONDS_PER_VALUE * k * k + normalizing
 
 
 def network_seconds(

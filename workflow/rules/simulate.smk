@@ -65,6 +65,8 @@ rule measure_circular_law:
         "results/logs/circular_law/measure_k{k}_matrices{matrices}.log",
     benchmark:
         benchmark_file("circular_law/measure_k{k}_matrices{matrices}")
+    # Heavy jobs first, so the light ones fill the cores at the end.
+    priority: 1
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -107,6 +109,8 @@ rule run_depth:
         "results/logs/depth/run_{scheme}_networks{networks}.log",
     benchmark:
         benchmark_file("depth/run_{scheme}_networks{networks}")
+    # Heavy: before the light jobs, as measure_circular_law.
+    priority: 1
     conda:
         "../envs/pipeline.yaml"
     threads: 1
