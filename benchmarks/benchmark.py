@@ -354,6 +354,7 @@ def scaling_plot(result: dict, paths: list[Path]) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
 
     figure, panels = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     for panel, key, label in (
@@ -383,6 +384,9 @@ def scaling_plot(result: dict, paths: list[Path]) -> None:
                 color=color,
                 label=f"{name} ~ {label.split()[0]}^{fit['exponent']:.2f}",
             )
+        # The measured sizes as plain numbers: log minor labels overlap here.
+        panel.set_xticks(x, [str(value) for value in x])
+        panel.xaxis.set_minor_locator(NullLocator())
         panel.set_xlabel(label)
         panel.legend()
     panels[0].set_title("spectra (eigvals + singular values) against k")
