@@ -24,6 +24,7 @@ from eigeninit.figure_style import (
     SCREEN_COLUMN_PX,
     figure_style,
     save,
+    save_figures,
     text_height_px,
 )
 from eigeninit.figures import FIGURES, linear_norm_exponent, math_number
@@ -274,6 +275,42 @@ def test_importing_the_figure_modules_changes_no_matplotlib_state():
         env=os.environ | {"PYTHONPATH": scripts},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_one_call_saves_every_figure_of_a_set(tmp_path):
+    save_figures(
+        CIRCULAR_LAW_FIGURES.values(), tmp_path / "set", **small_results.circular_law()
+    )
+    saved = sorted(path.name for path in (tmp_path / "set").iterdir())
+    assert saved == sorted(
+        f"{name}.{suffix}" for name in CIRCULAR_LAW_FIGURES for suffix in ("png", "pdf")
+    )
+    for name in CIRCULAR_LAW_FIGURES:
+        with Image.open(tmp_path / "set" / f"{name}.png") as image:
+            assert image.width == round(
+                LAYOUT_WIDTH_INCHES[CIRCULAR_LAW_FIGURES[name].layout] * DPI
+            )
+
+
+def test_what_the_snakefile_imports_loads_no_plotting_or_analysis_library():
+    """Snakemake imports these whenever it parses the workflow (also for a
+    no-op run); matplotlib, scipy and xarray would add seconds to each parse."""
+    code = (
+        "import sys\n"
+        "import eigeninit.settings, eigeninit.figures, eigeninit.part_two_figures\n"
+        "import eigeninit.initializers, eigeninit.jobs, eigeninit.provenance\n"
+        "heavy = ('matplotlib', 'scipy', 'xarray', 'pandas')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": scripts},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_drawing_leaves_global_settings_as_they_were(drawn):
