@@ -171,13 +171,7 @@ def spectral_radius_asymptotic(k: int) -> float | None:
     return float(1.0 + np.sqrt(gamma_k / (4.0 * k)))
 
 
-# ---- Independent weights: growth per layer at finite k ----
-#
-# For every scheme below a fresh W is independent of x(l), and the law of
-# |f(W x)| / |x| does not depend on x (Gaussian and Haar matrices are invariant
-# under rotations, G under conjugation G -> Q^T G Q as well), so the per-layer
-# ratios r_l are iid. The mean growth over L layers is then exactly
-# E[(prod_l r_l)^(1/L)] = (E r^(1/L))^L, which tends to exp(E log r) as L grows.
+# ---- The bulk: real eigenvalues and the disk ----
 
 
 def expected_real_eigenvalues(k: int) -> float:
@@ -213,6 +207,15 @@ def disk_uniformity(eigenvalues: np.ndarray, k: int) -> KSResult:
     p-value as indicative only.
     """
     return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)
+
+
+# ---- Independent weights: growth per layer at finite k ----
+#
+# For every scheme below a fresh W is independent of x(l), and the law of
+# |f(W x)| / |x| does not depend on x (Gaussian and Haar matrices are invariant
+# under rotations, G under conjugation G -> Q^T G Q as well), so the per-layer
+# ratios r_l are iid. The mean growth over L layers is then exactly
+# E[(prod_l r_l)^(1/L)] = (E r^(1/L))^L, which tends to exp(E log r) as L grows.
 
 
 def _binomial_active_units(k: int) -> tuple[np.ndarray, np.ndarray]:
