@@ -52,6 +52,8 @@ from eigeninit.power import iterate  # noqa: E402
 RESULTS = PROJECT / "results" / "benchmarks"
 README_PLOT = PROJECT / "docs" / "performance-scaling.png"
 CONFIG_INPUTS = ("config/published-matrix.csv",)
+BUILD = ("all", "-c2", "--quiet", "progress")
+"""The build every measurement runs: the default target on 2 cores, quietly."""
 TARGETS = {"cold_cpu": 1.25, "cold_wall_2_cores": 1.25, "no_op_rerun": 1.5}
 
 
@@ -118,9 +120,7 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
             "--configfile",
             str(config_path),
         ]
-        workflow_command = snakemake(
-            workdir, config_path, "all", "-c2", "--quiet", "progress"
-        )
+        workflow_command = snakemake(workdir, config_path, *BUILD)
         pair = [(floor, floor_command), (cold, workflow_command)]
         for times, command in pair if repeat % 2 == 0 else pair[::-1]:
             times.append(timed(command, workdir))
@@ -145,7 +145,7 @@ def cold_runs(config: dict, repeats: int, scratch: Path) -> tuple[dict, Path, Pa
 
 def no_op_rerun(workdir: Path, config_path: Path, repeats: int) -> dict:
     version = [sys.executable, "-m", "snakemake", "--version"]
-    rerun = snakemake(workdir, config_path, "all", "-c2", "--quiet", "progress")
+    rerun = snakemake(workdir, config_path, *BUILD)
     reruns, versions = [], []
     for _ in range(max(3, repeats)):
         versions.append(timed(version, workdir)["wall"])
@@ -172,7 +172,7 @@ def one_parameter_change(workdir: Path, config: dict) -> dict:
     planned = planned_outputs(
         timed(snakemake(workdir, path, "-n", "all"), workdir)["stdout"]
     )
-    run = timed(snakemake(workdir, path, "all", "-c2", "--quiet", "progress"), workdir)
+    run = timed(snakemake(workdir, path, *BUILD), workdir)
     return {
         "change": f"experiments.{name}.iterations + 10",
         "reran": sorted(planned),

@@ -254,6 +254,18 @@ def test_pdfs_embed_truetype_fonts_and_no_dates(drawn):
         assert b"tEXtSoftware" not in png.read_bytes(), key
 
 
+def run_in_fresh_python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter that imports the project's modules, so
+    what it imports starts from nothing."""
+    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": scripts},
+    )
+
+
 def test_importing_the_figure_modules_changes_no_matplotlib_state():
     # Reading rcParams["backend"] would itself pick a backend (and import
     # pyplot), so the settings are compared without it; an unimported pyplot
@@ -267,13 +279,7 @@ def test_importing_the_figure_modules_changes_no_matplotlib_state():
         "assert settings() == before\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
-    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=os.environ | {"PYTHONPATH": scripts},
-    )
+    result = run_in_fresh_python(code)
     assert result.returncode == 0, result.stderr
 
 
@@ -302,13 +308,7 @@ def test_what_the_snakefile_imports_loads_no_plotting_or_analysis_library():
         "heavy = ('matplotlib', 'scipy', 'xarray', 'pandas')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
-    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=os.environ | {"PYTHONPATH": scripts},
-    )
+    result = run_in_fresh_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
