@@ -4,9 +4,19 @@ import json
 import re
 
 import pytest
+import yaml
 
 import small_results
-from eigeninit.paper import collect_numbers, latex_number, macro_name, numbers_tex
+from eigeninit.paper import (
+    collect_numbers,
+    experiment_suffixes,
+    latex_number,
+    macro_name,
+    numbers_tex,
+)
+from eigeninit.summary import summarize
+from eigeninit.summary_schemas import quoted_numbers
+from workflow_runner import PROJECT
 
 NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
 
@@ -20,7 +30,7 @@ def parse_latex_number(text: str) -> float:
 
 def test_macro_names_are_letters_only():
     assert macro_name("post", "stretching_factor") == "PostStretchingFactor"
-    assert macro_name("circular", "k", 1024) == "CircularKOneZeroTwoFour"
+    assert macro_name("circular_law", "k", 1024) == "CircularLawKOneZeroTwoFour"
     assert macro_name("my-run_2", "x") == "MyRunTwoX"
 
 
@@ -33,6 +43,10 @@ def test_macro_names_are_letters_only():
         (100, "100"),
         (3.7642e-9, r"\ensuremath{3.7642\times 10^{-9}}"),
         (2.4e7, r"\ensuremath{2.4000\times 10^{7}}"),
+        (99999.4, "99999"),
+        (99999.5, r"\ensuremath{1.0000\times 10^{5}}"),
+        (123456.0, r"\ensuremath{1.2346\times 10^{5}}"),
+        (999999.0, r"\ensuremath{1.0000\times 10^{6}}"),
         (0.0, "0.0000"),
         (-0.019624981864606993, r"\ensuremath{-0.019625}"),
         (-7, r"\ensuremath{-7}"),
@@ -42,6 +56,25 @@ def test_macro_names_are_letters_only():
 def test_rounding(value, text):
     assert latex_number(value) == text
     assert parse_latex_number(text) == pytest.approx(value, rel=1e-4)
+
+
+def test_every_experiment_macro_is_among_those_the_config_check_knows():
+    """The check refuses colliding names from the schema alone: it must know
+    every macro an experiment's summary can give."""
+    run = small_results.experiment("published")
+    printed = yaml.safe_load((PROJECT / "config" / "config.yaml").read_text())[
+        "experiments"
+    ]["published"]["published_values"]
+    summary = summarize(run["matrix"], run["spectrum"], run["iterations"], printed)
+    given = {macro_name(*parts) for parts, _ in quoted_numbers("experiment", summary)}
+    assert {"PublishedStretchingFactor", "SettledNormBandHigh"} <= given
+    assert given <= experiment_suffixes()
+
+
+def test_two_numbers_under_one_name_are_refused():
+    summary = small_results.experiment("post")["summary"]
+    with pytest.raises(ValueError, match=r"two numbers would be exported as \\PostK"):
+        collect_numbers({"post": summary, "Post": summary}, {}, {})
 
 
 def test_non_finite_values_are_refused():
@@ -66,7 +99,7 @@ def test_exports_of_the_tiny_run_round_trip(workdir):
         (workdir / "results" / "experiments" / "post" / "summary.json").read_text()
     )
     assert numbers["PostStretchingFactor"] == summary["stretching_factor"]
-    assert "GrowthLecunLinearIndependentTheory" in numbers
+    assert "DepthGrowthLecunLinearIndependentTheory" in numbers
     figures = sorted(
         path.relative_to(paper / "figures").as_posix()
         for path in (paper / "figures").rglob("*.pdf")
@@ -86,20 +119,20 @@ def test_part_two_numbers_follow_the_summary_schemas():
     )["summary"]
     numbers = collect_numbers({}, circular, depth)
     entry = depth["growth_per_layer"]["lecun"]["linear"]["independent"]
-    assert numbers["GrowthLecunLinearIndependent"] == entry["mean"]
-    assert numbers["GrowthLecunLinearIndependentLow"] == entry["ci95"][0]
-    assert numbers["GrowthLecunLinearIndependentTheory"] == entry["limit"]
+    assert numbers["DepthGrowthLecunLinearIndependent"] == entry["mean"]
+    assert numbers["DepthGrowthLecunLinearIndependentLow"] == entry["ci95"][0]
+    assert numbers["DepthGrowthLecunLinearIndependentTheory"] == entry["limit"]
     block = entry["finite_size"]
-    assert numbers["GrowthLecunLinearIndependentFiniteSize"] == block["theory"]
-    assert numbers["GrowthLecunLinearIndependentZScore"] == block["z_score"]
-    assert "GrowthLecunTanhShared" in numbers
-    assert "GrowthLecunTanhSharedTheory" not in numbers
-    assert "GrowthLecunTanhSharedFiniteSize" not in numbers
-    assert "GrowthLecunTanhSharedZScore" not in numbers
+    assert numbers["DepthGrowthLecunLinearIndependentFiniteSize"] == block["theory"]
+    assert numbers["DepthGrowthLecunLinearIndependentZScore"] == block["z_score"]
+    assert "DepthGrowthLecunTanhShared" in numbers
+    assert "DepthGrowthLecunTanhSharedTheory" not in numbers
+    assert "DepthGrowthLecunTanhSharedFiniteSize" not in numbers
+    assert "DepthGrowthLecunTanhSharedZScore" not in numbers
     sigma = circular["sizes"]["4"]["sigma_max_over_sqrt_k"]
     assert (
-        numbers["CircularKFourSigmaMaxOverSqrtKZScore"]
+        numbers["CircularLawKFourSigmaMaxOverSqrtKZScore"]
         == (sigma["finite_size"]["z_score"])
     )
-    assert numbers["DepthK"] == 8 and numbers["CircularMatricesPerSize"] == 4
+    assert numbers["DepthK"] == 8 and numbers["CircularLawMatricesPerSize"] == 4
     assert numbers_tex(numbers).count("\\newcommand") == len(numbers)

@@ -139,7 +139,9 @@ def test_schema_describes_every_key_and_quotes_only_numbers():
     properties = summary_schemas.schema("experiment")["properties"]
     assert all(definition.get("description") for definition in properties.values())
     numeric = {"number", "integer", "array"}
-    for key in summary_schemas.quoted_keys("experiment"):
+    quoted = {parts[0] for parts in summary_schemas.quoted_names("experiment", 2)}
+    assert {"k", "stretching_factor", "spectral_radius"} <= quoted
+    for key in quoted:
         definition = properties[key]
         kinds = definition.get("type", "array" if "$ref" in definition else None)
         kinds = {kinds} if isinstance(kinds, str) else set(kinds) - {"null"}

@@ -8,9 +8,11 @@ CamelCase; LaTeX allows only letters in them, so digits are spelled out
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
+from functools import cache
 
-from eigeninit.summary_schemas import quoted_keys, quoted_numbers
+from eigeninit.experiments import MAX_MATRIX_SIZE, ConfigError
+from eigeninit.summary_schemas import quoted_names, quoted_numbers
 
 DIGIT_NAMES = (
     "Zero",
@@ -26,8 +28,8 @@ DIGIT_NAMES = (
 )
 SIGNIFICANT_DIGITS = 5
 
-EXPERIMENT_KEYS = quoted_keys("experiment")
-"""Per-experiment summary keys a paper may quote, from the summary schema."""
+NAMESPACES = {"circular_law": "CircularLaw", "depth": "Depth"}
+"""The word part two's macros begin with, per summary."""
 
 
 def macro_name(*parts: str | int) -> str:
@@ -40,15 +42,69 @@ def macro_name(*parts: str | int) -> str:
     return "".join(words)
 
 
+@cache
+def experiment_suffixes() -> frozenset[str]:
+    """What follows an experiment's name in each of its macros."""
+    return frozenset(
+        macro_name(*parts) for parts in quoted_names("experiment", MAX_MATRIX_SIZE)
+    )
+
+
+def check_experiment_names(names: Iterable[str]) -> None:
+    """Refuse experiment names whose macros would be another number's.
+
+    Names become macro prefixes in CamelCase, so ``post`` and ``Post`` (or
+    ``my_run`` and ``my-run``) would share every macro, a name may extend
+    another's so that their macros meet (prefix + suffix = prefix' + suffix'),
+    and part two's macros begin with the words of :data:`NAMESPACES`.
+    """
+    prefixes = {}
+    for name in names:
+        prefix = macro_name(name)
+        if prefix in prefixes:
+            raise ConfigError(
+                f"experiments.{name}: its paper macros (\\{prefix}...) would be "
+                f"experiment {prefixes[prefix]}'s; names must differ in more than "
+                "case, '-' and '_'"
+            )
+        for word in NAMESPACES.values():
+            if _macros_meet(prefix, word, part_two=True):
+                raise ConfigError(
+                    f"experiments.{name}: its paper macros (\\{prefix}...) would "
+                    f"be among part two's, which begin with \\{word}; choose "
+                    "another name"
+                )
+        for other_prefix, other in prefixes.items():
+            if _macros_meet(prefix, other_prefix):
+                raise ConfigError(
+                    f"experiments.{name}: one of its paper macros (\\{prefix}...)"
+                    f" would also be one of experiment {other}'s (\\{other_prefix}"
+                    "...); choose another name"
+                )
+        prefixes[prefix] = name
+
+
+def _macros_meet(prefix: str, other: str, part_two: bool = False) -> bool:
+    """Whether prefix + s equals other + t for suffixes s and t (t is any text
+    when ``other`` is a part-two namespace)."""
+    shorter, longer = sorted((prefix, other), key=len)
+    if not longer.startswith(shorter):
+        return False
+    rest = longer[len(shorter) :]
+    suffixes = experiment_suffixes()  # built only for names that could meet
+    if part_two:
+        # Longer than the namespace word: all its macros begin with that word.
+        return shorter == other or any(s.startswith(rest) for s in suffixes)
+    return any(s.startswith(rest) and s[len(rest) :] in suffixes for s in suffixes)
+
+
 def experiment_numbers(experiments: dict[str, dict]) -> dict:
     """Every quoted number of part one's experiments under its macro name."""
-    numbers = {}
-    for name, summary in experiments.items():
-        for key in EXPERIMENT_KEYS:
-            # None: a number the data do not support gets no macro at all.
-            if summary.get(key) is not None:
-                numbers.update(_flattened(macro_name(name, key), summary[key]))
-    return numbers
+    return _unique(
+        (macro_name(name, *parts), value)
+        for name, summary in experiments.items()
+        for parts, value in quoted_numbers("experiment", summary)
+    )
 
 
 def collect_numbers(
@@ -56,28 +112,27 @@ def collect_numbers(
 ) -> dict:
     """Every quotable number, unrounded, under its macro name (sorted).
 
-    Part two's numbers are those its summary schemas mark ``x-quoted``
-    (:func:`eigeninit.summary_schemas.quoted_numbers`).
+    Quoted numbers are those the summary schemas mark ``x-quoted``
+    (:func:`eigeninit.summary_schemas.quoted_numbers`); an experiment's macros
+    begin with its name, part two's with :data:`NAMESPACES`. Two numbers under
+    one name are an error, never an overwrite.
     """
-    numbers = experiment_numbers(experiments)
-    for summary, data in (("circular_law", circular_law), ("depth", depth)):
-        for name, value in quoted_numbers(summary, data):
-            numbers[macro_name(*name)] = value
+    part_two = (
+        (macro_name(NAMESPACES[summary], *parts), value)
+        for summary, data in (("circular_law", circular_law), ("depth", depth))
+        for parts, value in quoted_numbers(summary, data)
+    )
+    numbers = _unique([*experiment_numbers(experiments).items(), *part_two])
     return dict(sorted(numbers.items()))
 
 
-def _flattened(base: str, value) -> Iterator[tuple[str, float | int]]:
-    """A number under ``base``; a list's items numbered from one (``...Two``),
-    a matrix's by row and column (``...RowOneColumnTwo``)."""
-    if not isinstance(value, list):
-        yield base, value
-    elif value and isinstance(value[0], list):
-        for row, items in enumerate(value, start=1):
-            for column, item in enumerate(items, start=1):
-                yield base + macro_name("row", row, "column", column), item
-    else:
-        for index, item in enumerate(value, start=1):
-            yield base + macro_name(index), item
+def _unique(named: Iterable[tuple[str, float | int]]) -> dict:
+    numbers = {}
+    for macro, value in named:
+        if macro in numbers:
+            raise ValueError(f"two numbers would be exported as \\{macro}")
+        numbers[macro] = value
+    return numbers
 
 
 def latex_number(value: float | int) -> str:
@@ -92,11 +147,13 @@ def latex_number(value: float | int) -> str:
         raise ValueError(f"not a finite number: {value!r}")
     if isinstance(value, int):
         text = str(value)
-    elif value != 0 and not 1e-3 <= abs(value) < 1e6:
-        mantissa, exponent = f"{value:.{SIGNIFICANT_DIGITS - 1}e}".split("e")
-        return f"\\ensuremath{{{mantissa}\\times 10^{{{int(exponent)}}}}}"
     else:
-        text = f"{value:#.{SIGNIFICANT_DIGITS}g}".rstrip(".")
+        # The notation follows the rounded value: 99999.5 rounds to 1.0000e+05.
+        text = f"{value:#.{SIGNIFICANT_DIGITS}g}"
+        if value != 0 and (abs(value) < 1e-3 or "e" in text):
+            mantissa, exponent = f"{value:.{SIGNIFICANT_DIGITS - 1}e}".split("e")
+            return f"\\ensuremath{{{mantissa}\\times 10^{{{int(exponent)}}}}}"
+        text = text.rstrip(".")
     return f"\\ensuremath{{{text}}}" if value < 0 else text
 
 

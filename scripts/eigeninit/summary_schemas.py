@@ -48,13 +48,45 @@ def validate(summary: str, data: dict) -> dict:
     return data
 
 
-def quoted_keys(summary: str) -> tuple[str, ...]:
-    """Top-level keys whose numbers the paper export carries, in schema order."""
-    return tuple(
-        key
-        for key, definition in schema(summary)["properties"].items()
-        if definition.get("x-quoted")
-    )
+def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
+    """The name parts of every number a summary can quote, from its schema alone.
+
+    For a summary whose quoted keys are all fixed (the experiment's): each
+    quoted top-level key and its lists' items, a list counted up to its
+    ``maxItems`` or else ``longest_list``. This is what a config check can
+    know before any summary exists.
+    """
+    root = schema(summary)
+    names = []
+    for key, definition in root["properties"].items():
+        node, _ = _resolve(definition, root)
+        if node.get("x-quoted"):
+            label = node.get("x-macro", key)
+            names += [
+                (label, *items) for items in _item_names(node, root, longest_list)
+            ]
+    return names
+
+
+def _item_names(node: dict, root: dict, longest_list: int) -> list[tuple[str, ...]]:
+    """Name parts below a node: none for a number, one per item for a list."""
+    if "items" not in node:
+        return [()]
+    items, _ = _resolve(node["items"], root)
+    labels = node.get("x-item-names") or [
+        _item_label(node, index) for index in range(node.get("maxItems", longest_list))
+    ]
+    return [
+        (label, *rest)
+        for label in labels
+        for rest in _item_names(items, root, longest_list)
+    ]
+
+
+def _item_label(node: dict, index: int) -> str:
+    """A list item's name part: after the list's x-item-label, numbered from one."""
+    label = node.get("x-item-label")
+    return f"{label}_{index + 1}" if label else str(index + 1)
 
 
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
@@ -102,7 +134,7 @@ def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
             elif item_key is not None:
                 label = item[item_key]
             else:
-                label = str(index + 1)
+                label = _item_label(node, index)
             quoted = {"x-quoted": node.get("x-quoted", False)} | items
             yield from _walk(quoted, root, item, (*name, label))
         return
