@@ -22,7 +22,7 @@ with logged(snakemake) as log:
         command_line=os.environ.get("EIGENINIT_COMMAND_LINE", "snakemake"),
         top_folder=f"{snakemake.params.project}-{short_commit(workflow_root)}",
         mtime=commit_time(workflow_root),
-        steps=recorded_steps(Path(snakemake.log[0]).parent, results),
+        steps=recorded_steps(snakemake.input.records, results),
         workflow_dir=workflow_root,
     )
     log.info(

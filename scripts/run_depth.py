@@ -11,7 +11,7 @@ with logged(snakemake) as log:
     scheme = snakemake.wildcards.scheme
     networks = parse_range_label(snakemake.wildcards.networks)
     p = snakemake.params
-    for weights, path in zip(p.weight_sharing, snakemake.output, strict=True):
+    for weights, path in zip(p.weight_sharing, snakemake.output.runs, strict=True):
         # Each setting's own stream, so its draws do not depend on the others.
         ensemble = job_seed_sequence(p.seed, "depth", scheme, weights)
         runs = run_depth(

@@ -1,5 +1,6 @@
 """Verifying archives: tampering named, unsafe archives refused, reruns compared."""
 
+import gzip
 import io
 import json
 import subprocess
@@ -210,6 +211,47 @@ def test_a_file_that_is_no_archive_is_reported(tmp_path):
     path.write_bytes(b"not gzip at all")
     [problem] = verify_archive(path)
     assert "not a readable tar.gz" in problem
+
+
+@pytest.mark.parametrize("cut", [1, 4, 8, 9, 50])
+def test_an_archive_cut_short_is_refused(archive, cut):
+    """gzip's trailer (CRC-32, then length) sits after tar's end marker."""
+    archive.write_bytes(archive.read_bytes()[:-cut])
+    result = run_verify(archive)
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith(f"{archive}: not a readable tar.gz (")
+    assert "cut short" in line or "invalid" in line or "incorrect" in line
+
+
+@pytest.mark.parametrize(
+    "tail", [b"\0", b"x" * 50, gzip.compress(b"more")], ids=["zero", "text", "gzip"]
+)
+def test_bytes_after_the_gzip_stream_are_refused(archive, tail):
+    archive.write_bytes(archive.read_bytes() + tail)
+    result = run_verify(archive)
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"{archive}: not a readable tar.gz (bytes follow the end of its gzip stream)\n"
+    )
+
+
+def test_an_archive_repacked_with_dot_slash_names_is_refused(archive, tmp_path):
+    """tar -czf x -C dir . names every member ./..., which this archive never does."""
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(unpacked, filter="data")
+    repacked = tmp_path / "repacked.tar.gz"
+    subprocess.run(["tar", "-czf", repacked, "-C", unpacked, "."], check=True)
+    result = run_verify(repacked)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(
+        line.startswith("refused, not extracted: .")
+        and line.endswith(f"not a normalized path such as {TOP}/<file>")
+        for line in lines
+    ), "\n".join(lines)
 
 
 def test_a_malicious_archive_is_refused_without_extracting(archive, tmp_path):

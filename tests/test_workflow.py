@@ -3,6 +3,7 @@
 import copy
 import json
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -113,6 +114,22 @@ def test_another_command_line_does_not_rebuild_the_archive(workdir):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert planned_outputs(result.stdout) == set()
+
+
+def test_lost_job_records_rerun_their_jobs(workdir, tmp_path):
+    """Each job's record is an output: without results/logs, the archive's
+    jobs run again instead of the RO-Crate shrinking."""
+    copy_dir = tmp_path / "copy"
+    shutil.copytree(workdir, copy_dir, symlinks=True)
+    shutil.rmtree(copy_dir / "results" / "logs")
+    result = snakemake(copy_dir, copy_dir / "config.yaml", "--dry-run", "archive")
+    assert result.returncode == 0, result.stderr[-3000:]
+    planned = planned_outputs(result.stdout)
+    assert {
+        "results/experiments/post/matrix.nc",
+        "results/report.html",
+        "results/archive/eigeninit-results.tar.gz",
+    } <= planned
 
 
 def bad(experiment_settings: dict, **top_level) -> dict:

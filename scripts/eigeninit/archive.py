@@ -21,6 +21,7 @@ from eigeninit.jsonio import canonical_json
 from eigeninit.tarball import (
     UnsafeArchiveError,
     check_member_name,
+    gzip_problem,
     safe_members,
     write_tar,
 )
@@ -177,9 +178,13 @@ def read_manifest(archive_path: str | Path) -> dict:
 def verify_archive(archive_path: str | Path) -> list[str]:
     """Problems with the archive, or none: file hashes and dataset contents.
 
-    Unsafe archives are refused before anything is extracted.
+    Unsafe archives are refused before anything is extracted, and so is any
+    file that is not exactly one whole gzip stream.
     """
     try:
+        problem = gzip_problem(archive_path)
+        if problem:
+            return [f"{archive_path}: not a readable tar.gz ({problem})"]
         with (
             tarfile.open(archive_path, "r:gz") as tar,
             tempfile.TemporaryDirectory() as scratch,

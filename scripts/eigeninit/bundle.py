@@ -10,7 +10,6 @@ bytes.
 import copy
 import hashlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +25,9 @@ from eigeninit.crate import (
     crate_readme,
     ro_crate_metadata,
 )
+from eigeninit.experiments import archived_name
 from eigeninit.jsonio import canonical_json
 from eigeninit.provenance import run_provenance
-from eigeninit.runlog import JOB_RECORD_SUFFIX
 
 CONFIG_FILE = "config.yaml"
 PROVENANCE_FILE = "provenance.json"
@@ -60,13 +59,17 @@ def assemble_archive(
 
     ``results`` are paths relative to ``root`` (the working directory);
     ``inputs`` are the paths the config names, relative to ``root`` or not.
-    Each input is stored under ``inputs/`` by :func:`archived_input_name`, and
-    the archived config names it there, so it is found once unpacked.
+    Each input is stored under ``inputs/`` by
+    :func:`eigeninit.experiments.archived_name`, and the archived config names
+    it there, so it is found once unpacked.
     ``source`` maps paths inside ``source/`` to the workflow's files.
     """
     contents = {name: (Path(root) / name).read_bytes() for name in inputs}
     stored = {
-        name: archived_input_name(name, root, data) for name, data in contents.items()
+        name: archived_name(
+            name, root, lambda data=data: hashlib.sha256(data).hexdigest()
+        )
+        for name, data in contents.items()
     }
     extra = {f"{INPUTS_FOLDER}/{stored[name]}": data for name, data in contents.items()}
     extra |= {
@@ -102,37 +105,30 @@ def assemble_archive(
     return write_archive(archive_path, root, list(results), top_folder, mtime, extra)
 
 
-def recorded_steps(logs_dir: str | Path, results: Sequence[str]) -> list[Step]:
-    """The jobs that wrote ``results``, from the records they left beside their logs.
+def recorded_steps(records: Sequence[str | Path], results: Sequence[str]) -> list[Step]:
+    """The jobs that wrote ``results``, from the records they left
+    (:mod:`eigeninit.runlog`).
 
-    Records whose outputs are not all among ``results`` (jobs of earlier runs,
-    or of results not archived) are left out.
+    Every result must come from one of the records; records whose outputs are
+    not all among ``results`` (results not archived) are left out.
     """
     archived = set(results)
     steps = []
-    for path in sorted(Path(logs_dir).rglob(f"*{JOB_RECORD_SUFFIX}")):
-        record = json.loads(path.read_text())
+    written = set()
+    for path in records:
+        record = json.loads(Path(path).read_text())
+        written |= set(record["outputs"])
         if record["outputs"] and set(record["outputs"]) <= archived:
             steps.append(
                 Step(record["rule"], tuple(record["inputs"]), tuple(record["outputs"]))
             )
+    unrecorded = sorted(archived - written)
+    if unrecorded:
+        raise ValueError(
+            f"no job record lists {unrecorded[0]} (and {len(unrecorded) - 1} more) "
+            "as an output"
+        )
     return sorted(steps, key=lambda step: (step.rule, step.outputs))
-
-
-def archived_input_name(name: str, root: str | Path, data: bytes) -> str:
-    """Where an input the config names is stored, relative to ``inputs/``.
-
-    A file inside ``root`` keeps its normalized relative path
-    (``config/./m.csv`` is ``config/m.csv``); one outside it (absolute, or
-    reached through ``..``) goes to ``external/<content hash>/<file name>``, the
-    same for the same bytes wherever they were read from.
-    """
-    root = os.path.abspath(root)
-    path = os.path.normpath(os.path.join(root, name))
-    if os.path.commonpath([root, path]) == root:
-        return Path(os.path.relpath(path, root)).as_posix()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return f"external/{digest}/{Path(name).name}"
 
 
 def _config_naming(config: dict, stored: Mapping[str, str]) -> dict:

@@ -7,12 +7,16 @@ without a date, so the same contents always give the same bytes.
 import gzip
 import io
 import tarfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from eigeninit.atomic import replacing
 
 FILE_MODE = 0o644
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+"""zlib's window bits for a gzip header and trailer."""
+READ_BYTES = 1 << 20
 COMPRESSLEVEL = 9
 TAR_FORMAT = tarfile.PAX_FORMAT
 
@@ -98,8 +102,35 @@ def safe_members(tar: tarfile.TarFile, top_folder: str) -> list[tarfile.TarInfo]
     return [member for member in tar.getmembers() if member.isfile()]
 
 
+def gzip_problem(archive_path: str | Path) -> str | None:
+    """Why the file is not exactly one whole gzip stream, or None.
+
+    tar stops reading at its own end marker, so a stream cut short or followed
+    by other bytes would pass unseen; this reads it to the end, where zlib
+    checks the stored CRC-32 and length.
+    """
+    decompressor = zlib.decompressobj(wbits=GZIP_WBITS)
+    with open(archive_path, "rb") as stream:
+        while chunk := stream.read(READ_BYTES):
+            if decompressor.eof:
+                return "bytes follow the end of its gzip stream"
+            try:
+                while chunk:
+                    decompressor.decompress(chunk, READ_BYTES)
+                    chunk = decompressor.unconsumed_tail
+            except zlib.error as error:
+                return f"not a valid gzip stream: {error}"
+            if decompressor.unused_data:
+                return "bytes follow the end of its gzip stream"
+    if not decompressor.eof:
+        return "its gzip stream is cut short"
+    return None
+
+
 def _unsafe_reason(member: tarfile.TarInfo, top_folder: str) -> str | None:
     path = PurePosixPath(member.name)
+    if not path.parts or path.as_posix() != member.name.rstrip("/"):
+        return f"not a normalized path such as {top_folder}/<file>"
     if path.is_absolute():
         return "absolute path"
     if ".." in path.parts:

@@ -2,11 +2,13 @@ rule build_archive:
     input:
         results=archived_results(),
         inputs=configured_inputs(),
+        records=job_records(),
         source=workflow_source,
     output:
         f"results/archive/{PROJECT}-results.tar.gz",
+        record=record_path("build_archive"),
     log:
-        "results/logs/build_archive.log",
+        log_path("build_archive"),
     benchmark:
         benchmark_file("build_archive")
     conda:

@@ -148,16 +148,26 @@ def ensemble_ranges(count, per_job, member_seconds):
     return member_ranges(count, member_seconds)
 
 
-def circular_law_parts():
-    """Per size's dataset, the part files of the jobs that measure its matrices."""
+def circular_law_jobs():
+    """Per size k, the range labels of the jobs that measure its matrices."""
     return {
-        circular_law_size(k): [
-            f"results/circular_law/parts/k{k}/matrices{range_label(matrices)}.nc"
+        k: [
+            range_label(matrices)
             for matrices in ensemble_ranges(
                 count, CIRCULAR_LAW["matrices_per_job"], matrix_seconds(k)
             )
         ]
         for k, count in MATRICES_PER_SIZE.items()
+    }
+
+
+def circular_law_parts():
+    """Per size's dataset, the part files of the jobs that measure its matrices."""
+    return {
+        circular_law_size(k): [
+            f"results/circular_law/parts/k{k}/matrices{label}.nc" for label in labels
+        ]
+        for k, labels in circular_law_jobs().items()
     }
 
 
@@ -183,12 +193,19 @@ def depth_part(scheme, sharing, networks):
     return f"results/depth/parts/{scheme}_{sharing}/networks{networks}.nc"
 
 
+def depth_jobs():
+    """Per scheme, the range labels of the jobs that run its networks."""
+    return {
+        scheme: [range_label(networks) for networks in depth_network_ranges(scheme)]
+        for scheme in DEPTH["schemes"]
+    }
+
+
 def depth_parts():
     """Per setting's dataset, the part files of the jobs that run its networks."""
     return {
         depth_run(scheme, sharing): [
-            depth_part(scheme, sharing, range_label(networks))
-            for networks in depth_network_ranges(scheme)
+            depth_part(scheme, sharing, label) for label in depth_jobs()[scheme]
         ]
         for scheme, sharing in depth_settings()
     }
@@ -381,3 +398,46 @@ def light_resources():
 
 def benchmark_file(name):
     return f"results/benchmarks/{name}.tsv"
+
+
+def log_path(job):
+    return f"results/logs/{job}.log"
+
+
+def record_path(job):
+    """The job's record of the files it read and wrote (eigeninit.runlog): an
+    output of every rule, so that losing it reruns the job."""
+    return f"results/logs/{job}.job.json"
+
+
+EXPERIMENT_JOBS = (
+    "draw_matrix",
+    "compute_spectrum",
+    "iterate",
+    "summarize_experiment",
+    "plot_experiment",
+)
+
+
+def job_records():
+    """The records of every job behind the archived results, for its RO-Crate."""
+    jobs = [
+        f"experiments/{name}/{rule}" for name in EXPERIMENTS for rule in EXPERIMENT_JOBS
+    ]
+    jobs += [
+        f"circular_law/measure_k{k}_matrices{label}"
+        for k, labels in circular_law_jobs().items()
+        for label in labels
+    ]
+    jobs += [
+        f"depth/run_{scheme}_networks{label}"
+        for scheme, labels in depth_jobs().items()
+        for label in labels
+    ]
+    jobs += [
+        f"{part}/{rule}_{part}"
+        for part in ("circular_law", "depth")
+        for rule in ("merge", "summarize", "plot")
+    ]
+    jobs += ["render_writeup", "paper/export_numbers", "paper/export_figures"]
+    return [record_path(job) for job in jobs]

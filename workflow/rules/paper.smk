@@ -6,8 +6,9 @@ rule export_numbers:
     output:
         tex="results/paper/numbers.tex",
         json="results/paper/numbers.json",
+        record=record_path("paper/export_numbers"),
     log:
-        "results/logs/paper/export_numbers.log",
+        log_path("paper/export_numbers"),
     benchmark:
         benchmark_file("paper/export_numbers")
     conda:
@@ -24,9 +25,10 @@ rule export_figures:
     input:
         list(paper_figures()),
     output:
-        list(paper_figures().values()),
+        figures=list(paper_figures().values()),
+        record=record_path("paper/export_figures"),
     log:
-        "results/logs/paper/export_figures.log",
+        log_path("paper/export_figures"),
     benchmark:
         benchmark_file("paper/export_figures")
     conda:

@@ -20,8 +20,9 @@ rule plot_experiment:
             labels={"experiment": "{experiment}", "figure": "{figure}"},
         ),
         figures=figure_files("results/experiments/{experiment}", FIGURES),
+        record=record_path("experiments/{experiment}/plot_experiment"),
     log:
-        "results/logs/experiments/{experiment}/plot_experiment.log",
+        log_path("experiments/{experiment}/plot_experiment"),
     benchmark:
         benchmark_file("experiments/{experiment}/plot_experiment")
     conda:
@@ -51,8 +52,9 @@ rule plot_circular_law:
             labels={"figure": "{figure}"},
         ),
         figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
+        record=record_path("circular_law/plot_circular_law"),
     log:
-        "results/logs/circular_law/plot_circular_law.log",
+        log_path("circular_law/plot_circular_law"),
     benchmark:
         benchmark_file("circular_law/plot_circular_law")
     conda:
@@ -79,8 +81,9 @@ rule plot_depth:
             labels={"figure": "{figure}"},
         ),
         figures=figure_files("results/depth", DEPTH_FIGURE_NAMES),
+        record=record_path("depth/plot_depth"),
     log:
-        "results/logs/depth/plot_depth.log",
+        log_path("depth/plot_depth"),
     benchmark:
         benchmark_file("depth/plot_depth")
     conda:

@@ -3,8 +3,9 @@ rule draw_matrix:
         matrix_file_input,
     output:
         "results/experiments/{experiment}/matrix.nc",
+        record=record_path("experiments/{experiment}/draw_matrix"),
     log:
-        "results/logs/experiments/{experiment}/draw_matrix.log",
+        log_path("experiments/{experiment}/draw_matrix"),
     benchmark:
         benchmark_file("experiments/{experiment}/draw_matrix")
     conda:
@@ -23,8 +24,9 @@ rule compute_spectrum:
         "results/experiments/{experiment}/matrix.nc",
     output:
         "results/experiments/{experiment}/spectrum.nc",
+        record=record_path("experiments/{experiment}/compute_spectrum"),
     log:
-        "results/logs/experiments/{experiment}/compute_spectrum.log",
+        log_path("experiments/{experiment}/compute_spectrum"),
     benchmark:
         benchmark_file("experiments/{experiment}/compute_spectrum")
     conda:
@@ -42,8 +44,9 @@ rule iterate:
         spectrum="results/experiments/{experiment}/spectrum.nc",
     output:
         "results/experiments/{experiment}/iterations.nc",
+        record=record_path("experiments/{experiment}/iterate"),
     log:
-        "results/logs/experiments/{experiment}/iterate.log",
+        log_path("experiments/{experiment}/iterate"),
     benchmark:
         benchmark_file("experiments/{experiment}/iterate")
     conda:
@@ -61,8 +64,9 @@ rule iterate:
 rule measure_circular_law:
     output:
         "results/circular_law/parts/k{k}/matrices{matrices}.nc",
+        record=record_path("circular_law/measure_k{k}_matrices{matrices}"),
     log:
-        "results/logs/circular_law/measure_k{k}_matrices{matrices}.log",
+        log_path("circular_law/measure_k{k}_matrices{matrices}"),
     benchmark:
         benchmark_file("circular_law/measure_k{k}_matrices{matrices}")
     # Heavy jobs first, so the light ones fill the cores at the end.
@@ -83,8 +87,9 @@ rule merge_circular_law:
         all_parts(circular_law_parts()),
     output:
         circular_law_sizes(),
+        record=record_path("circular_law/merge_circular_law"),
     log:
-        "results/logs/circular_law/merge_circular_law.log",
+        log_path("circular_law/merge_circular_law"),
     benchmark:
         benchmark_file("circular_law/merge_circular_law")
     conda:
@@ -101,12 +106,13 @@ rule merge_circular_law:
 # than a job's start-up.
 rule run_depth:
     output:
-        [
+        runs=[
             depth_part("{scheme}", sharing, "{networks}")
             for sharing in DEPTH["weight_sharing"]
         ],
+        record=record_path("depth/run_{scheme}_networks{networks}"),
     log:
-        "results/logs/depth/run_{scheme}_networks{networks}.log",
+        log_path("depth/run_{scheme}_networks{networks}"),
     benchmark:
         benchmark_file("depth/run_{scheme}_networks{networks}")
     # Heavy: before the light jobs, as measure_circular_law.
@@ -131,8 +137,9 @@ rule merge_depth:
         all_parts(depth_parts()),
     output:
         depth_runs(),
+        record=record_path("depth/merge_depth"),
     log:
-        "results/logs/depth/merge_depth.log",
+        log_path("depth/merge_depth"),
     benchmark:
         benchmark_file("depth/merge_depth")
     conda:

@@ -5,8 +5,9 @@ rule summarize_experiment:
         iterations="results/experiments/{experiment}/iterations.nc",
     output:
         "results/experiments/{experiment}/summary.json",
+        record=record_path("experiments/{experiment}/summarize_experiment"),
     log:
-        "results/logs/experiments/{experiment}/summarize_experiment.log",
+        log_path("experiments/{experiment}/summarize_experiment"),
     benchmark:
         benchmark_file("experiments/{experiment}/summarize_experiment")
     conda:
@@ -24,8 +25,9 @@ rule summarize_circular_law:
         circular_law_sizes(),
     output:
         "results/circular_law/summary.json",
+        record=record_path("circular_law/summarize_circular_law"),
     log:
-        "results/logs/circular_law/summarize_circular_law.log",
+        log_path("circular_law/summarize_circular_law"),
     benchmark:
         benchmark_file("circular_law/summarize_circular_law")
     conda:
@@ -41,8 +43,9 @@ rule summarize_depth:
         depth_runs(),
     output:
         "results/depth/summary.json",
+        record=record_path("depth/summarize_depth"),
     log:
-        "results/logs/depth/summarize_depth.log",
+        log_path("depth/summarize_depth"),
     benchmark:
         benchmark_file("depth/summarize_depth")
     conda:

@@ -17,8 +17,9 @@ rule render_writeup:
             category="Write-up",
             labels={"file": "report.html"},
         ),
+        record=record_path("render_writeup"),
     log:
-        "results/logs/render_writeup.log",
+        log_path("render_writeup"),
     benchmark:
         benchmark_file("render_writeup")
     conda:
