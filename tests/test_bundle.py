@@ -7,24 +7,29 @@ import yaml
 
 from conftest import PROJECT
 from eigeninit.archive import verify_archive
-from eigeninit.bundle import archived_input_name, assemble_archive
+from eigeninit.bundle import assemble_archive
 from eigeninit.citation import read_citation
+from eigeninit.experiments import archived_name
 
 TOP = "eigeninit-test"
 
 
+def never_hashed() -> str:
+    raise AssertionError("a file inside the working directory is not hashed")
+
+
 def test_inputs_inside_the_working_directory_keep_their_normalised_path(tmp_path):
     for name in ("config/m.csv", "config/./m.csv", "results/../config/m.csv"):
-        assert archived_input_name(name, tmp_path, b"1\n") == "config/m.csv"
+        assert archived_name(name, tmp_path, never_hashed) == "config/m.csv"
     absolute = str(tmp_path / "config" / "m.csv")
-    assert archived_input_name(absolute, tmp_path, b"1\n") == "config/m.csv"
+    assert archived_name(absolute, tmp_path, never_hashed) == "config/m.csv"
 
 
 def test_inputs_outside_it_are_named_by_their_content(tmp_path):
-    digest = hashlib.sha256(b"1\n").hexdigest()[:16]
+    digest = hashlib.sha256(b"1\n").hexdigest()
     for name in ("../elsewhere/m.csv", "/srv/data/m.csv"):
-        stored = archived_input_name(name, tmp_path / "work", b"1\n")
-        assert stored == f"external/{digest}/m.csv"
+        stored = archived_name(name, tmp_path / "work", lambda: digest)
+        assert stored == f"external/{digest[:16]}/m.csv"
 
 
 def test_an_archive_holds_inputs_from_anywhere_and_its_config_finds_them(tmp_path):

@@ -122,6 +122,20 @@ def test_every_figure_draws_degenerate_runs(tmp_path, matrix):
         assert path.stat().st_size > 0
 
 
+@pytest.mark.filterwarnings("error")
+def test_a_very_dominant_eigenvalue_draws_its_convergence(tmp_path):
+    """A convergence ratio below 1e-3 is written with a power of ten, and its
+    n-th power must not stack a second superscript on it."""
+    summary, (_, spectrum, iterations) = summary_of(np.diag([2.0, 1e-4]), 20)
+    assert summary["convergence_ratio"] == pytest.approx(5e-5)
+    path = tmp_path / "convergence.png"
+    figure = FIGURES["convergence"](
+        iterations=iterations, spectrum=spectrum, summary=summary
+    )
+    save(figure, {"png": path})
+    assert path.stat().st_size > 0
+
+
 @pytest.mark.parametrize(
     ("iterations", "largest_log10"),
     [(151, (307, 308.25)), (160, (308.3, 330))],

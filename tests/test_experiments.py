@@ -4,7 +4,12 @@ import re
 
 import pytest
 
-from eigeninit.experiments import ConfigError, read_matrix_csv
+from eigeninit.experiments import (
+    FULL_CHECK_BYTES,
+    ConfigError,
+    matrix_file_size,
+    read_matrix_csv,
+)
 from eigeninit.settings import check_renamed_settings, resolve_experiments
 
 
@@ -24,6 +29,28 @@ def test_reads_a_square_matrix(tmp_path):
     assert matrix.tolist() == [[1.0, 2.0], [3.0, 4.5]]
 
 
+def test_reads_what_csv_writers_of_the_field_write(tmp_path):
+    text = ' "1.5" , -2e-3\r\n+.5,\t7.\r\n'
+    matrix = read_matrix_csv(write(tmp_path, text), "m")
+    assert matrix.tolist() == [[1.5, -0.002], [0.5, 7.0]]
+
+
+def test_a_large_file_is_checked_for_its_shape_and_read_in_full_by_its_job(tmp_path):
+    """Planning reads the first row and counts the rest; the job reads every value."""
+    k = 400
+    rows = [",".join(["0.12345678901"] * k)] * k
+    rows[-1] = rows[-1][:-1] + "x"
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    assert path.stat().st_size > FULL_CHECK_BYTES
+    assert matrix_file_size(path, "experiments.big.matrix") == k
+    with pytest.raises(ConfigError, match=rf"row {k}, column {k} is '0.1234567890x'"):
+        read_matrix_csv(path, "experiments.big.matrix")
+    rows[-1] += ",1"
+    write(tmp_path, "\n".join(rows))
+    with pytest.raises(ConfigError, match=rf"{k} rows of {k} or {k + 1} values"):
+        matrix_file_size(path, "experiments.big.matrix")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -32,6 +59,11 @@ def test_reads_a_square_matrix(tmp_path):
         ("1,x\n3,4\n", r"row 1, column 2 is 'x', not a number"),
         ("", r"empty"),
         ("1,nan\n3,4\n", r"inf or nan"),
+        ("1,-Infinity\n3,4\n", r"inf or nan"),
+        ("1,1_000\n3,4\n", r"row 1, column 2 is '1_000', not a number"),
+        ("1,\u0661\u0662\n3,4\n", r"row 1, column 2 is '\u0661\u0662', not a number"),
+        ("1,0x1p3\n3,4\n", r"row 1, column 2 is '0x1p3', not a number"),
+        ("1,2\n3,4,\n", r"row 2, column 3 is '', not a number"),
     ],
 )
 def test_bad_matrix_files_are_explained(tmp_path, text, message):

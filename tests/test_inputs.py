@@ -7,6 +7,7 @@ experiments builds the write-up, the paper exports and the archive.
 """
 
 import copy
+import hashlib
 import json
 import shutil
 import subprocess
@@ -77,6 +78,37 @@ REFUSED = [
         "given.yaml: post: appears twice (line 3)",
     ),
     ("fraction", with_bad({"k": 2.5}), "experiments.bad.k: 2.5 is not of type"),
+    (
+        "boolean-key",
+        "experiments:\n  post: {k: 3}\n  yes: {k: 3}\n",
+        "experiments: the key True is read as a boolean, not a name",
+    ),
+    (
+        "number-key",
+        "experiments:\n  post: {k: 3}\n  123: {k: 3}\n",
+        "experiments: the key 123 is read as a number, not a name",
+    ),
+    (
+        "name-with-newline",
+        json.dumps(TINY_CONFIG | {"experiments": {"post\n": {"k": 3}}}),
+        "experiments: 'post\\n' does not match",
+    ),
+    (
+        "block-scalar-value",
+        "featured_experiment: p\nexperiments:\n  p:\n    k: 3\n    published_values:"
+        "\n      stretching_factor: |\n        2.60\n",
+        "experiments.p.published_values.stretching_factor: '2.60\\n' does not match",
+    ),
+    (
+        "colliding-macros",
+        with_bad({"k": 3}).replace('"bad"', '"Post"'),
+        "experiments.Post: its paper macros",
+    ),
+    (
+        "braces",
+        with_bad({"matrix": "data dir/a{b}.csv"}),
+        "experiments.bad.matrix: 'data dir/a{b}.csv' holds a brace",
+    ),
 ]
 
 
@@ -144,6 +176,16 @@ MATRICES = {
     "tie": np.diag([3.0, -3.0, 1.0]),
     "rotation": np.array([[0.5, -np.sqrt(3) / 2], [np.sqrt(3) / 2, 0.5]]),
     "identity": np.eye(3),
+    # A second modulus 5e-5 of the first: the ratio is written with 10^-5.
+    "dominant": np.diag([2.0, 1e-4]),
+    # A stretch of 2.5e5, which numbers.tex writes with a power of ten.
+    "large": np.diag([2.5e5, 1.0]),
+}
+GIVEN_AS = {
+    "zero": "{root}/zero.csv",  # absolute, outside the working directory
+    "nilpotent": "../nilpotent.csv",
+    "jordan": "matrices/./jordan.csv",  # not normalised
+    "large": "{work}/matrices/large.csv",  # absolute, inside it
 }
 
 
@@ -156,14 +198,13 @@ def degenerate_run(tmp_path_factory):
     (work / "matrices").mkdir(parents=True)
     experiments = {}
     for name, matrix in MATRICES.items():
-        # The zero matrix by absolute path, the nilpotent one through '..'.
         folder = root if name in ("zero", "nilpotent") else work / "matrices"
         np.savetxt(folder / f"{name}.csv", matrix, delimiter=",")
-        given = {
-            "zero": str(root / "zero.csv"),
-            "nilpotent": "../nilpotent.csv",
-        }.get(name, f"matrices/{name}.csv")
-        experiments[name] = {"matrix": given, "iterations": 30}
+        given = GIVEN_AS.get(name, "matrices/{name}.csv")
+        experiments[name] = {
+            "matrix": given.format(root=root, work=work, name=name),
+            "iterations": 30,
+        }
     experiments["shortest"] = {
         "k": 1,
         "iterations": 2,
@@ -205,6 +246,8 @@ def test_degenerate_experiments_get_deliberate_summaries(degenerate_run):
         "tie": "undetermined",
         "rotation": "complex pair",
         "identity": "real",
+        "dominant": "real",
+        "large": "real",
     }
     assert summary(degenerate_run, "zero")["stretching_factor"] == 0.0
     assert summary(degenerate_run, "jordan")["stretching_factor"] == pytest.approx(3.0)
@@ -232,12 +275,53 @@ def test_paper_exports_leave_out_unsupported_numbers(degenerate_run):
     assert numbers["JordanStretchingFactor"] == pytest.approx(3.0)
 
 
-def test_the_archive_verifies_with_inputs_from_outside(degenerate_run):
+def test_paper_exports_write_large_values_with_a_power_of_ten(degenerate_run):
+    paper = degenerate_run / "results" / "paper"
+    numbers = json.loads((paper / "numbers.json").read_text())
+    assert numbers["LargeStretchingFactor"] == pytest.approx(2.5e5)
+    assert numbers["DominantConvergenceRatio"] == pytest.approx(5e-5)
+    tex = (paper / "numbers.tex").read_text()
+    assert (
+        "\\newcommand{\\LargeStretchingFactor}{\\ensuremath{2.5000\\times 10^{5}}}"
+        in tex
+    )
+    assert "e+" not in tex
+
+
+def test_datasets_name_matrix_files_as_the_archive_does(degenerate_run):
+    """No local path reaches a dataset: files outside the working directory are
+    named by their content, those inside by their normalised path."""
+    experiments = degenerate_run / "results" / "experiments"
+    recorded = {
+        name: xr.open_dataset(experiments / name / "matrix.nc").attrs["matrix_file"]
+        for name in ("zero", "nilpotent", "jordan", "large", "tie")
+    }
+    digest = hashlib.sha256((degenerate_run.parent / "zero.csv").read_bytes())
+    assert recorded == {
+        "zero": f"external/{digest.hexdigest()[:16]}/zero.csv",
+        "nilpotent": recorded["nilpotent"],
+        "jordan": "matrices/jordan.csv",
+        "large": "matrices/large.csv",
+        "tie": "matrices/tie.csv",
+    }
+    assert recorded["nilpotent"].startswith("external/")
+    assert recorded["nilpotent"].endswith("/nilpotent.csv")
+
+
+def test_the_archive_verifies_and_reruns_identically(degenerate_run):
+    """Inputs from outside, by absolute and by non-normalised paths: the rerun
+    from the archive's own config and inputs gives the same datasets."""
     (archive,) = (degenerate_run / "results" / "archive").glob("*.tar.gz")
     result = subprocess.run(
-        [sys.executable, str(PROJECT / "scripts" / "verify_archive.py"), str(archive)],
+        [
+            sys.executable,
+            str(PROJECT / "scripts" / "verify_archive.py"),
+            str(archive),
+            "--rerun",
+        ],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: ")
+    assert result.stdout.splitlines()[-1] == "identical"

@@ -308,6 +308,50 @@ REFUSED = [
         with_setting("depth.weights", ["shared"]),
         "depth.weights: this setting is now called depth.weight_sharing",
     ),
+    (
+        "braces",
+        with_setting("experiments.bad", {"matrix": "data dir/a{b}.csv"}),
+        "experiments.bad.matrix: 'data dir/a{b}.csv' holds a brace",
+    ),
+    (
+        "boolean-key",
+        with_setting("experiments", {True: {"k": 3}}),
+        "experiments: the key True is read as a boolean, not a name",
+    ),
+    (
+        "number-key",
+        with_setting("experiments", {"post": {"k": 3}, 123: {"k": 3}}),
+        "experiments: the key 123 is read as a number, not a name",
+    ),
+    (
+        "name-with-newline",
+        with_setting("experiments.post\n", {"k": 3}),
+        "experiments: 'post\\n' does not match",
+    ),
+    (
+        "published-value-with-newline",
+        with_setting(
+            "experiments.published.published_values.stretching_factor", "2.60\n"
+        ),
+        "experiments.published.published_values.stretching_factor: '2.60\\n' does"
+        " not match",
+    ),
+    (
+        "same-macros",
+        with_setting("experiments.Post", {"k": 3}),
+        "experiments.Post: its paper macros (\\Post...) would be experiment post's",
+    ),
+    (
+        "part-two-macros",
+        with_setting("experiments.depth", {"k": 3}),
+        "experiments.depth: its paper macros (\\Depth...) would be among part two's",
+    ),
+    (
+        "meeting-macros",
+        with_setting("experiments.post-published", {"k": 3}),
+        "experiments.post-published: one of its paper macros (\\PostPublished...)"
+        " would also be one of experiment post's",
+    ),
 ]
 
 
@@ -348,6 +392,13 @@ def test_oversized_matrix_files_are_refused(base_dir):
         ConfigError, match=r"^experiments\.bad\.matrix: .* up to 4097 rows"
     ):
         check_config(config, SCHEMA, base_dir)
+
+
+def test_names_whose_macros_stay_apart_are_accepted(base_dir):
+    config = copy.deepcopy(TINY_CONFIG)
+    names = ("circular-k4", "circular", "run1", "run12", "post-k", "Published2")
+    config["experiments"] |= dict.fromkeys(names, {"k": 2})
+    assert set(names) <= set(check_config(config, SCHEMA, base_dir).experiments)
 
 
 def test_defaults_are_filled_in(base_dir):

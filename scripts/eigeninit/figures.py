@@ -42,6 +42,13 @@ def math_number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def math_power(base: float, exponent: str, digits: int = 4) -> str:
+    """``base`` to the power ``exponent`` as mathtext, bracketed when the base is
+    itself written with a power of ten (a second superscript is an error)."""
+    text = math_number(base, digits)
+    return f"({text})^{{{exponent}}}" if "10^" in text else f"{text}^{{{exponent}}}"
+
+
 def linear_norm_exponent(log10_norms) -> int:
     """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
 
@@ -237,7 +244,7 @@ def draw_convergence(
             np.exp(height + steps * np.log(ratio)),
             color="0.3",
             linestyle="--",
-            label=rf"predicted $\propto {math_number(ratio, 3)}^n$",
+            label=rf"predicted $\propto {math_power(ratio, 'n', 3)}$",
         )
     axes.axhline(
         np.finfo(np.float64).eps,

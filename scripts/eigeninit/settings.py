@@ -20,8 +20,9 @@ import yaml
 from eigeninit.experiments import (
     ConfigError,
     Experiment,
-    read_matrix_csv,
+    matrix_file_size,
 )
+from eigeninit.paper import check_experiment_names
 
 LEGACY_SEED_LIMIT = 2**32
 """numpy.random.RandomState takes seeds below 2^32."""
@@ -158,6 +159,7 @@ def assemble_config(
 def check_config(raw: Mapping, schema: Mapping, base_dir: str | Path = ".") -> Settings:
     """Checked settings from a raw config, or a ConfigError naming the setting."""
     config = copy.deepcopy(dict(raw))
+    _check_keys_are_text(config)
     check_renamed_settings(config)
     _check_finite(config)
     error = jsonschema.exceptions.best_match(_validator(schema).iter_errors(config))
@@ -185,6 +187,20 @@ def _validator(schema: Mapping):
 
     extended = jsonschema.validators.extend(base, {"properties": set_defaults})
     return extended(schema)
+
+
+def _check_keys_are_text(value, setting: str = "config") -> None:
+    """YAML reads unquoted keys such as yes, off or 123 as booleans or numbers."""
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        if not isinstance(key, str):
+            kind = "a boolean" if isinstance(key, bool) else "a number"
+            raise ConfigError(
+                f"{setting}: the key {key!r} is read as {kind}, not a name (YAML "
+                "reads yes, no, on, off and numbers so); write it in quotes"
+            )
+        _check_keys_are_text(item, key if setting == "config" else f"{setting}.{key}")
 
 
 def _check_finite(value, setting: str = "config") -> None:
@@ -308,16 +324,21 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
         k = settings.get("k")
         matrix_file = settings.get("matrix")
         if matrix_file is not None:
-            matrix = read_matrix_csv(
+            if "{" in matrix_file or "}" in matrix_file:
+                raise ConfigError(
+                    f"{setting}.matrix: '{matrix_file}' holds a brace, which "
+                    "Snakemake reads as a wildcard in any file path; rename the "
+                    "file or its folder"
+                )
+            size = matrix_file_size(
                 Path(base_dir) / matrix_file, f"{setting}.matrix", matrix_file
             )
-            if k is not None and k != matrix.shape[0]:
+            if k is not None and k != size:
                 raise ConfigError(
-                    f"{setting}.k: {k} disagrees with the {matrix.shape[0]} x "
-                    f"{matrix.shape[0]} matrix in '{matrix_file}'; "
-                    "give the matrix's size or leave k out"
+                    f"{setting}.k: {k} disagrees with the {size} x {size} matrix "
+                    f"in '{matrix_file}'; give the matrix's size or leave k out"
                 )
-            k = matrix.shape[0]
+            k = size
         if k is None:
             raise ConfigError(f"{setting}: give k (an integer >= 1) or a matrix file")
         iterations = settings["iterations"]
@@ -343,6 +364,7 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
             matrix=matrix_file,
             published_values=published,
         )
+    check_experiment_names(experiments)
     featured = config["featured_experiment"]
     if featured not in experiments:
         raise ConfigError(
