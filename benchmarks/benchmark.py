@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from arithmetic import paired_ratio, power_law, with_target
-from floor import merged_config
+from floor import merged_settings
 from threadpoolctl import threadpool_info, threadpool_limits
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -484,7 +484,7 @@ def main() -> None:
     config_file = arguments.configfile or PROJECT / "config" / (
         "test.yaml" if arguments.quick else "config.yaml"
     )
-    config = merged_config(config_file)
+    config = merged_settings(str(config_file)).config
     result = {
         "config": str(
             config_file.relative_to(PROJECT)

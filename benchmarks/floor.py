@@ -1,11 +1,10 @@
-"""The floor: the workflow's arithmetic in one bare Python process.
+"""The workflow's own floor: every stage of the workflow in one bare process.
 
-Makes the same LAPACK and BLAS calls on the same draws as the workflow's jobs
-(every experiment's draws, spectrum and iterations; every circular-law size
-and depth setting, all members in one call) and draws the same figures, but
-starts Python once, keeps every dataset in memory and runs no scheduler. What
-the workflow spends beyond this is its overhead. The write-up and the paper
-exports are left out: they are part of the workflow's cost, not of the floor.
+Calls the same stage functions as the rules (:mod:`eigeninit.stages`), on the
+config Snakemake would merge, and draws the same figures, but starts Python
+once, keeps every dataset in memory, runs each ensemble in one call and runs
+no scheduler. What the workflow spends beyond this is its orchestration
+overhead. The write-up and the paper exports are left out.
 
     python benchmarks/floor.py [--configfile config/large.yaml] [--figures DIR]
 """
@@ -21,146 +20,84 @@ from threadpoolctl import threadpool_limits
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
-from eigeninit.circular_law import measure_sizes  # noqa: E402
-from eigeninit.datasets import (  # noqa: E402
-    RUNS,
-    circular_law_dataset,
-    depth_dataset,
-    iterations_dataset,
-    matrix_dataset,
-    spectrum_dataset,
+from eigeninit import stages  # noqa: E402
+from eigeninit.experiments import (  # noqa: E402
+    archived_name,
+    file_sha256,
+    read_matrix_csv,
 )
-from eigeninit.depth import run_depth  # noqa: E402
-from eigeninit.draws import draw  # noqa: E402
-from eigeninit.experiments import read_matrix_csv  # noqa: E402
-from eigeninit.figures import FIGURES, save  # noqa: E402
-from eigeninit.initializers import job_seed_sequence  # noqa: E402
+from eigeninit.figure_style import save_figures  # noqa: E402
+from eigeninit.figures import FIGURES  # noqa: E402
+from eigeninit.jobs import matrices_per_size  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
     depth_figure_names,
 )
-from eigeninit.part_two_summary import (  # noqa: E402
-    circular_law_summary,
-    depth_summary,
-)
-from eigeninit.power import measure  # noqa: E402
-from eigeninit.settings import resolve_experiments  # noqa: E402
-from eigeninit.spectrum import analyze  # noqa: E402
-from eigeninit.summary import summarize  # noqa: E402
+from eigeninit.settings import Settings, check_config  # noqa: E402
 
 
-def merged_config(configfile: str | None) -> dict:
+def merged_settings(configfile: str | None) -> Settings:
     """config/config.yaml updated by ``configfile`` as Snakemake merges them,
-    with the schema's defaults filled in."""
-    from snakemake.utils import update_config, validate
+    then checked as the workflow checks it."""
+    from snakemake.utils import update_config
 
     config = yaml.safe_load((PROJECT / "config" / "config.yaml").read_text())
     if configfile:
         update_config(config, yaml.safe_load(Path(configfile).read_text()))
-    validate(config, str(PROJECT / "workflow" / "schemas" / "config.schema.yaml"))
-    return config
-
-
-def matrices_per_size(circular_law: dict) -> dict[int, int]:
-    counts = circular_law["matrices_per_size"]
-    if isinstance(counts, int):
-        return dict.fromkeys(circular_law["sizes"], counts)
-    return dict(zip(circular_law["sizes"], counts, strict=True))
-
-
-def experiment(settings, tolerance: float, figures: Path) -> None:
-    params = settings.matrix_params()
-    draws = draw(settings.k, settings.seed, settings.rng, not settings.matrix)
-    matrix = (
-        read_matrix_csv(settings.matrix, "matrix") if settings.matrix else draws.matrix
-    )
-    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
-    matrix_data = matrix_dataset(matrix, inputs, params)
-    spectrum = analyze(matrix)
-    spectrum_data = spectrum_dataset(spectrum, matrix_data.attrs)
-    scales = {"raw": 1.0, "rescaled": spectrum.spectral_radius}
-    measurements = {
-        run: measure(
-            matrix / scales[run],
-            inputs[run],
-            settings.iterations,
-            spectrum.dominant_basis,
-            tolerance,
-        )
-        for run in RUNS
-    }
-    iterations = iterations_dataset(
-        measurements,
-        scales,
-        matrix_data.attrs
-        | {"iterations": settings.iterations, "convergence_tolerance": tolerance},
-    )
-    summary = summarize(
-        matrix_data, spectrum_data, iterations, settings.published_values
-    )
-    for name, figure in FIGURES.items():
-        drawn = figure(
-            matrix=matrix_data,
-            spectrum=spectrum_data,
-            iterations=iterations,
-            summary=summary,
-        )
-        save(
-            drawn, {s: figures / f"{settings.name}-{name}.{s}" for s in ("png", "pdf")}
-        )
-
-
-def circular_law(settings: dict, figures: Path) -> None:
-    sizes = []
-    for k, count in matrices_per_size(settings).items():
-        ensemble = job_seed_sequence(settings["seed"], "circular_law", k)
-        measurement = measure_sizes(k, ensemble, range(count), keep_eigenvalues=True)
-        params = {"k": k, "seed": settings["seed"], "seeds": count}
-        sizes.append(circular_law_dataset(measurement, params))
-    summary = circular_law_summary(sizes)
-    for name, figure in CIRCULAR_LAW_FIGURES.items():
-        drawn = figure(sizes=sizes, summary=summary)
-        save(drawn, {s: figures / f"circular_law-{name}.{s}" for s in ("png", "pdf")})
-
-
-def depth(settings: dict, figures: Path) -> None:
-    runs = []
-    networks = range(settings["networks_per_setting"])
-    for scheme in settings["schemes"]:
-        for sharing in settings["weight_sharing"]:
-            ensemble = job_seed_sequence(settings["seed"], "depth", scheme, sharing)
-            results = run_depth(
-                scheme,
-                settings["activations"],
-                sharing,
-                settings["k"],
-                settings["layers"],
-                ensemble,
-                networks,
-            )
-            params = {
-                "scheme": scheme,
-                "weights": sharing,
-                "k": settings["k"],
-                "layers": settings["layers"],
-                "seed": settings["seed"],
-                "seeds": len(networks),
-            }
-            runs.append(depth_dataset(results, params, networks))
-    summary = depth_summary(runs, settings["stable_within"])
-    for name in depth_figure_names(settings["weight_sharing"]):
-        drawn = DEPTH_FIGURES[name](runs=runs, summary=summary)
-        save(drawn, {s: figures / f"depth-{name}.{s}" for s in ("png", "pdf")})
+    return check_config(config, PROJECT)
 
 
 def main(configfile: str | None, figures: Path) -> None:
-    config = merged_config(configfile)
-    figures.mkdir(parents=True, exist_ok=True)
-    for settings in resolve_experiments(config).values():
-        experiment(settings, config["convergence_tolerance"], figures)
-    circular_law(config["circular_law"], figures)
-    depth(config["depth"], figures)
+    settings = merged_settings(configfile)
+    config = settings.config
+    for name, experiment in settings.experiments.items():
+        params, given = experiment.matrix_params(), None
+        if experiment.matrix:
+            path = PROJECT / experiment.matrix
+            given = read_matrix_csv(path, name)
+            params["matrix_file"] = archived_name(
+                path, PROJECT, lambda path=path: file_sha256(path)
+            )
+        matrix = stages.matrix(params, given)
+        spectrum = stages.spectrum(matrix)
+        iterations = stages.iterations(
+            matrix, spectrum, experiment.iterations, config["convergence_tolerance"]
+        )
+        data = {"matrix": matrix, "spectrum": spectrum, "iterations": iterations}
+        summary = stages.experiment_summary(
+            **data, published_values=experiment.published_values
+        )
+        save_figures(FIGURES.values(), figures / name, **data, summary=summary)
+
+    circular_law = config["circular_law"]
+    sizes = [
+        stages.merge([stages.circular_law_part(k, circular_law["seed"], range(count))])
+        for k, count in matrices_per_size(circular_law).items()
+    ]
+    summary = stages.circular_law_summary(sizes)
+    save_figures(
+        CIRCULAR_LAW_FIGURES.values(),
+        figures / "circular_law",
+        sizes=sizes,
+        summary=summary,
+    )
+
+    depth = config["depth"]
+    networks = range(depth["networks_per_setting"])
+    runs = [
+        stages.merge([part])
+        for scheme in depth["schemes"]
+        for part in stages.depth_parts(scheme, depth, networks).values()
+    ]
+    summary = stages.depth_summary(runs, depth["stable_within"])
+    names = depth_figure_names(depth["weight_sharing"])
+    save_figures(
+        [DEPTH_FIGURES[name] for name in names],
+        figures / "depth",
+        runs=runs,
+        summary=summary,
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """Rule build_archive: the results, their inputs and the workflow in one tarball."""
 
-import os
 from pathlib import Path
 
 from eigeninit.bundle import assemble_archive, recorded_steps, source_files
@@ -18,8 +17,7 @@ with logged(snakemake) as log:
         inputs=list(snakemake.input.inputs),
         source=source_files(workflow_root),
         config=snakemake.params.config,
-        credits=read_citation(workflow_root / "CITATION.cff"),
-        command_line=os.environ.get("EIGENINIT_COMMAND_LINE", "snakemake"),
+        credits=read_citation(snakemake.input.citation),
         top_folder=f"{snakemake.params.project}-{short_commit(workflow_root)}",
         mtime=commit_time(workflow_root),
         steps=recorded_steps(snakemake.input.records, results),

@@ -26,7 +26,7 @@ with logged(snakemake) as log:
     html = render(
         summaries,
         figures_by_experiment(snakemake.input.figures),
-        narrative=snakemake.params.featured_experiment,
+        featured=snakemake.params.featured_experiment,
         provenance={
             "config_hash": snakemake.params.config_hash,
             "git": git_state(Path(snakemake.scriptdir).parent),

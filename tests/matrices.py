@@ -2,14 +2,7 @@
 
 import numpy as np
 
-from eigeninit.datasets import (
-    RUNS,
-    iterations_dataset,
-    matrix_dataset,
-    spectrum_dataset,
-)
-from eigeninit.power import measure_runs
-from eigeninit.spectrum import analyze
+from eigeninit import stages
 
 
 def rotation_scaling(radius: float, angle: float) -> np.ndarray:
@@ -36,33 +29,16 @@ def similar(matrix: np.ndarray, seed: int = 0) -> np.ndarray:
     return basis @ matrix @ np.linalg.inv(basis)
 
 
-PARAMS = {"experiment": "t", "seed": 0, "rng": "pcg64", "matrix_file": ""}
+PARAMS = {"experiment": "t", "seed": 0, "rng": "pcg64", "matrix_file": "given.csv"}
 
 
-def datasets_for(
-    matrix: np.ndarray,
-    iterations: int = 100,
-    inputs: dict[str, np.ndarray] | None = None,
-    settings: dict = PARAMS,
-):
+def datasets_for(matrix: np.ndarray, iterations: int = 100, settings: dict = PARAMS):
     """matrix.nc, spectrum.nc and iterations.nc of one experiment, in memory,
-    computed as the rules compute them (inputs drawn here unless given)."""
-    if inputs is None:
-        rng = np.random.default_rng(5)
-        inputs = {run: rng.standard_normal(matrix.shape[0]) for run in RUNS}
-    spectrum = analyze(matrix)
-    measurements, scales = measure_runs(
-        matrix,
-        inputs,
-        iterations,
-        spectrum.spectral_radius,
-        spectrum.dominant_basis,
-        1e-6,
-    )
-    settings = settings | {"k": matrix.shape[0]}
-    params = settings | {"iterations": iterations, "convergence_tolerance": 1e-6}
+    computed by the rules' stages from ``matrix`` as if read from a file."""
+    matrix_data = stages.matrix(settings | {"k": matrix.shape[0]}, matrix)
+    spectrum_data = stages.spectrum(matrix_data)
     return (
-        matrix_dataset(matrix, inputs, settings),
-        spectrum_dataset(spectrum, settings),
-        iterations_dataset(measurements, scales, params),
+        matrix_data,
+        spectrum_data,
+        stages.iterations(matrix_data, spectrum_data, iterations, 1e-6),
     )

@@ -1,26 +1,12 @@
 """Every dataset and summary the figures and paper exports read, computed by the
-library's own functions on small sizes (seconds), as the workflow's rules would."""
+workflow's stages on small sizes (seconds), as its rules compute them."""
 
 from functools import cache
 
 import xarray as xr
 
-from eigeninit.circular_law import measure_sizes
-from eigeninit.datasets import (
-    RUNS,
-    circular_law_dataset,
-    depth_dataset,
-    iterations_dataset,
-    matrix_dataset,
-    spectrum_dataset,
-)
-from eigeninit.depth import WEIGHT_MODES, run_depth
-from eigeninit.draws import draw
-from eigeninit.initializers import job_seed_sequence
-from eigeninit.part_two_summary import circular_law_summary, depth_summary
-from eigeninit.power import measure
-from eigeninit.spectrum import analyze
-from eigeninit.summary import summarize
+from eigeninit import stages
+from eigeninit.depth import WEIGHT_MODES
 
 SCHEMES = ("standard", "lecun", "xavier_uniform", "kaiming", "orthogonal", "eigen")
 ACTIVATIONS = ("linear", "relu", "tanh")
@@ -30,45 +16,26 @@ def experiment(
     name: str, k: int = 5, iterations: int = 60, seed: int = 2020
 ) -> dict[str, xr.Dataset | dict]:
     """matrix, spectrum, iterations and summary of one drawn experiment."""
-    params = {"experiment": name, "k": k, "seed": seed, "rng": "pcg64"}
-    params |= {"matrix_file": ""}
-    draws = draw(k, seed, "pcg64")
-    spectrum = analyze(draws.matrix)
-    scales = {"raw": 1.0, "rescaled": spectrum.spectral_radius}
-    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
-    measurements = {
-        run: measure(
-            draws.matrix / scales[run],
-            inputs[run],
-            iterations,
-            spectrum.dominant_basis,
-            1e-6,
-        )
-        for run in RUNS
+    settings = {"experiment": name, "k": k, "seed": seed, "rng": "pcg64"}
+    matrix = stages.matrix(settings | {"matrix_file": ""})
+    spectrum = stages.spectrum(matrix)
+    iterations_data = stages.iterations(matrix, spectrum, iterations, 1e-6)
+    summary = stages.experiment_summary(matrix, spectrum, iterations_data, {})
+    return {
+        "matrix": matrix,
+        "spectrum": spectrum,
+        "iterations": iterations_data,
+        "summary": summary,
     }
-    datasets = {
-        "matrix": matrix_dataset(draws.matrix, inputs, params),
-        "spectrum": spectrum_dataset(spectrum, params),
-        "iterations": iterations_dataset(
-            measurements,
-            scales,
-            params | {"iterations": iterations, "convergence_tolerance": 1e-6},
-        ),
-    }
-    return datasets | {"summary": summarize(**datasets, printed={})}
 
 
 @cache
 def circular_law(sizes: tuple[int, ...] = (4, 8, 16, 32), seeds: int = 8) -> dict:
     """Per-size datasets and the summary of the circular-law measurements."""
-    datasets = []
-    for k in sizes:
-        ensemble = job_seed_sequence(1, "circular_law", k)
-        measurement = measure_sizes(k, ensemble, range(seeds), keep_eigenvalues=True)
-        datasets.append(
-            circular_law_dataset(measurement, {"k": k, "seeds": seeds, "seed": 1})
-        )
-    return {"sizes": datasets, "summary": circular_law_summary(datasets)}
+    datasets = [
+        stages.merge([stages.circular_law_part(k, 1, range(seeds))]) for k in sizes
+    ]
+    return {"sizes": datasets, "summary": stages.circular_law_summary(datasets)}
 
 
 @cache
@@ -81,15 +48,16 @@ def depth(
     weight_modes: tuple[str, ...] = WEIGHT_MODES,
 ) -> dict:
     """Per-(scheme, weights) datasets and the summary of the depth runs."""
-    runs = []
-    for scheme in schemes:
-        for weights in weight_modes:
-            ensemble = job_seed_sequence(1, "depth", scheme, weights)
-            params = {"scheme": scheme, "weights": weights, "k": k}
-            params |= {"layers": layers, "seeds": seeds, "seed": 1}
-            networks = range(seeds)
-            result = run_depth(
-                scheme, activations, weights, k, layers, ensemble, networks
-            )
-            runs.append(depth_dataset(result, params, networks))
-    return {"runs": runs, "summary": depth_summary(runs, stable_within=2.0)}
+    settings = {
+        "k": k,
+        "layers": layers,
+        "seed": 1,
+        "activations": list(activations),
+        "weight_sharing": list(weight_modes),
+    }
+    runs = [
+        stages.merge([part])
+        for scheme in schemes
+        for part in stages.depth_parts(scheme, settings, range(seeds)).values()
+    ]
+    return {"runs": runs, "summary": stages.depth_summary(runs, stable_within=2.0)}

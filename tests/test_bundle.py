@@ -56,7 +56,6 @@ def test_an_archive_holds_inputs_from_anywhere_and_its_config_finds_them(tmp_pat
         inputs=["config/./inside.csv", "../elsewhere/outside.csv", absolute],
         source={"Snakefile": PROJECT / "Snakefile"},
         config=config,
-        command_line="snakemake archive",
         top_folder=TOP,
         mtime=1_767_225_600,
         workflow_dir=PROJECT,

@@ -11,19 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from eigeninit.citation import (
-    CITATION_FILE,
-    SPDX_LICENSE_LIST,
-    Author,
-    read_citation,
-)
+from eigeninit.citation import SPDX_LICENSE_LIST, Author, read_citation
 
 PROJECT = Path(__file__).resolve().parents[1]
+CITATION_FILE = PROJECT / "CITATION.cff"
 CFFCONVERT_LOCK = PROJECT / "tests" / "validators" / "cffconvert.txt"
 
 
 def test_citation_matches_the_package_and_the_licence_file():
-    citation = read_citation()
+    citation = read_citation(CITATION_FILE)
     pyproject = tomllib.loads((PROJECT / "pyproject.toml").read_text())
     assert citation.version == pyproject["project"]["version"]
     license_text = (PROJECT / "LICENSE").read_text()

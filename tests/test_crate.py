@@ -308,7 +308,7 @@ def crate_dir(tmp_path_factory) -> Path:
     (root / "config.yaml").write_text(
         yaml.safe_dump({"experiments": {"post": {"k": 4, "seed": 0}}})
     )
-    (root / "provenance.json").write_text(json.dumps({"snakemake_command": "x"}))
+    (root / "provenance.json").write_text(json.dumps({"rerun_command": "x"}))
     for path in SOURCE:
         (root / "source" / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT / path, root / "source" / path)

@@ -16,13 +16,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from eigeninit import datasets
-from eigeninit.circular_law import measure_sizes
+from eigeninit import datasets, stages
 from eigeninit.content_hash import content_hashes, dataset_content_hashes
-from eigeninit.depth import run_depth
-from eigeninit.draws import draw
-from eigeninit.initializers import job_seed_sequence
-from eigeninit.power import measure
 from eigeninit.spectrum import COMPLEX_PAIR, analyze
 
 # k = 4 with pcg64: seed 4 draws a real dominant eigenvalue, seed 8 a complex
@@ -52,82 +47,32 @@ class Writer:
 def write_experiment(writer: Writer, name: str, seed: int) -> None:
     """matrix, spectrum and iterations, as draw_matrix, compute_spectrum and
     iterate write them: each stage reads the file the previous one wrote."""
-    params = {
-        "experiment": name,
-        "k": 4,
-        "seed": seed,
-        "rng": "pcg64",
-        "matrix_file": "",
-    }
-    draws = draw(params["k"], seed, params["rng"])
-    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
+    settings = {"experiment": name, "k": 4, "seed": seed, "rng": "pcg64"}
     matrix_path = writer.write(
-        f"{name}/matrix", datasets.matrix_dataset(draws.matrix, inputs, params)
+        f"{name}/matrix", stages.matrix(settings | {"matrix_file": ""})
     )
-
     matrix = datasets.read(matrix_path)
-    spectrum = analyze(matrix["matrix"].values)
-    spectrum_path = writer.write(
-        f"{name}/spectrum", datasets.spectrum_dataset(spectrum, matrix.attrs)
-    )
-
-    stored = datasets.read(spectrum_path)
-    scales = {"raw": 1.0, "rescaled": float(stored.attrs["spectral_radius"])}
-    measurements = {
-        run: measure(
-            matrix["matrix"].values / scales[run],
-            matrix["input"].sel(run=run).values,
-            ITERATIONS,
-            stored["dominant_basis"].values,
-            TOLERANCE,
-        )
-        for run in datasets.RUNS
-    }
-    params = matrix.attrs | {
-        "iterations": ITERATIONS,
-        "convergence_tolerance": TOLERANCE,
-    }
+    spectrum_path = writer.write(f"{name}/spectrum", stages.spectrum(matrix))
+    spectrum = datasets.read(spectrum_path)
     writer.write(
         f"{name}/iterations",
-        datasets.iterations_dataset(measurements, scales, params),
+        stages.iterations(matrix, spectrum, ITERATIONS, TOLERANCE),
     )
 
 
 def write_circular_law(writer: Writer, k: int) -> None:
-    """One size's measurements, as measure_circular_law writes them."""
-    params = {"k": k, "seeds": 6, "seed": 1}
-    ensemble = job_seed_sequence(params["seed"], "circular_law", k)
-    measurement = measure_sizes(
-        k, ensemble, range(params["seeds"]), keep_eigenvalues=True
-    )
-    writer.write(
-        f"circular_law/k{k}", datasets.circular_law_dataset(measurement, params)
-    )
+    """One size's measurements, as measure_circular_law and its merge write them."""
+    part = stages.circular_law_part(k, 1, range(6))
+    writer.write(f"circular_law/k{k}", stages.merge([part]))
 
 
 def write_depth(writer: Writer, scheme: str, weights: str) -> None:
     """One scheme and weight mode, every activation, as run_depth writes them."""
-    params = {
-        "scheme": scheme,
-        "weights": weights,
-        "k": 8,
-        "layers": 4,
-        "seeds": 3,
-        "seed": 1,
-    }
-    networks = range(params["seeds"])
-    runs = run_depth(
-        scheme,
-        ["linear", "relu"],
-        weights,
-        params["k"],
-        params["layers"],
-        job_seed_sequence(params["seed"], "depth", scheme, weights),
-        networks,
+    settings = {"k": 8, "layers": 4, "seed": 1, "activations": ["linear", "relu"]}
+    parts = stages.depth_parts(
+        scheme, settings | {"weight_sharing": [weights]}, range(3)
     )
-    writer.write(
-        f"depth/{scheme}_{weights}", datasets.depth_dataset(runs, params, networks)
-    )
+    writer.write(f"depth/{scheme}_{weights}", parts[weights])
 
 
 def write_every_kind(folder: Path) -> Writer:
@@ -228,7 +173,7 @@ def test_labels_select_and_categories_decode(written):
     )
     depth = datasets.read(written.paths["depth/lecun_independent"])
     assert depth["activation"].values.tolist() == ["linear", "relu"]
-    assert depth["growth"].sel(activation="relu").dims == ("seed",)
+    assert depth["growth"].sel(activation="relu").dims == ("member",)
     assert depth["activation_index"].attrs["flag_meanings"] == "linear relu"
 
 

@@ -10,7 +10,7 @@ from eigeninit.experiments import (
     matrix_file_size,
     read_matrix_csv,
 )
-from eigeninit.settings import check_renamed_settings, resolve_experiments
+from eigeninit.settings import check_config, resolve_experiments
 
 
 def config_with(**settings) -> dict:
@@ -127,10 +127,7 @@ def test_published_moduli_must_match_k(tmp_path):
         ({"depth": {"weights": ["shared"]}}, "now called depth.weight_sharing"),
     ],
 )
-def test_old_setting_names_are_refused_naming_the_new_one(config, message):
+def test_old_setting_names_are_refused_naming_the_new_one(tmp_path, config, message):
+    given = {"experiments": {"a": {"k": 2}}} | config
     with pytest.raises(ConfigError, match=re.escape(message)):
-        check_renamed_settings(config)
-
-
-def test_current_setting_names_pass():
-    check_renamed_settings(config_with(k=2))
+        check_config(given, tmp_path)

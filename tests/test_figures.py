@@ -27,7 +27,8 @@ from eigeninit.figure_style import (
     save_figures,
     text_height_px,
 )
-from eigeninit.figures import FIGURES, linear_norm_exponent, math_number
+from eigeninit.figures import FIGURES, math_number
+from eigeninit.number_format import linear_norm_exponent
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
@@ -218,7 +219,9 @@ def test_norms_near_the_float64_limit_are_drawn_in_units_of_a_power_of_ten(tmp_p
         plain.subplots().plot(steps[:-1], norm[:-1])
         plain.savefig(tmp_path / "plain.png")
 
-    summary = summarize(data["matrix"], data["spectrum"], iterations, printed={})
+    summary = summarize(
+        data["matrix"], data["spectrum"], iterations, published_values={}
+    )
     # The caption's flag, from the summary, is the figure's unit.
     assert linear_norm_exponent(summary["max_log10_norm"]) == 308
     figure = FIGURES["norm"](**data | {"iterations": iterations, "summary": summary})

@@ -81,8 +81,8 @@ def test_circular_law_parts_merge_into_the_one_job_dataset() -> None:
     whole = merge_members([circular_law_part(range(11))])
     parts = [circular_law_part(members) for members in fixed_ranges(11, 3)]
     assert_same_content(merge_members(parts[::-1]), whole)
-    assert whole.attrs["seeds"] == 11
-    np.testing.assert_array_equal(whole["seed"], np.arange(11))
+    assert whole.attrs["members"] == 11
+    np.testing.assert_array_equal(whole["member"], np.arange(11))
 
 
 def depth_part(members: range) -> xr.Dataset:

@@ -14,8 +14,8 @@ from eigeninit.paper import (
     macro_name,
     numbers_tex,
 )
+from eigeninit.schemas import quoted_numbers
 from eigeninit.summary import summarize
-from eigeninit.summary_schemas import quoted_numbers
 from workflow_runner import PROJECT
 
 NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
@@ -62,10 +62,10 @@ def test_every_experiment_macro_is_among_those_the_config_check_knows():
     """The check refuses colliding names from the schema alone: it must know
     every macro an experiment's summary can give."""
     run = small_results.experiment("published")
-    printed = yaml.safe_load((PROJECT / "config" / "config.yaml").read_text())[
-        "experiments"
-    ]["published"]["published_values"]
-    summary = summarize(run["matrix"], run["spectrum"], run["iterations"], printed)
+    published = yaml.safe_load((PROJECT / "config" / "experiments.yaml").read_text())[
+        "published"
+    ]["published_values"]
+    summary = summarize(run["matrix"], run["spectrum"], run["iterations"], published)
     given = {macro_name(*parts) for parts, _ in quoted_numbers("experiment", summary)}
     assert {"PublishedStretchingFactor", "SettledNormBandHigh"} <= given
     assert given <= experiment_suffixes()

@@ -7,11 +7,9 @@ import jsonschema
 import numpy as np
 import pytest
 
-from eigeninit import summary_schemas
-from eigeninit.circular_law import measure_sizes
-from eigeninit.datasets import circular_law_dataset, depth_dataset
+from eigeninit import schemas, stages
 from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
-from eigeninit.initializers import SCHEMES
+from eigeninit.initializers import SCHEMES, job_seed_sequence
 from eigeninit.part_two_summary import VERDICTS, circular_law_summary, depth_summary
 from eigeninit.theory import agreement
 
@@ -20,41 +18,20 @@ K_DEPTH, LAYERS, NETWORKS = 16, 10, 6
 
 @pytest.fixture(scope="module")
 def circular() -> dict:
-    datasets = []
-    for k in (4, 16):
-        measurement = measure_sizes(
-            k, np.random.SeedSequence(k), range(12), keep_eigenvalues=True
-        )
-        datasets.append(
-            circular_law_dataset(measurement, {"k": k, "seeds": 12, "seed": 1})
-        )
-    return circular_law_summary(datasets)
+    sizes = [stages.merge([stages.circular_law_part(k, 1, range(12))]) for k in (4, 16)]
+    return circular_law_summary(sizes)
 
 
 @pytest.fixture(scope="module")
 def depth() -> dict:
-    datasets = []
-    for scheme in SCHEMES:
-        for weights in WEIGHT_MODES:
-            runs = run_depth(
-                scheme,
-                ACTIVATIONS,
-                weights,
-                K_DEPTH,
-                LAYERS,
-                np.random.SeedSequence(3),
-                range(NETWORKS),
-            )
-            params = {
-                "scheme": scheme,
-                "weights": weights,
-                "k": K_DEPTH,
-                "layers": LAYERS,
-                "seeds": NETWORKS,
-                "seed": 3,
-            }
-            datasets.append(depth_dataset(runs, params, range(NETWORKS)))
-    return depth_summary(datasets, 2.0)
+    settings = {"k": K_DEPTH, "layers": LAYERS, "seed": 3}
+    settings |= {"activations": ACTIVATIONS, "weight_sharing": WEIGHT_MODES}
+    runs = [
+        stages.merge([part])
+        for scheme in SCHEMES
+        for part in stages.depth_parts(scheme, settings, range(NETWORKS)).values()
+    ]
+    return depth_summary(runs, 2.0)
 
 
 def assert_block(block: dict) -> None:
@@ -107,7 +84,7 @@ def test_agreement_is_computed_on_the_per_network_growths(depth) -> None:
         "independent",
         K_DEPTH,
         LAYERS,
-        np.random.SeedSequence(3),
+        job_seed_sequence(3, "depth", "lecun", "independent"),
         range(NETWORKS),
     )
     expected = agreement(runs["relu"].growth, entry["finite_size"]["theory"])
@@ -126,7 +103,7 @@ def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
         "shared",
         K_DEPTH,
         LAYERS,
-        np.random.SeedSequence(3),
+        job_seed_sequence(3, "depth", "eigen", "shared"),
         range(NETWORKS),
     )
     expected = (LAYERS * np.log(runs["linear"].growth)).mean()
@@ -143,13 +120,13 @@ def _entries(depth: dict):
 def test_summaries_fit_their_schemas_and_the_schemas_are_strict(
     circular, depth
 ) -> None:
-    summary_schemas.validate("circular_law", circular)
-    summary_schemas.validate("depth", depth)
+    schemas.validate("circular_law", circular)
+    schemas.validate("depth", depth)
     with pytest.raises(jsonschema.ValidationError):
-        summary_schemas.validate("depth", depth | {"unlisted": 1})
+        schemas.validate("depth", depth | {"unlisted": 1})
     missing = {key: value for key, value in circular.items() if key != "seed"}
     with pytest.raises(jsonschema.ValidationError):
-        summary_schemas.validate("circular_law", missing)
+        schemas.validate("circular_law", missing)
 
 
 def test_verdict_groups_hold_every_setting_once_with_its_range(depth) -> None:

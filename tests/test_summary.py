@@ -6,7 +6,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from eigeninit import summary_schemas
+from eigeninit import schemas
 from eigeninit.summary import (
     agreement_digits,
     norm_swing,
@@ -34,10 +34,10 @@ def test_real_dominant_summary():
     assert summary["eigenvalue_moduli"] == sorted(summary["eigenvalue_moduli"])
 
 
-def test_complex_pair_summary_and_printed_comparison():
+def test_complex_pair_summary_and_published_comparison():
     matrix = similar(block_diagonal(rotation_scaling(2.0, 0.7), np.diag([1.5, -0.5])))
-    printed = {"moduli": [2.0, 0.5, 2.0, 1.5], "mean": 0.0}
-    summary = summarize(*datasets_for(matrix), printed)
+    published = {"moduli": [2.0, 0.5, 2.0, 1.5], "mean": 0.0}
+    summary = summarize(*datasets_for(matrix), published)
     assert summary["dominant"] == "complex pair"
     assert summary["sign_flips"] is False
     assert summary["rotation_degrees"] == pytest.approx(np.degrees(0.7), rel=1e-10)
@@ -128,18 +128,18 @@ def test_counts_and_rates_the_write_up_quotes():
 def test_schema_refuses_unknown_and_missing_keys():
     summary = summarize(*datasets_for(similar(np.diag([2.0, 1.0, 0.5, 0.1]))), {})
     with pytest.raises(jsonschema.ValidationError, match="unexpected"):
-        summary_schemas.validate("experiment", summary | {"unexpected": 1.0})
+        schemas.validate("experiment", summary | {"unexpected": 1.0})
     incomplete = dict(summary)
     del incomplete["spectral_radius"]
     with pytest.raises(jsonschema.ValidationError, match="spectral_radius"):
-        summary_schemas.validate("experiment", incomplete)
+        schemas.validate("experiment", incomplete)
 
 
 def test_schema_describes_every_key_and_quotes_only_numbers():
-    properties = summary_schemas.schema("experiment")["properties"]
+    properties = schemas.schema("experiment")["properties"]
     assert all(definition.get("description") for definition in properties.values())
     numeric = {"number", "integer", "array"}
-    quoted = {parts[0] for parts in summary_schemas.quoted_names("experiment", 2)}
+    quoted = {parts[0] for parts in schemas.quoted_names("experiment", 2)}
     assert {"k", "stretching_factor", "spectral_radius"} <= quoted
     for key in quoted:
         definition = properties[key]

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from jinja2 import UndefinedError
 
-from eigeninit import summary_schemas
+from eigeninit import schemas
 from eigeninit.figures import FIGURES
 from eigeninit.number_format import exact, fixed, number, scientific
 from eigeninit.paper import experiment_numbers
@@ -52,14 +52,14 @@ NOT_THE_POSTS = "This is not the post's matrix"
 
 
 def render_page(
-    summaries: list[dict], png: Path, narrative: str | None = None, record=None
+    summaries: list[dict], png: Path, featured: str | None = None, record=None
 ) -> str:
     by_name = {summary["experiment"]: summary for summary in summaries}
     figures = {name: dict.fromkeys(FIGURES, png) for name in by_name}
     return render(
         by_name,
         figures,
-        narrative=narrative or summaries[0]["experiment"],
+        featured=featured or summaries[0]["experiment"],
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
         stylesheet=REPORT_DIR / "style.css",
@@ -90,11 +90,9 @@ def section(html: str, section_id: str) -> str:
 
 def test_summaries_fit_the_schema(default_summaries) -> None:
     for summary in default_summaries:
-        summary_schemas.validate("experiment", summary)
+        schemas.validate("experiment", summary)
     with pytest.raises(jsonschema.ValidationError):
-        summary_schemas.validate(
-            "experiment", default_summaries[0] | {"renamed_key": 1.0}
-        )
+        schemas.validate("experiment", default_summaries[0] | {"renamed_key": 1.0})
 
 
 def test_every_number_shown_is_exported_for_the_paper(default_summaries, png) -> None:
@@ -446,8 +444,8 @@ def test_missing_number_is_an_error(png) -> None:
 
 
 def test_unknown_narrative_is_an_error(png) -> None:
-    with pytest.raises(ValueError, match="narrative"):
-        render_page([make_summary("post")], png, narrative="missing")
+    with pytest.raises(ValueError, match="featured"):
+        render_page([make_summary("post")], png, featured="missing")
 
 
 def test_missing_figure_is_an_error(png) -> None:
@@ -455,7 +453,7 @@ def test_missing_figure_is_an_error(png) -> None:
         render(
             {"post": make_summary("post")},
             {"post": {name: png for name in FIGURES if name != "rescaled"}},
-            narrative="post",
+            featured="post",
             provenance=PROVENANCE,
             template_dir=REPORT_DIR,
             stylesheet=REPORT_DIR / "style.css",
@@ -530,12 +528,12 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
         for path in sorted((results / "experiments").glob("*/summary.json"))
     }
     for summary in summaries.values():
-        summary_schemas.validate("experiment", summary)
+        schemas.validate("experiment", summary)
     shown = []
     page = render(
         summaries,
         figures_by_experiment((results / "experiments").glob("*/figures/*.png")),
-        narrative="post",
+        featured="post",
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
         stylesheet=REPORT_DIR / "style.css",

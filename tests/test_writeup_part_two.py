@@ -42,7 +42,7 @@ def render_page(part_two: dict | None, png: Path, record=None) -> str:
     return render(
         {"post": make_summary("post")},
         {"post": dict.fromkeys(FIGURES, png)},
-        narrative="post",
+        featured="post",
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
         stylesheet=REPORT_DIR / "style.css",

@@ -49,7 +49,6 @@ def assemble_archive(
     source: Mapping[str, Path],
     config: dict,
     credits: Citation,
-    command_line: str,
     top_folder: str,
     mtime: int,
     steps: Sequence[Step] = (),
@@ -79,7 +78,7 @@ def assemble_archive(
     extra[CONFIG_FILE] = yaml.safe_dump(
         _config_naming(config, stored), sort_keys=True
     ).encode()
-    provenance = run_provenance(command_line, workflow_dir)
+    provenance = run_provenance(workflow_dir)
     extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
     about = {
         "credits": credits,

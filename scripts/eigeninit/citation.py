@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 
-CITATION_FILE = Path(__file__).resolve().parents[2] / "CITATION.cff"
 SPDX_LICENSE_LIST = "https://spdx.org/licenses/"
 
 
@@ -61,7 +60,7 @@ def author_from_cff(entry: dict) -> Author:
     return Author(name=name, type="Person", url=url)
 
 
-def read_citation(path: str | Path = CITATION_FILE) -> Citation:
+def read_citation(path: str | Path) -> Citation:
     """Title, version, authors and licence of a CITATION.cff file."""
     cff = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     license_id = cff.get("license")

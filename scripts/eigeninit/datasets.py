@@ -102,12 +102,12 @@ def _index_coords(**sizes: int) -> dict:
 
 
 def _member_coords(members: range) -> dict:
-    """The ``seed`` coordinate: each matrix's or network's index in its ensemble."""
+    """The ``member`` coordinate: each matrix's or network's number in its ensemble."""
     return {
-        "seed": (
-            "seed",
+        "member": (
+            "member",
             np.arange(members.start, members.stop),
-            {"long_name": "seed index", "units": "1"},
+            {"long_name": "member index (matrix or network)", "units": "1"},
         )
     }
 
@@ -116,19 +116,19 @@ def merge_members(parts: list[xr.Dataset]) -> xr.Dataset:
     """One ensemble's dataset from the datasets of its parts (jobs of members).
 
     The parts must agree on their settings and together hold members
-    0, 1, ..., n - 1 exactly once; the merged dataset records ``seeds = n``.
+    0, 1, ..., n - 1 exactly once; the merged dataset records ``members = n``.
     """
     settings = [part.attrs for part in parts]
     if any(attrs != settings[0] for attrs in settings[1:]):
         raise ValueError("parts of one ensemble were computed with different settings")
-    merged = xr.concat(parts, dim="seed", data_vars="minimal", coords="minimal")
-    merged = merged.sortby("seed")
-    members = merged["seed"].values
+    merged = xr.concat(parts, dim="member", data_vars="minimal", coords="minimal")
+    merged = merged.sortby("member")
+    members = merged["member"].values
     if not np.array_equal(members, np.arange(members.size)):
         raise ValueError(
             f"parts do not hold members 0 to {members.size - 1} exactly once"
         )
-    merged.attrs = {**settings[0], "seeds": members.size}
+    merged.attrs = {**settings[0], "members": members.size}
     return merged
 
 
@@ -230,6 +230,8 @@ def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
             spectral_radius=spectrum.spectral_radius,
             dominant=spectrum.dominant,
             convergence_ratio=spectrum.convergence_ratio,
+            # "" where no single simple real eigenvalue dominates.
+            condition_number=spectrum.condition_number,
         ),
     )
 
@@ -303,30 +305,30 @@ def _run_coords() -> dict:
 def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Dataset:
     """Per-matrix spectral measurements of standard k x k matrices, by matrix index."""
     k = measurement.k
-    per_seed = "seed"
+    per_member = "member"
     return _dataset(
         {
             "spectral_radius": _variable(
-                per_seed, measurement.spectral_radius, "spectral radius rho(G)"
+                per_member, measurement.spectral_radius, "spectral radius rho(G)"
             ),
             "sigma_max": _variable(
-                per_seed, measurement.sigma_max, "largest singular value of G"
+                per_member, measurement.sigma_max, "largest singular value of G"
             ),
             "real_eigenvalue_count": _variable(
-                per_seed,
+                per_member,
                 measurement.real_eigenvalue_count,
                 "number of real eigenvalues",
                 units="count",
             ),
             "dominant_is_real": _variable(
-                per_seed,
+                per_member,
                 measurement.dominant_is_real.astype(FLAG_DTYPE),
                 "whether the largest-modulus eigenvalue is real",
                 **_flags([COMPLEX_PAIR, REAL]),
             ),
             **_complex_parts(
                 "eigenvalue",
-                ("seed", "eigen"),
+                ("member", "eigen"),
                 measurement.eigenvalues,
                 "eigenvalue of G",
             ),
@@ -345,7 +347,7 @@ def depth_dataset(
 ) -> xr.Dataset:
     """log10 norms through the layers and growth per layer, per activation and network.
 
-    ``networks`` are the network indices of the runs (the ``seed`` coordinate).
+    ``networks`` are the network indices of the runs (the ``member`` coordinate).
     """
     activations = list(runs)
     per_activation = label_dimension("activation")
@@ -355,12 +357,12 @@ def depth_dataset(
     return _dataset(
         {
             "log10_norm": _variable(
-                (per_activation, "seed", "layer"),
+                (per_activation, "member", "layer"),
                 log10_norms,
                 "log10 of the signal norm |x(l)|",
             ),
             "growth": _variable(
-                (per_activation, "seed"),
+                (per_activation, "member"),
                 growth,
                 "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
             ),

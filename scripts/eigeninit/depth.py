@@ -1,4 +1,4 @@
-"""Signal propagation through depth: x(l+1) = f(W(l) x(l)) for a stack of seeds.
+"""Signal propagation through depth: x(l+1) = f(W(l) x(l)) for a stack of networks.
 
 Norms are tracked as log10 so that nothing over- or underflows over many
 layers (the standard scheme at k = 256 grows by about 16 per layer). For
@@ -7,7 +7,7 @@ the vector is renormalized every layer and the log norms are accumulated, which
 is exact. tanh is not homogeneous (tanh(c z) != c tanh(z)), so for tanh the true
 vector is propagated; it saturates, so it cannot overflow.
 
-Growth per layer of one seed is the geometric mean of the per-layer norm ratios,
+Growth per layer of one network is the geometric mean of the per-layer norm ratios,
 exp(mean_l log(|x(l+1)| / |x(l)|)) = 10 ** ((log10|x(L)| - log10|x(0)|) / L).
 """
 
@@ -43,7 +43,7 @@ POSITIVELY_HOMOGENEOUS = frozenset({"linear", "relu"})
 """Activations with f(c z) = c f(z) for c > 0, for which renormalizing is exact."""
 
 WEIGHT_MODES = ("independent", "shared")
-"""independent: a fresh matrix per layer per seed; shared: one matrix per seed
+"""independent: a fresh matrix per layer per network; shared: one matrix per network
 reused at every layer (the power-iteration model)."""
 
 
@@ -133,7 +133,7 @@ def growth_per_layer(log10_norms: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DepthRun:
-    """log10 norms (seeds, layers + 1), index 0 the input, and growth (seeds,)."""
+    """log10 norms (networks, layers + 1), index 0 the input, and growth (networks,)."""
 
     log10_norms: np.ndarray
     growth: np.ndarray

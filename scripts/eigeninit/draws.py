@@ -12,6 +12,9 @@ import numpy as np
 
 RNG_KINDS = ("pcg64", "legacy")
 
+LEGACY_SEED_LIMIT = 2**32
+"""numpy.random.RandomState takes seeds below 2^32."""
+
 
 @dataclass(frozen=True)
 class Draws:

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_MATRIX_SIZE = 4096
-"""Largest k of an experiment, as the schema states it for ``k``; a matrix file
-may not exceed it either (its eigenvectors alone take 16 k^2 bytes)."""
+from eigeninit.schemas import document
+
+MAX_MATRIX_SIZE = document("experiments.schema.yaml")["additionalProperties"][
+    "properties"
+]["k"]["maximum"]
+"""Largest k of an experiment, as the schema states it; a matrix file may not
+exceed it either."""
 
 
 class ConfigError(ValueError):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from eigeninit.figure_style import FigureDefinition, registry, save
+from eigeninit.number_format import linear_norm_exponent
 from eigeninit.spectrum import COMPLEX_PAIR
 
 if TYPE_CHECKING:
@@ -24,10 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURES", "linear_norm_exponent", "math_number", "save"]
-
-LINEAR_AXIS_MAX = 1e4
-"""Largest value a linear axis shows in plain units; above it, units of 10^E."""
+__all__ = ["FIGURES", "math_number", "save"]
 
 
 def math_number(value: float, digits: int = 4) -> str:
@@ -47,24 +45,6 @@ def math_power(base: float, exponent: str, digits: int = 4) -> str:
     itself written with a power of ten (a second superscript is an error)."""
     text = math_number(base, digits)
     return f"({text})^{{{exponent}}}" if "10^" in text else f"{text}^{{{exponent}}}"
-
-
-def linear_norm_exponent(log10_norms) -> int:
-    """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
-
-    Norms up to :data:`LINEAR_AXIS_MAX` are drawn as they are. Larger ones are
-    drawn as 10^(log10|x(n)| - E), which stays finite even when |x(n)| is near
-    or past the float64 range (1.8e308), where a plain linear axis fails; the
-    axis label says so. A caption gets the same E from the summary:
-    ``linear_norm_exponent(summary["max_log10_norm"])`` for the norm figure,
-    ``summary["rescaled_max_log10_norm"]`` for the rescaled one.
-    """
-    values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
-    finite = values[np.isfinite(values)]
-    largest = finite.max() if finite.size else 0.0
-    if largest < math.log10(LINEAR_AXIS_MAX):
-        return 0
-    return math.floor(largest)
 
 
 def plain_log_axis(axis) -> None:

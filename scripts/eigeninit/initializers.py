@@ -4,7 +4,7 @@ Every sampler draws a stack of ``n`` matrices, shape ``(n, k, k)``, float64, fro
 one explicit :class:`numpy.random.Generator`. Each sampler consumes the generator
 as a single sequential fill (one ``standard_normal`` or ``uniform`` call), so
 drawing ``n = a + b`` matrices at once gives the same matrices as drawing ``a``
-then ``b``: callers can process seeds in chunks without changing any draw.
+then ``b``: callers can process members in chunks without changing any draw.
 """
 
 import hashlib

@@ -16,8 +16,11 @@ a faster machine only makes jobs shorter.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
+
+from eigeninit.initializers import default_chunk
 
 TARGET_JOB_SECONDS = 10.0
 """Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
@@ -128,3 +131,120 @@ def parse_range_label(label: str) -> range:
     """Inverse of :func:`range_label`."""
     start, stop = (int(part) for part in label.split("-"))
     return range(start, stop)
+
+
+# The ensembles of a config, split into jobs
+
+
+def matrices_per_size(circular_law: dict) -> dict[int, int]:
+    """Matrices per circular-law size (one count per size, or one for all)."""
+    counts = circular_law["matrices_per_size"]
+    if isinstance(counts, int):
+        return dict.fromkeys(circular_law["sizes"], counts)
+    return dict(zip(circular_law["sizes"], counts, strict=True))
+
+
+def _ranges(count: int, per_job: int | None, member_seconds: float) -> list[range]:
+    """``per_job`` members per job if the config sets it, else about ten seconds
+    of work each."""
+    if per_job:
+        return fixed_ranges(count, per_job)
+    return member_ranges(count, member_seconds)
+
+
+def circular_law_jobs(circular_law: dict) -> dict[int, list[range]]:
+    """Per size k, the ranges of matrices its jobs measure."""
+    return {
+        k: _ranges(count, circular_law["matrices_per_job"], matrix_seconds(k))
+        for k, count in matrices_per_size(circular_law).items()
+    }
+
+
+def depth_network_seconds(depth: dict, scheme: str) -> float:
+    """One network of ``scheme`` in every weight sharing: a job runs them all."""
+    return sum(
+        network_seconds(
+            scheme, sharing, depth["k"], depth["layers"], len(depth["activations"])
+        )
+        for sharing in depth["weight_sharing"]
+    )
+
+
+def depth_jobs(depth: dict) -> dict[str, list[range]]:
+    """Per scheme, the ranges of networks its jobs run."""
+    return {
+        scheme: _ranges(
+            depth["networks_per_setting"],
+            depth["networks_per_job"],
+            depth_network_seconds(depth, scheme),
+        )
+        for scheme in depth["schemes"]
+    }
+
+
+# What a job asks a scheduler for
+
+
+PYTHON_MB = 400
+"""Memory of a job's Python with numpy, xarray and matplotlib loaded."""
+
+MARGIN = 3
+"""Run time asked for, as a multiple of the cost model's (measured on one
+core of a 2-core machine, OpenBLAS)."""
+
+
+class Cost(NamedTuple):
+    """A job's memory in MiB (Python included) and its work in seconds."""
+
+    megabytes: int
+    seconds: float
+
+
+def _cost(float64_values: float, seconds: float) -> Cost:
+    return Cost(PYTHON_MB + math.ceil(8 * float64_values / 2**20), seconds)
+
+
+def minutes(seconds: float, attempt: int = 1) -> int:
+    """Run time to ask for: a margin over the work, growing with each retry."""
+    return math.ceil(5 + attempt * MARGIN * seconds / 60)
+
+
+def spectrum_cost(k: int) -> Cost:
+    """A handful of k x k matrices in memory, one eigendecomposition."""
+    return _cost(8 * k**2, 4 * eigvals_seconds(k))
+
+
+def iteration_cost(k: int, steps: int) -> Cost:
+    """Two runs of k-vectors over every step, and products with A."""
+    return _cost(8 * k * k + 16 * steps * k, 1e-8 * steps * k**2)
+
+
+def _batch_values(k: int, members: int) -> int:
+    """A batch of stacked k x k matrices (at most 64 MiB) with LAPACK's copies of it."""
+    return 4 * min(members, default_chunk(k)) * k * k
+
+
+def circular_law_cost(k: int, matrices: int) -> Cost:
+    """A range of matrices, decomposed a batch at a time; all their eigenvalues."""
+    return _cost(
+        _batch_values(k, matrices) + 2 * matrices * k, matrices * matrix_seconds(k)
+    )
+
+
+def depth_cost(depth: dict, scheme: str, networks: int) -> Cost:
+    """A range of networks in every weight sharing, a batch of layers at a time;
+    every layer's norm."""
+    norms = 3 * len(depth["weight_sharing"]) * networks * (depth["layers"] + 1)
+    return _cost(
+        _batch_values(depth["k"], networks) + norms,
+        networks * depth_network_seconds(depth, scheme),
+    )
+
+
+def merge_cost(values: float) -> Cost:
+    """Reading every part of a set of ensembles and writing them merged."""
+    return _cost(2 * values, 60)
+
+
+LIGHT_COST = Cost(2 * PYTHON_MB, 60)
+"""Summaries, figures, write-up, exports: reading small files."""

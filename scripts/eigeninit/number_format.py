@@ -7,9 +7,13 @@ a missing number is an error rather than a blank.
 
 import math
 
+import numpy as np
 from markupsafe import Markup
 
 MINUS_SIGN = "\u2212"
+
+LINEAR_AXIS_MAX = 1e4
+"""Largest value a linear axis shows in plain units; above it, units of 10^E."""
 
 
 def _with_minus_sign(text: str) -> str:
@@ -78,3 +82,21 @@ def percent(fraction: float, digits: int | None = None) -> Markup:
     if digits is None:
         return Markup(f"{100 * float(fraction):.0f}%")
     return number(100 * float(fraction), digits) + Markup("%")
+
+
+def linear_norm_exponent(log10_norms) -> int:
+    """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
+
+    Norms up to :data:`LINEAR_AXIS_MAX` are drawn as they are. Larger ones are
+    drawn as 10^(log10|x(n)| - E), which stays finite even when |x(n)| is near
+    or past the float64 range (1.8e308), where a plain linear axis fails; the
+    axis label says so. A caption gets the same E from the summary:
+    ``linear_norm_exponent(summary["max_log10_norm"])`` for the norm figure,
+    ``summary["rescaled_max_log10_norm"]`` for the rescaled one.
+    """
+    values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
+    finite = values[np.isfinite(values)]
+    largest = finite.max() if finite.size else 0.0
+    if largest < math.log10(LINEAR_AXIS_MAX):
+        return 0
+    return math.floor(largest)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from eigeninit.experiments import MAX_MATRIX_SIZE, ConfigError
-from eigeninit.summary_schemas import quoted_names, quoted_numbers
+from eigeninit.schemas import quoted_names, quoted_numbers
 
 DIGIT_NAMES = (
     "Zero",
@@ -113,7 +113,7 @@ def collect_numbers(
     """Every quotable number, unrounded, under its macro name (sorted).
 
     Quoted numbers are those the summary schemas mark ``x-quoted``
-    (:func:`eigeninit.summary_schemas.quoted_numbers`); an experiment's macros
+    (:func:`eigeninit.schemas.quoted_numbers`); an experiment's macros
     begin with its name, part two's with :data:`NAMESPACES`. Two numbers under
     one name are an error, never an overwrite.
     """

@@ -374,7 +374,7 @@ DEPTH_FIGURES = registry(
             f"norms_{mode}",
             partial(draw_norms, weights=mode),
             f"The signal's log10 norm relative to the input through the layers "
-            f"with {mode} weights, mean and 95% band over seeds, a panel per "
+            f"with {mode} weights, mean and 95% band over networks, a panel per "
             "scheme on its own scale and a line per activation; the shaded band "
             "is where the signal is kept.",
         )

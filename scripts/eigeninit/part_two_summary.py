@@ -12,7 +12,7 @@ Beside the measurements, the summaries hold every count, comparison and
 grouping the write-up states (how many sizes agree with theory, which settings
 keep the signal, the Kaiming-to-LeCun gain ratio), so the templates only
 format. workflow/schemas/{circular_law,depth}_summary.schema.yaml define every
-key; :func:`eigeninit.summary_schemas.validate` checks a summary before it is
+key; :func:`eigeninit.schemas.validate` checks a summary before it is
 written.
 """
 
@@ -21,7 +21,7 @@ import math
 import numpy as np
 import xarray as xr
 
-from eigeninit import summary_schemas, theory
+from eigeninit import schemas, theory
 from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
@@ -94,7 +94,7 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
             else None
         ),
     }
-    return summary_schemas.validate("circular_law", summary)
+    return schemas.validate("circular_law", summary)
 
 
 def agreement_count(measurements: list[dict]) -> dict:
@@ -240,7 +240,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
     summary = {
         "k": k,
         "layers": layers,
-        "seeds": int(first["seeds"]),
+        "networks_per_setting": int(first["members"]),
         "seed": int(first["seed"]),
         "stable_within": stable_within,
         "keeps_band": list(growth_bounds(stable_within, layers)),
@@ -262,7 +262,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
     comparison = kaiming_over_lecun(growth_per_layer, schemes)
     if comparison is not None:
         summary["kaiming_over_lecun"] = comparison
-    return summary_schemas.validate("depth", summary)
+    return schemas.validate("depth", summary)
 
 
 def _modes(by_activation: dict) -> list[str]:

@@ -92,14 +92,19 @@ def commit_time(directory: str | Path = ".") -> int:
     return int(output) if output else 0
 
 
-def run_provenance(command_line: str, directory: str | Path = ".") -> dict:
+RERUN_COMMAND = "python scripts/verify_archive.py ARCHIVE --rerun"
+"""How an archive's results are produced again: its config.yaml and inputs/
+through the workflow (Snakemake does not pass its own command line to jobs)."""
+
+
+def run_provenance(directory: str | Path = ".") -> dict:
     """Everything needed to say how a set of results was produced, without dates."""
     import numpy as np
 
     numpy_config = np.show_config(mode="dicts")
     return {
         "git": git_state(directory),
-        "snakemake_command": command_line,
+        "rerun_command": RERUN_COMMAND,
         "versions": package_versions(),
         "blas": blas_threads(),
         "numpy_build": {

@@ -1,50 +1,64 @@
-"""A raw config turned into checked, typed settings, or one line saying what is wrong.
+"""The checked config, or one line saying what is wrong.
 
-The order is: config files read with duplicate keys refused, nested
-``--config`` values parsed as YAML, the JSON schema (types, ranges, names,
-defaults), then the checks a schema cannot express: integers given as
-``5.0``, seed ranges that depend on the generator, memory limits that combine
-two settings, matrix files (readable, square, finite). Every problem is a
-:class:`ConfigError` whose message starts with the dotted setting.
+Snakemake merges the config (``configfile:``, ``--configfile``, ``--config``);
+:func:`check_config` then reads the experiments the config names, checks both
+with Snakemake's own validator against their JSON schemas (which fill in
+defaults), and makes the checks a schema cannot express: seed ranges that
+depend on the generator, limits that combine two settings, matrix files, and
+names whose paper macros would meet. Every problem is a :class:`ConfigError`
+whose message starts with the dotted setting.
 """
 
 import copy
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import yaml
 
-from eigeninit.experiments import (
-    ConfigError,
-    Experiment,
-    matrix_file_size,
-)
+from eigeninit.draws import LEGACY_SEED_LIMIT
+from eigeninit.experiments import ConfigError, Experiment, matrix_file_size
 from eigeninit.paper import check_experiment_names
+from eigeninit.schemas import SCHEMA_DIR, document
 
-LEGACY_SEED_LIMIT = 2**32
-"""numpy.random.RandomState takes seeds below 2^32."""
-
-MAX_ITERATION_VALUES = 2**24
-"""Largest iterations x k of one experiment: the iterate job keeps about six
-float64 arrays of that many values (about 1 GiB at the limit)."""
-
-MAX_KEPT_EIGENVALUES = 2**22
-"""Largest matrices x k of one circular-law size: the size's dataset keeps every
-eigenvalue as complex128 (64 MiB at the limit)."""
+CONFIG_SCHEMA = "config.schema.yaml"
+EXPERIMENTS_SCHEMA = "experiments.schema.yaml"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The checked config (defaults filled in, integers as int) and its experiments."""
+    """The checked config (defaults filled in, numbers typed, the experiments
+    in place of their file's name) and its experiments."""
 
     config: dict
     experiments: dict[str, Experiment]
 
 
-# Loading
+def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
+    """Checked settings from Snakemake's merged config, or a ConfigError.
+
+    Relative paths (the experiments file, matrix files) are read from
+    ``base_dir``, the working directory.
+    """
+    config = copy.deepcopy(dict(config))
+    _check_shape(config, "")
+    _validate(config, CONFIG_SCHEMA, "")
+    experiments = config["experiments"]
+    if isinstance(experiments, str):
+        experiments = load_yaml(Path(base_dir) / experiments, shown_as=experiments)
+    _check_shape(experiments, "experiments")
+    _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
+    config["experiments"] = experiments
+    _check_seed_ranges(experiments)
+    _check_matrices_per_size(config["circular_law"])
+    resolved = resolve_experiments(config, base_dir)
+    if config["featured_experiment"] is None:
+        config["featured_experiment"] = next(iter(resolved))
+    return Settings(config=config, experiments=resolved)
+
+
+# Reading
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -61,21 +75,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def load_yaml(path: str | Path) -> dict:
-    """A config file's content; duplicate keys and bad YAML are ConfigErrors."""
+def load_yaml(path: str | Path, shown_as: str | None = None) -> dict:
+    """A YAML file's mapping; a duplicate key or bad YAML is a ConfigError."""
+    name = shown_as or str(path)
     try:
         with open(path) as stream:
             content = yaml.load(stream, Loader=_UniqueKeyLoader)
     except ConfigError as error:
-        raise ConfigError(f"{path}: {error}") from None
+        raise ConfigError(f"{name}: {error}") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML ({_one_line(error)})") from None
+        raise ConfigError(f"{name}: not valid YAML ({_one_line(error)})") from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
-    if content is None:
-        return {}
+        raise ConfigError(f"{name}: cannot be read ({error.strerror})") from None
     if not isinstance(content, dict):
-        raise ConfigError(f"{path}: a config file holds a mapping of settings")
+        raise ConfigError(f"{name}: holds no mapping of settings")
     return content
 
 
@@ -83,165 +96,126 @@ def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
 
-def typed_command_line_values(value):
-    """``--config`` values with every string leaf read as a YAML scalar.
+# Validating
 
-    Snakemake parses a nested value such as ``experiments={post: {iterations:
-    200}}`` with YAML's base loader, which leaves every leaf a string; this reads
-    ``'200'`` as 200 and ``'1e-6'`` as a float, and keeps other text as text.
-    """
-    if isinstance(value, Mapping):
-        return {key: typed_command_line_values(item) for key, item in value.items()}
+
+def _check_shape(value, setting: str) -> None:
+    """What a JSON schema cannot see or would crash on: keys that YAML read as
+    booleans or numbers, NaN and infinity (which pass every range check) and
+    settings under an earlier version's name."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{setting or 'config'}: {value} is not a finite number")
     if isinstance(value, list):
-        return [typed_command_line_values(item) for item in value]
-    if not isinstance(value, str):
-        return value
-    for parse in (int, float):
-        try:
-            return parse(value)
-        except ValueError:
-            pass
-    try:
-        return yaml.safe_load(value)
-    except yaml.YAMLError:
-        return value
-
-
-def _merge(base: dict, update: Mapping) -> dict:
-    """``base`` updated by ``update`` recursively, as Snakemake merges configs."""
-    for key, value in update.items():
-        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = copy.deepcopy(value)
-    return base
-
-
-def assemble_config(
-    config: Mapping,
-    config_files: Iterable[str | Path],
-    command_line_files: Iterable[str | Path],
-    command_line_values: Mapping,
-) -> tuple[dict, str | None]:
-    """The raw config to check, and a note for the log when experiments were replaced.
-
-    ``config`` is what Snakemake merged from ``config_files`` (the workflow's
-    and the command line's) and ``--config``. Every file is read again here so
-    that a duplicate key is refused rather than silently overwritten. The
-    experiments of files given with ``--configfile`` replace the workflow's
-    default experiments instead of being merged into them; ``--config``
-    values then apply on top, typed.
-    """
-    for path in config_files:
-        load_yaml(path)
-    raw = copy.deepcopy(dict(config))
-    note = None
-    replacing = [
-        (path, content["experiments"])
-        for path in command_line_files
-        if "experiments" in (content := load_yaml(path))
-    ]
-    if replacing:
-        experiments = {}
-        for _, found in replacing:
-            experiments = (
-                _merge(experiments, found) if isinstance(found, Mapping) else found
-            )
-        raw["experiments"] = experiments
-        named = ", ".join(str(path) for path, _ in replacing)
-        note = f"experiments: those of {named} replace the default experiments"
-    return _merge(raw, typed_command_line_values(command_line_values)), note
-
-
-# Checking
-
-
-def check_config(raw: Mapping, schema: Mapping, base_dir: str | Path = ".") -> Settings:
-    """Checked settings from a raw config, or a ConfigError naming the setting."""
-    config = copy.deepcopy(dict(raw))
-    _check_keys_are_text(config)
-    check_renamed_settings(config)
-    _check_finite(config)
-    error = jsonschema.exceptions.best_match(_validator(schema).iter_errors(config))
-    if error is not None:
-        raise ConfigError(describe_schema_error(error))
-    config = _integers_as_int(config, schema, "")
-    _check_seed_ranges(config)
-    _check_matrices_per_size(config["circular_law"])
-    experiments = resolve_experiments(config, base_dir)
-    return Settings(config=config, experiments=experiments)
-
-
-def _validator(schema: Mapping):
-    """A Draft 2020-12 validator that fills in each property's default."""
-    base = jsonschema.Draft202012Validator
-
-    def set_defaults(validator, properties, instance, schema):
-        if isinstance(instance, dict):
-            for name, subschema in properties.items():
-                if "default" in subschema and name not in instance:
-                    instance[name] = copy.deepcopy(subschema["default"])
-        yield from base.VALIDATORS["properties"](
-            validator, properties, instance, schema
-        )
-
-    extended = jsonschema.validators.extend(base, {"properties": set_defaults})
-    return extended(schema)
-
-
-def _check_keys_are_text(value, setting: str = "config") -> None:
-    """YAML reads unquoted keys such as yes, off or 123 as booleans or numbers."""
+        for index, item in enumerate(value):
+            _check_shape(item, f"{setting}[{index}]")
     if not isinstance(value, dict):
         return
     for key, item in value.items():
         if not isinstance(key, str):
             kind = "a boolean" if isinstance(key, bool) else "a number"
             raise ConfigError(
-                f"{setting}: the key {key!r} is read as {kind}, not a name (YAML "
-                "reads yes, no, on, off and numbers so); write it in quotes"
+                f"{setting or 'config'}: the key {key!r} is read as {kind}, not a "
+                "name (YAML reads yes, no, on, off and numbers so); write it in quotes"
             )
-        _check_keys_are_text(item, key if setting == "config" else f"{setting}.{key}")
+        path = f"{setting}.{key}" if setting else key
+        new_name = RENAMED_SETTINGS.get(_generic(path))
+        if new_name:
+            renamed = ".".join([*path.split(".")[:-1], new_name])
+            raise ConfigError(f"{path}: this setting is now called {renamed}")
+        _check_shape(item, path)
 
 
-def _check_finite(value, setting: str = "config") -> None:
-    """NaN passes every JSON-schema range check, so refuse it (and inf) first."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{setting}: {value} is not a finite number")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_finite(item, key if setting == "config" else f"{setting}.{key}")
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_finite(item, f"{setting}[{index}]")
+RENAMED_SETTINGS = {
+    "narrative": "featured_experiment",
+    "experiments.*.printed": "published_values",
+    "circular_law.seeds": "matrices_per_size",
+    "depth.seeds": "networks_per_setting",
+    "depth.weights": "weight_sharing",
+}
+"""Settings of earlier versions (``*``: any experiment), and their new key."""
 
 
-def _integers_as_int(value, schema: Mapping, setting: str):
-    """Integer settings given as 5.0 (which JSON Schema accepts) as the int 5."""
-    if schema.get("type") == "integer" and isinstance(value, float):
+def _generic(path: str) -> str:
+    parts = path.split(".")
+    if len(parts) == 3 and parts[0] == "experiments":
+        parts[1] = "*"
+    return ".".join(parts)
+
+
+def _validate(data: dict, schema_file: str, setting: str) -> None:
+    """Snakemake's validator, defaults filled in; numbers typed as the schema
+    asks first (see :func:`_typed`)."""
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    _typed(data, document(schema_file))
+    try:
+        validate(data, str(SCHEMA_DIR / schema_file), set_default=True)
+    except WorkflowError as error:
+        # Snakemake's message dumps the schema; its cause has the setting's path.
+        raise ConfigError(describe_schema_error(error.__context__, setting)) from None
+
+
+def _typed(value, schema: Mapping):
+    """``value`` with numbers typed as the schema asks, in place where it can.
+
+    Snakemake reads a nested ``--config`` value (``depth={k: 128}``) as text,
+    and JSON Schema takes 5.0 for an integer: text that is a number becomes
+    one where a number is asked for, and a whole float an int where an
+    integer is.
+    """
+    kinds = schema.get("type", ())
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+    if isinstance(value, str) and kinds & {"integer", "number"}:
+        try:
+            value = float(value) if "." in value or "e" in value.lower() else int(value)
+        except ValueError:
+            return value
+    if "integer" in kinds and isinstance(value, float) and value.is_integer():
         return int(value)
     for option in schema.get("oneOf", ()):
-        if jsonschema.Draft202012Validator(option).is_valid(value):
-            return _integers_as_int(value, option, setting)
+        typed = _typed(value, option)
+        if typed is not value:
+            return typed
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
-        return {
-            key: _integers_as_int(
-                item,
-                properties.get(key, extra if isinstance(extra, dict) else {}),
-                f"{setting}.{key}",
-            )
-            for key, item in value.items()
-        }
+        for key, item in value.items():
+            child = properties.get(key, extra if isinstance(extra, dict) else {})
+            value[key] = _typed(item, child)
     if isinstance(value, list):
-        return [
-            _integers_as_int(item, schema.get("items", {}), setting) for item in value
-        ]
+        value[:] = [_typed(item, schema.get("items", {})) for item in value]
     return value
 
 
-def _check_seed_ranges(config: dict) -> None:
-    for name, settings in config["experiments"].items():
+def describe_schema_error(error, setting: str = "") -> str:
+    """One line naming the setting, the offending value and what is allowed.
+
+    ``error`` is a ``jsonschema.ValidationError``; its dotted path replaces
+    jsonschema's multi-line dump of the schema. ``setting`` is the path of
+    the validated part.
+    """
+    path = ".".join([*filter(None, [setting]), *map(str, error.absolute_path)])
+    message = error.message
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        message += f"; allowed keys: {allowed}"
+    return f"{path or 'config'}: {message}"
+
+
+# The checks a schema cannot express
+
+
+def _limit(schema_file: str, *path: str) -> int:
+    """A limit that combines two settings, as its schema states it."""
+    node = document(schema_file)
+    for key in path:
+        node = node[key]
+    return node["x-max-times-k"]
+
+
+def _check_seed_ranges(experiments: dict) -> None:
+    for name, settings in experiments.items():
         seed = settings["seed"]
         if settings["rng"] == "legacy" and seed >= LEGACY_SEED_LIMIT:
             raise ConfigError(
@@ -259,65 +233,24 @@ def _check_matrices_per_size(circular_law: dict) -> None:
             f"{setting}: lists {len(counts)} counts for {len(sizes)} sizes; "
             "allowed one count per size, or one number for all"
         )
+    limit = _limit(
+        CONFIG_SCHEMA, "properties", "circular_law", "properties", "matrices_per_size"
+    )
     per_size = counts if isinstance(counts, list) else [counts] * len(sizes)
     for k, count in zip(sizes, per_size, strict=True):
-        if count * k > MAX_KEPT_EIGENVALUES:
+        if count * k > limit:
             raise ConfigError(
                 f"{setting}: {count} matrices at k = {k} keep {count * k} "
-                f"eigenvalues; allowed matrices x k at most {MAX_KEPT_EIGENVALUES}, "
-                f"so at most {MAX_KEPT_EIGENVALUES // k} matrices for k = {k}"
+                f"eigenvalues; allowed matrices x k at most {limit}, "
+                f"so at most {limit // k} matrices for k = {k}"
             )
 
 
-RENAMED_SETTINGS = {
-    ("narrative",): "featured_experiment",
-    ("experiments", "*", "printed"): "published_values",
-    ("circular_law", "seeds"): "matrices_per_size",
-    ("depth", "seeds"): "networks_per_setting",
-    ("depth", "weights"): "weight_sharing",
-}
-"""Settings of earlier versions by path (``*``: any experiment), and their new key."""
-
-
-def check_renamed_settings(config: dict) -> None:
-    """Refuse a setting under its old name, in one line that names the new key."""
-    for path, new_key in RENAMED_SETTINGS.items():
-        for found in _paths_present(config, path):
-            old = ".".join(found)
-            new = ".".join([*found[:-1], new_key])
-            raise ConfigError(f"{old}: this setting is now called {new}")
-
-
-def _paths_present(config, path: tuple[str, ...], prefix=()) -> list[tuple[str, ...]]:
-    if not path:
-        return [prefix]
-    if not isinstance(config, dict):
-        return []
-    head, *rest = path
-    keys = sorted(config, key=str) if head == "*" else [head] if head in config else []
-    return [
-        found
-        for key in keys
-        for found in _paths_present(config[key], tuple(rest), (*prefix, str(key)))
-    ]
-
-
-def describe_schema_error(error) -> str:
-    """One line naming the setting, the offending value and what is allowed.
-
-    ``error`` is a ``jsonschema.ValidationError``; its dotted path replaces
-    jsonschema's multi-line dump of the schema.
-    """
-    setting = ".".join(str(part) for part in error.absolute_path) or "config"
-    message = error.message
-    if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        message += f"; allowed keys: {allowed}"
-    return f"{setting}: {message}"
-
-
 def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
-    """Turn the validated ``experiments`` into checked ``Experiment`` objects."""
+    """Turn the validated experiments into checked ``Experiment`` objects."""
+    limit = _limit(
+        EXPERIMENTS_SCHEMA, "additionalProperties", "properties", "iterations"
+    )
     experiments = {}
     for name, settings in config["experiments"].items():
         setting = f"experiments.{name}"
@@ -342,12 +275,11 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
         if k is None:
             raise ConfigError(f"{setting}: give k (an integer >= 1) or a matrix file")
         iterations = settings["iterations"]
-        if iterations * k > MAX_ITERATION_VALUES:
+        if iterations * k > limit:
             raise ConfigError(
                 f"{setting}.iterations: {iterations} iterations of a {k} x {k} "
                 f"matrix need more memory than allowed; iterations x k may be at "
-                f"most {MAX_ITERATION_VALUES}, so at most "
-                f"{MAX_ITERATION_VALUES // k} iterations for k = {k}"
+                f"most {limit}, so at most {limit // k} iterations for k = {k}"
             )
         published = settings.get("published_values", {})
         if "moduli" in published and len(published["moduli"]) != k:
@@ -366,7 +298,7 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
         )
     check_experiment_names(experiments)
     featured = config["featured_experiment"]
-    if featured not in experiments:
+    if featured is not None and featured not in experiments:
         raise ConfigError(
             f"featured_experiment: {featured!r} is not an experiment; "
             f"choose one of {', '.join(sorted(experiments))}"

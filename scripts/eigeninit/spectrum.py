@@ -21,11 +21,18 @@ class Spectrum:
     m = 1 for a single real eigenvalue, 2 for a complex pair, more for ties or
     repeated eigenvalues (k for the identity and for the zero matrix). Power
     iterates align with it.
+
+    ``condition_number`` is |u| |v| / |u.v| for the left and right eigenvectors
+    u, v of a single simple real dominant eigenvalue (not a tie, not a
+    defective root, not 0), else None: from a random start x(0), A / rho
+    iterated settles at a length |u.x(0)| / |u.v| = |z| times it, z standard
+    normal.
     """
 
     eigenvalues: np.ndarray
     principal_eigenvector: np.ndarray
     dominant_basis: np.ndarray
+    condition_number: float | None = None
 
     @property
     def moduli(self) -> np.ndarray:
@@ -59,7 +66,8 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     Ties in modulus are broken by the imaginary part so that a conjugate pair
     ends with its positive-imaginary member, the one reported as principal.
     """
-    eigenvalues, eigenvectors = np.linalg.eig(np.asarray(matrix, dtype=np.float64))
+    matrix = np.asarray(matrix, dtype=np.float64)
+    eigenvalues, eigenvectors = np.linalg.eig(matrix)
     order = np.lexsort((eigenvalues.imag, np.abs(eigenvalues)))
     eigenvalues = eigenvalues[order]
     eigenvectors = eigenvectors[:, order]
@@ -69,7 +77,23 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     principal = principal * (abs(pivot) / pivot) / np.linalg.norm(principal)
     if eigenvalues[-1].imag == 0:
         principal = principal.real.astype(np.complex128)
-    return Spectrum(eigenvalues, principal, dominant_subspace(matrix, eigenvalues))
+    basis = dominant_subspace(matrix, eigenvalues)
+    simple_real = eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
+    condition = (
+        condition_number(matrix) if simple_real and basis.shape[1] == 1 else None
+    )
+    return Spectrum(eigenvalues, principal, basis, condition)
+
+
+def condition_number(matrix: np.ndarray) -> float:
+    """|u| |v| / |u.v| for the left and right eigenvectors of the eigenvalue of
+    largest modulus (see :class:`Spectrum`)."""
+    import scipy.linalg
+
+    eigenvalues, left, right = scipy.linalg.eig(matrix, left=True, right=True)
+    dominant = np.argmax(np.abs(eigenvalues))
+    u, v = left[:, dominant].real, right[:, dominant].real
+    return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
 
 
 def _tie_threshold(spectral_radius: float) -> float:

@@ -19,7 +19,7 @@ def mean_ci95(
     """Mean along ``axis`` and the Student-t 95% confidence interval of that mean.
 
     Returns ``(mean, lo, hi)`` with ``axis`` reduced. The half-width is
-    ``t.ppf(0.975, n - 1) * std(ddof=1) / sqrt(n)``: seeds are few (tens), so the
+    ``t.ppf(0.975, n - 1) * std(ddof=1) / sqrt(n)``: samples are few (tens), so the
     t quantile rather than 1.96 keeps the coverage honest. With n == 1 there is
     no variance estimate, so ``lo`` and ``hi`` are NaN rather than a falsely
     exact [mean, mean]. Non-finite samples (e.g. -inf log norms of a vanished

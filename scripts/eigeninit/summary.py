@@ -2,7 +2,7 @@
 
 Every number part one of the write-up shows is computed here, stored in the
 experiment's summary.json and only formatted by the templates. The keys are
-defined, described and checked by :mod:`eigeninit.summary_schemas`. A number
+defined, described and checked by :mod:`eigeninit.schemas`. A number
 the data do not support is None (null in JSON): the stretching factor of a run
 whose iterates fit no model, a quotient after x(n) = 0, a norm past the float64
 range. The matrix itself stays in matrix.nc; the summary keeps the corner the
@@ -12,13 +12,12 @@ write-up prints.
 import math
 
 import numpy as np
-import scipy.linalg
 import scipy.stats
 import xarray as xr
 
-from eigeninit import summary_schemas
+from eigeninit import schemas
 from eigeninit.datasets import complex_values, dominant_structure
-from eigeninit.figures import linear_norm_exponent
+from eigeninit.number_format import linear_norm_exponent
 from eigeninit.power import MEASURED, REPEATED_REAL, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
@@ -114,20 +113,6 @@ def quotient_max_over_min(quotient: np.ndarray) -> float | None:
     return float(tail.max() / tail.min())
 
 
-def settled_norm_scale(matrix: np.ndarray) -> float:
-    """kappa such that A/rho iterated from x(0) settles at |x(n)| -> |z| kappa.
-
-    For a real dominant eigenvalue with right eigenvector v (|v| = 1) and left
-    eigenvector u, x(n) of A/rho tends to +-(u.x(0) / u.v) v. With x(0)
-    standard normal, u.x(0) = |u| z with z standard normal, so the settled
-    length is |z| |u| / |u.v|: kappa is the eigenvalue's condition number.
-    """
-    eigenvalues, left, right = scipy.linalg.eig(matrix, left=True, right=True)
-    dominant = np.argmax(np.abs(eigenvalues))
-    u, v = left[:, dominant].real, right[:, dominant].real
-    return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
-
-
 def settled_norm_band(scale: float) -> tuple[float, float]:
     """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
     half_normal = scipy.stats.halfnorm(scale=scale)
@@ -139,12 +124,12 @@ def summarize(
     matrix: xr.Dataset,
     spectrum: xr.Dataset,
     iterations: xr.Dataset,
-    printed: dict,
+    published_values: dict,
 ) -> dict:
     """Every number about one experiment that the write-up may quote, validated.
 
-    ``printed`` holds the config's ``published_values``: numbers a publication
-    printed about this matrix, set beside ours.
+    ``published_values`` (the experiment's setting) holds numbers a
+    publication printed about this matrix, set beside ours.
     """
     raw = iterations.sel(run="raw")
     rescaled = iterations.sel(run="rescaled")
@@ -210,7 +195,7 @@ def summarize(
         "final_alignment": float(raw["alignment"].values[-1]),
         "final_log10_norm": finite_or_none(raw["log10_norm"].values[-1]),
         # The largest lengths set the units of the figures' linear panels
-        # (eigeninit.figures.linear_norm_exponent), which captions quote.
+        # (eigeninit.number_format.linear_norm_exponent), which captions quote.
         "max_log10_norm": float(raw["log10_norm"].values.max()),
         "norm_axis_exponent": linear_norm_exponent(raw["log10_norm"].values),
         "rescaled_max_log10_norm": float(rescaled["log10_norm"].values.max()),
@@ -232,19 +217,14 @@ def summarize(
             "rotation_offset_degrees": offset,
             "norm_swing_period": period,
         }
-    # The settled level's law assumes one simple real eigenvalue on top: not a
-    # tie, not a defective root, not the zero matrix.
-    if (
-        spectrum.attrs["dominant"] == REAL
-        and dominant == REAL
-        and spectral_radius > 0
-        and spectrum.sizes["basis_vector"] == 1
-    ):
-        scale = settled_norm_scale(values)
+    # The settled level's law assumes one simple real eigenvalue on top, which
+    # the spectrum's condition number is given for, and iterates that found it.
+    if spectrum.attrs["condition_number"] != "" and dominant == REAL:
+        scale = float(spectrum.attrs["condition_number"])
         summary["settled_norm_scale"] = scale
         summary["settled_norm_band"] = list(settled_norm_band(scale))
-    summary.update(compare_published(summary, printed))
-    return summary_schemas.validate("experiment", summary)
+    summary.update(compare_published(summary, published_values))
+    return schemas.validate("experiment", summary)
 
 
 def decimals_of(text: str) -> int:

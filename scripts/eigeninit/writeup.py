@@ -52,10 +52,10 @@ def embed_png(path: str | Path) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def complex_pair_example(summaries: dict[str, dict], narrative: str) -> str | None:
-    """The first experiment besides the narrative one whose dominant part is a pair."""
+def complex_pair_example(summaries: dict[str, dict], featured: str) -> str | None:
+    """The first experiment besides the featured one whose dominant part is a pair."""
     for name, summary in summaries.items():
-        if name != narrative and summary["dominant"] == COMPLEX_PAIR:
+        if name != featured and summary["dominant"] == COMPLEX_PAIR:
             return name
     return None
 
@@ -136,12 +136,12 @@ def figures_by_experiment(paths: Iterable[str | Path]) -> dict[str, dict[str, Pa
 
 
 def _check_inputs(
-    summaries: dict[str, dict], figures: dict[str, dict[str, Path]], narrative: str
+    summaries: dict[str, dict], figures: dict[str, dict[str, Path]], featured: str
 ) -> None:
     """Fail with a message naming what is missing, before any template runs."""
-    if narrative not in summaries:
+    if featured not in summaries:
         raise ValueError(
-            f"narrative experiment {narrative!r} has no summary; "
+            f"featured experiment {featured!r} has no summary; "
             f"have {', '.join(summaries) or 'none'}"
         )
     for name in summaries:
@@ -222,7 +222,7 @@ def _recording_finalize(record: Callable[[object], None]) -> Callable:
 def render(
     summaries: dict[str, dict],
     figures: dict[str, dict[str, Path]],
-    narrative: str,
+    featured: str,
     provenance: dict,
     template_dir: Path,
     stylesheet: Path,
@@ -232,19 +232,19 @@ def render(
     """The write-up as one HTML document.
 
     ``summaries`` maps experiment names (in config order) to their summary.json
-    contents, ``figures[experiment][figure]`` to PNG paths; ``narrative`` names
+    contents, ``figures[experiment][figure]`` to PNG paths; ``featured`` names
     the experiment that tells the story. ``provenance`` holds ``config_hash``,
     ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
     ``part_two`` feeds the later circular-law and depth section; None leaves
     it out. ``record`` is passed to :func:`environment`.
     """
-    _check_inputs(summaries, figures, narrative)
+    _check_inputs(summaries, figures, featured)
     template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
     return template.render(
         summaries=summaries,
         figures=figures,
-        story=summaries[narrative],
-        complex_example=complex_pair_example(summaries, narrative),
+        story=summaries[featured],
+        complex_example=complex_pair_example(summaries, featured),
         published_name=published_example(summaries),
         provenance=provenance,
         stylesheet=_stylesheet(Path(stylesheet)),

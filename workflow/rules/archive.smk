@@ -1,11 +1,12 @@
 rule build_archive:
     input:
         results=archived_results(),
-        inputs=configured_inputs(),
+        inputs=sorted({e.matrix for e in EXPERIMENTS.values() if e.matrix}),
         records=job_records(),
+        citation=workflow_file("CITATION.cff"),
         source=workflow_source,
     output:
-        f"results/archive/{PROJECT}-results.tar.gz",
+        ARCHIVE,
         record=record_path("build_archive"),
     log:
         log_path("build_archive"),
@@ -15,7 +16,7 @@ rule build_archive:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **light_resources(),
+        **resources(light),
     params:
         config=config,
         project=PROJECT,
@@ -25,4 +26,4 @@ rule build_archive:
 
 rule archive:
     input:
-        rules.build_archive.output,
+        ARCHIVE,

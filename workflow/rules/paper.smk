@@ -1,3 +1,20 @@
+# The paper's copies of every figure: source folder under results/ -> names.
+PAPER_FIGURE_SOURCES = {f"experiments/{name}": FIGURES for name in EXPERIMENTS} | {
+    "circular_law": CIRCULAR_LAW_FIGURES,
+    "depth": DEPTH_FIGURE_NAMES,
+}
+PAPER_FIGURES = {
+    f"results/{source}/figures/{figure}.pdf": f"results/paper/figures/{source}-{figure}.pdf"
+    for source, names in PAPER_FIGURE_SOURCES.items()
+    for figure in names
+}
+PAPER_EXPORTS = [
+    "results/paper/numbers.tex",
+    "results/paper/numbers.json",
+    *PAPER_FIGURES.values(),
+]
+
+
 rule export_numbers:
     input:
         summaries=experiment_results("summary.json"),
@@ -14,7 +31,7 @@ rule export_numbers:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     script:
         "../../scripts/export_numbers.py"
 
@@ -23,9 +40,9 @@ rule export_numbers:
 # for it most of a second.
 rule export_figures:
     input:
-        list(paper_figures()),
+        list(PAPER_FIGURES),
     output:
-        figures=list(paper_figures().values()),
+        figures=list(PAPER_FIGURES.values()),
         record=record_path("paper/export_figures"),
     log:
         log_path("paper/export_figures"),
@@ -34,11 +51,11 @@ rule export_figures:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     script:
         "../../scripts/export_figures.py"
 
 
 rule paper:
     input:
-        paper_exports(),
+        PAPER_EXPORTS,

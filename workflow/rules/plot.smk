@@ -1,7 +1,8 @@
 # One job per set of figures: drawing one takes a fraction of a second, while
 # starting Python with matplotlib and xarray takes about one. The folder is
 # also an output so that Snakemake's report gives each figure its own caption
-# (the pattern's {figure} reaches the caption as a wildcard).
+# (the pattern's {figure} reaches the caption as a wildcard, its description
+# through params).
 
 
 rule plot_experiment:
@@ -28,19 +29,21 @@ rule plot_experiment:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
+        registry="experiment",
+        figures=list(FIGURES),
+        descriptions={name: figure.description for name, figure in FIGURES.items()},
         # Quoted by the Snakemake report's caption.
-        descriptions=figure_descriptions(FIGURES),
         settings=lambda wildcards: experiment_of(wildcards).matrix_params()
         | {"iterations": experiment_of(wildcards).iterations},
     script:
-        "../../scripts/plot_experiment.py"
+        "../../scripts/plot_figures.py"
 
 
 rule plot_circular_law:
     input:
-        sizes=circular_law_sizes(),
+        sizes=list(CIRCULAR_LAW_PARTS),
         summary="results/circular_law/summary.json",
     output:
         folder=report(
@@ -60,16 +63,20 @@ rule plot_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
-        descriptions=figure_descriptions(CIRCULAR_LAW_FIGURES),
+        registry="circular_law",
+        figures=list(CIRCULAR_LAW_FIGURES),
+        descriptions={
+            name: figure.description for name, figure in CIRCULAR_LAW_FIGURES.items()
+        },
     script:
-        "../../scripts/plot_circular_law.py"
+        "../../scripts/plot_figures.py"
 
 
 rule plot_depth:
     input:
-        runs=depth_runs(),
+        runs=list(DEPTH_PARTS),
         summary="results/depth/summary.json",
     output:
         folder=report(
@@ -89,9 +96,12 @@ rule plot_depth:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
+        registry="depth",
         figures=DEPTH_FIGURE_NAMES,
-        descriptions=figure_descriptions(DEPTH_FIGURES),
+        descriptions={
+            name: DEPTH_FIGURES[name].description for name in DEPTH_FIGURE_NAMES
+        },
     script:
-        "../../scripts/plot_depth.py"
+        "../../scripts/plot_figures.py"

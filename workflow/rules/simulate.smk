@@ -1,3 +1,8 @@
+CIRCULAR_LAW_VALUES = 2 * sum(k * n for k, n in matrices_per_size(CIRCULAR_LAW).items())
+DEPTH_VALUES = len(DEPTH_PARTS) * DEPTH["networks_per_setting"]
+DEPTH_VALUES *= (len(DEPTH["activations"]) + 1) * (DEPTH["layers"] + 2)
+
+
 rule draw_matrix:
     input:
         matrix_file_input,
@@ -12,7 +17,7 @@ rule draw_matrix:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **spectrum_resources(),
+        **resources(lambda wildcards: spectrum_cost(experiment_of(wildcards).k)),
     params:
         settings=lambda wildcards: experiment_of(wildcards).matrix_params(),
     script:
@@ -33,7 +38,7 @@ rule compute_spectrum:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **spectrum_resources(),
+        **resources(lambda wildcards: spectrum_cost(experiment_of(wildcards).k)),
     script:
         "../../scripts/compute_spectrum.py"
 
@@ -53,7 +58,11 @@ rule iterate:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **iteration_resources(),
+        **resources(
+            lambda wildcards: iteration_cost(
+                experiment_of(wildcards).k, experiment_of(wildcards).iterations
+            )
+        ),
     params:
         iterations=lambda wildcards: experiment_of(wildcards).iterations,
         convergence_tolerance=config["convergence_tolerance"],
@@ -75,7 +84,11 @@ rule measure_circular_law:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **circular_law_resources(),
+        **resources(
+            lambda wildcards: circular_law_cost(
+                int(wildcards.k), len(parse_range_label(wildcards.matrices))
+            )
+        ),
     params:
         seed=CIRCULAR_LAW["seed"],
     script:
@@ -84,9 +97,9 @@ rule measure_circular_law:
 
 rule merge_circular_law:
     input:
-        all_parts(circular_law_parts()),
+        all_parts(CIRCULAR_LAW_PARTS),
     output:
-        circular_law_sizes(),
+        list(CIRCULAR_LAW_PARTS),
         record=record_path("circular_law/merge_circular_law"),
     log:
         log_path("circular_law/merge_circular_law"),
@@ -95,19 +108,19 @@ rule merge_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **merge_resources(2 * sum(k * count for k, count in MATRICES_PER_SIZE.items())),
+        **resources(lambda wildcards: merge_cost(CIRCULAR_LAW_VALUES)),
     params:
-        parts=circular_law_parts(),
+        parts=CIRCULAR_LAW_PARTS,
     script:
-        "../../scripts/merge_circular_law.py"
+        "../../scripts/merge_parts.py"
 
 
-# Every weight mode of a scheme in one job: shared weights cost little more
+# Every weight sharing of a scheme in one job: shared weights cost little more
 # than a job's start-up.
 rule run_depth:
     output:
         runs=[
-            depth_part("{scheme}", sharing, "{networks}")
+            f"results/depth/parts/{{scheme}}_{sharing}/networks{{networks}}.nc"
             for sharing in DEPTH["weight_sharing"]
         ],
         record=record_path("depth/run_{scheme}_networks{networks}"),
@@ -121,22 +134,25 @@ rule run_depth:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **depth_resources(),
+        **resources(
+            lambda wildcards: depth_cost(
+                DEPTH, wildcards.scheme, len(parse_range_label(wildcards.networks))
+            )
+        ),
     params:
-        k=DEPTH["k"],
-        layers=DEPTH["layers"],
-        seed=DEPTH["seed"],
-        activations=DEPTH["activations"],
-        weight_sharing=DEPTH["weight_sharing"],
+        depth={
+            key: DEPTH[key]
+            for key in ("k", "layers", "seed", "activations", "weight_sharing")
+        },
     script:
         "../../scripts/run_depth.py"
 
 
 rule merge_depth:
     input:
-        all_parts(depth_parts()),
+        all_parts(DEPTH_PARTS),
     output:
-        depth_runs(),
+        list(DEPTH_PARTS),
         record=record_path("depth/merge_depth"),
     log:
         log_path("depth/merge_depth"),
@@ -145,13 +161,8 @@ rule merge_depth:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **merge_resources(
-            len(depth_settings())
-            * DEPTH["networks_per_setting"]
-            * (len(DEPTH["activations"]) + 1)
-            * (DEPTH["layers"] + 2)
-        ),
+        **resources(lambda wildcards: merge_cost(DEPTH_VALUES)),
     params:
-        parts=depth_parts(),
+        parts=DEPTH_PARTS,
     script:
-        "../../scripts/merge_depth.py"
+        "../../scripts/merge_parts.py"

@@ -13,7 +13,7 @@ rule summarize_experiment:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
         published_values=lambda wildcards: experiment_of(wildcards).published_values,
     script:
@@ -22,7 +22,7 @@ rule summarize_experiment:
 
 rule summarize_circular_law:
     input:
-        circular_law_sizes(),
+        list(CIRCULAR_LAW_PARTS),
     output:
         "results/circular_law/summary.json",
         record=record_path("circular_law/summarize_circular_law"),
@@ -33,14 +33,14 @@ rule summarize_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     script:
         "../../scripts/summarize_circular_law.py"
 
 
 rule summarize_depth:
     input:
-        depth_runs(),
+        list(DEPTH_PARTS),
     output:
         "results/depth/summary.json",
         record=record_path("depth/summarize_depth"),
@@ -51,7 +51,7 @@ rule summarize_depth:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
         stable_within=DEPTH["stable_within"],
     script:

@@ -25,7 +25,7 @@ rule render_writeup:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **light_resources(),
+        **resources(light),
     params:
         featured_experiment=config["featured_experiment"],
         config_hash=config_hash(config),

@@ -1,13 +1,15 @@
-"""The definitions of the summaries: keys, types, descriptions, quoted numbers.
+"""The workflow's JSON schemas: the config's, the experiments', the summaries'.
 
-workflow/schemas/<summary>_summary.schema.yaml, for an experiment, the circular
-law and depth (part two's share pieces in part_two_definitions.schema.yaml),
-say which keys each summary has and what each means. The summarize rules
-validate against them before writing, and the paper export takes the numbers
-marked
-``x-quoted`` from them, named by the key path in CamelCase (``x-macro``
-renames a key, "" drops it; ``x-item-names`` names a list's items,
-``x-item-key`` the object field that names them; other lists count from one).
+workflow/schemas/ holds them. config.schema.yaml and experiments.schema.yaml
+define every setting, its default and its limits (:mod:`eigeninit.settings`
+checks the config against them). <summary>_summary.schema.yaml, for an
+experiment, the circular law and depth (part two's share pieces in
+part_two_definitions.schema.yaml), say which keys each summary has and what
+each means: the summarize rules validate against them before writing, and the
+paper export takes the numbers marked ``x-quoted`` from them, named by the key
+path in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names``
+names a list's items, ``x-item-key`` the object field that names them; other
+lists count from one, after ``x-item-label`` when given).
 """
 
 from collections.abc import Iterator
@@ -19,12 +21,14 @@ import yaml
 from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+"""Where the schemas are: the package lives in the workflow's scripts/ folder."""
 SUMMARIES = ("experiment", "circular_law", "depth")
 _SHARED = "part_two_definitions.schema.yaml"
 
 
 @cache
-def _document(filename: str) -> dict:
+def document(filename: str) -> dict:
+    """A schema file of :data:`SCHEMA_DIR`, parsed (cached: read once per process)."""
     return yaml.safe_load((SCHEMA_DIR / filename).read_text(encoding="utf-8"))
 
 
@@ -32,12 +36,12 @@ def schema(summary: str) -> dict:
     """The schema of ``summary``, one of :data:`SUMMARIES`."""
     if summary not in SUMMARIES:
         raise ValueError(f"unknown summary {summary!r}; have {', '.join(SUMMARIES)}")
-    return _document(f"{summary}_summary.schema.yaml")
+    return document(f"{summary}_summary.schema.yaml")
 
 
 @cache
 def _registry() -> Registry:
-    return Registry().with_resource(_SHARED, Resource.from_contents(_document(_SHARED)))
+    return Registry().with_resource(_SHARED, Resource.from_contents(document(_SHARED)))
 
 
 def validate(summary: str, data: dict) -> dict:
@@ -104,14 +108,12 @@ def _resolve(node: dict, root: dict) -> tuple[dict, dict]:
     if reference is None:
         return node, root
     filename, _, pointer = reference.partition("#")
-    document = _document(filename) if filename else root
-    target = document
+    source = document(filename) if filename else root
+    target = source
     for part in filter(None, pointer.split("/")):
         target = target[part]
-    target, document = _resolve(target, document)
-    return target | {
-        key: value for key, value in node.items() if key != "$ref"
-    }, document
+    target, source = _resolve(target, source)
+    return target | {key: value for key, value in node.items() if key != "$ref"}, source
 
 
 def _walk(node: dict, root: dict, value, name: tuple[str, ...]):

@@ -1,0 +1,123 @@
+"""One function per stage of the workflow: what each rule computes.
+
+Each takes plain settings and returns the dataset (or summary) its rule
+writes, with the seed stream and attributes the stage owns. A rule script
+reads its inputs, calls one stage and writes what it returns; the floor
+benchmark and the tests call the same functions, so they differ from the
+workflow only by Snakemake and process overhead.
+
+Part one, per experiment: :func:`matrix` -> :func:`spectrum` ->
+:func:`iterations` -> :func:`experiment_summary`. Part two: a range of
+members per job (:func:`circular_law_part`, :func:`depth_parts`), joined by
+:func:`merge`, then summarized.
+"""
+
+import numpy as np
+import xarray as xr
+
+from eigeninit import datasets
+from eigeninit.circular_law import measure_sizes
+from eigeninit.depth import run_depth
+from eigeninit.draws import draw
+from eigeninit.initializers import job_seed_sequence
+from eigeninit.part_two_summary import circular_law_summary, depth_summary
+from eigeninit.power import measure_runs
+from eigeninit.spectrum import analyze
+from eigeninit.summary import summarize as experiment_summary
+
+__all__ = [
+    "circular_law_part",
+    "circular_law_summary",
+    "depth_parts",
+    "depth_summary",
+    "experiment_summary",
+    "iterations",
+    "matrix",
+    "merge",
+    "spectrum",
+]
+
+
+def matrix(settings: dict, given: np.ndarray | None = None) -> xr.Dataset:
+    """A and the raw and rescaled runs' input vectors of one experiment.
+
+    ``settings`` holds the experiment's ``experiment`` (name), ``k``,
+    ``seed``, ``rng`` and ``matrix_file`` (its name as the archive stores it,
+    "" when A is drawn); ``given`` is A as read from that file. The inputs,
+    and A when drawn, come from :func:`eigeninit.draws.draw`.
+    """
+    draws = draw(settings["k"], settings["seed"], settings["rng"], given is None)
+    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
+    return datasets.matrix_dataset(
+        draws.matrix if given is None else given, inputs, settings
+    )
+
+
+def spectrum(matrix_data: xr.Dataset) -> xr.Dataset:
+    """Eigenvalues, principal eigenvector and dominant subspace of A."""
+    return datasets.spectrum_dataset(
+        analyze(matrix_data["matrix"].values), matrix_data.attrs
+    )
+
+
+def iterations(
+    matrix_data: xr.Dataset, spectrum_data: xr.Dataset, count: int, tolerance: float
+) -> xr.Dataset:
+    """The raw run with A and the rescaled run with A / spectral radius."""
+    measurements, scales = measure_runs(
+        matrix_data["matrix"].values,
+        {run: matrix_data["input"].sel(run=run).values for run in datasets.RUNS},
+        count,
+        float(spectrum_data.attrs["spectral_radius"]),
+        spectrum_data["dominant_basis"].values,
+        tolerance,
+    )
+    params = matrix_data.attrs | {
+        "iterations": count,
+        "convergence_tolerance": tolerance,
+    }
+    return datasets.iterations_dataset(measurements, scales, params)
+
+
+def circular_law_part(k: int, seed: int, matrices: range) -> xr.Dataset:
+    """Spectra of standard Gaussian k x k matrices numbered ``matrices``.
+
+    Matrix i draws from child i of the stream keyed ("circular_law", k), so a
+    size's draws depend neither on the other sizes nor on how its matrices
+    are split into jobs.
+    """
+    ensemble = job_seed_sequence(seed, "circular_law", k)
+    measurement = measure_sizes(k, ensemble, matrices, keep_eigenvalues=True)
+    return datasets.circular_law_dataset(measurement, {"k": k, "seed": seed})
+
+
+def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Dataset]:
+    """Networks ``networks`` of ``scheme`` in every weight sharing of ``depth``.
+
+    ``depth`` holds the config's ``k``, ``layers``, ``seed``, ``activations``
+    and ``weight_sharing``. Each sharing has its own stream, keyed ("depth",
+    scheme, sharing), so its draws do not depend on the others; every
+    activation runs on the same draws.
+    """
+    parts = {}
+    for sharing in depth["weight_sharing"]:
+        ensemble = job_seed_sequence(depth["seed"], "depth", scheme, sharing)
+        runs = run_depth(
+            scheme,
+            depth["activations"],
+            sharing,
+            depth["k"],
+            depth["layers"],
+            ensemble,
+            networks,
+        )
+        params = {"scheme": scheme, "weights": sharing} | {
+            key: depth[key] for key in ("k", "layers", "seed")
+        }
+        parts[sharing] = datasets.depth_dataset(runs, params, networks)
+    return parts
+
+
+def merge(parts: list[xr.Dataset]) -> xr.Dataset:
+    """One ensemble's dataset from its jobs' parts (members 0 to n - 1, once each)."""
+    return datasets.merge_members(parts)
