@@ -1,6 +1,7 @@
 """The archive's RO-Crate: its content, and what the RO-Crate validator says of it."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -196,6 +197,37 @@ def test_crate_is_deterministic():
     assert canonical_json(ro_crate_metadata(**CRATE)) == canonical_json(
         ro_crate_metadata(**reordered)
     )
+
+
+def strings(value) -> list[str]:
+    """Every string anywhere in ``value``."""
+    if isinstance(value, dict):
+        return strings(list(value.values()))
+    if isinstance(value, list):
+        return [text for item in value for text in strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_the_only_time_in_the_crate_is_the_publication_date():
+    """No time of building leaks in, which two builds in one second would hide."""
+    steps = [Step("draw_matrix", ("config.yaml",), ("results/post/matrix.nc",))]
+    crate = ro_crate_metadata(**CRATE, steps=steps, snakemake_version="9.0.0")
+    times = {text for text in strings(crate) if re.search(r"\d\d:\d\d", text)}
+    assert times == {CRATE["date_published"]}
+
+
+def test_paths_are_percent_encoded_in_identifiers_and_references():
+    matrix = "inputs/external/0123/my matrix.csv"
+    steps = [Step("draw_matrix", (matrix,), ("results/post/matrix.nc",))]
+    crate = ro_crate_metadata(
+        **CRATE | {"inputs": ["config.yaml", matrix]}, steps=steps
+    )
+    entities = by_id(crate)
+    encoded = "inputs/external/0123/my%20matrix.csv"
+    assert entities[encoded]["name"] == "my matrix.csv"
+    assert entities[entities[encoded]["exampleOfWork"]["@id"]]["name"] == matrix
+    assert entities["#job-0"]["object"] == {"@id": encoded}
+    assert matrix not in references(crate["@graph"])
 
 
 def test_every_tracked_file_has_a_named_encoding_format():

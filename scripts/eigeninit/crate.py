@@ -1,10 +1,11 @@
 """RO-Crate metadata describing the run, so the archive is a Workflow Run Crate.
 
-Written by hand as a dict rather than with the ``rocrate`` package: that
-package stamps the current time and random UUIDs, defaults to RO-Crate 1.3,
-and would have to be overridden almost everywhere to give the same bytes twice.
-Identifiers here are fixed or derived from the inputs, lists are sorted, and
-there are no run times, so the same run gives the same JSON.
+Built with the ``rocrate`` package, held to what gives the same JSON for the
+same run: RO-Crate 1.1, which the 0.5 run crate profiles build on (rocrate
+defaults to 1.3); an @id for every entity, fixed or derived from the inputs
+(rocrate gives the others random UUIDs); the given publication date in place
+of the time rocrate stamps on the root; entities added in a fixed order; and
+no run times.
 
 The crate conforms to the Workflow Run Crate profile and, when the jobs are
 given, to the Provenance Run Crate profile; ``roc-validator`` checks both in
@@ -14,20 +15,24 @@ repository come from CITATION.cff, through :class:`eigeninit.citation.Citation`.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 
-from eigeninit.citation import Author, Citation
+from rocrate.model import ContextEntity, Entity
+from rocrate.model.metadata import BASENAME as METADATA_FILE
+from rocrate.rocrate import ROCrate
 
-RO_CRATE = "https://w3id.org/ro/crate/1.1"
+from eigeninit.citation import Citation
+
 WORKFLOW_RO_CRATE = "https://w3id.org/workflowhub/workflow-ro-crate/1.0"
 PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
 WORKFLOW_RUN_CRATE = "https://w3id.org/ro/wfrun/workflow/0.5"
 PROVENANCE_RUN_CRATE = "https://w3id.org/ro/wfrun/provenance/0.5"
-BIOSCHEMAS_WORKFLOW = (
-    "https://bioschemas.org/profiles/ComputationalWorkflow/1.0-RELEASE"
-)
-BIOSCHEMAS_PARAMETER = "https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE"
-PROFILE_NAMES = {
+BIOSCHEMAS = "https://bioschemas.org/profiles"
+BIOSCHEMAS_WORKFLOW = f"{BIOSCHEMAS}/ComputationalWorkflow/1.0-RELEASE"
+# The profile rocrate's add_formal_parameter says every parameter follows.
+BIOSCHEMAS_PARAMETER = f"{BIOSCHEMAS}/FormalParameter/1.0-RELEASE"
+PROFILES = {
     WORKFLOW_RO_CRATE: ("Workflow RO-Crate", "1.0"),
     PROCESS_RUN_CRATE: ("Process Run Crate", "0.5"),
     WORKFLOW_RUN_CRATE: ("Workflow Run Crate", "0.5"),
@@ -35,40 +40,31 @@ PROFILE_NAMES = {
     BIOSCHEMAS_WORKFLOW: ("Bioschemas ComputationalWorkflow profile", "1.0-RELEASE"),
     BIOSCHEMAS_PARAMETER: ("Bioschemas FormalParameter profile", "1.0-RELEASE"),
 }
-CONTEXT = [f"{RO_CRATE}/context", "https://w3id.org/ro/terms/workflow-run/context"]
-METADATA_FILE = "ro-crate-metadata.json"
+WORKFLOW_RUN_CONTEXT = "https://w3id.org/ro/terms/workflow-run/context"
 README_FILE = "README.md"
-SNAKEMAKE = "https://w3id.org/workflowhub/workflow-ro-crate#snakemake"
-RUN = "#run"
-# Fixed, rather than the mimetypes module, whose answers depend on the machine.
-# Snakefiles and .smk rules are Python with Snakemake's extra syntax.
-ENCODING_FORMATS = {
-    ".cff": "application/yaml",
-    ".css": "text/css",
-    ".csv": "text/csv",
-    ".html": "text/html",
-    ".in": "text/plain",
-    ".j2": "text/x-jinja2",
-    ".json": "application/json",
-    ".jsonld": "application/ld+json",
-    ".md": "text/markdown",
-    ".nc": "application/x-netcdf",
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".py": "text/x-python",
-    ".rst": "text/x-rst",
-    ".sh": "application/x-sh",
-    ".smk": "text/x-python",
-    ".tex": "text/x-tex",
-    ".toml": "application/toml",
-    ".txt": "text/plain",
-    ".yaml": "application/yaml",
-    ".yml": "application/yaml",
+# Fixed, rather than the mimetypes module, whose answers depend on the machine;
+# by suffix, or by the whole name for files without one. Snakefiles and .smk
+# rules are Python with Snakemake's extra syntax.
+MEDIA_TYPES = {
+    "application/json": (".json",),
+    "application/ld+json": (".jsonld",),
+    "application/pdf": (".pdf",),
+    "application/toml": (".toml",),
+    "application/x-netcdf": (".nc",),
+    "application/x-sh": (".sh",),
+    "application/yaml": (".cff", ".yaml", ".yml"),
+    "image/png": (".png",),
+    "text/css": (".css",),
+    "text/csv": (".csv",),
+    "text/html": (".html",),
+    "text/markdown": (".md",),
+    "text/plain": (".in", ".txt", "LICENSE"),
+    "text/x-jinja2": (".j2",),
+    "text/x-python": (".py", ".smk", "Snakefile"),
+    "text/x-rst": (".rst",),
+    "text/x-tex": (".tex",),
 }
-ENCODING_FORMATS_BY_NAME = {
-    "Snakefile": "text/x-python",
-    "LICENSE": "text/plain",
-}
+ENCODING_FORMATS = {key: media for media, keys in MEDIA_TYPES.items() for key in keys}
 UNKNOWN_FORMAT = "application/octet-stream"
 
 
@@ -106,73 +102,139 @@ def ro_crate_metadata(
     job) the crate is also a Provenance Run Crate; a step lists only the files
     that are in the crate.
     """
-    about_crate = [README_FILE, *([manifest] if manifest else [])]
-    crate_files = {*inputs, *outputs, *traces, *source, *about_crate, workflow}
+    crate = ROCrate(version="1.1")
+    crate.metadata.extra_contexts.append(WORKFLOW_RUN_CONTEXT)
+    add = partial(_add, crate)
     jobs = sorted(steps, key=lambda step: (step.rule, sorted(step.outputs)))
     rules = sorted({step.rule for step in jobs})
-    job_ids = [f"#job-{index}" for index in range(len(jobs))]
     profiles = [WORKFLOW_RO_CRATE, PROCESS_RUN_CRATE, WORKFLOW_RUN_CRATE]
     if jobs:
         profiles.append(PROVENANCE_RUN_CRATE)
-    parameters = {
-        **{path: f"#input-{path}" for path in inputs},
-        **{path: f"#output-{path}" for path in outputs},
-    }
-    agents = {author.identifier: author for author in credits.authors}
-    if credits.publisher:
-        agents[credits.publisher.identifier] = credits.publisher
-
-    descriptor = {
-        "@id": METADATA_FILE,
-        "@type": "CreativeWork",
-        "about": _ref("./"),
-        "conformsTo": _refs([RO_CRATE, WORKFLOW_RO_CRATE]),
-    }
-    root = {
-        "@id": "./",
-        "@type": "Dataset",
-        "name": credits.title,
-        "description": description,
-        "version": credits.version,
-        "datePublished": date_published,
-        "license": _ref(credits.license_url),
-        "author": _refs(agent.identifier for agent in credits.authors),
-        "conformsTo": _refs(profiles),
-        "hasPart": _refs(sorted(crate_files)),
-        "mainEntity": _ref(workflow),
-        "mentions": _refs([RUN, *job_ids]),
-    }
-    if credits.publisher:
-        root["publisher"] = _ref(credits.publisher.identifier)
-
-    entities = [
-        _workflow_entity(workflow, credits, date_published, parameters, inputs, rules),
-        _language(snakemake_version),
-        _license(credits.license, credits.license_url),
-        *(_author_entity(author) for author in agents.values()),
-        *(
-            _profile(profile)
-            for profile in [*profiles, BIOSCHEMAS_WORKFLOW, BIOSCHEMAS_PARAMETER]
-        ),
-        *(_parameter(parameters[path], path) for path in sorted(parameters)),
-        _create_action(
-            RUN,
-            f"Run of {credits.title}",
-            f"The Snakemake run of {workflow} that wrote the results in this crate.",
-            workflow,
-            inputs,
-            outputs,
-        ),
-        *(
-            _file(path, parameters.get(path), _about(path, traces, about_crate))
-            for path in sorted(crate_files - {workflow})
-        ),
-        *(entity for rule in rules for entity in _rule_entities(rule, credits)),
+    for profile in [*profiles, BIOSCHEMAS_WORKFLOW, BIOSCHEMAS_PARAMETER]:
+        name, version = PROFILES[profile]
+        add(profile, "CreativeWork", name=name, version=version)
+    spdx = credits.license
+    license = add(
+        credits.license_url,
+        "CreativeWork",
+        name=f"{spdx} license",
+        identifier=spdx,
+        description=f"The license with SPDX identifier {spdx}.",
+    )
+    authors = [
+        add(a.identifier, a.type, name=a.name, url=a.url) for a in credits.authors
     ]
-    for job_id, job in zip(job_ids, jobs, strict=True):
-        entities += _job_entities(job_id, job, crate_files, credits.repository)
-    graph = [descriptor, root, *sorted(entities, key=lambda entity: entity["@id"])]
-    return {"@context": CONTEXT, "@graph": graph}
+    publisher = credits.publisher and crate.get(credits.publisher.identifier)
+    _set(
+        crate.root_dataset,
+        name=credits.title,
+        description=description,
+        version=credits.version,
+        datePublished=date_published,
+        license=license,
+        author=authors,
+        publisher=publisher,
+        conformsTo=[crate.get(profile) for profile in profiles],
+    )
+    # Rules live in the workflow's code, so they are identified under its
+    # repository when there is one, and carry the workflow's version.
+    tools = {
+        rule: add(
+            f"{credits.repository or ''}#rule-{rule}",
+            "SoftwareApplication",
+            name=rule,
+            url=credits.repository,
+            version=credits.version,
+        )
+        for rule in rules
+    }
+    rule_steps = {
+        rule: add(f"#step-{rule}", "HowToStep", name=rule, workExample=tool)
+        for rule, tool in tools.items()
+    }
+    workflow_types = ["File", "SoftwareSourceCode", "ComputationalWorkflow"]
+    main = crate.add_workflow(
+        dest_path=workflow,
+        main=True,
+        lang="snakemake",
+        lang_version=snakemake_version,
+        properties={"@type": workflow_types + (["HowTo"] if rules else [])},
+    )
+    _set(
+        main,
+        **_file_properties(workflow),
+        conformsTo=crate.get(BIOSCHEMAS_WORKFLOW),
+        url=credits.repository,
+        version=credits.version,
+        license=license,
+        creator=authors,
+        sdPublisher=publisher,
+        dateCreated=date_published,
+        hasPart=list(tools.values()),
+        step=list(rule_steps.values()),
+    )
+
+    about_crate = [README_FILE, *([manifest] if manifest else [])]
+    files = {workflow: main}
+    for path in sorted(
+        {*inputs, *outputs, *traces, *source, *about_crate} - {workflow}
+    ):
+        files[path] = crate.add_file(dest_path=path, properties=_file_properties(path))
+    for direction, paths in (("input", inputs), ("output", outputs)):
+        for path in sorted(paths):
+            # Each file is one parameter, named by its path, and a required
+            # one: Snakemake stops when an input is missing and fails a job
+            # that leaves an output unwritten.
+            parameter = crate.add_formal_parameter(
+                path,
+                "File",
+                f"#{direction}-{path}",
+                valueRequired=True,
+                properties={"encodingFormat": encoding_format(path)},
+            )
+            parameter["workExample"] = files[path]
+            files[path]["exampleOfWork"] = parameter
+            main.append_to(direction, parameter, compact=True)
+
+    def in_crate(paths: Iterable[str]) -> list[Entity]:
+        return [files[path] for path in sorted(paths) if path in files]
+
+    # Actions without agent or times: see the README on what is left out.
+    run = add(
+        "#run",
+        "CreateAction",
+        name=f"Run of {credits.title}",
+        description=f"The Snakemake run of {workflow} that wrote the results in "
+        "this crate.",
+        instrument=main,
+        object=in_crate(inputs),
+        result=in_crate(outputs),
+    )
+    crate.root_dataset["mentions"] = run
+    for index, job in enumerate(jobs):
+        job_run = add(
+            f"#job-{index}",
+            "CreateAction",
+            name=f"Job of rule {job.rule}",
+            description=f"A Snakemake job of rule {job.rule}, with the files of "
+            "this crate it read and wrote.",
+            instrument=tools[job.rule],
+            object=in_crate(job.inputs),
+            result=in_crate(job.outputs),
+        )
+        add(
+            f"#control-{index}",
+            "ControlAction",
+            name=f"orchestrate rule {job.rule}",
+            instrument=rule_steps[job.rule],
+            object=job_run,
+        )
+        crate.root_dataset.append_to("mentions", job_run, compact=True)
+    for path in traces:
+        files[path]["about"] = run
+    for path in about_crate:
+        files[path]["about"] = crate.root_dataset
+    return crate.metadata.generate()
 
 
 def crate_readme(
@@ -214,212 +276,32 @@ def crate_readme(
 
 def encoding_format(path: str) -> str:
     """The media type of a file in the crate, from its name."""
-    name = PurePosixPath(path).name
-    if name in ENCODING_FORMATS_BY_NAME:
-        return ENCODING_FORMATS_BY_NAME[name]
-    return ENCODING_FORMATS.get(PurePosixPath(path).suffix, UNKNOWN_FORMAT)
-
-
-def _workflow_entity(
-    workflow: str,
-    credits: Citation,
-    date_created: str,
-    parameters: dict[str, str],
-    inputs: Sequence[str],
-    rules: Sequence[str],
-) -> dict:
-    """The main workflow, with what the Bioschemas profile asks of it."""
-    entity = {
-        "@id": workflow,
-        "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow"],
-        "name": PurePosixPath(workflow).name,
-        "encodingFormat": encoding_format(workflow),
-        "conformsTo": _ref(BIOSCHEMAS_WORKFLOW),
-        "programmingLanguage": _ref(SNAKEMAKE),
-        **_url(credits.repository),
-        "version": credits.version,
-        "license": _ref(credits.license_url),
-        "creator": _refs(agent.identifier for agent in credits.authors),
-        "dateCreated": date_created,
-        "input": _refs(parameters[path] for path in sorted(inputs)),
-        "output": _refs(
-            parameters[path] for path in sorted(set(parameters) - set(inputs))
-        ),
-    }
-    if credits.publisher:
-        entity["sdPublisher"] = _ref(credits.publisher.identifier)
-    if rules:
-        entity["@type"].append("HowTo")
-        entity["hasPart"] = _refs(_rule_id(rule, credits.repository) for rule in rules)
-        entity["step"] = _refs(_step_id(rule) for rule in rules)
-    return entity
-
-
-def _language(snakemake_version: str | None) -> dict:
-    language = {
-        "@id": SNAKEMAKE,
-        "@type": "ComputerLanguage",
-        "name": "Snakemake",
-        "identifier": _ref("https://doi.org/10.1093/bioinformatics/bts480"),
-        "url": _ref("https://snakemake.readthedocs.io"),
-    }
-    if snakemake_version:
-        language["version"] = snakemake_version
-    return language
-
-
-def _license(spdx: str, url: str) -> dict:
-    return {
-        "@id": url,
-        "@type": "CreativeWork",
-        "name": f"{spdx} license",
-        "identifier": spdx,
-        "description": f"The license with SPDX identifier {spdx}.",
-    }
-
-
-def _parameter(identifier: str, path: str) -> dict:
-    """A file the workflow reads or writes, as a parameter of the workflow.
-
-    Snakemake's inputs and targets are file paths, so each file in the run is
-    one parameter, named by its path in the crate.
-    """
-    return {
-        "@id": identifier,
-        "@type": "FormalParameter",
-        "name": path,
-        "additionalType": "File",
-        "encodingFormat": encoding_format(path),
-        "conformsTo": _ref(BIOSCHEMAS_PARAMETER),
-        "workExample": _ref(path),
-    }
-
-
-def _rule_entities(rule: str, credits: Citation) -> list[dict]:
-    """The rule as the tool a step runs, and as a step of the workflow.
-
-    Rules live in the workflow's code, so they are identified under its
-    repository and carry the workflow's version.
-    """
-    tool = {
-        "@id": _rule_id(rule, credits.repository),
-        "@type": "SoftwareApplication",
-        "name": rule,
-        **_url(credits.repository),
-        "version": credits.version,
-    }
-    step = {
-        "@id": _step_id(rule),
-        "@type": "HowToStep",
-        "name": rule,
-        "workExample": _ref(tool["@id"]),
-    }
-    return [tool, step]
-
-
-def _job_entities(
-    job_id: str, job: Step, crate_files: set[str], repository: str | None
-) -> list[dict]:
-    """The job's run of its rule, and the workflow's orchestration of it."""
-    run = _create_action(
-        job_id,
-        f"Job of rule {job.rule}",
-        f"A Snakemake job of rule {job.rule}, with the files of this crate it "
-        "read and wrote.",
-        _rule_id(job.rule, repository),
-        [path for path in job.inputs if path in crate_files],
-        [path for path in job.outputs if path in crate_files],
+    path = PurePosixPath(path)
+    return ENCODING_FORMATS.get(path.name) or ENCODING_FORMATS.get(
+        path.suffix, UNKNOWN_FORMAT
     )
-    control = {
-        "@id": job_id.replace("#job-", "#control-"),
-        "@type": "ControlAction",
-        "name": f"orchestrate rule {job.rule}",
-        "instrument": _ref(_step_id(job.rule)),
-        "object": _ref(job_id),
-    }
-    return [run, control]
 
 
-def _create_action(
-    identifier: str,
-    name: str,
-    description: str,
-    instrument: str,
-    objects: Sequence[str],
-    results: Sequence[str],
-) -> dict:
-    """An action without agent or times: see the README on what is left out."""
-    action = {
-        "@id": identifier,
-        "@type": "CreateAction",
-        "name": name,
-        "description": description,
-        "instrument": _ref(instrument),
-    }
-    if objects:
-        action["object"] = _refs(sorted(objects))
-    if results:
-        action["result"] = _refs(sorted(results))
-    return action
+def _file_properties(path: str) -> dict:
+    return {"name": PurePosixPath(path).name, "encodingFormat": encoding_format(path)}
 
 
-def _about(path: str, traces: Sequence[str], about_crate: Sequence[str]) -> str | None:
-    if path in traces:
-        return RUN
-    if path in about_crate:
-        return "./"
-    return None
+def _add(crate: ROCrate, entity_id: str, entity_type: str, /, **properties) -> Entity:
+    """A contextual entity; one added again with the same @id replaces it."""
+    values = {"@type": entity_type, **_present(properties)}
+    return crate.add(ContextEntity(crate, entity_id, values))
 
 
-def _file(path: str, parameter: str | None, about: str | None) -> dict:
-    entity = {
-        "@id": path,
-        "@type": "File",
-        "name": PurePosixPath(path).name,
-        "encodingFormat": encoding_format(path),
-    }
-    if parameter:
-        entity["exampleOfWork"] = _ref(parameter)
-    if about:
-        entity["about"] = _ref(about)
-    return entity
+def _set(entity: Entity, **properties) -> None:
+    for key, value in _present(properties).items():
+        entity[key] = value
 
 
-def _profile(identifier: str) -> dict:
-    name, version = PROFILE_NAMES[identifier]
+def _present(properties: dict) -> dict:
+    """The properties that have a value, one value alone rather than in a list
+    of one, as RO-Crate 1.1 recommends."""
     return {
-        "@id": identifier,
-        "@type": "CreativeWork",
-        "name": name,
-        "version": version,
+        key: value[0] if isinstance(value, list) and len(value) == 1 else value
+        for key, value in properties.items()
+        if value is not None and value != []
     }
-
-
-def _author_entity(author: Author) -> dict:
-    entity = {"@id": author.identifier, "@type": author.type, "name": author.name}
-    if author.url:
-        entity["url"] = author.url
-    return entity
-
-
-def _rule_id(rule: str, repository: str | None) -> str:
-    """Under the code repository when there is one, else local to the crate."""
-    return f"{repository or ''}#rule-{rule}"
-
-
-def _step_id(rule: str) -> str:
-    return f"#step-{rule}"
-
-
-def _url(url: str | None) -> dict:
-    return {"url": url} if url else {}
-
-
-def _ref(identifier: str) -> dict:
-    return {"@id": identifier}
-
-
-def _refs(identifiers: Iterable[str]) -> dict | list[dict]:
-    """One reference alone, several as a list, as RO-Crate 1.1 recommends."""
-    references = [_ref(identifier) for identifier in identifiers]
-    return references[0] if len(references) == 1 else references
