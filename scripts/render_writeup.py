@@ -16,6 +16,8 @@ with logged(snakemake) as log:
     part_two = {
         "circular_law": read_json(snakemake.input.circular_law_summary),
         "depth": read_json(snakemake.input.depth_summary),
+        "comparisons": read_json(snakemake.input.comparisons),
+        "references": read_json(snakemake.input.references),
         "figures": {
             "circular_law": {
                 Path(p).stem: Path(p) for p in snakemake.input.circular_law_figures

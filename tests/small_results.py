@@ -29,13 +29,29 @@ def experiment(
     }
 
 
+REFERENCE_SETTINGS = {"seed": 1, "seconds_per_size": 0.2, "tanh_networks": 200}
+"""References cheap enough for tests: fewer draws, the same code."""
+
+
+@cache
+def references(
+    sizes: tuple[int, ...], k: int, layers: int, schemes: tuple[str, ...]
+) -> dict:
+    """The references the summaries of these sizes and this depth compare with."""
+    circular = {"sizes": list(sizes), "matrices_per_size": 8}
+    depth = {"k": k, "layers": layers, "schemes": list(schemes)}
+    depth |= {"activations": list(ACTIVATIONS), "networks_per_setting": 4}
+    return stages.references(circular, depth, REFERENCE_SETTINGS)
+
+
 @cache
 def circular_law(sizes: tuple[int, ...] = (4, 8, 16, 32), seeds: int = 8) -> dict:
     """Per-size datasets and the summary of the circular-law measurements."""
     datasets = [
         stages.merge([stages.circular_law_part(k, 1, range(seeds))]) for k in sizes
     ]
-    return {"sizes": datasets, "summary": stages.circular_law_summary(datasets)}
+    values = references(sizes, 32, 20, SCHEMES)
+    return {"sizes": datasets, "summary": stages.circular_law_summary(datasets, values)}
 
 
 @cache
@@ -60,4 +76,5 @@ def depth(
         for scheme in schemes
         for part in stages.depth_parts(scheme, settings, range(seeds)).values()
     ]
-    return {"runs": runs, "summary": stages.depth_summary(runs, stable_within=2.0)}
+    values = references((4,), k, layers, schemes)
+    return {"runs": runs, "summary": stages.depth_summary(runs, 2.0, values)}

@@ -14,6 +14,7 @@ from eigeninit.paper import (
     macro_name,
     numbers_tex,
 )
+from eigeninit.part_two_summary import comparisons
 from eigeninit.schemas import quoted_numbers
 from eigeninit.summary import summarize
 from workflow_runner import PROJECT
@@ -74,7 +75,7 @@ def test_every_experiment_macro_is_among_those_the_config_check_knows():
 def test_two_numbers_under_one_name_are_refused():
     summary = small_results.experiment("post")["summary"]
     with pytest.raises(ValueError, match=r"two numbers would be exported as \\PostK"):
-        collect_numbers({"post": summary, "Post": summary}, {}, {})
+        collect_numbers({"post": summary, "Post": summary}, {})
 
 
 def test_non_finite_values_are_refused():
@@ -117,13 +118,17 @@ def test_part_two_numbers_follow_the_summary_schemas():
     depth = small_results.depth(
         k=8, layers=3, schemes=("lecun",), activations=("linear", "tanh")
     )["summary"]
-    numbers = collect_numbers({}, circular, depth)
+    family = comparisons(circular, depth)
+    numbers = collect_numbers(
+        {}, {"circular_law": circular, "depth": depth, "comparisons": family}
+    )
     entry = depth["growth_per_layer"]["lecun"]["linear"]["independent"]
     assert numbers["DepthGrowthLecunLinearIndependent"] == entry["mean"]
     assert numbers["DepthGrowthLecunLinearIndependentLow"] == entry["ci95"][0]
     assert numbers["DepthGrowthLecunLinearIndependentTheory"] == entry["limit"]
     block = entry["finite_size"]
     assert numbers["DepthGrowthLecunLinearIndependentFiniteSize"] == block["theory"]
+    assert numbers["DepthGrowthLecunLinearIndependentFiniteSizeSe"] == 0
     assert numbers["DepthGrowthLecunLinearIndependentZScore"] == block["z_score"]
     assert "DepthGrowthLecunTanhShared" in numbers
     assert "DepthGrowthLecunTanhSharedTheory" not in numbers
@@ -135,4 +140,5 @@ def test_part_two_numbers_follow_the_summary_schemas():
         == (sigma["finite_size"]["z_score"])
     )
     assert numbers["DepthK"] == 8 and numbers["CircularLawMatricesPerSize"] == 4
+    assert numbers["ComparisonsCount"] == family["count"]
     assert numbers_tex(numbers).count("\\newcommand") == len(numbers)

@@ -7,19 +7,26 @@ import jsonschema
 import numpy as np
 import pytest
 
+import small_results
 from eigeninit import schemas, stages
 from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
 from eigeninit.initializers import SCHEMES, job_seed_sequence
-from eigeninit.part_two_summary import VERDICTS, circular_law_summary, depth_summary
+from eigeninit.part_two_summary import (
+    VERDICTS,
+    circular_law_summary,
+    comparisons,
+    depth_summary,
+)
 from eigeninit.theory import agreement
 
 K_DEPTH, LAYERS, NETWORKS = 16, 10, 6
+REFERENCES = small_results.references((4, 16), K_DEPTH, LAYERS, tuple(SCHEMES))
 
 
 @pytest.fixture(scope="module")
 def circular() -> dict:
     sizes = [stages.merge([stages.circular_law_part(k, 1, range(12))]) for k in (4, 16)]
-    return circular_law_summary(sizes)
+    return circular_law_summary(sizes, REFERENCES)
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +38,17 @@ def depth() -> dict:
         for scheme in SCHEMES
         for part in stages.depth_parts(scheme, settings, range(NETWORKS)).values()
     ]
-    return depth_summary(runs, 2.0)
+    return depth_summary(runs, 2.0, REFERENCES)
 
 
 def assert_block(block: dict) -> None:
-    assert set(block) >= {"theory", "kind", "theory_note"}
+    assert set(block) >= {"theory", "theory_se", "kind", "theory_note"}
     assert len(block["theory_note"]) > 20
     if block["theory"] is None:
         assert block["kind"] is None and "z_score" not in block
     else:
         assert math.isfinite(block["z_score"]) and 0 <= block["p_value"] <= 1
-        assert block["agrees"] == (block["p_value"] >= 0.05)
+        assert block["theory_se"] >= 0
 
 
 def test_every_circular_law_measurement_has_theory_or_a_reason(circular) -> None:
@@ -68,10 +75,14 @@ def test_every_depth_setting_has_theory_or_a_reason(depth) -> None:
             for weights, entry in by_weights.items():
                 assert_block(entry["finite_size"])
                 if weights == "independent":
-                    assert entry["finite_size"]["theory"] is not None
-                assert ("depth_law" in entry) == (
-                    weights == "shared" and activation == "linear"
-                )
+                    has_theory = entry["finite_size"]["theory"] is not None
+                    assert has_theory != ((scheme, activation) == ("eigen", "tanh"))
+    shared_linear = {
+        scheme
+        for scheme, by_activation in depth["growth_per_layer"].items()
+        if "shared" in by_activation.get("linear", {})
+    }
+    assert set(depth["depth_laws"]) == shared_linear - {"orthogonal"}
     json.dumps(depth, allow_nan=False)
 
 
@@ -87,15 +98,19 @@ def test_agreement_is_computed_on_the_per_network_growths(depth) -> None:
         job_seed_sequence(3, "depth", "lecun", "independent"),
         range(NETWORKS),
     )
-    expected = agreement(runs["relu"].growth, entry["finite_size"]["theory"])
+    expected = agreement(
+        runs["relu"].growth,
+        entry["finite_size"]["theory"],
+        entry["finite_size"]["theory_se"],
+    )
     assert entry["finite_size"]["z_score"] == pytest.approx(expected["z_score"])
     assert entry["mean"] == pytest.approx(runs["relu"].growth.mean())
 
 
 def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
-    """rho(W) = 1 exactly for eigen, so C at depth L is L ln(growth) per network."""
-    law = depth["growth_per_layer"]["eigen"]["linear"]["shared"]["depth_law"]
-    assert law["limit"] == 1.0 and law["limit_kind"] == "exact"
+    """rho(W) = 1 for eigen, so C at depth L is L ln(growth) per real-dominant
+    network; the share of complex-dominant networks is the rest."""
+    law = depth["depth_laws"]["eigen"]
     assert law["depths"][-1] == LAYERS
     runs = run_depth(
         "eigen",
@@ -106,8 +121,15 @@ def test_eigen_depth_law_constant_is_l_times_the_log_growth(depth) -> None:
         job_seed_sequence(3, "depth", "eigen", "shared"),
         range(NETWORKS),
     )
-    expected = (LAYERS * np.log(runs["linear"].growth)).mean()
-    assert law["constant"][-1]["mean"] == pytest.approx(expected, rel=1e-12)
+    shared = runs["linear"].shared
+    np.testing.assert_allclose(shared.spectral_radius, 1.0, rtol=1e-12)
+    real = shared.dominant_is_real
+    assert law["real_dominant_networks"] == real.sum()
+    assert law["complex_dominant_share"]["mean"] == pytest.approx(1 - real.mean())
+    expected = (LAYERS * np.log(runs["linear"].growth[real])).mean()
+    assert law["constant"][-1]["mean"] == pytest.approx(expected, rel=1e-9)
+    ratio = law["median_second_ratio"]
+    assert 0 < ratio < 1 and law["depth_scale"] == pytest.approx(-1 / math.log(ratio))
 
 
 def _entries(depth: dict):
@@ -129,25 +151,18 @@ def test_summaries_fit_their_schemas_and_the_schemas_are_strict(
         schemas.validate("circular_law", missing)
 
 
-def test_verdict_groups_hold_every_setting_once_with_its_range(depth) -> None:
+def test_verdict_groups_hold_every_setting_once(depth) -> None:
     grouped = {}
-    for group in depth["verdict_groups"]:
-        ratios = []
-        for by_activation in group["activations"]:
-            for item in by_activation["schemes"]:
-                for weights, mean in item["growth"].items():
-                    key = (item["scheme"], by_activation["activation"], weights)
+    for weights, groups in depth["verdict_groups"].items():
+        for group in groups:
+            for by_activation in group["activations"]:
+                for scheme in by_activation["schemes"]:
+                    key = (scheme, by_activation["activation"], weights)
                     assert key not in grouped
-                    grouped[key] = (group["verdict"], mean)
-                    entry = depth["growth_per_layer"][key[0]][key[1]][weights]
-                    ratios.append(entry["log10_norm_ratio"])
-        finite = [r for r in ratios if r is not None]
-        low = min(finite) if len(finite) == len(ratios) else None
-        assert group["log10_norm_ratio"] == [low, max(finite)]
-    expected = {key: (e["verdict"], e["mean"]) for key, e in _entries(depth)}
-    assert grouped == expected
-    order = [group["verdict"] for group in depth["verdict_groups"]]
-    assert order == [v for v in VERDICTS if v in order]
+                    grouped[key] = group["verdict"]
+        order = [group["verdict"] for group in groups]
+        assert order == [v for v in VERDICTS if v in order]
+    assert grouped == {key: entry["verdict"] for key, entry in _entries(depth)}
 
 
 def test_keep_band_compounds_to_the_stable_factor(depth) -> None:
@@ -167,22 +182,38 @@ def test_tanh_regimes_follow_the_gain(depth) -> None:
         assert depth["schemes"][scheme]["gain"] < 1
 
 
-def test_agreement_counts_and_gain_ratio(depth, circular) -> None:
-    blocks = [entry["finite_size"] for _, entry in _entries(depth)]
-    with_theory = [b for b in blocks if b["theory"] is not None]
-    assert depth["agreement"] == {
-        "with_theory": len(with_theory),
-        "agreeing": sum(b["agrees"] for b in with_theory),
-        "all_agree": all(b["agrees"] for b in with_theory),
-    }
+def test_gain_ratio(depth) -> None:
     comparison = depth["kaiming_over_lecun"]
     assert comparison["gain_ratio"] == pytest.approx(math.sqrt(2), rel=1e-15)
     for weights, ratio in comparison["measured_ratio"].items():
         kaiming = depth["growth_per_layer"]["kaiming"]["linear"][weights]["mean"]
         lecun = depth["growth_per_layer"]["lecun"]["linear"][weights]["mean"]
         assert ratio == pytest.approx(kaiming / lecun, rel=1e-15)
-    real = [entry["real_eigenvalue_count"] for entry in circular["sizes"].values()]
-    assert circular["real_count_agreement"]["with_theory"] == len(real)
+
+
+def test_comparisons_take_every_score_as_one_family(depth, circular) -> None:
+    family = comparisons(circular, depth)
+    scores = [entry["finite_size"] for _, entry in _entries(depth)] + [
+        size[key]["finite_size"]
+        for size in circular["sizes"].values()
+        for key in (
+            "spectral_radius_over_sqrt_k",
+            "sigma_max_over_sqrt_k",
+            "real_eigenvalue_count",
+        )
+    ]
+    with_score = [block for block in scores if "z_score" in block]
+    assert family["count"] == len(with_score) == len(family["tests"])
+    p_values = sorted(block["p_value"] for block in with_score)
+    assert sorted(test["p_value"] for test in family["tests"]) == p_values
+    smallest = min(family["tests"], key=lambda test: test["p_value"])
+    assert smallest["holm_p_value"] == pytest.approx(
+        min(1.0, len(with_score) * smallest["p_value"])
+    )
+    assert family["disagreements"] == sum(
+        test["holm_p_value"] <= 0.05 for test in family["tests"]
+    )
+    assert family["chance"]["mean"] == pytest.approx(0.05 * family["count"])
 
 
 def test_circular_law_counts_match_the_samples(circular) -> None:

@@ -17,18 +17,17 @@ from eigeninit.depth import propagate, run_depth
 from eigeninit.theory import (
     TW1_VARIANCE,
     agreement,
+    complex_log_spectral_radius,
+    complex_spectral_radius,
     depth_law_constants,
     dominant_mode_constant,
     linear_gaussian_growth,
-    log_sigma_max_reference,
-    log_spectral_radius_reference,
-    normalized_gaussian_growth,
+    normalized_log_growth,
     relu_gaussian_growth,
     relu_orthogonal_growth,
     relu_vanishing_probability,
-    sigma_max_reference,
+    sigma_max_tracy_widom,
     spectral_radius_asymptotic,
-    spectral_radius_reference,
     tanh_critical_variance,
     tanh_mean_field_growth,
     tanh_mean_field_variances,
@@ -54,37 +53,36 @@ def assert_within_se(samples: np.ndarray, expected: float, model_error: float = 
 # ---- the edge ----
 
 
-def test_tracy_widom_reference_matches_the_quoted_values() -> None:
+def test_tracy_widom_matches_the_quoted_values() -> None:
     """Johnstone's centring plus the delta method, worked by hand at k = 256."""
     a = math.sqrt(255) + 16
     m = a**2 + a * (1 / math.sqrt(255) + 1 / 16) ** (1 / 3) * -1.2065335745820
-    assert sigma_max_reference(256).mean == pytest.approx(math.sqrt(m) / 16, abs=2e-4)
-    assert sigma_max_reference(256).mean == pytest.approx(1.9790, abs=1e-4)
-    assert sigma_max_reference(1024).mean == pytest.approx(1.9920, abs=1e-4)
+    assert sigma_max_tracy_widom(256).mean == pytest.approx(math.sqrt(m) / 16, abs=2e-4)
+    assert sigma_max_tracy_widom(256).mean == pytest.approx(1.9790, abs=1e-4)
+    assert sigma_max_tracy_widom(1024).mean == pytest.approx(1.9920, abs=1e-4)
     assert math.sqrt(TW1_VARIANCE) == pytest.approx(1.2679830, abs=1e-7)
 
 
-def test_sigma_max_reference_against_simulation() -> None:
+def test_tracy_widom_against_simulation() -> None:
     """k = 64, 3000 matrices. Johnstone's approximation errs by O(k^-2/3) of
     the fluctuation scale sd (about 0.003 here); its sd is about 3% high at
     this size, so the sd is checked to 10%."""
     k = 64
     sigma = np.linalg.svd(rng(0).standard_normal((3000, k, k)), compute_uv=False)
     scaled = sigma[:, 0] / math.sqrt(k)
-    reference = sigma_max_reference(k)
+    reference = sigma_max_tracy_widom(k)
     model_error = reference.sd * k ** (-2 / 3)
     assert_within_se(scaled, reference.mean, model_error)
-    assert_within_se(np.log(scaled), log_sigma_max_reference(k), model_error)
     assert scaled.std(ddof=1) == pytest.approx(reference.sd, rel=0.10)
 
 
 def test_kostlan_reference_is_exact_at_k_one() -> None:
     """k = 1: |z|^2 ~ Exp(1), so E|z| = sqrt(pi)/2, E|z|^2 = 1 and
     E log|z| = -euler_gamma / 2."""
-    reference = spectral_radius_reference(1)
+    reference = complex_spectral_radius(1)
     assert reference.mean == pytest.approx(math.sqrt(math.pi) / 2, rel=1e-10)
     assert reference.sd == pytest.approx(math.sqrt(1 - math.pi / 4), rel=1e-8)
-    assert log_spectral_radius_reference(1) == pytest.approx(
+    assert complex_log_spectral_radius(1) == pytest.approx(
         -np.euler_gamma / 2, abs=1e-9
     )
 
@@ -98,31 +96,22 @@ def test_kostlan_reference_against_complex_ginibre_simulation() -> None:
         (8000, k, k)
     )
     radius = np.abs(np.linalg.eigvals(g / math.sqrt(2))).max(axis=-1) / math.sqrt(k)
-    reference = spectral_radius_reference(k)
+    reference = complex_spectral_radius(k)
     assert_within_se(radius, reference.mean)
-    assert_within_se(np.log(radius), log_spectral_radius_reference(k))
+    assert_within_se(np.log(radius), complex_log_spectral_radius(k))
     assert radius.std(ddof=1) == pytest.approx(reference.sd, rel=0.05)
-
-
-def test_real_ginibre_radius_lies_below_the_complex_reference() -> None:
-    """The documented difference: at k = 64 real Ginibre's mean radius is
-    about 0.012 below the complex value, and the gap shrinks with k."""
-    k = 64
-    radius = np.abs(np.linalg.eigvals(rng(2).standard_normal((1500, k, k)))).max(-1)
-    gap = spectral_radius_reference(k).mean - radius.mean() / math.sqrt(k)
-    assert 0.0 < gap < 0.025
 
 
 def test_asymptotic_centring_approaches_the_exact_mean_slowly() -> None:
     """Rider's 1 + sqrt(gamma_k / 4k) lies below the exact complex mean, and the
     gap closes (slowly) as k grows."""
     gaps = [
-        spectral_radius_reference(k).mean - spectral_radius_asymptotic(k)
+        complex_spectral_radius(k).mean - spectral_radius_asymptotic(k)
         for k in (256, 1024)
     ]
     assert 0 < gaps[1] < gaps[0]
     assert spectral_radius_asymptotic(64) is None  # gamma_64 < 0
-    assert spectral_radius_reference(1024).mean == pytest.approx(1.0266, abs=1e-4)
+    assert complex_spectral_radius(1024).mean == pytest.approx(1.0266, abs=1e-4)
 
 
 # ---- independent weights ----
@@ -205,28 +194,28 @@ def test_large_depth_rate_is_the_mean_log_ratio_of_surviving_layers() -> None:
     assert_within_se(log_ratio[survived], math.log(relu_gaussian_growth(k)))
 
 
-def test_spectral_scheme_growth_against_simulation() -> None:
-    """G / sigma_max(G) at k = 64, 2 layers x 1500 networks: only
-    E log sigma_max is approximate (Tracy-Widom, error about 0.003 in log here)."""
+@pytest.mark.parametrize("divisor", ["sigma_max", "spectral_radius"])
+def test_normalized_scheme_growth_is_gaussian_growth_over_the_divisor(divisor):
+    """E log|f(Wx)| for W = G / d(G) is E log|f(Gx)| - E log d exactly, with E log d
+    measured on the same matrices' divisors (k = 64, 3000 one-layer networks)."""
     k = 64
-    for activation in ("linear", "relu"):
-        run = run_depth(
-            "spectral", [activation], "independent", k, 1, ensemble(5), range(3000)
-        )
-        log_ratio = np.log(run[activation].growth)
-        expected = math.log(normalized_gaussian_growth(k, activation, "sigma_max"))
-        assert_within_se(log_ratio, expected, model_error=0.003)
-
-
-def test_eigen_scheme_growth_is_the_complex_reference_up_to_the_real_gap() -> None:
-    """G / rho(G) for real G at k = 64: the complex-Ginibre radius is larger
-    than the real one (by about 1.1% at this size), so the reference growth
-    lies below the measured one by about that much."""
-    k = 64
-    run = run_depth("eigen", ["linear"], "independent", k, 1, ensemble(6), range(1500))
-    measured = np.exp(np.log(run["linear"].growth).mean())
-    reference = normalized_gaussian_growth(k, "linear", "spectral_radius")
-    assert 0.0 < measured / reference - 1 < 0.025
+    scheme = "spectral" if divisor == "sigma_max" else "eigen"
+    generator = rng(5)
+    g = generator.standard_normal((3000, k, k))
+    if divisor == "sigma_max":
+        d = np.linalg.svd(g, compute_uv=False)[:, 0]
+    else:
+        d = np.abs(np.linalg.eigvals(g)).max(axis=-1)
+    x = generator.standard_normal((3000, k))
+    for activation, f in (
+        ("linear", lambda z: z),
+        ("relu", lambda z: np.maximum(z, 0)),
+    ):
+        image = f(np.einsum("nij,nj->ni", g, x))
+        log_ratio = np.log(np.linalg.norm(image, axis=1) / np.linalg.norm(x, axis=1))
+        log_ratio -= np.log(d)
+        expected = normalized_log_growth(k, activation, np.log(d / math.sqrt(k)).mean())
+        assert_within_se(log_ratio, expected), (scheme, activation)
 
 
 # ---- tanh ----
@@ -305,7 +294,7 @@ def test_depth_law_constants_on_a_known_spectrum() -> None:
     matrices = [np.diag(eigenvalues)[np.newaxis]] * layers
     log10_norms = propagate(x, matrices, "linear")
     depths = np.array([1, 5, 20, 40])
-    constants = depth_law_constants(log10_norms, math.log(1.5), depths)[0]
+    constants = depth_law_constants(log10_norms, np.array([1.5]), depths)[0]
     shares = (x[0, :, np.newaxis] * (eigenvalues[:, np.newaxis] / 1.5) ** depths) ** 2
     expected = np.log(np.sqrt(shares.sum(axis=0)) / np.linalg.norm(x))
     np.testing.assert_allclose(constants, expected, rtol=1e-10)
@@ -321,7 +310,7 @@ def test_dominant_mode_constant_of_a_non_normal_matrix() -> None:
     expected = math.log(abs(u @ x) / (abs(u[0]) * np.linalg.norm(x)))
     assert dominant_mode_constant(matrix, x) == pytest.approx(expected, rel=1e-12)
     log10_norms = propagate(x[np.newaxis], [matrix[np.newaxis]] * 200, "linear")
-    constant = depth_law_constants(log10_norms, 0.0, np.array([200]))[0, 0]
+    constant = depth_law_constants(log10_norms, np.array([1.0]), np.array([200]))[0, 0]
     assert constant == pytest.approx(expected, rel=1e-10)
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
     with pytest.raises(ValueError, match="complex"):
@@ -350,7 +339,7 @@ def test_agreement_absorbs_rounding_and_theory_uncertainty() -> None:
     assert not agreement(exactly_one, 1.0 + 1e-9)["agrees"]
     off = rng(10).normal(1.1, 0.01, size=30)
     assert not agreement(off, 1.0)["agrees"]
-    assert agreement(off, 1.0, theory_sd=0.1)["agrees"]
+    assert agreement(off, 1.0, theory_se=0.1)["agrees"]
 
 
 def test_gamma_ratio_moment_matches_chi_moments() -> None:

@@ -17,8 +17,9 @@ import small_results
 from eigeninit.figures import FIGURES
 from eigeninit.initializers import SCHEMES
 from eigeninit.number_format import percent
-from eigeninit.paper import collect_numbers
+from eigeninit.paper import NAMESPACES, collect_numbers
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
+from eigeninit.part_two_summary import comparisons
 from eigeninit.writeup import mathml, part_two_figure_list, prose_math, render
 from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
 
@@ -31,6 +32,10 @@ def make_part_two(png: Path, circular_law: dict, depth: dict) -> dict:
     return {
         "circular_law": circular_law,
         "depth": depth,
+        "comparisons": comparisons(circular_law, depth),
+        "references": small_results.references(
+            (4, 8, 16, 32), 32, 20, small_results.SCHEMES
+        ),
         "figures": {
             "circular_law": dict.fromkeys(CIRCULAR_LAW_FIGURES, png),
             "depth": dict.fromkeys(depth_figure_names(depth["weight_sharing"]), png),
@@ -110,8 +115,9 @@ def test_every_number_part_two_shows_is_in_numbers_json(png, part_two) -> None:
     shown = list(with_part_two)
     for value in without:  # part one's numbers, shown on both pages
         shown.remove(value)
+    summaries = NAMESPACES
     exported = set(
-        collect_numbers({}, part_two["circular_law"], part_two["depth"]).values()
+        collect_numbers({}, {name: part_two[name] for name in summaries}).values()
     )
     assert shown, "part two showed no numbers"
     # None is a signal that vanished to exactly 0, which the page shows as 0.
@@ -167,41 +173,92 @@ def test_code_names_are_not_in_sentences(page, depth) -> None:
         assert scheme["name"] in prose
 
 
-def test_edge_table_sets_theory_beside_every_size(page, circular_law) -> None:
-    section = part_two_of(page)
-    table = section[section.index("Edge of the spectrum per size") :]
-    table = table[: table.index("</table>")]
-    for entry in circular_law["sizes"].values():
-        row = table[table.index(f'<th scope="row">{entry["k"]}</th>') :]
-        row = row[: row.index("</tr>")]
-        sigma = entry["sigma_max_over_sqrt_k"]["finite_size"]
-        assert f"{sigma['theory']:#.4g}" in row
-        assert row.count("&dagger;") == (
-            (not sigma["agrees"])
-            + (not entry["spectral_radius_over_sqrt_k"]["finite_size"]["agrees"])
-        )
+def _with_disagreement(part_two: dict, index: int) -> dict:
+    """Part two with the family's verdict on comparison ``index`` turned over,
+    so the dagger tests see one disagreement whatever the small runs give."""
+    tests = [dict(test) for test in part_two["comparisons"]["tests"]]
+    tests[index]["disagrees"] = not tests[index]["disagrees"]
+    return dict(part_two, comparisons=dict(part_two["comparisons"], tests=tests))
 
 
-def test_depth_table_row_per_setting_with_dagger_where_theory_disagrees(
-    page, depth
-) -> None:
-    section = part_two_of(page)
-    table = section[section.index('class="numbers compact depth-table"') :]
-    table = table[: table.index("</table>")]
-    rows = table.split("<tr>")[2:]
-    entries = [
-        entry
-        for by_activation in depth["growth_per_layer"].values()
-        for by_weights in by_activation.values()
-        for entry in by_weights.values()
+def _rows(html: str, table_class: str) -> list[list[str]]:
+    """Each table of that class as its body rows' markup."""
+    section = part_two_of(html)
+    tables = section.split(f'class="{table_class}"')[1:]
+    return [
+        table[: table.index("</tbody>")].split("<tbody>")[1].split("<tr>")[1:]
+        for table in tables
     ]
-    assert len(rows) == len(entries)
-    for row, entry in zip(rows, entries, strict=True):
-        block = entry["finite_size"]
-        assert ("&dagger;" in row) == (
-            block["theory"] is not None and not block["agrees"]
-        )
-        assert f'class="text verdict-{entry["verdict"]}"' in row
+
+
+def _daggers(rows: list[str]) -> list[int]:
+    return [row.count("&dagger;") for row in rows]
+
+
+def test_edge_table_sets_theory_and_dagger_beside_every_size(
+    png, part_two, circular_law
+) -> None:
+    tests = part_two["comparisons"]["tests"]
+    index = next(
+        i
+        for i, test in enumerate(tests)
+        if test["part"] == "circular_law"
+        and test["quantity"] == "sigma_max_over_sqrt_k"
+    )
+    flipped = _with_disagreement(part_two, index)
+    (rows, _), (flipped_rows, _) = (
+        _rows(render_page(page_two, png), "numbers compact stack")[:2]
+        for page_two in (part_two, flipped)
+    )
+    sizes = list(circular_law["sizes"].values())
+    assert len(rows) == len(sizes)
+    for row, entry in zip(rows, sizes, strict=True):
+        assert f'<th scope="row" data-label="k">{entry["k"]}</th>' in row
+        theory = entry["sigma_max_over_sqrt_k"]["finite_size"]["theory"]
+        assert f"{theory:.3f}"[:4] in text_of(row)
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(rows, flipped_rows, strict=True))
+        if a.count("&dagger;") != b.count("&dagger;")
+    ]
+    assert [sizes[i]["k"] for i in changed] == [tests[index]["k"]]
+
+
+def test_depth_tables_one_per_weight_mode_with_dagger_where_theory_disagrees(
+    png, part_two, depth
+) -> None:
+    tests = part_two["comparisons"]["tests"]
+    index = next(i for i, test in enumerate(tests) if test["part"] == "depth")
+    tables = _rows(render_page(part_two, png), "numbers compact stack depth-table")
+    flipped = _rows(
+        render_page(_with_disagreement(part_two, index), png),
+        "numbers compact stack depth-table",
+    )
+    assert len(tables) == len(depth["weight_sharing"])
+    for weights, rows, flipped_rows in zip(
+        depth["weight_sharing"], tables, flipped, strict=True
+    ):
+        entries = [
+            entry[weights]
+            for by_activation in depth["growth_per_layer"].values()
+            for entry in by_activation.values()
+            if weights in entry
+        ]
+        assert len(rows) == len(entries)
+        for row, entry in zip(rows, entries, strict=True):
+            assert f'class="text verdict-{entry["verdict"]}"' in row
+        expected = [0] * len(rows)
+        if weights == tests[index]["weights"]:
+            row = [
+                (scheme, activation)
+                for scheme, by_activation in depth["growth_per_layer"].items()
+                for activation, entry in by_activation.items()
+                if weights in entry
+            ].index((tests[index]["scheme"], tests[index]["activation"]))
+            expected[row] = 1
+        assert [
+            b - a for a, b in zip(_daggers(rows), _daggers(flipped_rows), strict=True)
+        ] == [(-1 if tests[index]["disagrees"] else 1) * e for e in expected]
 
 
 def test_conclusion_follows_the_verdict_groups(page, depth) -> None:
@@ -209,8 +266,9 @@ def test_conclusion_follows_the_verdict_groups(page, depth) -> None:
     verdicts = section[section.index('<ul class="verdicts">') :]
     verdicts = verdicts[: verdicts.index("</ul>")]
     items = verdicts.split("<li>")[1:]
-    assert len(items) == len(depth["verdict_groups"])
-    for item, group in zip(items, depth["verdict_groups"], strict=True):
+    groups = depth["verdict_groups"]["independent"]
+    assert len(items) == len(groups)
+    for item, group in zip(items, groups, strict=True):
         text = text_of(item)
         assert text.startswith(
             {"keeps": "Keep", "explodes": "Explode", "vanishes": "Vanish"}[
@@ -219,24 +277,21 @@ def test_conclusion_follows_the_verdict_groups(page, depth) -> None:
         )
         for by_activation in group["activations"]:
             for scheme in by_activation["schemes"]:
-                assert depth["schemes"][scheme["scheme"]]["name"] in text
+                assert depth["schemes"][scheme]["name"] in text
 
 
-def test_agreement_counts_are_quoted(page, depth, circular_law) -> None:
+def test_comparison_counts_are_quoted(page, part_two) -> None:
     prose = text_of(part_two_of(page))
-    agreement = depth["agreement"]
-    assert (
-        f"Of the {agreement['with_theory']} settings with a finite-size theory, the"
-        f" measurement agrees with {agreement['agreeing']} at the 95% level" in prose
-    )
-    if circular_law["real_count_agreement"]["all_agree"]:
-        assert "agrees with the exact expectation at every size" in prose
+    family = part_two["comparisons"]
+    assert f"of {family['count']} comparisons, {family['below_level']} fall" in prose
+    plural = "" if family["disagreements"] == 1 else "s"
+    assert f"finds {family['disagreements']} disagreement{plural}." in prose
 
 
 def test_kaiming_lecun_ratio_is_the_gain_ratio(page, depth) -> None:
     ratio = depth["kaiming_over_lecun"]["gain_ratio"]
     assert ratio == pytest.approx(math.sqrt(2), rel=1e-15)
-    assert f"Kaiming's gain is {ratio:#.5g} times LeCun's" in text_of(page)
+    assert f"Kaiming's gain is {ratio:#.4g} times LeCun's" in text_of(page)
 
 
 def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:

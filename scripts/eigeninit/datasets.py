@@ -354,19 +354,40 @@ def depth_dataset(
     log10_norms = np.stack([runs[activation].log10_norms for activation in activations])
     growth = np.stack([runs[activation].growth for activation in activations])
     layers_plus_input = log10_norms.shape[-1]
+    variables = {
+        "log10_norm": _variable(
+            (per_activation, "member", "layer"),
+            log10_norms,
+            "log10 of the signal norm |x(l)|",
+        ),
+        "growth": _variable(
+            (per_activation, "member"),
+            growth,
+            "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
+        ),
+    }
+    shared = runs[activations[0]].shared
+    if shared is not None:
+        variables |= {
+            "spectral_radius": _variable(
+                "member",
+                shared.spectral_radius,
+                "spectral radius rho(W) of the shared W",
+            ),
+            "dominant_is_real": _variable(
+                "member",
+                shared.dominant_is_real.astype(FLAG_DTYPE),
+                "whether the shared W's largest-modulus eigenvalue is real",
+                **_flags([COMPLEX_PAIR, REAL]),
+            ),
+            "second_ratio": _variable(
+                "member",
+                shared.second_ratio,
+                "largest modulus of the shared W below rho, over rho",
+            ),
+        }
     return _dataset(
-        {
-            "log10_norm": _variable(
-                (per_activation, "member", "layer"),
-                log10_norms,
-                "log10 of the signal norm |x(l)|",
-            ),
-            "growth": _variable(
-                (per_activation, "member"),
-                growth,
-                "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
-            ),
-        },
+        variables,
         _member_coords(networks)
         | _index_coords(layer=layers_plus_input)
         | _labelled_coords("activation", activations, "activation function f"),

@@ -12,12 +12,13 @@ exp(mean_l log(|x(l+1)| / |x(l)|)) = 10 ** ((log10|x(L)| - log10|x(0)|) / L).
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import repeat
 
 import numpy as np
 
 from eigeninit.initializers import batches, check_scheme, member_generator, sample
+from eigeninit.spectrum import TIE_TOLERANCE
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -132,11 +133,37 @@ def growth_per_layer(log10_norms: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class SharedSpectra:
+    """Per network, the spectrum facts of its one shared matrix W: rho(W),
+    whether the eigenvalue of largest modulus is real, and |lambda_2| / rho,
+    the largest modulus not tied with rho over rho (how fast the dominant mode
+    takes over: after about -1 / ln of it layers, per factor e)."""
+
+    spectral_radius: np.ndarray
+    dominant_is_real: np.ndarray
+    second_ratio: np.ndarray
+
+
+def shared_spectra(matrices: np.ndarray) -> SharedSpectra:
+    """:class:`SharedSpectra` of a stack of matrices (n, k, k), by LAPACK eigvals."""
+    eigenvalues = np.linalg.eigvals(matrices)
+    modulus = np.abs(eigenvalues)
+    top = np.argmax(modulus, axis=-1)[:, np.newaxis]
+    radius = np.take_along_axis(modulus, top, -1)[:, 0]
+    real = np.take_along_axis(eigenvalues.imag, top, -1)[:, 0] == 0
+    # A conjugate partner (and any exact tie) shares rho; the next mode is below.
+    below = np.where(modulus < radius[:, np.newaxis] * (1 - TIE_TOLERANCE), modulus, 0)
+    return SharedSpectra(radius, real, below.max(axis=-1) / radius)
+
+
+@dataclass(frozen=True)
 class DepthRun:
-    """log10 norms (networks, layers + 1), index 0 the input, and growth (networks,)."""
+    """log10 norms (networks, layers + 1), index 0 the input, and growth (networks,);
+    with shared weights, the spectra of the networks' matrices."""
 
     log10_norms: np.ndarray
     growth: np.ndarray
+    shared: SharedSpectra | None = None
 
 
 def run_depth(
@@ -171,20 +198,33 @@ def run_depth(
     log10_norms = {
         activation: np.empty((len(networks), layers + 1)) for activation in activations
     }
+    spectra = []
     for batch in batches(networks, k):
         generators = [member_generator(seed_sequence, i) for i in batch]
         x0 = np.stack([generator.standard_normal(k) for generator in generators])
         if weights == "independent":
             layer_matrices = (_draw_layer(scheme, k, generators) for _ in range(layers))
         else:
-            layer_matrices = repeat(_draw_layer(scheme, k, generators), layers)
+            matrices = _draw_layer(scheme, k, generators)
+            spectra.append(shared_spectra(matrices))
+            layer_matrices = repeat(matrices, layers)
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
         for activation, norms in propagate_each(
             x0, layer_matrices, activations
         ).items():
             log10_norms[activation][rows] = norms
+    shared = (
+        SharedSpectra(
+            *(
+                np.concatenate([getattr(part, field.name) for part in spectra])
+                for field in fields(SharedSpectra)
+            )
+        )
+        if spectra
+        else None
+    )
     return {
-        activation: DepthRun(log10_norms=norms, growth=growth_per_layer(norms))
+        activation: DepthRun(norms, growth_per_layer(norms), shared)
         for activation, norms in log10_norms.items()
     }
 

@@ -100,3 +100,17 @@ def linear_norm_exponent(log10_norms) -> int:
     if largest < math.log10(LINEAR_AXIS_MAX):
         return 0
     return math.floor(largest)
+
+
+def with_error(value: float, error: float | None) -> Markup:
+    """``value ± error`` rounded as the error supports: the error to two
+    significant digits, the value to the same decimal place. An error of 0 or
+    None (an exact value) leaves six significant digits and no ±."""
+    value = float(value)
+    if not error:
+        return number(value, 6)
+    place = 1 - math.floor(math.log10(abs(float(error))))
+    decimals = max(place, 0)
+    shown_value = _with_minus_sign(f"{round(value, place):.{decimals}f}")
+    shown_error = f"{round(float(error), place):.{decimals}f}"
+    return Markup("{}&#8239;±&#8239;{}").format(shown_value, Markup(shown_error))

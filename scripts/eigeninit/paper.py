@@ -28,7 +28,12 @@ DIGIT_NAMES = (
 )
 SIGNIFICANT_DIGITS = 5
 
-NAMESPACES = {"circular_law": "CircularLaw", "depth": "Depth"}
+NAMESPACES = {
+    "circular_law": "CircularLaw",
+    "depth": "Depth",
+    "comparisons": "Comparisons",
+    "references": "Reference",
+}
 """The word part two's macros begin with, per summary."""
 
 
@@ -107,22 +112,21 @@ def experiment_numbers(experiments: dict[str, dict]) -> dict:
     )
 
 
-def collect_numbers(
-    experiments: dict[str, dict], circular_law: dict, depth: dict
-) -> dict:
+def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> dict:
     """Every quotable number, unrounded, under its macro name (sorted).
 
     Quoted numbers are those the summary schemas mark ``x-quoted``
     (:func:`eigeninit.schemas.quoted_numbers`); an experiment's macros
-    begin with its name, part two's with :data:`NAMESPACES`. Two numbers under
-    one name are an error, never an overwrite.
+    begin with its name, part two's (``part_two`` maps a summary's name to
+    it) with :data:`NAMESPACES`. Two numbers under one name are an error,
+    never an overwrite.
     """
-    part_two = (
+    part_two_numbers = (
         (macro_name(NAMESPACES[summary], *parts), value)
-        for summary, data in (("circular_law", circular_law), ("depth", depth))
+        for summary, data in part_two.items()
         for parts, value in quoted_numbers(summary, data)
     )
-    numbers = _unique([*experiment_numbers(experiments).items(), *part_two])
+    numbers = _unique([*experiment_numbers(experiments).items(), *part_two_numbers])
     return dict(sorted(numbers.items()))
 
 

@@ -2,18 +2,19 @@
 
 Every measured value comes with a 95% band over its samples and a
 ``finite_size`` block beside it: the theory at the measured size
-(``theory``, or None), its ``kind`` (exact, reference, mean_field),
+(``theory``, or None), its standard error ``theory_se``, its ``kind``
+(exact, simulated, extrapolated, approximation; mean field only as context),
 a ``theory_note`` saying where it comes from or why there is none, and, when
-there is a value, the Student-t score of the measurement against it
-(``z_score``, ``p_value``, ``agrees`` at the 95% level; see
-:func:`eigeninit.theory.agreement`).
+there is a value, the Student-t score of the measurement against it with both
+standard errors (``z_score``, ``p_value``; see
+:func:`eigeninit.theory.agreement`). :func:`comparisons` takes every score of
+part two as one family and says which disagreements survive Holm's rule.
 
 Beside the measurements, the summaries hold every count, comparison and
-grouping the write-up states (how many sizes agree with theory, which settings
-keep the signal, the Kaiming-to-LeCun gain ratio), so the templates only
-format. workflow/schemas/{circular_law,depth}_summary.schema.yaml define every
-key; :func:`eigeninit.schemas.validate` checks a summary before it is
-written.
+grouping the write-up states (which settings keep the signal, the
+Kaiming-to-LeCun gain ratio), so the templates only format.
+workflow/schemas/*_summary.schema.yaml define every key;
+:func:`eigeninit.schemas.validate` checks a summary before it is written.
 """
 
 import math
@@ -27,18 +28,25 @@ from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
 from eigeninit.scheme_facts import (
     EXACT,
-    REFERENCE,
     SCHEME_FACTS,
     finite_size_growth,
     gain,
     limit_growth,
-    log_spectral_radius,
 )
-from eigeninit.stats import mean_ci95, proportion_ci95, summarize_samples
+from eigeninit.stats import (
+    chance_exceedances,
+    holm_adjusted,
+    mean_ci95,
+    proportion_ci95,
+    summarize_samples,
+)
 
 KEEPS, EXPLODES, VANISHES = "keeps", "explodes", "vanishes"
 VERDICTS = (KEEPS, EXPLODES, VANISHES)
 """Verdicts of the depth summary, in the order the write-up groups them."""
+
+FAMILY_LEVEL = 0.05
+"""Family-wise error level of part two's comparisons with theory."""
 
 _DOMINANT_REAL_NOTE = (
     "no closed form is known: whether a real eigenvalue or a complex pair has the"
@@ -53,29 +61,47 @@ _DISK_KS_NOTE = (
 
 
 def finite_size(
-    samples: np.ndarray | None, value: float | None, kind: str | None, note: str
+    samples: np.ndarray | None,
+    value: float | None,
+    se: float | None,
+    kind: str | None,
+    note: str,
 ) -> dict:
-    """A ``finite_size`` block: theory value, kind, note and the agreement score."""
-    block = {"theory": value, "kind": kind, "theory_note": note}
+    """A ``finite_size`` block: theory value, its standard error, kind, note and
+    the score of the samples' mean against it."""
+    block = {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
     if value is not None and samples is not None:
-        block |= theory.agreement(samples, value)
+        score = theory.agreement(samples, value, se)
+        block |= {"z_score": score["z_score"], "p_value": score["p_value"]}
     return block
 
 
-def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
+def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
+    """A finite-size block from a simulated or extrapolated reference."""
+    how = (
+        f"simulated over {reference['draws']} real matrices"
+        if reference["kind"] == "simulated"
+        else "Kostlan's exact complex mean plus the real-matrix correction c/sqrt(k)"
+        " measured at the simulated sizes, its error including c's drift"
+    )
+    return finite_size(
+        samples, reference["mean"], reference["se"], reference["kind"], f"{note}: {how}"
+    )
+
+
+def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
     """Per size: rho/sqrt(k), sigma_max/sqrt(k), real counts, disk uniformity.
 
     Besides ``sizes`` (in increasing k), the counts the write-up states:
-    ``matrices_per_size`` (None when sizes differ), ``real_count_agreement``
-    (sizes whose mean real count agrees with the exact expectation) and
-    ``disk_ks_narrows`` (the KS distance smaller at the largest size than at
-    the smallest; None with one size).
+    ``matrices_per_size`` (None when sizes differ) and ``disk_ks_narrows`` (the
+    KS distance smaller at the largest size than at the smallest; None with
+    one size). ``references`` are :mod:`eigeninit.references`' values.
     """
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
     sizes = {}
     for dataset in by_size:
         k = int(dataset.attrs["k"])
-        sizes[str(k)] = _size_summary(dataset, k)
+        sizes[str(k)] = _size_summary(dataset, k, references)
     largest = by_size[-1]
     entries = list(sizes.values())
     counts = {entry["matrices"] for entry in entries}
@@ -85,9 +111,6 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
         "seed": int(largest.attrs["seed"]),
         "smallest_size": entries[0]["k"],
         "largest_size": entries[-1]["k"],
-        "real_count_agreement": agreement_count(
-            [entry["real_eigenvalue_count"] for entry in entries]
-        ),
         "disk_ks_narrows": (
             entries[-1]["disk_ks_statistic"] < entries[0]["disk_ks_statistic"]
             if len(entries) > 1
@@ -97,59 +120,36 @@ def circular_law_summary(datasets: list[xr.Dataset]) -> dict:
     return schemas.validate("circular_law", summary)
 
 
-def agreement_count(measurements: list[dict]) -> dict:
-    """How many measurements have a finite-size theory value, how many agree, and
-    whether all do."""
-    blocks = [m["finite_size"] for m in measurements]
-    with_theory = [block for block in blocks if block["theory"] is not None]
-    agreeing = sum(bool(block["agrees"]) for block in with_theory)
-    return {
-        "with_theory": len(with_theory),
-        "agreeing": agreeing,
-        "all_agree": agreeing == len(with_theory),
-    }
-
-
-def _size_summary(dataset: xr.Dataset, k: int) -> dict:
+def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     root_k = math.sqrt(k)
     radius = dataset["spectral_radius"].values / root_k
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
     dominant_real = dataset["dominant_is_real"].values.astype(bool)
     uniformity = theory.disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
-    radius_reference = theory.spectral_radius_reference(k)
     expected_real = theory.expected_real_eigenvalues(k)
     radius_entry = summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
-        "finite_size": finite_size(
-            radius,
-            radius_reference.mean,
-            REFERENCE,
-            "exact mean for complex Ginibre (Kostlan), a reference for these real"
-            " matrices, whose mean is lower at finite k (by about 0.0016 at"
-            f" k = 1024); reference sd {radius_reference.sd:.4g}",
+        "complex_exact": theory.complex_spectral_radius(k).mean,
+        "finite_size": _reference_block(
+            radius, references["radius"][str(k)]["scaled"], "real Ginibre mean"
         ),
     }
-    sigma_entry = summarize_samples(sigma) | {"limit": SIGMA_MAX_LIMIT}
-    if k >= 2:
-        sigma_reference = theory.sigma_max_reference(k)
-        sigma_entry["finite_size"] = finite_size(
+    sigma_entry = summarize_samples(sigma) | {
+        "limit": SIGMA_MAX_LIMIT,
+        "tracy_widom": theory.sigma_max_tracy_widom(k).mean,
+        "finite_size": _reference_block(
             sigma,
-            sigma_reference.mean,
-            REFERENCE,
-            "Tracy-Widom (Johnstone's centring and scaling for the largest"
-            " eigenvalue of G^T G, square root by the delta method), error"
-            f" O(k^-2/3) of the sd; reference sd {sigma_reference.sd:.4g}",
-        )
-    else:
-        sigma_entry["finite_size"] = finite_size(
-            None, None, None, "k = 1: sigma_max = |g|, no edge law needed"
-        )
+            references["sigma_max"][str(k)]["scaled"],
+            "exact law of the largest singular value (Golub-Kahan bidiagonal model)",
+        ),
+    }
     real_entry = summarize_samples(real_count) | {
         "finite_size": finite_size(
             real_count,
             expected_real,
+            0.0,
             EXACT,
             "Edelman, Kostlan and Shub (1994), exact at every k",
         )
@@ -167,12 +167,12 @@ def _size_summary(dataset: xr.Dataset, k: int) -> dict:
         "expected_real_excess": expected_real - theory.asymptotic_real_eigenvalues(k),
         "disk_ks_statistic": uniformity.statistic,
         "disk_ks_pvalue": uniformity.pvalue,
-        "disk_ks_finite_size": finite_size(None, None, None, _DISK_KS_NOTE),
+        "disk_ks_finite_size": finite_size(None, None, None, None, _DISK_KS_NOTE),
         "dominant_real_count": int(dominant_real.sum()),
         "dominant_real_fraction": proportion_ci95(
             int(dominant_real.sum()), dominant_real.size
         )
-        | {"finite_size": finite_size(None, None, None, _DOMINANT_REAL_NOTE)},
+        | {"finite_size": finite_size(None, None, None, None, _DOMINANT_REAL_NOTE)},
     }
 
 
@@ -186,33 +186,44 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
     return KEEPS
 
 
-def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
+def depth_summary(
+    datasets: list[xr.Dataset], stable_within: float, references: dict
+) -> dict:
     """growth_per_layer[scheme][activation][weights] with band, theory and verdict.
 
     ``schemes`` holds each scheme's registry facts and its gain s at this k
     (:func:`eigeninit.scheme_facts.gain`: sqrt(k times the entry variance), so
     kaiming over lecun is sqrt(2) by the variance ratio alone). Each entry holds
     the measured mean and band, ``limit`` (large k and depth),
-    the ``finite_size`` block at the measured k and L, for shared linear
-    weights the ``depth_law`` (:func:`depth_law`), and the verdict.
+    the ``finite_size`` block at the measured k and L, and the verdict;
+    ``depth_laws`` holds, per scheme, shared linear weights against the depth
+    law (:func:`depth_law`).
     ``keeps_band`` is the growth per layer that keeps the signal,
-    ``verdict_groups`` the settings by verdict (:func:`verdict_groups`),
-    ``agreement`` how many finite-size theory values the measurements agree
-    with, and ``kaiming_over_lecun`` the two schemes' gain ratio beside the
-    measured ratio of their linear growths, when both ran.
+    ``verdict_groups`` the settings by verdict (:func:`verdict_groups`), and
+    ``kaiming_over_lecun`` the two schemes' gain ratio beside the measured
+    ratio of their linear growths, when both ran. ``references`` are
+    :mod:`eigeninit.references`' values at this k and depth.
     """
     growth_per_layer: dict = {}
+    depth_laws: dict = {}
     first = datasets[0].attrs
     k, layers = int(first["k"]), int(first["layers"])
     for dataset in datasets:
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
         for activation in dataset["activation"].values.tolist():
             growth = dataset["growth"].sel(activation=activation).values
-            entry = _growth_entry(scheme, activation, weights, k, layers, growth)
+            entry = _growth_entry(
+                scheme, activation, weights, k, layers, growth, references
+            )
             entry["verdict"] = verdict(entry["mean"], layers, stable_within)
-            if weights == "shared" and activation == "linear":
-                log10_norms = dataset["log10_norm"].sel(activation=activation).values
-                entry["depth_law"] = depth_law(scheme, k, log10_norms)
+            if (
+                weights == "shared"
+                and activation == "linear"
+                and scheme != "orthogonal"
+            ):
+                depth_laws[scheme] = depth_law(
+                    dataset, dataset["log10_norm"].sel(activation=activation).values
+                )
             growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
                 weights
             ] = entry
@@ -224,16 +235,10 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
             "family": SCHEME_FACTS[scheme].family,
             "divisor": SCHEME_FACTS[scheme].divisor,
             "sampler": SCHEME_FACTS[scheme].sampler.__name__,
-            "gain": gain(scheme, k),
+            "gain": gain(scheme, k, references),
         }
         for scheme in growth_per_layer
     }
-    entries = [
-        entry
-        for by_activation in growth_per_layer.values()
-        for by_weights in by_activation.values()
-        for entry in by_weights.values()
-    ]
     activations = list(
         dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
     )
@@ -257,7 +262,7 @@ def depth_summary(datasets: list[xr.Dataset], stable_within: float) -> dict:
         "growth_per_layer": growth_per_layer,
         "verdict_groups": verdict_groups(growth_per_layer),
         "tanh_regimes": tanh_regimes(growth_per_layer),
-        "agreement": agreement_count(entries),
+        "depth_laws": depth_laws,
     }
     comparison = kaiming_over_lecun(growth_per_layer, schemes)
     if comparison is not None:
@@ -274,53 +279,42 @@ def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
     return float(stable_within) ** (-1 / layers), float(stable_within) ** (1 / layers)
 
 
-def verdict_groups(growth_per_layer: dict) -> list[dict]:
-    """The settings grouped by verdict, then activation, then scheme.
+def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
+    """Per weight sharing, the settings grouped by verdict, then activation.
 
-    Each group: ``verdict``, ``log10_norm_ratio`` (smallest and largest final
-    log10 |x(L)|/|x(0)| in the group; None for a bound where a signal vanished
-    to exactly 0, which only happens in the vanishing group) and ``activations``,
-    a list of ``{"activation", "schemes": [{"scheme", "growth": {weights:
-    mean}}]}``. Verdicts come in :data:`VERDICTS` order and only when some
-    setting has them; activations and schemes keep the summary's order, and a
-    scheme whose weight modes disagree appears under each verdict with its modes.
+    Each group: ``verdict`` and ``activations``, a list of ``{"activation",
+    "schemes": [scheme, ...]}``. Verdicts come in :data:`VERDICTS` order and
+    only when some setting has them; activations and schemes keep the
+    summary's order.
     """
     activations = list(
         dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
     )
-    groups = []
-    for group_verdict in VERDICTS:
-        by_activation = []
-        ratios = []
-        for activation in activations:
-            schemes = []
-            for scheme, by_a in growth_per_layer.items():
-                modes = {
-                    weights: entry
-                    for weights, entry in by_a.get(activation, {}).items()
-                    if entry["verdict"] == group_verdict
-                }
-                if modes:
-                    schemes.append(
-                        {
-                            "scheme": scheme,
-                            "growth": {w: e["mean"] for w, e in modes.items()},
-                        }
-                    )
-                    ratios += [e["log10_norm_ratio"] for e in modes.values()]
-            if schemes:
-                by_activation.append({"activation": activation, "schemes": schemes})
-        if by_activation:
-            finite = [r for r in ratios if r is not None]
-            low = min(finite) if len(finite) == len(ratios) else None
-            high = max(finite) if finite else None
-            groups.append(
-                {
-                    "verdict": group_verdict,
-                    "log10_norm_ratio": [low, high],
-                    "activations": by_activation,
-                }
-            )
+    modes = list(
+        dict.fromkeys(
+            w for by_a in growth_per_layer.values() for m in by_a.values() for w in m
+        )
+    )
+    groups = {}
+    for weights in modes:
+        groups[weights] = []
+        for group_verdict in VERDICTS:
+            by_activation = [
+                {"activation": activation, "schemes": schemes}
+                for activation in activations
+                if (
+                    schemes := [
+                        scheme
+                        for scheme, by_a in growth_per_layer.items()
+                        if by_a.get(activation, {}).get(weights, {}).get("verdict")
+                        == group_verdict
+                    ]
+                )
+            ]
+            if by_activation:
+                groups[weights].append(
+                    {"verdict": group_verdict, "activations": by_activation}
+                )
     return groups
 
 
@@ -353,12 +347,22 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
 
 
 def _growth_entry(
-    scheme: str, activation: str, weights: str, k: int, layers: int, growth
+    scheme: str,
+    activation: str,
+    weights: str,
+    k: int,
+    layers: int,
+    growth,
+    references: dict,
 ) -> dict:
     measured = summarize_samples(growth)
-    predicted = finite_size_growth(scheme, activation, weights, k, layers)
+    predicted = finite_size_growth(scheme, activation, weights, k, layers, references)
     block = finite_size(
-        growth, predicted["theory"], predicted["kind"], predicted["theory_note"]
+        growth,
+        predicted["theory"],
+        predicted["theory_se"],
+        predicted["kind"],
+        predicted["theory_note"],
     )
     if "mean_field" in predicted:
         block["mean_field"] = predicted["mean_field"]
@@ -369,50 +373,112 @@ def _growth_entry(
     }
 
 
-def depth_law(scheme: str, k: int, log10_norms: np.ndarray) -> dict:
-    """The 1/L law of shared linear weights, measured: C at a few depths with bands.
+def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
+    """Shared linear weights against the depth law, with each network's own rho.
 
     Growth over l layers = rho exp(C/l) defines C = l (ln g_l - ln rho) per
-    network (:func:`eigeninit.theory.depth_law_constants`), with ln rho exact
-    (eigen: 0) or the scheme's reference E ln rho(W). C nearly equal across
-    depths is the 1/L law; a drift says the depths are not yet large enough.
-    For the iid and spectral schemes the per-network ln rho varies around the
-    reference, which widens the bands but not the means.
+    network (:func:`eigeninit.theory.depth_law_constants`), rho that network's
+    matrix's. C tends to a constant only once the second mode has died out,
+    after many times ``depth_scale`` = -1 / ln(|lambda_2| / rho) layers (the
+    median network's), and a complex dominant pair keeps it oscillating; so
+    the summary gives C's mean and band over the real-dominant networks at a
+    few depths, the share of complex-dominant ones and the depth scale, and no
+    verdict of steadiness.
     """
     layers = log10_norms.shape[-1] - 1
     depths = np.unique(
         np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
     )
-    log_limit, kind = log_spectral_radius(scheme, k)
-    constants = theory.depth_law_constants(log10_norms, log_limit, depths)
+    radius = dataset["spectral_radius"].values
+    real = dataset["dominant_is_real"].values.astype(bool)
+    constants = theory.depth_law_constants(log10_norms, radius, depths)[real]
     bands = []
     for column in constants.T:
-        mean, low, high = mean_ci95(column)
-        bands.append({"mean": float(mean), "ci95": [float(low), float(high)]})
-    deepest, before = bands[-1]["ci95"], bands[-2]["ci95"] if len(bands) > 1 else None
+        mean, low, high = mean_ci95(column) if column.size else (np.nan,) * 3
+        bands.append({"mean": _finite(mean), "ci95": [_finite(low), _finite(high)]})
+    median_ratio = float(np.median(dataset["second_ratio"].values))
     return {
-        "limit": math.exp(log_limit),
-        "log_limit": log_limit,
-        "limit_kind": kind,
         "depths": depths.tolist(),
         "constant": bands,
-        "steady": (
-            bool(deepest[0] <= before[1] and before[0] <= deepest[1])
-            if before is not None
-            else None
-        ),
+        "real_dominant_networks": int(real.sum()),
+        "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
+        "median_second_ratio": median_ratio,
+        "depth_scale": -1.0 / math.log(median_ratio) if 0 < median_ratio < 1 else None,
         "law_note": (
-            "growth over l layers = rho exp(C/l); C tends, for each matrix, to the"
-            " log of the start vector's weight on the dominant mode,"
-            " ln(|u.x| |v| / (|u.v| |x|)) with u, v its left and right eigenvectors"
-            " (theory.dominant_mode_constant): negative because a random x projects"
-            " on it by about 1/sqrt(k), raised by the ill-conditioning of the edge"
-            " eigenvalues of a non-normal Gaussian matrix (about k^(1/4)); no closed"
-            " form for its mean is known"
+            "growth over l layers = rho exp(C/l), rho each network's own; C tends,"
+            " for each matrix, to the log of the start vector's weight on the"
+            " dominant mode, ln(|u.x| |v| / (|u.v| |x|)) with u, v its left and"
+            " right eigenvectors (theory.dominant_mode_constant), once the second"
+            " mode has died out; a complex dominant pair makes C oscillate"
         ),
     }
+
+
+def _finite(value) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def _log10_norm_ratio(growth: float, layers: int) -> float | None:
     """log10 of the norm after all layers over the input's; None if it vanished."""
     return layers * math.log10(growth) if growth > 0 else None
+
+
+def comparisons(circular_law: dict, depth: dict) -> dict:
+    """Every score of part two against finite-size theory, as one family.
+
+    With m scores, chance alone puts about m/20 of them below p = 0.05
+    (:func:`eigeninit.stats.chance_exceedances`); a measurement disagrees with
+    its theory only when Holm's rule rejects it at family-wise level
+    :data:`FAMILY_LEVEL`, whatever the dependence between the scores (the
+    edge's two quantities come from the same matrices, and one reference may
+    serve two measurements).
+    """
+    tests = [
+        {"part": "circular_law", "k": int(k), "quantity": quantity} | _score(entry)
+        for k, size in circular_law["sizes"].items()
+        for quantity in (
+            "spectral_radius_over_sqrt_k",
+            "sigma_max_over_sqrt_k",
+            "real_eigenvalue_count",
+        )
+        if "z_score" in (entry := size[quantity])["finite_size"]
+    ]
+    tests += [
+        {
+            "part": "depth",
+            "scheme": scheme,
+            "activation": activation,
+            "weights": weights,
+        }
+        | _score(entry)
+        for scheme, by_activation in depth["growth_per_layer"].items()
+        for activation, by_weights in by_activation.items()
+        for weights, entry in by_weights.items()
+        if "z_score" in entry["finite_size"]
+    ]
+    adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
+    for test, holm_p in zip(tests, adjusted, strict=True):
+        test |= {
+            "holm_p_value": float(holm_p),
+            "disagrees": bool(holm_p <= FAMILY_LEVEL),
+        }
+    summary = {
+        "level": FAMILY_LEVEL,
+        "tests": tests,
+        "count": len(tests),
+        "below_level": sum(test["p_value"] < FAMILY_LEVEL for test in tests),
+        "beyond_two": sum(abs(test["z_score"]) > 2 for test in tests),
+        "chance": chance_exceedances(len(tests), FAMILY_LEVEL),
+        "disagreements": sum(test["disagrees"] for test in tests),
+    }
+    return schemas.validate("comparisons", summary)
+
+
+def _score(entry: dict) -> dict:
+    block = entry["finite_size"]
+    return {
+        "z_score": block["z_score"],
+        "p_value": block["p_value"],
+        "kind": block["kind"],
+    }

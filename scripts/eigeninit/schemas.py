@@ -22,7 +22,7 @@ from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 """Where the schemas are: the package lives in the workflow's scripts/ folder."""
-SUMMARIES = ("experiment", "circular_law", "depth")
+SUMMARIES = ("experiment", "circular_law", "depth", "comparisons", "references")
 _SHARED = "part_two_definitions.schema.yaml"
 
 

@@ -97,9 +97,12 @@ SCHEME_FACTS: dict[str, SchemeFacts] = {
     ),
 }
 
-EXACT, REFERENCE, MEAN_FIELD = "exact", "reference", "mean_field"
+EXACT, APPROXIMATION, MEAN_FIELD = "exact", "approximation", "mean_field"
+SIMULATED, EXTRAPOLATED = "simulated", "extrapolated"
 """Kinds of finite-size theory value: a closed form or numerically exact
-integral; an approximation with a stated source; the tanh mean-field map."""
+integral; a stated approximation with its error; the tanh mean-field map
+(context, never scored); a simulation of the exact law with its standard
+error; an extrapolation from simulations (see :mod:`eigeninit.references`)."""
 
 
 def facts(scheme: str) -> SchemeFacts:
@@ -107,45 +110,30 @@ def facts(scheme: str) -> SchemeFacts:
     return SCHEME_FACTS[scheme]
 
 
-def gain(scheme: str, k: int) -> float:
+def edge_reference(scheme: str, k: int, references: dict, quantity: str) -> dict:
+    """The reference of a normalized scheme's divisor at k: ``quantity`` is
+    scaled (E d / sqrt(k)), log or inverse_square (E k / d^2)."""
+    divisor = "radius" if facts(scheme).divisor == "spectral_radius" else "sigma_max"
+    return references[divisor][str(k)][quantity]
+
+
+def gain(scheme: str, k: int, references: dict | None = None) -> float:
     """s = sqrt(k * entry variance): the root-mean-square growth of a linear layer.
 
     Exact for iid and orthogonal schemes (standard sqrt(k), lecun and
-    xavier_uniform 1, kaiming sqrt(2), orthogonal 1). For normalized schemes
-    the entries of G / d(G) have variance E[1/d^2], taken as
-    1 / E[(d / sqrt(k))^2] from the edge references (to leading order in the
-    edge's relative spread, about 2% at k = 256): s^2 is about 0.92 for eigen
-    and 0.255 for spectral at k = 256; their large-k limits are 1 and 1/4.
+    xavier_uniform 1, kaiming sqrt(2), orthogonal 1). For W = G / d(G),
+    s^2 = (1 - 2/k^2) E[k / d^2] exactly
+    (:func:`eigeninit.theory.normalized_gain_squared`), with E[k / d^2] from
+    ``references``: about 0.929 for eigen and 0.255 for spectral at k = 256;
+    their large-k limits are 1 and 1/4.
     """
     family = facts(scheme).family
     if family == IID:
         return float(math.sqrt(k) * theory_weight_std(scheme, k))
     if family == ORTHOGONAL:
         return 1.0
-    edge = _edge_reference(scheme, k)
-    return float(1.0 / math.sqrt(edge.mean**2 + edge.sd**2))
-
-
-def _edge_reference(scheme: str, k: int) -> theory.MeanSd:
-    if facts(scheme).divisor == "spectral_radius":
-        return theory.spectral_radius_reference(k)
-    return theory.sigma_max_reference(k)
-
-
-def log_spectral_radius(scheme: str, k: int) -> tuple[float, str]:
-    """E ln rho(W) of one matrix of the scheme, and whether it is exact or a reference.
-
-    eigen and orthogonal: 0 exactly. iid: ln s + E ln(rho(G) / sqrt(k)) with the
-    complex Ginibre reference (uniform entries share it to leading order).
-    spectral: E ln(rho(G) / sqrt(k)) - E ln(sigma_max(G) / sqrt(k)), both references.
-    """
-    scheme_facts = facts(scheme)
-    if scheme == "eigen" or scheme_facts.family == ORTHOGONAL:
-        return 0.0, EXACT
-    log_radius = theory.log_spectral_radius_reference(k)
-    if scheme_facts.family == IID:
-        return math.log(gain(scheme, k)) + log_radius, REFERENCE
-    return log_radius - theory.log_sigma_max_reference(k), REFERENCE
+    inverse_square = edge_reference(scheme, k, references, "inverse_square")["mean"]
+    return math.sqrt(theory.normalized_gain_squared(k, inverse_square))
 
 
 # ---- large-k, large-depth limits ----
@@ -224,9 +212,10 @@ _NORMALIZED_INDEPENDENT = {
     ("spectral_radius", activation): (
         "W = G/rho(G) with G Gaussian. Because x is independent of G, E log|f(Wx)|"
         " = E log|f(Gx)| - E log rho(G) exactly: the first term is the Gaussian"
-        " layer's closed form, and only E log rho(G) has none, so the finite-k value"
-        " uses the exact mean for complex Gaussian matrices (Kostlan), a reference"
-        " for real ones. As k grows rho(G)/sqrt(k) -> 1 (Geman; Bai and Yin), so"
+        " layer's closed form, and only E log rho(G) has none for real matrices,"
+        " so the finite-k value uses its simulation, or beyond the simulated"
+        " sizes Kostlan's exact complex value with the real-matrix correction"
+        " measured there. As k grows rho(G)/sqrt(k) -> 1 (Geman; Bai and Yin), so"
         f" the growth tends to {limit}."
     )
     for activation, limit in (("linear", "1"), ("relu", "1/sqrt(2)"))
@@ -234,8 +223,8 @@ _NORMALIZED_INDEPENDENT = {
     ("sigma_max", activation): (
         "W = G/sigma_max(G) with G Gaussian. Because x is independent of G,"
         " E log|f(Wx)| = E log|f(Gx)| - E log sigma_max(G) exactly: the first term"
-        " is the Gaussian layer's closed form, and E log sigma_max(G) follows from"
-        " the Tracy-Widom law of the largest eigenvalue of G^T G. As k grows"
+        " is the Gaussian layer's closed form, and E log sigma_max(G) is simulated"
+        " exactly from the bidiagonal model of G's singular values. As k grows"
         " sigma_max(G)/sqrt(k) -> 2 (Geman 1980), so the growth tends to"
         f" {limit}."
     )
@@ -273,47 +262,50 @@ _SHARED_LINEAR = {
 
 
 def finite_size_growth(
-    scheme: str, activation: str, weights: str, k: int, layers: int
+    scheme: str, activation: str, weights: str, k: int, layers: int, references: dict
 ) -> dict:
     """Mean growth per layer over ``layers`` layers at width k, or None and why.
 
-    Returns ``{"theory": float | None, "kind": exact | reference | mean_field |
-    None, "theory_note": str}``. Independent weights: exact for Gaussian and
-    orthogonal layers with linear or relu (:mod:`eigeninit.theory`), reference
-    for uniform entries (Gaussian formula, off by O(k^-2)) and for the
-    normalized schemes (edge references), mean-field for tanh. Shared weights:
-    exactly 1 for orthogonal linear; otherwise None, because the finite-depth
-    growth of a reused matrix depends on that matrix's whole spectrum and
-    eigenvectors (the linear case is measured against the 1/L law instead).
+    Returns ``{"theory", "theory_se", "kind", "theory_note"}``. Independent
+    weights: exact for Gaussian and orthogonal layers with linear or relu
+    (:mod:`eigeninit.theory`); for the normalized schemes the exact form
+    E log|f(Gx)| - E log d with the simulated or extrapolated E log d; for
+    tanh the exact law simulated by ``references``' chains (eigen has none:
+    its radius has no reduced model), with mean-field theory beside it for
+    context. Shared weights: exactly 1 for orthogonal linear; otherwise None,
+    because a reused matrix's finite-depth growth depends on that matrix's
+    whole spectrum and eigenvectors (the linear case is measured against the
+    depth law instead).
     """
     scheme_facts = facts(scheme)
     check_activation(activation)
     check_weights(weights)
     family = scheme_facts.family
     if family == ORTHOGONAL and activation == "linear":
-        return _value(1.0, EXACT, "an orthogonal matrix preserves every norm")
+        return _value(1.0, 0.0, EXACT, "an orthogonal matrix preserves every norm")
     if weights == "shared":
-        return _value(None, None, _SHARED_NOTES[activation])
+        return _value(None, None, None, _SHARED_NOTES[activation])
     if activation == "tanh":
-        return _tanh_value(scheme, k, layers)
+        return _tanh_value(scheme, k, layers, references)
     if family == NORMALIZED:
-        source = (
-            "complex Ginibre E log rho (Kostlan), a reference for real matrices"
-            if scheme_facts.divisor == "spectral_radius"
-            else "Tracy-Widom E log sigma_max (Johnstone's centring)"
+        log_divisor = edge_reference(scheme, k, references, "log")
+        rate = math.exp(
+            theory.normalized_log_growth(k, activation, log_divisor["mean"])
         )
-        value = theory.normalized_gaussian_growth(k, activation, scheme_facts.divisor)
         return _value(
-            value,
-            REFERENCE,
-            "E log|f(Gx)| exact, minus "
-            + source
-            + "; the mean over networks exceeds this large-depth rate by"
-            " 1 + O(1/(kL))",
+            rate,
+            rate * log_divisor["se"],
+            log_divisor["kind"],
+            "E log|f(Gx)| exact, minus E log of the divisor, "
+            + log_divisor["kind"]
+            + " for real matrices; the mean over networks exceeds this large-depth"
+            " rate by 1 + O(1/(kL))",
         )
     if family == ORTHOGONAL:
         value = theory.relu_orthogonal_growth(k, layers)
-        return _value(value, EXACT, "Haar rows, relu keeps Bin(k, 1/2) coordinates")
+        return _value(
+            value, 0.0, EXACT, "Haar rows, relu keeps Bin(k, 1/2) coordinates"
+        )
     s = gain(scheme, k)
     if activation == "linear":
         value = theory.linear_gaussian_growth(k, s, layers)
@@ -321,9 +313,14 @@ def finite_size_growth(
         value = theory.relu_gaussian_growth(k, s, layers)
     if scheme == "xavier_uniform":
         return _value(
-            value, REFERENCE, "Gaussian formula; uniform entries differ at O(k^-2)"
+            value,
+            0.0,
+            APPROXIMATION,
+            "Gaussian law of the same variance; uniform entries differ at O(k^-2)",
         )
-    return _value(value, EXACT, "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L")
+    return _value(
+        value, 0.0, EXACT, "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L"
+    )
 
 
 _SHARED_NOTES = {
@@ -343,27 +340,45 @@ _SHARED_NOTES = {
 }
 
 
-def _tanh_value(scheme: str, k: int, layers: int) -> dict:
-    s = gain(scheme, k) ** 2
-    value = theory.tanh_mean_field_growth(s, layers)
+def _tanh_value(scheme: str, k: int, layers: int, references: dict) -> dict:
+    s = gain(scheme, k, references) ** 2
     regime = theory.tanh_regime(s)
-    note = (
-        f"mean-field map q <- E tanh(sqrt({s:.6g} q) g)^2 from q(0) = 1; error"
-        " O(1/k) per layer (q is a mean square, the measurement a geometric mean"
-        " over networks, and k units only approximate the Gaussian average); "
-        + _TANH_REGIME_NOTES[regime["regime"]]
-    )
-    return _value(value, MEAN_FIELD, note) | {
-        "mean_field": {
-            "s": s,
-            "q_final": float(theory.tanh_mean_field_variances(s, layers)[-1]),
-            "critical_q_final": theory.tanh_critical_variance(layers)
-            if regime["regime"] == "critical"
-            else None,
-            "is_rate": regime["regime"] == "vanishes",
-        }
-        | regime
-    }
+    mean_field = {
+        "growth": theory.tanh_mean_field_growth(s, layers),
+        "s": s,
+        "q_final": float(theory.tanh_mean_field_variances(s, layers)[-1]),
+        "critical_q_final": theory.tanh_critical_variance(layers)
+        if regime["regime"] == "critical"
+        else None,
+        "is_rate": regime["regime"] == "vanishes",
+        "note": "mean-field map q <- E tanh(sqrt(s q) g)^2 from q(0) = 1, exact as k"
+        " grows; at finite k the mean over networks differs by O(1/k) per layer; "
+        + _TANH_REGIME_NOTES[regime["regime"]],
+    } | regime
+    chain = references["tanh"].get(scheme)
+    if chain is None:
+        value = _value(
+            None,
+            None,
+            None,
+            "no finite-k law: W = G / rho(G) ties each layer's pre-activations to"
+            " its spectral radius, for which no reduced model exists; mean field"
+            " is shown for context",
+        )
+    else:
+        value = _value(
+            chain["mean"],
+            chain["se"],
+            SIMULATED if scheme != "xavier_uniform" else APPROXIMATION,
+            f"exact law of the norm, simulated over {chain['draws']} networks"
+            + (
+                " with Gaussian entries of the same variance (uniform ones differ"
+                " at O(k^-2))"
+                if scheme == "xavier_uniform"
+                else ""
+            ),
+        )
+    return value | {"mean_field": mean_field}
 
 
 _TANH_REGIME_NOTES = {
@@ -379,5 +394,5 @@ _TANH_REGIME_NOTES = {
 }
 
 
-def _value(value: float | None, kind: str | None, note: str) -> dict:
-    return {"theory": value, "kind": kind, "theory_note": note}
+def _value(value: float | None, se: float | None, kind: str | None, note: str) -> dict:
+    return {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}

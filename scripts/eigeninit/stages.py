@@ -9,8 +9,11 @@ workflow only by Snakemake and process overhead.
 Part one, per experiment: :func:`matrix` -> :func:`spectrum` ->
 :func:`iterations` -> :func:`experiment_summary`. Part two: a range of
 members per job (:func:`circular_law_part`, :func:`depth_parts`), joined by
-:func:`merge`, then summarized.
+:func:`merge`, then summarized against the finite-size :func:`references`,
+and every score weighed as one family (:func:`comparisons`).
 """
+
+import importlib
 
 import numpy as np
 import xarray as xr
@@ -20,22 +23,25 @@ from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
 from eigeninit.initializers import job_seed_sequence
-from eigeninit.part_two_summary import circular_law_summary, depth_summary
+from eigeninit.jobs import matrices_per_size
 from eigeninit.power import measure_runs
 from eigeninit.spectrum import analyze
-from eigeninit.summary import summarize as experiment_summary
 
-__all__ = [
-    "circular_law_part",
-    "circular_law_summary",
-    "depth_parts",
-    "depth_summary",
-    "experiment_summary",
-    "iterations",
-    "matrix",
-    "merge",
-    "spectrum",
-]
+# The summaries and references load scipy, which the measuring jobs never need.
+_SUMMARIES = {
+    "experiment_summary": ("eigeninit.summary", "summarize"),
+    "circular_law_summary": ("eigeninit.part_two_summary", "circular_law_summary"),
+    "depth_summary": ("eigeninit.part_two_summary", "depth_summary"),
+    "comparisons": ("eigeninit.part_two_summary", "comparisons"),
+}
+
+
+def __getattr__(name: str):
+    """The summarizing stages, imported when first used."""
+    if name not in _SUMMARIES:
+        raise AttributeError(name)
+    module, function = _SUMMARIES[name]
+    return getattr(importlib.import_module(module), function)
 
 
 def matrix(settings: dict, given: np.ndarray | None = None) -> xr.Dataset:
@@ -121,3 +127,27 @@ def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Datas
 def merge(parts: list[xr.Dataset]) -> xr.Dataset:
     """One ensemble's dataset from its jobs' parts (members 0 to n - 1, once each)."""
     return datasets.merge_members(parts)
+
+
+def references(circular_law: dict, depth: dict, settings: dict) -> dict:
+    """The finite-size references part two's summaries compare with.
+
+    ``circular_law`` and ``depth`` are the config's sections, ``settings``
+    its ``references`` (seed, seconds_per_size, tanh_networks). Each circular-law
+    size is compared with its matrices; the depth's width with the radii its
+    eigen networks draw, one per network and layer.
+    """
+    from eigeninit import references as reference_values
+    from eigeninit import schemas
+
+    compared = matrices_per_size(circular_law)
+    drawn = depth["networks_per_setting"] * depth["layers"]
+    compared[depth["k"]] = max(compared.get(depth["k"], 0), drawn)
+    values = reference_values.compute(
+        compared,
+        depth,
+        settings["seed"],
+        settings["seconds_per_size"],
+        settings["tanh_networks"],
+    )
+    return schemas.validate("references", values)

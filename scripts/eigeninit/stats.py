@@ -41,12 +41,15 @@ def mean_ci95(
 
 
 def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
-    """``{"mean": m, "ci95": [lo, hi]}`` of all samples, as plain floats for JSON.
+    """``{"mean": m, "se": standard error, "ci95": [lo, hi]}`` of all samples,
+    as plain floats for JSON.
 
-    With a single sample ``lo`` and ``hi`` are NaN (see :func:`mean_ci95`).
+    With a single sample ``se``, ``lo`` and ``hi`` are NaN (see :func:`mean_ci95`).
     """
-    mean, lo, hi = mean_ci95(np.ravel(samples))
-    return {"mean": float(mean), "ci95": [float(lo), float(hi)]}
+    values = np.ravel(samples)
+    mean, lo, hi = mean_ci95(values)
+    se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
+    return {"mean": float(mean), "se": float(se), "ci95": [float(lo), float(hi)]}
 
 
 def uniform_ks(u: np.ndarray) -> KSResult:
@@ -73,4 +76,28 @@ def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float
     return {
         "mean": successes / trials,
         "ci95": [float(interval.low), float(interval.high)],
+    }
+
+
+def holm_adjusted(pvalues: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values: a test is rejected at family-wise
+    level alpha when its adjusted p-value is at most alpha, whatever the
+    dependence between the tests (Holm 1979)."""
+    p = np.asarray(pvalues, dtype=np.float64)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(stepped, 1.0)
+    return adjusted
+
+
+def chance_exceedances(tests: int, level: float = 0.05) -> dict[str, float | list]:
+    """How many of ``tests`` true hypotheses chance alone puts below ``level``:
+    Binomial(tests, level), its mean, sd and central 95% range."""
+    count = scipy_stats.binom(tests, level)
+    return {
+        "mean": float(count.mean()),
+        "sd": float(count.std()),
+        "range95": [int(count.ppf(0.025)), int(count.ppf(0.975))],
     }

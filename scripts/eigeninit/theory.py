@@ -5,12 +5,15 @@ iid N(0, 1) entries; rho is the spectral radius, sigma_max the largest singular
 value; the growth per layer of a network is (|x(L)| / |x(0)|)^(1/L), and the
 part-two summaries average it over networks.
 
-Three kinds of value come out of here, and each docstring says which:
+Each docstring says which kind of value a function gives:
 
-* exact: a closed form or a numerically exact integral of a known law;
-* reference: an approximation with a stated source and size of error
-  (Tracy-Widom for sigma_max; complex Ginibre for the real Ginibre radius);
-* asymptotic: a large-k law, labelled as such, for context only.
+* exact: a closed form or a numerically exact integral of a known law, at the
+  size given;
+* asymptotic: a large-k law (Tracy-Widom, mean field), labelled as such, set
+  beside the measurements for context.
+
+What neither gives at finite k (the real-matrix edge, tanh networks) is
+simulated by :mod:`eigeninit.references`, with its standard error.
 """
 
 from functools import lru_cache
@@ -60,29 +63,19 @@ def _johnstone_largest_eigenvalue(k: int) -> MeanSd:
 
 
 @lru_cache
-def sigma_max_reference(k: int) -> MeanSd:
-    """Mean and sd of sigma_max(G) / sqrt(k) from Tracy-Widom (reference).
+def sigma_max_tracy_widom(k: int) -> MeanSd:
+    """Mean and sd of sigma_max(G) / sqrt(k) from Tracy-Widom (asymptotic).
 
     sigma_max(G)^2 is the largest eigenvalue l1 of G^T G (mean m, sd v^(1/2)
     from :func:`_johnstone_largest_eigenvalue`); the square root by the delta
     method to second order: E sqrt(l1) = sqrt(m) (1 - v / (8 m^2)),
     sd sqrt(l1) = sqrt(v) / (2 sqrt(m)). About 1.9790 at k = 256 and 1.9920 at
-    k = 1024; the large-k limit is 2 (Geman 1980).
+    k = 1024, within a few 1e-4 of the exact mean there; at k = 5 it gives
+    1.574 where the exact mean is 1.631. The large-k limit is 2 (Geman 1980).
     """
     m, sd = _johnstone_largest_eigenvalue(k)
     mean = np.sqrt(m / k) * (1.0 - sd**2 / (8.0 * m**2))
     return MeanSd(float(mean), float(sd / (2.0 * np.sqrt(m * k))))
-
-
-@lru_cache
-def log_sigma_max_reference(k: int) -> float:
-    """E log(sigma_max(G) / sqrt(k)) from Tracy-Widom (reference).
-
-    log sigma_max = log(l1) / 2 and E log l1 = log m - v / (2 m^2) to second
-    order in the fluctuation of l1 (mean m, variance v).
-    """
-    m, sd = _johnstone_largest_eigenvalue(k)
-    return float(0.5 * (np.log(m / k) - sd**2 / (2.0 * m**2)))
 
 
 def _kostlan_cdf(t: float, k: int) -> float:
@@ -109,23 +102,19 @@ def _check_size(k: int) -> None:
 
 
 @lru_cache
-def spectral_radius_reference(k: int) -> MeanSd:
-    """Mean and sd of rho / sqrt(k) for complex Ginibre, exactly (reference for real).
+def complex_spectral_radius(k: int) -> MeanSd:
+    """Mean and sd of rho / sqrt(k) for a k x k *complex* Ginibre matrix (exact).
 
-    Kostlan (1992): the squared moduli of the eigenvalues of a k x k complex
+    Kostlan (1992): the squared moduli of the eigenvalues of a complex
     Ginibre matrix (E|G_ij|^2 = 1) are distributed as independent Gamma(j, 1),
     j = 1..k, so P(rho <= r) = prod_j P(j, r^2) with P the regularized lower
-    incomplete gamma function, and E rho = integral of 1 - prod_j P(j, r^2) dr,
-    computed here by adaptive quadrature (about 1.0266 at k = 1024; sqrt(pi)/2
-    at k = 1).
+    incomplete gamma function; E rho is its tail's integral, by adaptive
+    quadrature (about 1.0266 at k = 1024; sqrt(pi)/2 at k = 1).
 
-    The matrices of part two are real Ginibre. Their radius has the same
-    large-k law (Rider and Sinclair 2014) but a different finite-k mean: the
-    spectrum is symmetric about the real axis, about sqrt(2k/pi) eigenvalues
-    sit on it, and the largest modulus is the larger of the top real eigenvalue
-    and the top complex pair. No closed form is known for real Ginibre, so
-    this exact complex value serves as the stated reference; at k = 1024 the
-    real mean is about 0.0016 lower.
+    The matrices of part two are real. Their radius has no such law; it sits
+    lower (by 0.046 at k = 5, 0.0036 at k = 1024), and
+    :mod:`eigeninit.references` measures the gap and extrapolates from this
+    exact value.
     """
     _check_size(k)
     mean = _edge_integral(lambda t: _kostlan_tail(t, k), k)
@@ -134,17 +123,34 @@ def spectral_radius_reference(k: int) -> MeanSd:
 
 
 @lru_cache
-def log_spectral_radius_reference(k: int) -> float:
-    """E log(rho / sqrt(k)) for complex Ginibre, exactly (reference for real).
+def complex_log_spectral_radius(k: int) -> float:
+    """E log(rho / sqrt(k)) for complex Ginibre, exactly (see
+    :func:`complex_spectral_radius`).
 
     E log T = integral_1^inf (1 - F(t)) / t dt - integral_0^1 F(t) / t dt for a
-    positive T with cdf F, with Kostlan's F (see
-    :func:`spectral_radius_reference` for how real Ginibre differs).
+    positive T with cdf F.
     """
     _check_size(k)
     above = integrate.quad(lambda t: _kostlan_tail(t, k) / t, 1.0, np.inf)[0]
     below = integrate.quad(lambda t: _kostlan_cdf(t, k) / t, 0.0, 1.0, limit=200)[0]
     return float(above - below)
+
+
+@lru_cache
+def complex_inverse_square_radius(k: int) -> float:
+    """E[k / rho^2] for complex Ginibre, exactly: integral_0^inf 2 F(t) / t^3 dt
+    (by parts; F(t) vanishes like t^(k(k+1)) at 0, so it is finite for k >= 2)."""
+    if k < 2:
+        raise ValueError(f"E[k / rho^2] is infinite at k = 1, got k = {k}")
+    pieces = ((0.0, 0.5), (0.5, 1.0), (1.0, 2.0), (2.0, np.inf))
+    return float(
+        sum(
+            integrate.quad(lambda t: 2.0 * _kostlan_cdf(t, k) / t**3, a, b, limit=400)[
+                0
+            ]
+            for a, b in pieces
+        )
+    )
 
 
 def _edge_integral(integrand, k: int) -> float:
@@ -160,7 +166,8 @@ def spectral_radius_asymptotic(k: int) -> float | None:
     and Sinclair 2014 for real Ginibre), around which rho fluctuates on the
     scale 1 / sqrt(4 k gamma_k) with a Gumbel law. The approach is only like
     log log k / log k: at k = 1024 this gives 1.017 where the exact complex mean
-    is 1.027. For context, not for comparison with finite-k measurements.
+    is 1.027 (and the real mean 1.023). For context, not for comparison with
+    finite-k measurements.
     None while gamma_k <= 0 (k below about 200), where the formula says nothing.
     """
     if k < 3:
@@ -299,35 +306,39 @@ def _power(layers: int) -> float:
     return 1.0 / (2.0 * layers)
 
 
-def normalized_gaussian_growth(k: int, activation: str, divisor: str) -> float:
-    """Large-depth growth per layer of W = G / rho(G) or G / sigma_max(G).
+def gaussian_log_growth(k: int, activation: str) -> float:
+    """E log(|f(G x)| / (sqrt(k) |x|)) for G with iid N(0, 1) entries (exact):
+    (psi(k/2) + ln 2 - ln k) / 2 for linear, and for relu the same with psi
+    averaged over N ~ Bin(k, 1/2) given N >= 1."""
+    if activation == "linear":
+        return float(np.log(linear_gaussian_growth(k)))
+    if activation == "relu":
+        return float(np.log(relu_gaussian_growth(k)))
+    raise ValueError(f"activation must be linear or relu, got {activation!r}")
 
-    x is independent of G, so exactly
-    E log(|f(W x)| / |x|) = E log(|f(G x)| / |x|) - E log d(G) with d = rho
-    (``divisor="spectral_radius"``, the eigen scheme) or d = sigma_max
-    (``divisor="sigma_max"``, the spectral scheme). The first term is exact:
-    (psi(k/2) + ln 2) / 2 for linear, (E[psi(N/2) | N >= 1] + ln 2) / 2 for relu.
-    Only E log d(G) is approximate: Tracy-Widom for sigma_max
-    (:func:`log_sigma_max_reference`) and the exact complex Ginibre value for
-    rho (:func:`log_spectral_radius_reference`, a reference for real Ginibre).
-    The mean of the growth over L layers exceeds exp(E log r) by a factor
+
+def normalized_log_growth(k: int, activation: str, log_divisor: float) -> float:
+    """E log(|f(W x)| / |x|) for W = G / d(G), d = rho or sigma_max (exact form).
+
+    x is independent of G, so exactly E log|f(W x)| = E log|f(G x)| - E log d:
+    the first term is :func:`gaussian_log_growth`, ``log_divisor`` is
+    E log(d / sqrt(k)), which :mod:`eigeninit.references` estimates. The mean
+    growth over L layers exceeds exp of this rate by a factor
     exp(Var(log r) / (2L)) = 1 + O(1 / (kL)), below 1e-4 for k, L >= 50.
     """
-    if divisor == "spectral_radius":
-        log_divisor = log_spectral_radius_reference(k)
-    elif divisor == "sigma_max":
-        log_divisor = log_sigma_max_reference(k)
-    else:
-        raise ValueError(
-            f"divisor must be spectral_radius or sigma_max, got {divisor!r}"
-        )
-    if activation == "linear":
-        log_gaussian = np.log(linear_gaussian_growth(k))
-    elif activation == "relu":
-        log_gaussian = np.log(relu_gaussian_growth(k))
-    else:
-        raise ValueError(f"activation must be linear or relu, got {activation!r}")
-    return float(np.exp(log_gaussian - log_divisor))
+    return gaussian_log_growth(k, activation) - log_divisor
+
+
+def normalized_gain_squared(k: int, inverse_square: float) -> float:
+    """s^2 = E|W x|^2 / |x|^2 for W = G / d(G), with ``inverse_square`` E[k / d^2].
+
+    Exact for any d with d(cG) = c d(G): writing G = R U with R = |G|_F
+    independent of U uniform on the unit sphere, |G x| / d(G) = |U x| / d(U),
+    and E[1 / R^2] = 1 / (k^2 - 2) gives s^2 = (1 - 2/k^2) E[k / d^2].
+    """
+    if k < 2:
+        raise ValueError(f"the gain needs k >= 2, got {k}")
+    return float((1.0 - 2.0 / k**2) * inverse_square)
 
 
 # ---- tanh: mean-field theory ----
@@ -423,18 +434,20 @@ def tanh_critical_variance(layers: int, q0: float = 1.0) -> float:
 
 
 def depth_law_constants(
-    log10_norms: np.ndarray, log_limit: float, depths: np.ndarray
+    log10_norms: np.ndarray, spectral_radius: np.ndarray, depths: np.ndarray
 ) -> np.ndarray:
     """C = l (ln g_l - ln rho) per network at each depth l, shape (networks, depths).
 
     With one W reused, |W^l x(0)| / |x(0)| ~ a rho^l for large l, so the growth
     over l layers g_l = (|x(l)| / |x(0)|)^(1/l) behaves like rho exp(C / l) with
-    C -> ln a. ``log10_norms`` is (networks, L + 1), ``log_limit`` is ln rho
-    (exact, 0, for the eigen scheme; a reference otherwise). C equal at every
-    depth is the 1/L law; a drift shows how far the depths are from it.
+    C -> ln a. ``log10_norms`` is (networks, L + 1), ``spectral_radius`` each
+    network's own rho(W) (networks,). C equal at every depth is the 1/L law;
+    it holds once the second eigenvalue has died out, after many times
+    -1 / ln(|lambda_2| / rho) layers. A complex dominant pair makes C
+    oscillate with l instead.
     """
     log_growth = np.log(10.0) * (log10_norms[:, depths] - log10_norms[:, :1])
-    return log_growth - depths * log_limit
+    return log_growth - depths * np.log(np.asarray(spectral_radius))[:, np.newaxis]
 
 
 def dominant_mode_constant(matrix: np.ndarray, x: np.ndarray) -> float:
@@ -466,23 +479,25 @@ def dominant_mode_constant(matrix: np.ndarray, x: np.ndarray) -> float:
 
 
 def agreement(
-    samples: np.ndarray, theory: float, theory_sd: float = 0.0, rtol: float = 1e-12
+    samples: np.ndarray, theory: float, theory_se: float = 0.0, rtol: float = 1e-12
 ) -> dict[str, float | bool]:
-    """Student-t score of the sample mean against a theory value, and its verdict.
+    """Student-t score of the sample mean against a theory value.
 
-    score = (mean - theory) / sqrt(se^2 + theory_sd^2 + (rtol theory)^2), with se
-    the standard error of the mean; ``theory_sd`` is the theory's own
-    uncertainty (0 for exact values) and ``rtol`` absorbs float64 rounding, so
-    an exactly-one growth measured as 1 - 1e-16 agrees. The two-sided p-value
-    is Student's t with n - 1 degrees of freedom (scipy); ``agrees`` is
-    p >= 0.05, the same 95% level as the bands.
+    score = (mean - theory) / sqrt(se^2 + theory_se^2 + (rtol theory)^2), with
+    se the standard error of the mean; ``theory_se`` is the theory's own
+    standard error (0 for exact values) and ``rtol`` absorbs float64
+    rounding, so an exactly-one growth measured as 1 - 1e-16 agrees. The
+    two-sided p-value is Student's t with n - 1 degrees of freedom (fewer
+    than Welch's with the reference's error, so never too small); ``agrees``
+    is p >= 0.05 for this test alone (see :func:`eigeninit.stats.holm` for a
+    family of them).
     """
     values = np.ravel(np.asarray(samples, dtype=np.float64))
     n = values.size
     if n < 2:
         raise ValueError("agreement needs at least two samples")
     standard_error = values.std(ddof=1) / np.sqrt(n)
-    scale = np.sqrt(standard_error**2 + theory_sd**2 + (rtol * theory) ** 2)
+    scale = np.sqrt(standard_error**2 + theory_se**2 + (rtol * theory) ** 2)
     score = (values.mean() - theory) / scale if scale > 0 else 0.0
     pvalue = 2.0 * scipy_stats.t.sf(abs(score), n - 1)
     return {

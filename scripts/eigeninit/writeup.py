@@ -10,6 +10,7 @@ typeset as MathML (the ``math`` filter), which browsers render without scripts.
 """
 
 import base64
+import copy
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from eigeninit.number_format import (
     scientific,
     ten_to,
     whole_digits,
+    with_error,
 )
 from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
 from eigeninit.spectrum import COMPLEX_PAIR
@@ -108,6 +110,20 @@ def part_two_figure_list(depth_figures: Iterable[str]) -> dict[str, dict]:
     }
 
 
+def with_verdicts(part_two: dict) -> dict:
+    """Part two's summaries with each scored theory block's family verdict
+    (``disagrees``, from the comparisons summary's Holm rule) set on it."""
+    part_two = copy.deepcopy(part_two)
+    for test in part_two["comparisons"]["tests"]:
+        if test["part"] == "circular_law":
+            entry = part_two["circular_law"]["sizes"][str(test["k"])][test["quantity"]]
+        else:
+            by_activation = part_two["depth"]["growth_per_layer"][test["scheme"]]
+            entry = by_activation[test["activation"]][test["weights"]]
+        entry["finite_size"]["disagrees"] = test["disagrees"]
+    return part_two
+
+
 def figure_geometry(path: str | Path) -> dict:
     """Pixel size of a PNG figure and the width it was drawn for.
 
@@ -177,6 +193,7 @@ def environment(
         "ten_to": ten_to,
         "scientific": scientific,
         "percent": percent,
+        "with_error": with_error,
     }
     finalize = None
     if record is not None:
@@ -248,7 +265,7 @@ def render(
         published_name=published_example(summaries),
         provenance=provenance,
         stylesheet=_stylesheet(Path(stylesheet)),
-        part_two=part_two,
+        part_two=None if part_two is None else with_verdicts(part_two),
         part_two_figures=(
             None
             if part_two is None

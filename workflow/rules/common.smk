@@ -146,8 +146,10 @@ def archived_results():
             *all_parts(DEPTH_PARTS),
             *CIRCULAR_LAW_PARTS,
             *DEPTH_PARTS,
+            "results/references/summary.json",
             "results/circular_law/summary.json",
             "results/depth/summary.json",
+            "results/part_two/comparisons.json",
             *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
             *figure_files("results/depth", DEPTH_FIGURE_NAMES),
             *PAPER_EXPORTS,
@@ -183,6 +185,7 @@ def job_records():
         for part in ("circular_law", "depth")
         for rule in ("merge", "summarize", "plot")
     ]
+    jobs += ["references/compute_references", "part_two/compare_with_theory"]
     jobs += ["render_writeup", "paper/export_numbers", "paper/export_figures"]
     return [record_path(job) for job in jobs]
 

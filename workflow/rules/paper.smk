@@ -20,6 +20,8 @@ rule export_numbers:
         summaries=experiment_results("summary.json"),
         circular_law="results/circular_law/summary.json",
         depth="results/depth/summary.json",
+        comparisons="results/part_two/comparisons.json",
+        references="results/references/summary.json",
     output:
         tex="results/paper/numbers.tex",
         json="results/paper/numbers.json",

@@ -166,3 +166,26 @@ rule merge_depth:
         parts=DEPTH_PARTS,
     script:
         "../../scripts/merge_parts.py"
+
+
+# The finite-size references no closed form gives: one job, its own streams.
+rule compute_references:
+    output:
+        "results/references/summary.json",
+        record=record_path("references/compute_references"),
+    log:
+        log_path("references/compute_references"),
+    benchmark:
+        benchmark_file("references/compute_references")
+    priority: 1
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        **resources(light),
+    params:
+        circular_law=CIRCULAR_LAW,
+        depth=DEPTH,
+        references=config["references"],
+    script:
+        "../../scripts/compute_references.py"

@@ -22,7 +22,8 @@ rule summarize_experiment:
 
 rule summarize_circular_law:
     input:
-        list(CIRCULAR_LAW_PARTS),
+        sizes=list(CIRCULAR_LAW_PARTS),
+        references="results/references/summary.json",
     output:
         "results/circular_law/summary.json",
         record=record_path("circular_law/summarize_circular_law"),
@@ -40,7 +41,8 @@ rule summarize_circular_law:
 
 rule summarize_depth:
     input:
-        list(DEPTH_PARTS),
+        runs=list(DEPTH_PARTS),
+        references="results/references/summary.json",
     output:
         "results/depth/summary.json",
         record=record_path("depth/summarize_depth"),
@@ -56,3 +58,22 @@ rule summarize_depth:
         stable_within=DEPTH["stable_within"],
     script:
         "../../scripts/summarize_depth.py"
+
+
+rule compare_with_theory:
+    input:
+        circular_law="results/circular_law/summary.json",
+        depth="results/depth/summary.json",
+    output:
+        "results/part_two/comparisons.json",
+        record=record_path("part_two/compare_with_theory"),
+    log:
+        log_path("part_two/compare_with_theory"),
+    benchmark:
+        benchmark_file("part_two/compare_with_theory")
+    conda:
+        "../envs/pipeline.yaml"
+    resources:
+        **resources(light),
+    script:
+        "../../scripts/compare_with_theory.py"

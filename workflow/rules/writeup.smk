@@ -4,6 +4,8 @@ rule render_writeup:
         figures=experiment_results("figures/{figure}.png", figure=FIGURES),
         circular_law_summary="results/circular_law/summary.json",
         depth_summary="results/depth/summary.json",
+        comparisons="results/part_two/comparisons.json",
+        references="results/references/summary.json",
         circular_law_figures=figure_files(
             "results/circular_law", CIRCULAR_LAW_FIGURES, ["png"]
         ),

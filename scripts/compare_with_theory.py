@@ -1,0 +1,12 @@
+"""Rule compare_with_theory: every score of part two weighed as one family."""
+
+from eigeninit import stages
+from eigeninit.jsonio import read_json, write_json
+from eigeninit.runlog import logged
+
+with logged(snakemake) as log:
+    summary = stages.comparisons(
+        read_json(snakemake.input.circular_law), read_json(snakemake.input.depth)
+    )
+    write_json(summary, snakemake.output[0])
+    log.info("%d scores, %d disagreements", summary["count"], summary["disagreements"])

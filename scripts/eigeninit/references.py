@@ -1,0 +1,334 @@
+"""Finite-size references for part two that no closed form gives: simulated,
+or extrapolated from simulations, each with its standard error.
+
+For real Gaussian (real Ginibre) k x k matrices G, iid N(0, 1):
+
+* the spectral radius rho(G) / sqrt(k): simulated directly where a draw is
+  cheap (full LAPACK spectra); beyond, Kostlan's exact mean for *complex*
+  Ginibre plus a real-matrix correction c / sqrt(k), with c measured at the
+  simulated anchor sizes (sqrt(k) times the gap is flat, about -0.09, from
+  k = 16 to k = 1024) and an allowance for its drift added to the standard
+  error;
+* the largest singular value sigma_max(G) / sqrt(k): simulated at every size
+  from the Golub-Kahan bidiagonal model (diagonal chi_k, ..., chi_1,
+  superdiagonal chi_(k-1), ..., chi_1), whose singular values have exactly
+  the law of G's, in O(k) per draw.
+
+For networks with a fresh k x k matrix per layer, the law of the next norm
+given x(l) depends on |x(l)| alone (Gaussian and Haar matrices are rotation
+invariant), so a chain of one scalar per network simulates the exact law of
+the tanh networks' growth at O(k) per layer (:func:`chain_growth`), where
+mean-field theory only approximates it. Each reference draws from its own
+seed stream (:func:`eigeninit.initializers.job_seed_sequence` keyed by
+"reference").
+"""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from eigeninit import theory
+from eigeninit.initializers import default_chunk, job_seed_sequence, theory_weight_std
+from eigeninit.scheme_facts import IID, ORTHOGONAL, facts
+
+SIMULATED, EXTRAPOLATED = "simulated", "extrapolated"
+
+RADIUS_ANCHORS = (16, 64)
+"""Sizes always simulated, where the real-matrix correction is measured."""
+
+CORRECTION_DRIFT = 0.003
+"""Allowed drift of sqrt(k) times the real-minus-complex gap per doubling of k
+beyond the anchors (simulated up to k = 1024 it is 0.0016 +- 0.0008 per doubling)."""
+
+MAX_DRAWS = 100_000
+
+MANY_MORE = 10
+"""A simulated reference has at least this many times the draws it is compared
+with; otherwise the radius is extrapolated."""
+
+
+def radius_draw_seconds(k: int) -> float:
+    """CPU seconds of one real k x k spectrum (LAPACK eigvals, one thread),
+    fitted to 0.006, 0.05, 0.9, 37 and 1160 ms at k = 5, 16, 64, 256, 1024."""
+    return 1.8e-9 * k**3 + 1e-7 * k**2 + 3e-6
+
+
+def sigma_draw_seconds(k: int) -> float:
+    """CPU seconds of one bidiagonal sigma_max, fitted up to k = 1024."""
+    return 1.0e-6 * k + 5e-6
+
+
+def draws_within(seconds: float, draw_seconds: float) -> int:
+    return int(min(MAX_DRAWS, seconds // draw_seconds))
+
+
+class Estimate(NamedTuple):
+    """A mean with its standard error, and how it was obtained."""
+
+    mean: float
+    se: float
+    kind: str
+    draws: int
+
+
+def estimate(values: np.ndarray) -> Estimate:
+    values = np.ravel(values)
+    se = float(values.std(ddof=1) / math.sqrt(values.size))
+    return Estimate(float(values.mean()), se, SIMULATED, int(values.size))
+
+
+def edge_estimates(scaled: np.ndarray) -> dict[str, Estimate]:
+    """Of draws of d / sqrt(k): E d/sqrt(k), E log(d/sqrt(k)) and E k/d^2."""
+    return {
+        "scaled": estimate(scaled),
+        "log": estimate(np.log(scaled)),
+        "inverse_square": estimate(1.0 / scaled**2),
+    }
+
+
+# ---- Sampling ----
+
+
+def radius_draws(k: int, draws: int, seed: int) -> np.ndarray:
+    """``draws`` values of rho(G) / sqrt(k), batches of at most 64 MiB."""
+    rng = np.random.default_rng(job_seed_sequence(seed, "reference", "radius", k))
+    batch = default_chunk(k)
+    return np.concatenate(
+        [
+            np.abs(
+                np.linalg.eigvals(rng.standard_normal((min(batch, draws - n), k, k)))
+            ).max(axis=-1)
+            for n in range(0, draws, batch)
+        ]
+    ) / math.sqrt(k)
+
+
+def bidiagonal_sigma_max(diag: np.ndarray, superdiag: np.ndarray) -> np.ndarray:
+    """Largest singular value of upper bidiagonal matrices, O(k) each.
+
+    ``diag`` is (k, M), ``superdiag`` (k - 1, M): column j is one matrix.
+    sigma_max^2 is the largest eigenvalue of T = B^T B, found by Laguerre's
+    iteration on det(t I - T) started above the spectrum (Gershgorin): for a
+    polynomial with real roots it converges to the largest root monotonically
+    and cubically. Its logarithmic derivatives come from the pivots of
+    t I - T in one pass over the index, for all matrices at once.
+    """
+    k = diag.shape[0]
+    if k == 1:
+        return np.abs(diag[0])
+    # Scaled to at most 1, so that B^T B cannot overflow.
+    scale = np.maximum(np.abs(diag).max(axis=0), np.abs(superdiag).max(axis=0))
+    diag, superdiag = diag / scale, superdiag / scale
+    a = diag**2
+    a[1:] += superdiag**2
+    c2 = (diag[:-1] * superdiag) ** 2
+    c = np.sqrt(c2)
+    bound = a.copy()
+    bound[:-1] += c
+    bound[1:] += c
+    t = bound.max(axis=0) * (1.0 + 1e-12)
+    active = np.arange(t.size)
+    while active.size:
+        ta = t[active]
+        with np.errstate(all="ignore"):
+            g_sum, h_sum = _pivot_sums(a[:, active], c2[:, active], ta)
+            root = np.sqrt(np.maximum((k - 1.0) * (k * h_sum - g_sum**2), 0.0))
+            step = k / (g_sum + np.copysign(root, g_sum))
+        # Converged pivots can overflow the sums: the step is then 0 to rounding.
+        step = np.where(np.isfinite(step), step, 0.0)
+        t[active] = ta - step
+        active = active[np.abs(step) > 1e-14 * np.abs(ta)]
+    return np.sqrt(t) * scale
+
+
+def _pivot_sums(a: np.ndarray, c2: np.ndarray, t: np.ndarray):
+    """p'/p and -(p'/p)' of p(t) = det(t I - T) by the pivot recurrence
+    q_i = t - a_i - c_(i-1)^2 / q_(i-1)."""
+    q = t - a[0]
+    w = 1.0 / q
+    v = np.zeros_like(t)
+    g_sum, h_sum = w.copy(), w * w
+    for i in range(1, a.shape[0]):
+        u = c2[i - 1] / q
+        q = t - a[i] - u
+        w_next = (1.0 + u * w) / q
+        v = u * (v - 2.0 * w * w) / q
+        w = w_next
+        g_sum += w
+        h_sum += w * w - v
+    return g_sum, h_sum
+
+
+def _chi(rng: np.random.Generator, dof: np.ndarray, count: int) -> np.ndarray:
+    """chi variables, shape (len(dof), count), as sqrt(2 Gamma(dof / 2))."""
+    return np.sqrt(2.0 * rng.standard_gamma(np.repeat(dof[:, None] / 2, count, 1)))
+
+
+def sigma_max_draws(k: int, draws: int, seed: int) -> np.ndarray:
+    """``draws`` values of sigma_max(G) / sqrt(k) from the bidiagonal model."""
+    rng = np.random.default_rng(job_seed_sequence(seed, "reference", "sigma_max", k))
+    values = []
+    for n in range(0, draws, 4096):
+        count = min(4096, draws - n)
+        diag = _chi(rng, np.arange(k, 0, -1.0), count)
+        superdiag = _chi(rng, np.arange(k - 1, 0, -1.0), count)
+        values.append(bidiagonal_sigma_max(diag, superdiag))
+    return np.concatenate(values) / math.sqrt(k)
+
+
+# ---- The spectral radius beyond the simulated sizes ----
+
+COMPLEX_EXACT = {
+    "scaled": lambda k: theory.complex_spectral_radius(k).mean,
+    "log": theory.complex_log_spectral_radius,
+    "inverse_square": theory.complex_inverse_square_radius,
+}
+"""Kostlan's exact complex-Ginibre value of each radius quantity."""
+
+
+def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict:
+    """Real-Ginibre radius quantities at k: complex exact value + c / sqrt(k).
+
+    c is the inverse-variance mean of sqrt(k) (real - complex) over the
+    anchors; the standard error adds se(c) / sqrt(k) and the drift allowance
+    :data:`CORRECTION_DRIFT` per doubling of k beyond the anchors' centre.
+    """
+    sizes = np.array(sorted(anchors), dtype=np.float64)
+    result = {}
+    for quantity, exact in COMPLEX_EXACT.items():
+        real = [anchors[a][quantity] for a in sorted(anchors)]
+        # sqrt(a) (real - complex) at each anchor, and its standard error.
+        gaps = np.sqrt(sizes) * np.array(
+            [r.mean - exact(a) for r, a in zip(real, sorted(anchors), strict=True)]
+        )
+        weights = 1.0 / (sizes * np.array([r.se for r in real]) ** 2)
+        c = float((weights * gaps).sum() / weights.sum())
+        centre = float((weights * np.log2(sizes)).sum() / weights.sum())
+        drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
+        se = math.hypot(weights.sum() ** -0.5, drift) / math.sqrt(k)
+        result[quantity] = Estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
+    return result
+
+
+# ---- Networks with independent layers: the exact law by a scalar chain ----
+
+
+def layer_scale(
+    scheme: str, k: int, g: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """m per network with W x = |x| m g in law, for g (n, k) ~ N(0, I).
+
+    iid Gaussian entries of standard deviation sd: sd (W x ~ N(0, sd^2 |x|^2)).
+    Haar orthogonal: 1 / |g| (W x uniform on the sphere of radius |x|).
+    G / sigma_max(G): Golub-Kahan bidiagonalization started from x / |x| gives
+    G x = |x| g with B_11 = |g| and the rest of B independent of g, so
+    m = 1 / sigma_max(B).
+    """
+    family = facts(scheme).family
+    if family == IID:
+        return np.full(g.shape[0], theory_weight_std(scheme, k))
+    if family == ORTHOGONAL:
+        return 1.0 / np.linalg.norm(g, axis=1)
+    if facts(scheme).divisor == "sigma_max":
+        count = g.shape[0]
+        diag = np.concatenate(
+            [
+                np.linalg.norm(g, axis=1)[None],
+                _chi(rng, np.arange(k - 1, 0, -1.0), count),
+            ]
+        )
+        superdiag = _chi(rng, np.arange(k - 1, 0, -1.0), count)
+        return 1.0 / bidiagonal_sigma_max(diag, superdiag)
+    raise ValueError(f"no scalar chain is exact for {scheme}")
+
+
+def chain_growth(
+    scheme: str, activation, k: int, layers: int, networks: int, rng
+) -> np.ndarray:
+    """Growth per layer (|x(L)| / |x(0)|)^(1/L) of ``networks`` simulated networks.
+
+    x(0) ~ N(0, I_k) as the measurement draws it; each layer draws g and m
+    (:func:`layer_scale`) and |x(l+1)| = |f(|x(l)| m g)|.
+    """
+    x = rng.standard_normal((networks, k))
+    log_start = np.log(np.linalg.norm(x, axis=1))
+    norm = np.exp(log_start)
+    for _ in range(layers):
+        g = rng.standard_normal((networks, k))
+        m = layer_scale(scheme, k, g, rng)
+        norm = np.linalg.norm(activation((norm * m)[:, None] * g), axis=1)
+    with np.errstate(divide="ignore"):
+        return np.exp((np.log(norm) - log_start) / layers)
+
+
+def tanh_reference(scheme: str, k: int, layers: int, networks: int, seed: int):
+    """Mean tanh growth per layer of ``scheme`` by the exact law, with its SE;
+    uniform entries (xavier_uniform) by the Gaussian law of the same variance,
+    from which they differ at O(1/k^2)."""
+    as_simulated = "lecun" if scheme == "xavier_uniform" else scheme
+    rng = np.random.default_rng(job_seed_sequence(seed, "reference", "tanh", scheme, k))
+    return estimate(chain_growth(as_simulated, np.tanh, k, layers, networks, rng))
+
+
+# ---- The references of one config ----
+
+TANH_CHAIN_SCHEMES = (
+    "standard",
+    "lecun",
+    "xavier_uniform",
+    "kaiming",
+    "orthogonal",
+    "spectral",
+)
+"""Schemes whose tanh growth the chain gives (eigen's radius has no reduced model)."""
+
+
+def compute(
+    compared: dict[int, int],
+    depth: dict,
+    seed: int,
+    seconds_per_size: float,
+    tanh_networks: int,
+) -> dict:
+    """Every reference of a config, for :func:`eigeninit.stages.references`.
+
+    ``compared`` maps each size k to the number of draws its references are
+    compared with (the circular law's matrices; at the depth's width, the
+    radii its eigen networks draw). The radius is simulated at the anchors
+    and where ``seconds_per_size`` buys :data:`MANY_MORE` times those draws,
+    else extrapolated; sigma_max is simulated everywhere; tanh growth by the
+    chain for the depth's schemes that have one.
+    """
+    radius, sigma = {}, {}
+    for k in sorted({*compared, *RADIUS_ANCHORS}):
+        draws = draws_within(seconds_per_size, radius_draw_seconds(k))
+        if k in RADIUS_ANCHORS or draws >= MANY_MORE * compared.get(k, 0):
+            radius[k] = edge_estimates(radius_draws(k, draws, seed))
+    anchors = {k: radius[k] for k in RADIUS_ANCHORS}
+    for k in sorted(compared):
+        if k not in radius:
+            radius[k] = extrapolated_radius(k, anchors)
+        draws = draws_within(seconds_per_size, sigma_draw_seconds(k))
+        sigma[k] = edge_estimates(sigma_max_draws(k, draws, seed))
+    tanh = {
+        scheme: tanh_reference(scheme, depth["k"], depth["layers"], tanh_networks, seed)
+        for scheme in depth["schemes"]
+        if scheme in TANH_CHAIN_SCHEMES and "tanh" in depth["activations"]
+    }
+    simulated = [k for k in compared if radius[k]["scaled"].kind == SIMULATED]
+    return {
+        "seed": seed,
+        "seconds_per_size": seconds_per_size,
+        "many_more": MANY_MORE,
+        "radius_anchors": list(RADIUS_ANCHORS),
+        "correction_drift": CORRECTION_DRIFT,
+        "largest_simulated_radius": max(simulated, default=None),
+        "radius": {str(k): _plain(v) for k, v in radius.items() if k in compared},
+        "sigma_max": {str(k): _plain(v) for k, v in sigma.items()},
+        "tanh": {scheme: e._asdict() for scheme, e in tanh.items()},
+    }
+
+
+def _plain(estimates: dict[str, Estimate]) -> dict:
+    return {quantity: e._asdict() for quantity, e in estimates.items()}
