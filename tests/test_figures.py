@@ -12,6 +12,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 import small_results
@@ -44,25 +45,40 @@ REGISTRIES = {
 
 
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory) -> dict[str, tuple]:
-    """Every registered figure, drawn from small real results and saved once:
-    ``{"part-name": (definition, figure, png path, pdf path)}``."""
-    folder = tmp_path_factory.mktemp("figures")
-    data = {
+def small_data() -> dict[str, dict]:
+    """Small real results of each part, as its figures read them."""
+    return {
         "experiment": small_results.experiment("post"),
         "circular_law": small_results.circular_law(),
         "depth": small_results.depth(),
     }
-    result = {}
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, small_data) -> dict[str, Path]:
+    """Every registered figure saved as the plot rules save them, one
+    :func:`save_figures` call per part: the folder of each part."""
+    folders = {}
     for part, definitions in REGISTRIES.items():
-        for name, definition in definitions.items():
-            figure = definition(**data[part])
-            paths = {
-                suffix: folder / f"{part}-{name}.{suffix}" for suffix in ("png", "pdf")
-            }
-            save(figure, paths)
-            result[f"{part}-{name}"] = (definition, figure, paths["png"], paths["pdf"])
-    return result
+        folders[part] = tmp_path_factory.mktemp(part)
+        save_figures(definitions.values(), folders[part], **small_data[part])
+    return folders
+
+
+@pytest.fixture(scope="module")
+def drawn(saved, small_data) -> dict[str, tuple]:
+    """Every registered figure drawn from the data it was saved from:
+    ``{"part-name": (definition, figure, png path, pdf path)}``."""
+    return {
+        f"{part}-{name}": (
+            definition,
+            definition(**small_data[part]),
+            saved[part] / f"{name}.png",
+            saved[part] / f"{name}.pdf",
+        )
+        for part, definitions in REGISTRIES.items()
+        for name, definition in definitions.items()
+    }
 
 
 def renderer_of(figure: Figure):
@@ -85,18 +101,22 @@ def _unused_tick_labels(figure: Figure) -> set[int]:
     return unused
 
 
-def visible_texts(figure: Figure) -> list[Text]:
-    """Every text drawn in the figure."""
+def visible_texts(figure: Figure) -> list[tuple[Text, Bbox]]:
+    """Every text drawn in the figure, with its box once laid out."""
     renderer = renderer_of(figure)
     unused = _unused_tick_labels(figure)
-    return [
-        text
+    texts = [
+        (text, text.get_window_extent(renderer))
         for text in figure.findobj(Text)
-        if text.get_visible()
-        and text.get_text().strip()
-        and id(text) not in unused
-        and text.get_window_extent(renderer).width > 0
+        if text.get_visible() and text.get_text().strip() and id(text) not in unused
     ]
+    return [(text, box) for text, box in texts if box.width > 0]
+
+
+@pytest.fixture(scope="module")
+def texts(drawn) -> dict[str, list[tuple[Text, Bbox]]]:
+    """The visible texts of every drawn figure, laid out once."""
+    return {key: visible_texts(figure) for key, (_, figure, _, _) in drawn.items()}
 
 
 def test_registry_entries_describe_themselves():
@@ -111,14 +131,14 @@ def test_registry_entries_describe_themselves():
     assert list(DEPTH_FIGURES) == depth_figure_names(list(WEIGHT_MODES))
 
 
-def test_text_is_legible_on_a_phone_and_a_desktop(drawn):
+def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
-    for key, (definition, figure, png, _) in drawn.items():
+    for key, (definition, _, png, _) in drawn.items():
         with Image.open(png) as image:
             png_width = image.width
         assert png_width == pytest.approx(definition.width_inches * DPI, abs=1), key
-        smallest = min(text.get_fontsize() for text in visible_texts(figure))
+        smallest = min(text.get_fontsize() for text, _ in texts[key])
         assert smallest == FONT_POINTS[definition.layout], key
         for screen in SCREEN_COLUMN_PX:
             height = text_height_px(
@@ -135,12 +155,10 @@ def test_font_sizes_meet_the_minimum_for_every_layout(layout):
         assert height >= MIN_TEXT_PX, (layout, screen, height)
 
 
-def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn):
+def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn, texts):
     for key, (_, figure, _, _) in drawn.items():
         bounds = figure.bbox
-        renderer = renderer_of(figure)
-        for text in visible_texts(figure):
-            box = text.get_window_extent(renderer)
+        for text, box in texts[key]:
             assert box.x0 >= bounds.x0 - 1 and box.x1 <= bounds.x1 + 1, (key, text)
             assert box.y0 >= bounds.y0 - 1 and box.y1 <= bounds.y1 + 1, (key, text)
             content = text.get_text()
@@ -286,19 +304,17 @@ def test_importing_the_figure_modules_changes_no_matplotlib_state():
     assert result.returncode == 0, result.stderr
 
 
-def test_one_call_saves_every_figure_of_a_set(tmp_path):
-    save_figures(
-        CIRCULAR_LAW_FIGURES.values(), tmp_path / "set", **small_results.circular_law()
-    )
-    saved = sorted(path.name for path in (tmp_path / "set").iterdir())
-    assert saved == sorted(
-        f"{name}.{suffix}" for name in CIRCULAR_LAW_FIGURES for suffix in ("png", "pdf")
-    )
-    for name in CIRCULAR_LAW_FIGURES:
-        with Image.open(tmp_path / "set" / f"{name}.png") as image:
-            assert image.width == round(
-                LAYOUT_WIDTH_INCHES[CIRCULAR_LAW_FIGURES[name].layout] * DPI
-            )
+def test_one_call_saves_every_figure_of_a_set(saved):
+    for part, definitions in REGISTRIES.items():
+        files = sorted(path.name for path in saved[part].iterdir())
+        assert files == sorted(
+            f"{name}.{suffix}" for name in definitions for suffix in ("png", "pdf")
+        )
+        for name, definition in definitions.items():
+            with Image.open(saved[part] / f"{name}.png") as image:
+                assert image.width == round(
+                    LAYOUT_WIDTH_INCHES[definition.layout] * DPI
+                )
 
 
 def test_what_the_snakefile_imports_loads_no_plotting_or_analysis_library():
