@@ -174,7 +174,13 @@ def test_finite_depth_mean_exceeds_the_rate_by_the_log_variance() -> None:
         ("kaiming", "linear", lambda k, L: linear_gaussian_growth(k, math.sqrt(2), L)),
         ("lecun", "relu", lambda k, L: relu_gaussian_growth(k, 1.0, L)),
         ("kaiming", "relu", lambda k, L: relu_gaussian_growth(k, math.sqrt(2), L)),
-        ("orthogonal", "relu", lambda k, L: relu_orthogonal_growth(k, L)),
+        # 180000 Haar matrices (60000 networks of 3 layers), a QR each: about 10 s.
+        pytest.param(
+            "orthogonal",
+            "relu",
+            lambda k, L: relu_orthogonal_growth(k, L),
+            marks=pytest.mark.slow,
+        ),
     ],
 )
 def test_mean_growth_against_the_networks_themselves(
@@ -190,6 +196,7 @@ def test_mean_growth_against_the_networks_themselves(
     assert_within_se(run[activation].growth, theory(k, layers))
 
 
+@pytest.mark.slow
 def test_large_depth_rate_is_the_mean_log_ratio_of_surviving_layers() -> None:
     """One relu layer at k = 4 over 200000 networks: mean of log(|relu(Wx)|/|x|)
     where the signal survives."""
