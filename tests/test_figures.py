@@ -24,6 +24,7 @@ from eigeninit.figure_style import (
     LAYOUT_WIDTH_INCHES,
     MIN_TEXT_PX,
     SCREEN_COLUMN_PX,
+    FigureDefinition,
     figure_style,
     save,
     save_figures,
@@ -56,30 +57,18 @@ def small_data() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory, small_data) -> dict[str, Path]:
-    """Every registered figure saved as the plot rules save them, one
-    :func:`save_figures` call per part: the folder of each part."""
-    folders = {}
+def drawn(tmp_path_factory, small_data) -> dict[str, tuple]:
+    """Every registered figure, drawn from small real results and saved once as
+    PNG: ``{"part-name": (definition, figure, png path)}``."""
+    folder = tmp_path_factory.mktemp("figures")
+    result = {}
     for part, definitions in REGISTRIES.items():
-        folders[part] = tmp_path_factory.mktemp(part)
-        save_figures(definitions.values(), folders[part], **small_data[part])
-    return folders
-
-
-@pytest.fixture(scope="module")
-def drawn(saved, small_data) -> dict[str, tuple]:
-    """Every registered figure drawn from the data it was saved from:
-    ``{"part-name": (definition, figure, png path, pdf path)}``."""
-    return {
-        f"{part}-{name}": (
-            definition,
-            definition(**small_data[part]),
-            saved[part] / f"{name}.png",
-            saved[part] / f"{name}.pdf",
-        )
-        for part, definitions in REGISTRIES.items()
-        for name, definition in definitions.items()
-    }
+        for name, definition in definitions.items():
+            figure = definition(**small_data[part])
+            png = folder / f"{part}-{name}.png"
+            save(figure, {"png": png})
+            result[f"{part}-{name}"] = (definition, figure, png)
+    return result
 
 
 def renderer_of(figure: Figure):
@@ -117,7 +106,7 @@ def visible_texts(figure: Figure) -> list[tuple[Text, Bbox]]:
 @pytest.fixture(scope="module")
 def texts(drawn) -> dict[str, list[tuple[Text, Bbox]]]:
     """The visible texts of every drawn figure, laid out once."""
-    return {key: visible_texts(figure) for key, (_, figure, _, _) in drawn.items()}
+    return {key: visible_texts(figure) for key, (_, figure, _) in drawn.items()}
 
 
 def test_registry_entries_describe_themselves():
@@ -135,7 +124,7 @@ def test_registry_entries_describe_themselves():
 def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
-    for key, (definition, _, png, _) in drawn.items():
+    for key, (definition, _, png) in drawn.items():
         with Image.open(png) as image:
             png_width = image.width
         assert png_width == pytest.approx(definition.width_inches * DPI, abs=1), key
@@ -157,7 +146,7 @@ def test_font_sizes_meet_the_minimum_for_every_layout(layout):
 
 
 def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn, texts):
-    for key, (_, figure, _, _) in drawn.items():
+    for key, (_, figure, _) in drawn.items():
         bounds = figure.bbox
         for text, box in texts[key]:
             assert box.x0 >= bounds.x0 - 1 and box.x1 <= bounds.x1 + 1, (key, text)
@@ -175,7 +164,7 @@ def test_every_depth_panel_has_its_own_scale(drawn):
     """The standard scheme's explosion does not flatten the others: each panel's
     height is set by its own lines (and the keeps band), not by the largest."""
     for mode in WEIGHT_MODES:
-        _, figure, _, _ = drawn[f"depth-norms_{mode}"]
+        _, figure, _ = drawn[f"depth-norms_{mode}"]
         assert len(figure.axes) == len(small_results.SCHEMES)
         for axes in figure.axes:
             values = np.concatenate(
@@ -196,7 +185,7 @@ def test_every_depth_panel_has_its_own_scale(drawn):
 
 
 def test_growth_axis_is_labelled_between_powers_of_ten(drawn):
-    _, figure, _, _ = drawn["depth-growth"]
+    _, figure, _ = drawn["depth-growth"]
     renderer_of(figure)
     for axes in figure.axes:
         low, high = axes.get_xlim()
@@ -211,7 +200,7 @@ def test_size_axes_are_ticked_at_the_sizes_measured(drawn):
         int(dataset.attrs["k"]) for dataset in small_results.circular_law()["sizes"]
     )
     for name in ("edge", "real_count", "dominant_real"):
-        _, figure, _, _ = drawn[f"circular_law-{name}"]
+        _, figure, _ = drawn[f"circular_law-{name}"]
         axes = figure.axes[0]
         assert axes.get_xticks().tolist() == sizes
         assert [t.get_text() for t in axes.get_xticklabels()] == [
@@ -267,13 +256,23 @@ def test_numbers_in_labels_are_rounded(value, text):
     )
 
 
-def test_pdfs_embed_truetype_fonts_and_no_dates(drawn):
-    for key, (_, _, png, pdf) in drawn.items():
-        content = pdf.read_bytes()
-        assert b"/FontFile2" in content, key  # embedded TrueType (Type 42)
-        assert b"/Type3" not in content and b"/Subtype /Type3" not in content, key
-        assert b"CreationDate" not in content and b"Producer" not in content, key
+def test_pngs_name_no_software_version(drawn):
+    for key, (_, _, png) in drawn.items():
         assert b"tEXtSoftware" not in png.read_bytes(), key
+
+
+@pytest.mark.slow
+def test_every_set_saves_pdfs_with_truetype_fonts_and_no_dates(small_data, tmp_path):
+    """Each set saved by one save_figures call, as the plot rules save it. Slow
+    tier: matplotlib's PDF backend takes about half a second a figure."""
+    for part, definitions in REGISTRIES.items():
+        save_figures(definitions.values(), tmp_path / part, **small_data[part])
+        for name in definitions:
+            content = (tmp_path / part / f"{name}.pdf").read_bytes()
+            key = f"{part}-{name}"
+            assert b"/FontFile2" in content, key  # embedded TrueType (Type 42)
+            assert b"/Type3" not in content and b"/Subtype /Type3" not in content, key
+            assert b"CreationDate" not in content and b"Producer" not in content, key
 
 
 def run_in_fresh_python(
@@ -307,17 +306,25 @@ def test_importing_the_figure_modules_changes_no_matplotlib_state():
     assert result.returncode == 0, result.stderr
 
 
-def test_one_call_saves_every_figure_of_a_set(saved):
-    for part, definitions in REGISTRIES.items():
-        files = sorted(path.name for path in saved[part].iterdir())
-        assert files == sorted(
-            f"{name}.{suffix}" for name in definitions for suffix in ("png", "pdf")
-        )
-        for name, definition in definitions.items():
-            with Image.open(saved[part] / f"{name}.png") as image:
-                assert image.width == round(
-                    LAYOUT_WIDTH_INCHES[definition.layout] * DPI
-                )
+def draw_values(figure: Figure, values: list[float], **_) -> None:
+    """A bare line: without tick labels the stand-ins save in milliseconds."""
+    axes = figure.subplots()
+    axes.plot(values)
+    axes.set_axis_off()
+
+
+def test_one_call_saves_every_figure_of_a_set(tmp_path):
+    """Two quick stand-ins, one per layout; the slow tier saves the real sets."""
+    definitions = [
+        FigureDefinition("narrow", draw_values, "A column-wide line.", "column"),
+        FigureDefinition("wide", draw_values, "A full-width line.", "full"),
+    ]
+    save_figures(definitions, tmp_path / "set", values=[1.0, 3.0, 2.0])
+    files = sorted(path.name for path in (tmp_path / "set").iterdir())
+    assert files == ["narrow.pdf", "narrow.png", "wide.pdf", "wide.png"]
+    for definition in definitions:
+        with Image.open(tmp_path / "set" / f"{definition.name}.png") as image:
+            assert image.width == round(LAYOUT_WIDTH_INCHES[definition.layout] * DPI)
 
 
 def test_parsing_the_workflow_loads_no_plotting_or_analysis_library():
