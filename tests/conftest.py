@@ -15,7 +15,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 # matrices only lose time to threading, and the numbers cannot depend on it.
 threadpool_limits(1)
 
-TIERS = ("slow", "workflow", "browser", "cluster", "tex", "validators")
+TIERS = ("slow", "workflow", "browser", "cluster", "tex", "validators", "lint")
 """Markers of the tiers that a bare `python -m pytest` leaves out."""
 
 

@@ -7,13 +7,16 @@ summary and figures each give a deliberate answer, never NaN or a crash.
 """
 
 import json
+import math
 
 import numpy as np
 import pytest
 
 from eigeninit import power
+from eigeninit.datasets import complex_values
 from eigeninit.figures import FIGURES, save
 from eigeninit.jsonio import canonical_json
+from eigeninit.number_format import linear_norm_exponent
 from eigeninit.spectrum import REAL
 from eigeninit.summary import FLOAT64_RESOLUTION, summarize
 from matrices import datasets_for, rotation_scaling
@@ -106,6 +109,25 @@ def test_the_identity_is_real_with_stretch_one():
     assert summary["final_alignment"] == pytest.approx(1.0, abs=1e-12)
 
 
+def shows(figure, label: str, series: np.ndarray) -> bool:
+    """Whether the line with the legend ``label`` shows ``series``: the same
+    values where they are finite and inside the axes' view, and nothing inside
+    the view where they are not (-inf, NaN, or below a log axis's floor, which
+    is drawn on that floor)."""
+    [(axes, line)] = [
+        (axes, line)
+        for axes in figure.axes
+        for line in axes.lines
+        if line.get_label() == label
+    ]
+    low, high = sorted(axes.get_ylim())
+    drawn = np.asarray(line.get_ydata(), dtype=float)
+    with np.errstate(invalid="ignore"):
+        inside = np.isfinite(series) & (series >= low) & (series <= high)
+        stray = (drawn[~inside] > low) & (drawn[~inside] < high)
+    return np.array_equal(drawn[inside], series[inside]) and not stray.any()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "matrix",
@@ -114,14 +136,26 @@ def test_the_identity_is_real_with_stretch_one():
 )
 @pytest.mark.filterwarnings("error")
 def test_every_figure_draws_degenerate_runs(tmp_path, matrix):
+    """Each figure saves without a warning and shows the run it is about."""
     summary, (_, spectrum, iterations) = summary_of(matrix, iterations=40)
+    raw, rescaled = iterations.sel(run="raw"), iterations.sel(run="rescaled")
+    lines = {
+        "norm": ("measured", raw["log10_norm"]),
+        "quotient": (r"$\|x(n)\|\,/\,\|x(n-1)\|$", raw["quotient"]),
+        "convergence": ("sine of the angle to the subspace", raw["misalignment"]),
+        "rescaled": ("measured quotient", rescaled["quotient"]),
+    }
+    eigenvalues = np.sort_complex(complex_values(spectrum, "eigenvalue").values)
     for name, draw in FIGURES.items():
-        path = tmp_path / f"{name}.png"
-        save(
-            draw(iterations=iterations, spectrum=spectrum, summary=summary),
-            {"png": path},
-        )
-        assert path.stat().st_size > 0
+        figure = draw(iterations=iterations, spectrum=spectrum, summary=summary)
+        save(figure, {"png": tmp_path / f"{name}.png"})
+        if name == "eigenvalues":
+            points = figure.axes[0].collections[0].get_offsets()
+            plotted = np.sort_complex(points[:, 0] + 1j * points[:, 1])
+            np.testing.assert_array_equal(plotted, eigenvalues)
+        else:
+            label, series = lines[name]
+            assert shows(figure, label, series.values), (name, label)
 
 
 @pytest.mark.filterwarnings("error")
@@ -130,12 +164,18 @@ def test_a_very_dominant_eigenvalue_draws_its_convergence(tmp_path):
     n-th power must not stack a second superscript on it."""
     summary, (_, spectrum, iterations) = summary_of(np.diag([2.0, 1e-4]), 20)
     assert summary["convergence_ratio"] == pytest.approx(5e-5)
-    path = tmp_path / "convergence.png"
     figure = FIGURES["convergence"](
         iterations=iterations, spectrum=spectrum, summary=summary
     )
-    save(figure, {"png": path})
-    assert path.stat().st_size > 0
+    save(figure, {"png": tmp_path / "convergence.png"})  # typesets every label
+    [predicted] = [
+        line
+        for line in figure.axes[0].lines
+        if line.get_label().startswith("predicted")
+    ]
+    assert predicted.get_label() == r"predicted $\propto (5 \times 10^{-5})^{n}$"
+    drawn = predicted.get_ydata()
+    np.testing.assert_allclose(drawn[1:] / drawn[:-1], 5e-5, rtol=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -151,8 +191,16 @@ def test_norms_near_and_past_the_float64_maximum_draw(
     summary, (_, spectrum, runs) = summary_of(matrix, iterations)
     low, high = largest_log10
     assert low < runs.sel(run="raw")["log10_norm"].values[-1] < high
-    for name in ("norm", "rescaled"):
-        path = tmp_path / f"{name}.png"
+    for name, run in (("norm", "raw"), ("rescaled", "rescaled")):
         figure = FIGURES[name](iterations=runs, spectrum=spectrum, summary=summary)
-        save(figure, {"png": path})
-        assert path.stat().st_size > 0
+        save(figure, {"png": tmp_path / f"{name}.png"})
+        log10_norm = runs.sel(run=run)["log10_norm"].values
+        exponent = linear_norm_exponent(log10_norm)
+        # The linear panel shows every step, in the unit its label names.
+        linear = figure.axes[0]
+        np.testing.assert_allclose(
+            linear.lines[0].get_ydata(), 10.0 ** (log10_norm - exponent), rtol=1e-12
+        )
+        assert (rf"10^{{{exponent}}}" in linear.get_ylabel()) == (exponent > 0)
+        if name == "norm":
+            assert exponent == math.floor(log10_norm[-1]) > 300

@@ -12,9 +12,11 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 import small_results
+from conftest import PROJECT
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import (
     DPI,
@@ -22,6 +24,7 @@ from eigeninit.figure_style import (
     LAYOUT_WIDTH_INCHES,
     MIN_TEXT_PX,
     SCREEN_COLUMN_PX,
+    FigureDefinition,
     figure_style,
     save,
     save_figures,
@@ -44,24 +47,27 @@ REGISTRIES = {
 
 
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory) -> dict[str, tuple]:
-    """Every registered figure, drawn from small real results and saved once:
-    ``{"part-name": (definition, figure, png path, pdf path)}``."""
-    folder = tmp_path_factory.mktemp("figures")
-    data = {
+def small_data() -> dict[str, dict]:
+    """Small real results of each part, as its figures read them."""
+    return {
         "experiment": small_results.experiment("post"),
         "circular_law": small_results.circular_law(),
         "depth": small_results.depth(),
     }
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory, small_data) -> dict[str, tuple]:
+    """Every registered figure, drawn from small real results and saved once as
+    PNG: ``{"part-name": (definition, figure, png path)}``."""
+    folder = tmp_path_factory.mktemp("figures")
     result = {}
     for part, definitions in REGISTRIES.items():
         for name, definition in definitions.items():
-            figure = definition(**data[part])
-            paths = {
-                suffix: folder / f"{part}-{name}.{suffix}" for suffix in ("png", "pdf")
-            }
-            save(figure, paths)
-            result[f"{part}-{name}"] = (definition, figure, paths["png"], paths["pdf"])
+            figure = definition(**small_data[part])
+            png = folder / f"{part}-{name}.png"
+            save(figure, {"png": png})
+            result[f"{part}-{name}"] = (definition, figure, png)
     return result
 
 
@@ -85,18 +91,22 @@ def _unused_tick_labels(figure: Figure) -> set[int]:
     return unused
 
 
-def visible_texts(figure: Figure) -> list[Text]:
-    """Every text drawn in the figure."""
+def visible_texts(figure: Figure) -> list[tuple[Text, Bbox]]:
+    """Every text drawn in the figure, with its box once laid out."""
     renderer = renderer_of(figure)
     unused = _unused_tick_labels(figure)
-    return [
-        text
+    texts = [
+        (text, text.get_window_extent(renderer))
         for text in figure.findobj(Text)
-        if text.get_visible()
-        and text.get_text().strip()
-        and id(text) not in unused
-        and text.get_window_extent(renderer).width > 0
+        if text.get_visible() and text.get_text().strip() and id(text) not in unused
     ]
+    return [(text, box) for text, box in texts if box.width > 0]
+
+
+@pytest.fixture(scope="module")
+def texts(drawn) -> dict[str, list[tuple[Text, Bbox]]]:
+    """The visible texts of every drawn figure, laid out once."""
+    return {key: visible_texts(figure) for key, (_, figure, _) in drawn.items()}
 
 
 def test_registry_entries_describe_themselves():
@@ -111,14 +121,14 @@ def test_registry_entries_describe_themselves():
     assert list(DEPTH_FIGURES) == depth_figure_names(list(WEIGHT_MODES))
 
 
-def test_text_is_legible_on_a_phone_and_a_desktop(drawn):
+def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
-    for key, (definition, figure, png, _) in drawn.items():
+    for key, (definition, _, png) in drawn.items():
         with Image.open(png) as image:
             png_width = image.width
         assert png_width == pytest.approx(definition.width_inches * DPI, abs=1), key
-        smallest = min(text.get_fontsize() for text in visible_texts(figure))
+        smallest = min(text.get_fontsize() for text, _ in texts[key])
         assert smallest == FONT_POINTS[definition.layout], key
         for screen in SCREEN_COLUMN_PX:
             height = text_height_px(
@@ -135,12 +145,10 @@ def test_font_sizes_meet_the_minimum_for_every_layout(layout):
         assert height >= MIN_TEXT_PX, (layout, screen, height)
 
 
-def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn):
-    for key, (_, figure, _, _) in drawn.items():
+def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn, texts):
+    for key, (_, figure, _) in drawn.items():
         bounds = figure.bbox
-        renderer = renderer_of(figure)
-        for text in visible_texts(figure):
-            box = text.get_window_extent(renderer)
+        for text, box in texts[key]:
             assert box.x0 >= bounds.x0 - 1 and box.x1 <= bounds.x1 + 1, (key, text)
             assert box.y0 >= bounds.y0 - 1 and box.y1 <= bounds.y1 + 1, (key, text)
             content = text.get_text()
@@ -156,7 +164,7 @@ def test_every_depth_panel_has_its_own_scale(drawn):
     """The standard scheme's explosion does not flatten the others: each panel's
     height is set by its own lines (and the keeps band), not by the largest."""
     for mode in WEIGHT_MODES:
-        _, figure, _, _ = drawn[f"depth-norms_{mode}"]
+        _, figure, _ = drawn[f"depth-norms_{mode}"]
         assert len(figure.axes) == len(small_results.SCHEMES)
         for axes in figure.axes:
             values = np.concatenate(
@@ -177,7 +185,7 @@ def test_every_depth_panel_has_its_own_scale(drawn):
 
 
 def test_growth_axis_is_labelled_between_powers_of_ten(drawn):
-    _, figure, _, _ = drawn["depth-growth"]
+    _, figure, _ = drawn["depth-growth"]
     renderer_of(figure)
     for axes in figure.axes:
         low, high = axes.get_xlim()
@@ -192,7 +200,7 @@ def test_size_axes_are_ticked_at_the_sizes_measured(drawn):
         int(dataset.attrs["k"]) for dataset in small_results.circular_law()["sizes"]
     )
     for name in ("edge", "real_count", "dominant_real"):
-        _, figure, _, _ = drawn[f"circular_law-{name}"]
+        _, figure, _ = drawn[f"circular_law-{name}"]
         axes = figure.axes[0]
         assert axes.get_xticks().tolist() == sizes
         assert [t.get_text() for t in axes.get_xticklabels()] == [
@@ -248,24 +256,36 @@ def test_numbers_in_labels_are_rounded(value, text):
     )
 
 
-def test_pdfs_embed_truetype_fonts_and_no_dates(drawn):
-    for key, (_, _, png, pdf) in drawn.items():
-        content = pdf.read_bytes()
-        assert b"/FontFile2" in content, key  # embedded TrueType (Type 42)
-        assert b"/Type3" not in content and b"/Subtype /Type3" not in content, key
-        assert b"CreationDate" not in content and b"Producer" not in content, key
+def test_pngs_name_no_software_version(drawn):
+    for key, (_, _, png) in drawn.items():
         assert b"tEXtSoftware" not in png.read_bytes(), key
 
 
-def run_in_fresh_python(code: str) -> subprocess.CompletedProcess:
+@pytest.mark.slow
+def test_every_set_saves_pdfs_with_truetype_fonts_and_no_dates(small_data, tmp_path):
+    """Each set saved by one save_figures call, as the plot rules save it. Slow
+    tier: matplotlib's PDF backend takes about half a second a figure."""
+    for part, definitions in REGISTRIES.items():
+        save_figures(definitions.values(), tmp_path / part, **small_data[part])
+        for name in definitions:
+            content = (tmp_path / part / f"{name}.pdf").read_bytes()
+            key = f"{part}-{name}"
+            assert b"/FontFile2" in content, key  # embedded TrueType (Type 42)
+            assert b"/Type3" not in content and b"/Subtype /Type3" not in content, key
+            assert b"CreationDate" not in content and b"Producer" not in content, key
+
+
+def run_in_fresh_python(
+    code: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run ``code`` in a new interpreter that imports the project's modules, so
     what it imports starts from nothing."""
-    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
     return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env=os.environ | {"PYTHONPATH": scripts},
+        cwd=cwd,
+        env=os.environ | {"PYTHONPATH": str(PROJECT / "scripts")},
     )
 
 
@@ -286,34 +306,49 @@ def test_importing_the_figure_modules_changes_no_matplotlib_state():
     assert result.returncode == 0, result.stderr
 
 
+def draw_values(figure: Figure, values: list[float], **_) -> None:
+    """A bare line: without tick labels the stand-ins save in milliseconds."""
+    axes = figure.subplots()
+    axes.plot(values)
+    axes.set_axis_off()
+
+
 def test_one_call_saves_every_figure_of_a_set(tmp_path):
-    save_figures(
-        CIRCULAR_LAW_FIGURES.values(), tmp_path / "set", **small_results.circular_law()
-    )
-    saved = sorted(path.name for path in (tmp_path / "set").iterdir())
-    assert saved == sorted(
-        f"{name}.{suffix}" for name in CIRCULAR_LAW_FIGURES for suffix in ("png", "pdf")
-    )
-    for name in CIRCULAR_LAW_FIGURES:
-        with Image.open(tmp_path / "set" / f"{name}.png") as image:
-            assert image.width == round(
-                LAYOUT_WIDTH_INCHES[CIRCULAR_LAW_FIGURES[name].layout] * DPI
-            )
+    """Two quick stand-ins, one per layout; the slow tier saves the real sets."""
+    definitions = [
+        FigureDefinition("narrow", draw_values, "A column-wide line.", "column"),
+        FigureDefinition("wide", draw_values, "A full-width line.", "full"),
+    ]
+    save_figures(definitions, tmp_path / "set", values=[1.0, 3.0, 2.0])
+    files = sorted(path.name for path in (tmp_path / "set").iterdir())
+    assert files == ["narrow.pdf", "narrow.png", "wide.pdf", "wide.png"]
+    for definition in definitions:
+        with Image.open(tmp_path / "set" / f"{definition.name}.png") as image:
+            assert image.width == round(LAYOUT_WIDTH_INCHES[definition.layout] * DPI)
 
 
-def test_what_the_snakefile_imports_loads_no_plotting_or_analysis_library():
-    """Snakemake imports these whenever it parses the workflow (also for a
-    no-op run); matplotlib, scipy and xarray would add seconds to each parse."""
+def test_parsing_the_workflow_loads_no_plotting_or_analysis_library():
+    """Snakemake parses the Snakefile for every command, also a no-op run;
+    matplotlib, scipy or xarray imported at parse time would add seconds to each.
+    Measured in a fresh interpreter, against what Snakemake itself loads."""
     code = (
         "import sys\n"
-        "import eigeninit.settings, eigeninit.figures, eigeninit.part_two_figures\n"
-        "import eigeninit.initializers, eigeninit.jobs, eigeninit.provenance\n"
+        "from snakemake.cli import main\n"
         "heavy = ('matplotlib', 'scipy', 'xarray', 'pandas')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+        "def loaded():\n"
+        "    return {m for m in sys.modules if m.split('.')[0] in heavy}\n"
+        "before = loaded()\n"
+        "try:\n"
+        "    main(['--list-rules'])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted(loaded() - before))\n"
     )
-    result = run_in_fresh_python(code)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    result = run_in_fresh_python(code, cwd=PROJECT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    *rules, newly_loaded = result.stdout.split("\n")[:-1]
+    assert "all" in rules, "the rules are listed once the workflow is parsed"
+    assert newly_loaded == "[]"
 
 
 def test_drawing_leaves_global_settings_as_they_were(drawn):

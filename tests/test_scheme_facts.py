@@ -1,6 +1,7 @@
 """The scheme registry and its predictions: limits and finite-size values."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -75,23 +76,46 @@ def test_limit_table() -> None:
         limit_growth("he", "relu", "shared", 4)
 
 
+def limit_as_written(value: float, scheme: str, k: int) -> str:
+    """How a derivation writes a limit: a multiple of the gain s for iid
+    schemes (whose s depends on the scheme and k), a number otherwise."""
+    unit = "s" if SCHEME_FACTS[scheme].family == "iid" else "1"
+    ratio = value / (gain(scheme, k) if unit == "s" else 1.0)
+    written = {
+        1.0: unit,
+        1 / math.sqrt(2): f"{unit}/sqrt(2)",
+        1 / 2: f"{unit}/2",
+        1 / (2 * math.sqrt(2)): f"{unit}/(2 sqrt(2))",
+    }
+    [text] = [text for factor, text in written.items() if math.isclose(ratio, factor)]
+    return text
+
+
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("weights", WEIGHT_MODES)
 def test_every_setting_has_a_value_or_a_reason(
     scheme: str, activation: str, weights: str
 ) -> None:
-    value = limit_growth(scheme, activation, weights, 64)
+    k = 64
+    value = limit_growth(scheme, activation, weights, k)
     explanation = limit_explanation(scheme, activation, weights)
     assert (value is None) == (explanation is None)
     if explanation is not None:
-        assert value > 0 and len(explanation) > 40
+        assert value > 0
+        # The derivation arrives at the limit limit_growth gives.
+        limit = limit_as_written(value, scheme, k)
+        stated = rf"(tends to|growth is)( exactly)? {re.escape(limit)}(?![/\w(])"
+        assert re.search(stated, explanation), (limit, explanation)
         if weights == "shared" and scheme != "orthogonal":
             assert "large-depth limit" in explanation
     predicted = finite_size_growth(
-        scheme, activation, weights, 64, 10, references(64, 10)
+        scheme, activation, weights, k, 10, references(k, 10)
     )
-    assert len(predicted["theory_note"]) > 20
+    # The note says why there is no value exactly where there is none.
+    assert predicted["theory_note"].startswith("no closed form") == (
+        predicted["theory"] is None
+    )
     if predicted["theory"] is None:
         assert predicted["kind"] is None
         assert weights == "shared" or (scheme, activation) == ("eigen", "tanh")

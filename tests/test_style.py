@@ -7,6 +7,8 @@ import pytest
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.lint
+
 CHECKS = {
     "ruff-lint": ["ruff", "check", "."],
     "ruff-format": ["ruff", "format", "--check", "."],

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import tarfile
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -16,10 +17,10 @@ from eigeninit import datasets
 from eigeninit.archive import MANIFEST, read_manifest, verify_archive, write_archive
 from eigeninit.jsonio import write_json
 from eigeninit.tarball import write_tar
+from verify_archive import main as verify_command
 
 TOP = "eigeninit-abc1234"
 COMMIT_TIME = 1_767_225_600
-VERIFY = [sys.executable, str(PROJECT / "scripts" / "verify_archive.py")]
 
 
 def sample_dataset(temperature: float = 280.0) -> xr.Dataset:
@@ -60,9 +61,19 @@ def archived_contents(path) -> dict[str, bytes]:
         }
 
 
-def run_verify(*args, cwd=None) -> subprocess.CompletedProcess:
-    command = [*VERIFY, *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+class CommandResult(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_verify(capsys, *args) -> CommandResult:
+    """scripts/verify_archive.py with ``args``, run in this process: its exit
+    code and what it printed (test_a_clean_archive_passes runs it as a script)."""
+    capsys.readouterr()
+    returncode = verify_command([str(arg) for arg in args])
+    printed = capsys.readouterr()
+    return CommandResult(returncode, printed.out, printed.err)
 
 
 def test_a_clean_archive_passes(archive):
@@ -97,7 +108,7 @@ def test_a_flipped_byte_is_reported_with_the_file_name(archive, name):
     assert problems and problems[0].startswith(f"{name}: sha256 ")
 
 
-def test_a_changed_dataset_value_is_reported_by_variable(archive, tmp_path):
+def test_a_changed_dataset_value_is_reported_by_variable(archive, tmp_path, capsys):
     """Rewritten with one value changed, under the old manifest."""
     changed = sample_dataset()
     changed["temperature"].values[1, 2] = 281.0
@@ -105,7 +116,7 @@ def test_a_changed_dataset_value_is_reported_by_variable(archive, tmp_path):
     contents = archived_contents(archive)
     contents["results/sample.nc"] = (tmp_path / "changed.nc").read_bytes()
     write_tar(archive, TOP, contents, COMMIT_TIME)
-    result = run_verify(archive)
+    result = run_verify(capsys, archive)
     assert result.returncode == 1
     assert result.stdout.splitlines()[1:] == [
         "results/sample.nc: variable temperature content differs from MANIFEST.json"
@@ -196,11 +207,11 @@ def test_a_manifest_that_does_not_describe_the_archive_is_rejected(
     assert problem.startswith(reason), problem
 
 
-def test_the_command_rejects_a_wrongly_shaped_manifest_in_one_line(archive):
+def test_the_command_rejects_a_wrongly_shaped_manifest_in_one_line(archive, capsys):
     manifest = manifest_with(archive, lambda m: m.update(files=list(m["files"])))
     contents = archived_contents(archive) | {MANIFEST: json.dumps(manifest).encode()}
     write_tar(archive, TOP, contents, COMMIT_TIME)
-    result = run_verify(archive)
+    result = run_verify(capsys, archive)
     assert result.returncode == 1
     assert result.stdout == "MANIFEST.json: 'files' must map file names to entries\n"
     assert result.stderr == ""
@@ -214,10 +225,10 @@ def test_a_file_that_is_no_archive_is_reported(tmp_path):
 
 
 @pytest.mark.parametrize("cut", [1, 4, 8, 9, 50])
-def test_an_archive_cut_short_is_refused(archive, cut):
+def test_an_archive_cut_short_is_refused(archive, cut, capsys):
     """gzip's trailer (CRC-32, then length) sits after tar's end marker."""
     archive.write_bytes(archive.read_bytes()[:-cut])
-    result = run_verify(archive)
+    result = run_verify(capsys, archive)
     assert result.returncode == 1
     [line] = result.stdout.splitlines()
     assert line.startswith(f"{archive}: not a readable tar.gz (")
@@ -227,23 +238,23 @@ def test_an_archive_cut_short_is_refused(archive, cut):
 @pytest.mark.parametrize(
     "tail", [b"\0", b"x" * 50, gzip.compress(b"more")], ids=["zero", "text", "gzip"]
 )
-def test_bytes_after_the_gzip_stream_are_refused(archive, tail):
+def test_bytes_after_the_gzip_stream_are_refused(archive, tail, capsys):
     archive.write_bytes(archive.read_bytes() + tail)
-    result = run_verify(archive)
+    result = run_verify(capsys, archive)
     assert result.returncode == 1
     assert result.stdout == (
         f"{archive}: not a readable tar.gz (bytes follow the end of its gzip stream)\n"
     )
 
 
-def test_an_archive_repacked_with_dot_slash_names_is_refused(archive, tmp_path):
+def test_an_archive_repacked_with_dot_slash_names_is_refused(archive, tmp_path, capsys):
     """tar -czf x -C dir . names every member ./..., which this archive never does."""
     unpacked = tmp_path / "unpacked"
     with tarfile.open(archive, "r:gz") as tar:
         tar.extractall(unpacked, filter="data")
     repacked = tmp_path / "repacked.tar.gz"
     subprocess.run(["tar", "-czf", repacked, "-C", unpacked, "."], check=True)
-    result = run_verify(repacked)
+    result = run_verify(capsys, repacked)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.stdout.splitlines()
@@ -254,7 +265,9 @@ def test_an_archive_repacked_with_dot_slash_names_is_refused(archive, tmp_path):
     ), "\n".join(lines)
 
 
-def test_a_malicious_archive_is_refused_without_extracting(archive, tmp_path):
+def test_a_malicious_archive_is_refused_without_extracting(
+    archive, tmp_path, capsys, monkeypatch
+):
     """Valid hashes do not help an archive whose members could escape."""
     target = tmp_path / "escaped.txt"
     with tarfile.open(archive, "r:gz") as tar:
@@ -269,7 +282,8 @@ def test_a_malicious_archive_is_refused_without_extracting(archive, tmp_path):
         link = tarfile.TarInfo(f"{TOP}/results/passwd")
         link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
         tar.addfile(link)
-    result = run_verify(archive, "--rerun", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run_verify(capsys, archive, "--rerun")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"refused, not extracted: {TOP}/../../escaped.txt: '..' in path",
@@ -303,7 +317,7 @@ rule data:
 
 
 @pytest.mark.workflow
-def test_rerun_reports_each_differing_variable(tmp_path):
+def test_rerun_reports_each_differing_variable(tmp_path, capsys):
     """A one-rule workflow reruns with scale 2 an archive made with scale 1."""
     project = tmp_path / "project"
     project.mkdir()
@@ -323,7 +337,7 @@ def test_rerun_reports_each_differing_variable(tmp_path):
     }
     path = tmp_path / "fake.tar.gz"
     write_archive(path, root, ["results/data.nc"], "fake-0", COMMIT_TIME, extra)
-    result = run_verify(path, "--rerun", "--cores", 1, "--project", project)
+    result = run_verify(capsys, path, "--rerun", "--cores", 1, "--project", project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         "OK: 3 files and 1 datasets match MANIFEST.json",
@@ -333,12 +347,12 @@ def test_rerun_reports_each_differing_variable(tmp_path):
 
 
 @pytest.mark.workflow
-def test_rerun_of_the_tiny_workflow_is_identical(workdir):
+def test_rerun_of_the_tiny_workflow_is_identical(workdir, capsys):
     """The workflow's own archive of a full run, rerun from scratch: the same data."""
     (path,) = (workdir / "results" / "archive").glob("*.tar.gz")
     manifest = read_manifest(path)
     assert len(manifest["datasets"]) >= 10
-    result = run_verify(path, "--rerun")
+    result = run_verify(capsys, path, "--rerun")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         f"OK: {len(manifest['files'])} files and {len(manifest['datasets'])} "

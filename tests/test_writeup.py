@@ -424,10 +424,6 @@ def test_shrinking_matrix_is_told_as_a_collapse(png) -> None:
     assert "The collapse" in page and "The explosion" not in page
 
 
-def test_part_two_renders_nothing_when_absent(page) -> None:
-    assert "part two" not in page.lower()
-
-
 def test_footer_gives_provenance(page) -> None:
     footer = page[page.index("<footer>") :]
     assert PROVENANCE["config_hash"] in footer
@@ -545,3 +541,25 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
     # The tiny config carries the post's printed and text numbers.
     published = section(page, "published")
     assert "about 2.60" in published and "cannot match" in published
+
+
+@pytest.mark.workflow
+def test_workflow_page_tells_part_two_after_part_one_with_every_figure(
+    workdir,
+) -> None:
+    """The rule always renders part two: the tiny run's page lists it in the
+    contents, after the experiments, and embeds every figure the run drew."""
+    results = workdir / "results"
+    page = (results / "report.html").read_text()
+    assert '<a href="#part-two">Part two' in page
+    assert page.index('<section id="experiments">') < page.index(
+        '<section id="part-two">'
+    )
+    figures = [
+        *(results / "experiments").glob("*/figures/*.png"),
+        *(results / "circular_law" / "figures").glob("*.png"),
+        *(results / "depth" / "figures").glob("*.png"),
+    ]
+    assert len(figures) > len(FIGURES)
+    for path in figures:
+        assert embed_png(path) in page, path

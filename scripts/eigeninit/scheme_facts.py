@@ -361,9 +361,9 @@ def _tanh_value(scheme: str, k: int, layers: int, references: dict) -> dict:
             None,
             None,
             None,
-            "no finite-k law: W = G / rho(G) ties each layer's pre-activations to"
-            " its spectral radius, for which no reduced model exists; mean field"
-            " is shown for context",
+            "no closed form, nor a reduced model to simulate: W = G / rho(G) ties"
+            " each layer's pre-activations to its spectral radius; mean field is"
+            " shown for context",
         )
     else:
         value = _value(
