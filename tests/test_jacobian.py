@@ -1,5 +1,5 @@
 """The input-output Jacobian: the stratified product against exact and
-300-digit results, the theory against exact laws."""
+300-digit results, the theory against exact laws, and the summary."""
 
 import math
 from decimal import Decimal, localcontext
@@ -9,10 +9,26 @@ import pytest
 from scipy import integrate, special, stats
 
 from eigeninit import jacobian as J
+from eigeninit import schemas, stages
+from eigeninit.datasets import jacobian_dataset
 from eigeninit.depth import run_depth
 from eigeninit.initializers import job_seed_sequence
+from eigeninit.jacobian_summary import (
+    isometry_verdict,
+    jacobian_summary,
+    log10_sigma_quantiles,
+    reading,
+)
+from eigeninit.paper import macro_name
 
 PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
+SMALL_DEPTH = {
+    "k": 16,
+    "layers": 6,
+    "seed": 1,
+    "activations": ["linear", "relu", "tanh"],
+    "jacobian_networks": 4,
+}
 
 
 def relative_error(got, truth) -> np.ndarray:
@@ -436,3 +452,98 @@ def test_mean_sigma2_laws():
     d2, weights = J.tanh_derivative_laws("orthogonal", 2)
     assert kind == J.ASYMPTOTIC and value == pytest.approx(np.prod(d2 @ weights))
     assert 0 < value < 1
+
+
+# ---- the summary, its schema and the figure
+
+
+@pytest.fixture(scope="module")
+def small_runs():
+    return [stages.jacobian(scheme, SMALL_DEPTH) for scheme in J.SCHEMES]
+
+
+@pytest.fixture(scope="module")
+def small_summary(small_runs):
+    forward = {
+        "networks_per_setting": 4,
+        "growth_per_layer": {
+            "orthogonal": {
+                "tanh": {
+                    "independent": {"verdict": "vanishes", "log10_norm_ratio": -0.5}
+                }
+            }
+        },
+    }
+    return jacobian_summary(small_runs, forward)
+
+
+def test_datasets_describe_themselves(small_runs):
+    for dataset in small_runs:
+        for name, variable in dataset.variables.items():
+            assert variable.attrs.get("units"), name
+            assert variable.attrs.get("long_name"), name
+        assert {"scheme", "weights", "k", "layers", "seed", "method"} <= set(
+            dataset.attrs
+        )
+        assert dataset.sizes["member"] == 4 and dataset.sizes["singular_value"] == 16
+
+
+def test_summary_verdicts_and_theory(small_summary):
+    settings = small_summary["settings"]
+    linear = settings["orthogonal"]["linear"]
+    assert linear["isometry"]["shape"] == "isometric"
+    assert linear["quantile_theory"]["kind"] == "exact"
+    assert all(abs(q["value"]) < 1e-12 for q in linear["quantiles"])
+    relu = settings["lecun"]["relu"]
+    assert relu["isometry"]["shape"] == "singular" and relu["reading"] == "singular"
+    assert relu["log10_condition"] == {"singular": True, "median": None, "range": None}
+    assert relu["zero_share"]["theory"] == pytest.approx(J.relu_zero_share(16, 6))
+    assert relu["quantiles"][0]["zero"] and relu["quantiles"][0]["theory_zero"]
+    assert settings["kaiming"]["linear"]["quantile_theory"]["kind"] == "large_k_law"
+    tanh = settings["orthogonal"]["tanh"]
+    assert tanh["quantile_theory"]["kind"] == "asymptotic"
+    # Every sigma of a product lies between the products of its factors'
+    # smallest and largest: here sech^2 over each layer's atoms.
+    theory = [q["theory"] for q in tanh["quantiles"]]
+    d2, _ = J.tanh_derivative_laws("orthogonal", 6)
+    low, high = (0.5 * np.log10(bound(d2, axis=1)).sum() for bound in (np.min, np.max))
+    assert low < theory[0] and np.all(np.diff(theory) > 0) and theory[-1] < high
+    assert tanh["forward"]["verdict"] == "vanishes"
+    assert tanh["reading"] == reading(tanh["isometry"]["shape"], "vanishes")
+    assert settings["lecun"]["linear"]["mean_log10_sigma"]["kind"] == "exact"
+    assert settings["lecun"]["linear"]["forward"] is None
+    assert schemas.validate("jacobian", small_summary) is small_summary
+
+
+def test_summary_numbers_have_distinct_macro_names(small_summary):
+    named = [
+        macro_name("Jacobian", *parts)
+        for parts, _ in schemas.quoted_numbers("jacobian", small_summary)
+    ]
+    assert len(named) == len(set(named)) > 50
+    assert "JacobianLecunLinearMedianTheory" in named
+
+
+def test_quantiles_keep_exact_zeros_and_the_verdicts():
+    sigma = np.array([[1.0, 0.5, 0.0, 0.0]] * 3)
+    quantiles = log10_sigma_quantiles(sigma)
+    assert quantiles[0]["zero"] and quantiles[0]["value"] is None
+    assert quantiles[-1]["value"] == 0.0 and quantiles[-1]["standard_error"] == 0.0
+    assert isometry_verdict(quantiles, singular=True)["shape"] == "singular"
+    flat = log10_sigma_quantiles(np.full((3, 8), 0.01))
+    assert isometry_verdict(flat, singular=False)["shape"] == "isometric"
+    spread = log10_sigma_quantiles(np.logspace(0, -40, 64)[None].repeat(2, 0))
+    assert isometry_verdict(spread, singular=False)["shape"] == "ill_conditioned"
+    assert reading("ill_conditioned", "keeps") == "shape_lost"
+    assert reading("moderately_spread", "vanishes") == "scale_only"
+    assert reading("isometric", None) is None
+
+
+def test_dataset_from_runs_keeps_activations_in_order():
+    ensemble = job_seed_sequence(3, "depth", "lecun", "independent")
+    runs = J.jacobian_spectra("lecun", ["tanh", "linear"], 8, 3, ensemble, range(2))
+    dataset = jacobian_dataset(runs, {"scheme": "lecun", "seed": 3}, range(2))
+    assert dataset["activation"].values.tolist() == ["tanh", "linear"]
+    np.testing.assert_array_equal(
+        dataset["sigma"].sel(activation="linear").values, runs["linear"].sigma
+    )

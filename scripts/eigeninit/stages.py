@@ -9,7 +9,8 @@ workflow only by Snakemake and process overhead.
 Part one, per experiment: :func:`matrix` -> :func:`spectrum` ->
 :func:`iterations` -> :func:`experiment_summary`. Part two: a range of
 members per job (:func:`circular_law_part`, :func:`depth_parts`), joined by
-:func:`merge`, then summarized.
+:func:`merge`, then summarized; the Jacobians of the first depth networks
+per scheme (:func:`jacobian`), then :func:`jacobian_summary`.
 """
 
 import numpy as np
@@ -20,6 +21,8 @@ from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
 from eigeninit.initializers import job_seed_sequence
+from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
+from eigeninit.jacobian_summary import jacobian_summary
 from eigeninit.part_two_summary import circular_law_summary, depth_summary
 from eigeninit.power import measure_runs
 from eigeninit.spectrum import analyze
@@ -32,6 +35,8 @@ __all__ = [
     "depth_summary",
     "experiment_summary",
     "iterations",
+    "jacobian",
+    "jacobian_summary",
     "matrix",
     "merge",
     "spectrum",
@@ -121,3 +126,27 @@ def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Datas
 def merge(parts: list[xr.Dataset]) -> xr.Dataset:
     """One ensemble's dataset from its jobs' parts (members 0 to n - 1, once each)."""
     return datasets.merge_members(parts)
+
+
+def jacobian(scheme: str, depth: dict) -> xr.Dataset:
+    """The input-output Jacobians of the first ``depth["jacobian_networks"]``
+    networks of ``scheme`` with independent weights, every activation of
+    ``depth`` on the same draws.
+
+    They are the depth experiment's own networks: the stream keyed ("depth",
+    scheme, "independent") that :func:`depth_parts` uses, network i from its
+    i-th child, so the forward norms equal that stage's.
+    """
+    networks = range(depth["jacobian_networks"])
+    ensemble = job_seed_sequence(depth["seed"], "depth", scheme, WEIGHTS)
+    runs = jacobian_spectra(
+        scheme, depth["activations"], depth["k"], depth["layers"], ensemble, networks
+    )
+    params = {
+        "scheme": scheme,
+        "weights": WEIGHTS,
+        **{key: depth[key] for key in ("k", "layers", "seed")},
+        "block_condition": BLOCK_CONDITION,
+        "method": METHOD,
+    }
+    return datasets.jacobian_dataset(runs, params, networks)
