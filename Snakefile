@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/summarize.smk"
 include: "workflow/rules/plot.smk"
+include: "workflow/rules/jacobian.smk"
 include: "workflow/rules/writeup.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/archive.smk"
@@ -26,9 +27,11 @@ localrules:
     summarize_experiment,
     summarize_circular_law,
     summarize_depth,
+    summarize_jacobian,
     plot_experiment,
     plot_circular_law,
     plot_depth,
+    plot_jacobian,
     render_writeup,
     export_numbers,
     export_figures,

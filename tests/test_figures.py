@@ -308,6 +308,7 @@ def test_what_the_snakefile_imports_loads_no_plotting_or_analysis_library():
         "import sys\n"
         "import eigeninit.settings, eigeninit.figures, eigeninit.part_two_figures\n"
         "import eigeninit.initializers, eigeninit.jobs, eigeninit.provenance\n"
+        "import eigeninit.jacobian\n"
         "heavy = ('matplotlib', 'scipy', 'xarray', 'pandas')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
