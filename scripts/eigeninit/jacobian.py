@@ -448,9 +448,10 @@ def fuss_catalan_parametrization(layers: int, theta: np.ndarray) -> tuple:
 
     decreasing from the upper edge (L+1)^(L+1)/L^L at theta = 0 to 0 at
     pi/(L+1), and weight = density(u) |du/dtheta|, so that
-    P(x <= u(theta)) = int_theta^(pi/(L+1)) weight. (This parametrization
-    of the density is given by Haagerup & Moller and by Neuschel; the tests
-    check it against the Fuss-Catalan moments binom((L+1)n, n)/(Ln+1).)
+    P(x <= u(theta)) = int_theta^(pi/(L+1)) weight. The tests check it: mass
+    1, the Fuss-Catalan moments binom((L+1)n, n)/(Ln+1) and E ln x = -L.
+    (Its source in the literature, thought to be Haagerup & Moller 2013 or
+    Neuschel 2014, is unchecked; cite the moments and Penson & Zyczkowski.)
     """
     theta = np.asarray(theta, dtype=float)
     return np.exp(_fuss_catalan_log_u(layers, theta)), _fuss_catalan_weight(
