@@ -243,7 +243,7 @@ def _compared(
         "numerical_error": numerical_error,
     }
     if kind == EXACT and value is not None and finite:
-        block |= theory.agreement(samples, value, theory_sd=numerical_error)
+        block |= theory.agreement(samples, value, numerical_error)
     return block
 
 
