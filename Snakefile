@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/summarize.smk"
 include: "workflow/rules/plot.smk"
+include: "workflow/rules/jacobian.smk"
 include: "workflow/rules/writeup.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/archive.smk"
@@ -26,9 +27,12 @@ localrules:
     summarize_experiment,
     summarize_circular_law,
     summarize_depth,
+    summarize_jacobian,
+    compare_with_theory,
     plot_experiment,
     plot_circular_law,
     plot_depth,
+    plot_jacobian,
     render_writeup,
     export_numbers,
     export_figures,
@@ -42,3 +46,5 @@ rule all:
     default_target: True
     input:
         "results/report.html",
+        # Until the write-up reads them, the Jacobian's results are built here.
+        JACOBIAN_RESULTS,

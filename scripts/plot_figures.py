@@ -1,17 +1,22 @@
-"""Rules plot_experiment, plot_circular_law and plot_depth: one set of figures,
-each as PNG and PDF, from the rule's datasets and summary."""
+"""Rules plot_experiment, plot_circular_law, plot_depth and plot_jacobian: one
+set of figures, each as PNG and PDF, from the rule's datasets and summary."""
 
 from eigeninit.datasets import read
 from eigeninit.figure_style import save_figures
 from eigeninit.figures import FIGURES
 from eigeninit.jsonio import read_json
-from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
+from eigeninit.part_two_figures import (
+    CIRCULAR_LAW_FIGURES,
+    DEPTH_FIGURES,
+    JACOBIAN_FIGURES,
+)
 from eigeninit.runlog import logged
 
 REGISTRIES = {
     "experiment": FIGURES,
     "circular_law": CIRCULAR_LAW_FIGURES,
     "depth": DEPTH_FIGURES,
+    "jacobian": JACOBIAN_FIGURES,
 }
 
 

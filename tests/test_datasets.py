@@ -75,6 +75,13 @@ def write_depth(writer: Writer, scheme: str, weights: str) -> None:
     writer.write(f"depth/{scheme}_{weights}", parts[weights])
 
 
+def write_jacobian(writer: Writer, scheme: str) -> None:
+    """One scheme's Jacobians, every activation, as measure_jacobian writes them."""
+    settings = {"k": 8, "layers": 4, "seed": 1, "jacobian_networks": 3}
+    settings["activations"] = ["linear", "relu", "tanh"]
+    writer.write(f"depth/jacobian/{scheme}", stages.jacobian(scheme, settings))
+
+
 def write_every_kind(folder: Path) -> Writer:
     writer = Writer(folder)
     for name, seed in EXPERIMENTS.items():
@@ -83,6 +90,7 @@ def write_every_kind(folder: Path) -> Writer:
         write_circular_law(writer, k)
     for scheme, weights in (("lecun", "independent"), ("orthogonal", "shared")):
         write_depth(writer, scheme, weights)
+    write_jacobian(writer, "kaiming")
     return writer
 
 

@@ -61,6 +61,7 @@ BOUNDARIES = [
     ("depth.k", 2, 4096, 1, 4097),
     ("depth.layers", 1, 10_000, 0, 10_001),
     ("depth.networks_per_setting", 2, 1000, 1, 1001),
+    ("depth.jacobian_networks", 2, 1000, 1, 1001),
     ("depth.seed", 0, INT64_MAX, -1, INT64_MAX + 1),
     ("depth.stable_within", 1.000001, 1e6, 1.0, 1.000001e6),
 ]
@@ -73,6 +74,9 @@ def boundary_config(setting: str, value) -> dict:
         config["experiments"]["post"]["iterations"] = MAX_ITERATION_VALUES // value
     if setting == "experiments.post.iterations" and value == 1_000_000:
         config["experiments"]["post"]["k"] = MAX_ITERATION_VALUES // value
+    if setting == "depth.jacobian_networks":
+        # At most networks_per_setting (4 in the tiny config).
+        config["depth"]["networks_per_setting"] = 1000
     if setting == "circular_law.matrices_per_size" and value == 2**21:
         # The memory limit on matrices x k allows this many only at k = 2.
         config["circular_law"]["sizes"] = [MAX_KEPT_EIGENVALUES // value]
@@ -381,6 +385,22 @@ def test_names_whose_macros_stay_apart_are_accepted(base_dir):
     names = ("circular-k4", "circular", "run1", "run12", "post-k", "Published2")
     config["experiments"] |= dict.fromkeys(names, {"k": 2})
     assert set(names) <= set(check_config(config, base_dir).experiments)
+
+
+def test_jacobian_networks_are_at_most_the_depth_networks(base_dir):
+    # Left out: 8, or all networks when there are fewer (the tiny config's 4).
+    assert (
+        setting_of(check_config(TINY_CONFIG, base_dir), "depth.jacobian_networks") == 4
+    )
+    config = with_setting("depth.networks_per_setting", 32)
+    assert setting_of(check_config(config, base_dir), "depth.jacobian_networks") == 8
+    config["depth"]["jacobian_networks"] = 32
+    assert setting_of(check_config(config, base_dir), "depth.jacobian_networks") == 32
+    config["depth"]["jacobian_networks"] = 33
+    with pytest.raises(
+        ConfigError, match=r"^depth.jacobian_networks: 33 networks, .* allowed 2 to 32"
+    ):
+        check_config(config, base_dir)
 
 
 def test_defaults_are_filled_in(base_dir):

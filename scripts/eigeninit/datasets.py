@@ -26,6 +26,7 @@ import xarray as xr
 from eigeninit.atomic import replacing
 from eigeninit.circular_law import SizeMeasurement
 from eigeninit.depth import DepthRun
+from eigeninit.jacobian import JacobianRun
 from eigeninit.power import REPEATED_REAL, UNDETERMINED, VANISHED, Measurement
 from eigeninit.spectrum import COMPLEX_PAIR, REAL, Spectrum
 
@@ -392,6 +393,68 @@ def depth_dataset(
         | _index_coords(layer=layers_plus_input)
         | _labelled_coords("activation", activations, "activation function f"),
         _attrs(params, "Signal norms through depth", "depth_dataset"),
+    )
+
+
+def jacobian_dataset(
+    runs: dict[str, JacobianRun], params: dict, networks: range
+) -> xr.Dataset:
+    """Singular values of each network's input-output Jacobian, per activation,
+    with the numbers that check them (see :mod:`eigeninit.jacobian`)."""
+    activations = list(runs)
+    per_network = (label_dimension("activation"), "member")
+
+    def stacked(field: str) -> np.ndarray:
+        return np.stack(
+            [getattr(runs[activation], field) for activation in activations]
+        )
+
+    norms = stacked("log10_norms")
+    k = runs[activations[0]].sigma.shape[-1]
+    return _dataset(
+        {
+            "sigma": _variable(
+                (*per_network, "singular_value"),
+                stacked("sigma"),
+                "singular value of the input-output Jacobian dx(L)/dx(0), "
+                "descending; exactly 0 in the null space of a singular Jacobian",
+            ),
+            "rank": _variable(
+                per_network,
+                stacked("rank"),
+                "rank of the Jacobian (k unless some layer's ReLU units are off)",
+                units="count",
+            ),
+            "log_det_gap": _variable(
+                per_network,
+                stacked("log_det_gap"),
+                "sum of ln sigma minus ln|det J| from the layers' factors, a check "
+                "of the numerics (NaN where the Jacobian is singular)",
+            ),
+            "jacobi_condition": _variable(
+                per_network,
+                stacked("condition"),
+                "dgejsv's estimate of the condition of the final column-scaled "
+                "factor: sigma has relative error about k eps times it",
+            ),
+            "restratifications": _variable(
+                per_network,
+                stacked("restratifications"),
+                "QR re-stratifications of the running product",
+                units="count",
+            ),
+            "log10_norm_ratio": _variable(
+                per_network,
+                norms[..., -1] - norms[..., 0],
+                "log10 |x(L)| / |x(0)| of the forward pass",
+            ),
+        },
+        _member_coords(networks)
+        | _index_coords(singular_value=k)
+        | _labelled_coords("activation", activations, "activation function f"),
+        _attrs(
+            params, "Singular values of the input-output Jacobian", "jacobian_dataset"
+        ),
     )
 
 

@@ -241,6 +241,35 @@ def depth_cost(depth: dict, scheme: str, networks: int) -> Cost:
     )
 
 
+JACOBIAN_LAYER_SECONDS = {
+    "gaussian": {"dense": 6e-3, "relu": 1.8e-3},
+    "orthogonal": {"dense": 2.2e-3, "relu": 1.4e-3},
+}
+"""Measured at k = 256: one layer of one network's Jacobian, per activation,
+besides drawing the layer (dense: linear or tanh, a product of k x k matrices
+and shares of the QR steps and the final Jacobi step; relu: a QR per layer).
+They grow as k^3 (k^2.4 measured from 128 to 256)."""
+
+
+def jacobian_cost(depth: dict, scheme: str) -> Cost:
+    """The Jacobians of the first ``jacobian_networks`` networks of ``scheme``,
+    one network at a time: a few k x k matrices per activation."""
+    k, layers, networks = depth["k"], depth["layers"], depth["jacobian_networks"]
+    law = JACOBIAN_LAYER_SECONDS["orthogonal" if scheme == "orthogonal" else "gaussian"]
+    per_layer = (
+        sum(
+            law["relu" if activation == "relu" else "dense"]
+            for activation in depth["activations"]
+        )
+        * (k / 256) ** 3
+    )
+    activations = len(depth["activations"])
+    return _cost(
+        (4 * activations + 2) * k * k + networks * activations * (k + layers),
+        networks * layers * (layer_seconds(scheme, k) + per_layer),
+    )
+
+
 def merge_cost(values: float) -> Cost:
     """Reading every part of a set of ensembles and writing them merged."""
     return _cost(2 * values, 60)

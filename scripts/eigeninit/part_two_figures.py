@@ -1,7 +1,8 @@
 """Figures of part two: the circular law over sizes, and signals through depth.
 
-``CIRCULAR_LAW_FIGURES[name](sizes=..., summary=...)`` and
-``DEPTH_FIGURES[name](runs=..., summary=...)`` return drawn figures for
+``CIRCULAR_LAW_FIGURES[name](sizes=..., summary=...)``,
+``DEPTH_FIGURES[name](runs=..., summary=...)`` and
+``JACOBIAN_FIGURES[name](runs=..., summary=...)`` return drawn figures for
 :func:`eigeninit.figure_style.save`; ``.description`` is each one's sentence.
 
 matplotlib, xarray and scipy are imported where a figure is drawn, as in
@@ -386,5 +387,141 @@ DEPTH_FIGURES = registry(
         "The measured growth per layer, mean and 95% band, per scheme, "
         "activation and weight mode, beside the theory at this size (crosses); "
         "the shaded band is the growth that keeps the signal.",
+    ),
+)
+
+
+SCHEME_COLORS = {"lecun": "C0", "kaiming": "C3", "orthogonal": "C2"}
+"""Colour per weight law in the Jacobian figure."""
+ACTIVATION_DASHES = {"linear": "-", "tanh": "--", "relu": ":"}
+"""Line style per activation in the Jacobian figure."""
+
+
+def _jacobian_axis_range(runs: list[xr.Dataset]) -> tuple[float, float]:
+    """log10 sigma from the lowest setting's 1% quantile to above the largest
+    value, in whole tens and fives: every setting's bulk shows, none of the
+    far lower tails (down to 10^-110) flattens the rest."""
+    lows, highs = [], []
+    for run in runs:
+        for activation in run["activation"].values.tolist():
+            sigma = run["sigma"].sel(activation=activation).values.ravel()
+            logs = np.log10(sigma[sigma > 0])
+            lows.append(np.quantile(logs, 0.01))
+            highs.append(logs.max())
+    return 10 * math.floor(min(lows) / 10), 5 * math.ceil(max(max(highs), 0.5) / 5)
+
+
+def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) -> None:
+    """The empirical CDF of log10 sigma pooled over networks, a curve per
+    setting; open circles at the theory's quantiles; ReLU curves start at their
+    share of exact zeros, marked on the left edge beside the exact share."""
+    from matplotlib.lines import Line2D
+
+    low, high = _jacobian_axis_range(runs)
+    figure.set_figheight(3.6)
+    axes = figure.subplots()
+    axes.axvline(0, color="0.6", linewidth=0.6)
+    for run in runs:
+        scheme = run.attrs["scheme"]
+        color = SCHEME_COLORS[scheme]
+        for activation in run["activation"].values.tolist():
+            entry = summary["settings"][scheme][activation]
+            sigma = np.sort(run["sigma"].sel(activation=activation).values.ravel())
+            zeros = int((sigma == 0).sum())
+            logs = np.log10(sigma[zeros:])
+            share = (zeros + np.arange(1, logs.size + 1)) / sigma.size
+            # Below its smallest nonzero value the CDF is the zero share.
+            x = np.concatenate([[low], logs])
+            y = np.concatenate([[zeros / sigma.size], share])
+            axes.step(
+                x,
+                y,
+                where="post",
+                color=color,
+                linestyle=ACTIVATION_DASHES[activation],
+            )
+            theory = [
+                (q["theory"], q["probability"])
+                for q in entry["quantiles"]
+                if q["theory"] is not None
+            ]
+            if theory:
+                axes.plot(
+                    *zip(*theory, strict=True),
+                    linestyle="none",
+                    marker="o",
+                    markerfacecolor="none",
+                    color=color,
+                )
+            if zeros:
+                axes.plot(
+                    low, zeros / sigma.size, marker="<", color=color, clip_on=False
+                )
+                axes.plot(
+                    low,
+                    entry["zero_share"]["theory"],
+                    marker="o",
+                    markerfacecolor="none",
+                    color=color,
+                    clip_on=False,
+                )
+    axes.set_xlim(low, high)
+    axes.set_ylim(0, 1)
+    axes.set_xlabel(r"$\log_{10}\,\sigma$ of the input-output Jacobian")
+    axes.set_ylabel(r"share of $\sigma$ below")
+    handles = [
+        Line2D([], [], color=SCHEME_COLORS[scheme], label=_scheme_label(scheme))
+        for scheme in summary["settings"]
+    ]
+    activations = list(
+        dict.fromkeys(a for by_a in summary["settings"].values() for a in by_a)
+    )
+    handles += [
+        Line2D([], [], color="black", linestyle=ACTIVATION_DASHES[a], label=a)
+        for a in activations
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color="black",
+            marker="o",
+            markerfacecolor="none",
+            linestyle="none",
+            label="theory",
+        )
+    )
+    if "relu" in activations:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="black",
+                marker="<",
+                linestyle="none",
+                label=r"$\sigma = 0$",
+            )
+        )
+    # Three columns, filled column by column: weight laws, then activations,
+    # then the markers.
+    figure.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncols=3,
+        handlelength=2.2,
+        columnspacing=1.0,
+    )
+
+
+JACOBIAN_FIGURES = registry(
+    FigureDefinition(
+        "singular_values",
+        draw_jacobian,
+        "The share of the input-output Jacobian's singular values sigma below "
+        "each value of log10 sigma, pooled over networks, per weight law (colour) "
+        "and activation (line style), with the theory's quantiles as open "
+        "circles; a ReLU curve starts at its share of exactly zero sigma "
+        "(triangle, exact share as a circle), and the axis starts at the lowest "
+        "setting's 1% quantile.",
     ),
 )

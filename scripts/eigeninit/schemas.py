@@ -3,7 +3,7 @@
 workflow/schemas/ holds them. config.schema.yaml and experiments.schema.yaml
 define every setting, its default and its limits (:mod:`eigeninit.settings`
 checks the config against them). <summary>_summary.schema.yaml, for an
-experiment, the circular law and depth (part two's share pieces in
+experiment, the circular law, depth and the Jacobian (part two's share pieces in
 part_two_definitions.schema.yaml), say which keys each summary has and what
 each means: the summarize rules validate against them before writing, and the
 paper export takes the numbers marked ``x-quoted`` from them, named by the key
@@ -22,7 +22,14 @@ from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 """Where the schemas are: the package lives in the workflow's scripts/ folder."""
-SUMMARIES = ("experiment", "circular_law", "depth", "comparisons", "references")
+SUMMARIES = (
+    "experiment",
+    "circular_law",
+    "depth",
+    "comparisons",
+    "references",
+    "jacobian",
+)
 _SHARED = "part_two_definitions.schema.yaml"
 
 

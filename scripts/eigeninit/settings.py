@@ -43,6 +43,8 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     """
     config = copy.deepcopy(dict(config))
     _check_shape(config, "")
+    depth = config.get("depth")
+    jacobian_given = isinstance(depth, dict) and "jacobian_networks" in depth
     _validate(config, CONFIG_SCHEMA, "")
     experiments = config["experiments"]
     if isinstance(experiments, str):
@@ -52,6 +54,7 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     config["experiments"] = experiments
     _check_seed_ranges(experiments)
     _check_matrices_per_size(config["circular_law"])
+    _check_jacobian_networks(config["depth"], jacobian_given)
     resolved = resolve_experiments(config, base_dir)
     if config["featured_experiment"] is None:
         config["featured_experiment"] = next(iter(resolved))
@@ -244,6 +247,19 @@ def _check_matrices_per_size(circular_law: dict) -> None:
                 f"eigenvalues; allowed matrices x k at most {limit}, "
                 f"so at most {limit // k} matrices for k = {k}"
             )
+
+
+def _check_jacobian_networks(depth: dict, given: bool) -> None:
+    """At most networks_per_setting Jacobians; the default shrinks to fit."""
+    networks = depth["networks_per_setting"]
+    if not given:
+        depth["jacobian_networks"] = min(depth["jacobian_networks"], networks)
+    elif depth["jacobian_networks"] > networks:
+        raise ConfigError(
+            f"depth.jacobian_networks: {depth['jacobian_networks']} networks, but "
+            f"depth.networks_per_setting is {networks}; allowed 2 to {networks} "
+            "(the Jacobians are those of the depth experiment's own networks)"
+        )
 
 
 def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:

@@ -10,7 +10,9 @@ Part one, per experiment: :func:`matrix` -> :func:`spectrum` ->
 :func:`iterations` -> :func:`experiment_summary`. Part two: a range of
 members per job (:func:`circular_law_part`, :func:`depth_parts`), joined by
 :func:`merge`, then summarized against the finite-size :func:`references`,
-and every score weighed as one family (:func:`comparisons`).
+and every score weighed as one family (:func:`comparisons`); the Jacobians
+of the first depth networks per scheme (:func:`jacobian`), then
+:func:`jacobian_summary`.
 """
 
 import importlib
@@ -23,6 +25,7 @@ from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
 from eigeninit.initializers import job_seed_sequence
+from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
 from eigeninit.jobs import matrices_per_size
 from eigeninit.power import measure_runs
 from eigeninit.spectrum import analyze
@@ -33,6 +36,7 @@ _SUMMARIES = {
     "circular_law_summary": ("eigeninit.part_two_summary", "circular_law_summary"),
     "depth_summary": ("eigeninit.part_two_summary", "depth_summary"),
     "comparisons": ("eigeninit.part_two_summary", "comparisons"),
+    "jacobian_summary": ("eigeninit.jacobian_summary", "jacobian_summary"),
 }
 
 
@@ -151,3 +155,27 @@ def references(circular_law: dict, depth: dict, settings: dict) -> dict:
         settings["tanh_networks"],
     )
     return schemas.validate("references", values)
+
+
+def jacobian(scheme: str, depth: dict) -> xr.Dataset:
+    """The input-output Jacobians of the first ``depth["jacobian_networks"]``
+    networks of ``scheme`` with independent weights, every activation of
+    ``depth`` on the same draws.
+
+    They are the depth experiment's own networks: the stream keyed ("depth",
+    scheme, "independent") that :func:`depth_parts` uses, network i from its
+    i-th child, so the forward norms equal that stage's.
+    """
+    networks = range(depth["jacobian_networks"])
+    ensemble = job_seed_sequence(depth["seed"], "depth", scheme, WEIGHTS)
+    runs = jacobian_spectra(
+        scheme, depth["activations"], depth["k"], depth["layers"], ensemble, networks
+    )
+    params = {
+        "scheme": scheme,
+        "weights": WEIGHTS,
+        **{key: depth[key] for key in ("k", "layers", "seed")},
+        "block_condition": BLOCK_CONDITION,
+        "method": METHOD,
+    }
+    return datasets.jacobian_dataset(runs, params, networks)

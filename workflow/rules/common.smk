@@ -91,31 +91,8 @@ def figure_files(folder, names, suffixes=("png", "pdf")):
     )
 
 
-# Part two's ensembles, each split into jobs of ranges of members.
-CIRCULAR_LAW_JOBS = {
-    k: [range_label(members) for members in ranges]
-    for k, ranges in circular_law_jobs(CIRCULAR_LAW).items()
-}
-DEPTH_JOBS = {
-    scheme: [range_label(members) for members in ranges]
-    for scheme, ranges in depth_jobs(DEPTH).items()
-}
-CIRCULAR_LAW_PARTS = {
-    f"results/circular_law/sizes/k{k}.nc": [
-        f"results/circular_law/parts/k{k}/matrices{label}.nc" for label in labels
-    ]
-    for k, labels in CIRCULAR_LAW_JOBS.items()
-}
-DEPTH_PARTS = {
-    f"results/depth/runs/{scheme}_{sharing}.nc": [
-        f"results/depth/parts/{scheme}_{sharing}/networks{label}.nc" for label in labels
-    ]
-    for scheme, labels in DEPTH_JOBS.items()
-    for sharing in DEPTH["weight_sharing"]
-}
-
-
 def all_parts(parts):
+    """Every part file of a {merged file: parts} mapping."""
     return [path for paths in parts.values() for path in paths]
 
 
@@ -135,7 +112,7 @@ def benchmark_file(job):
 
 def archived_results():
     """Every result a paper may cite, and the jobs' parts (the crate describes
-    every job); paper.smk's exports are listed when its rules are read."""
+    every job); lists of later rule files are read when the archive is built."""
     datasets = ["matrix.nc", "spectrum.nc", "iterations.nc", "summary.json"]
     return sorted(
         {
@@ -153,6 +130,7 @@ def archived_results():
             *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
             *figure_files("results/depth", DEPTH_FIGURE_NAMES),
             *PAPER_EXPORTS,
+            *JACOBIAN_RESULTS,
         }
     )
 
@@ -187,7 +165,7 @@ def job_records():
     ]
     jobs += ["references/compute_references", "part_two/compare_with_theory"]
     jobs += ["render_writeup", "paper/export_numbers", "paper/export_figures"]
-    return [record_path(job) for job in jobs]
+    return [record_path(job) for job in jobs + JACOBIAN_JOBS]
 
 
 def resources(cost):

@@ -1,3 +1,27 @@
+# Part two's ensembles, each split into jobs of ranges of members.
+CIRCULAR_LAW_JOBS = {
+    k: [range_label(members) for members in ranges]
+    for k, ranges in circular_law_jobs(CIRCULAR_LAW).items()
+}
+DEPTH_JOBS = {
+    scheme: [range_label(members) for members in ranges]
+    for scheme, ranges in depth_jobs(DEPTH).items()
+}
+CIRCULAR_LAW_PARTS = {
+    f"results/circular_law/sizes/k{k}.nc": [
+        f"results/circular_law/parts/k{k}/matrices{label}.nc" for label in labels
+    ]
+    for k, labels in CIRCULAR_LAW_JOBS.items()
+}
+DEPTH_PARTS = {
+    f"results/depth/runs/{scheme}_{sharing}.nc": [
+        f"results/depth/parts/{scheme}_{sharing}/networks{label}.nc" for label in labels
+    ]
+    for scheme, labels in DEPTH_JOBS.items()
+    for sharing in DEPTH["weight_sharing"]
+}
+
+
 CIRCULAR_LAW_VALUES = 2 * sum(k * n for k, n in matrices_per_size(CIRCULAR_LAW).items())
 DEPTH_VALUES = len(DEPTH_PARTS) * DEPTH["networks_per_setting"]
 DEPTH_VALUES *= (len(DEPTH["activations"]) + 1) * (DEPTH["layers"] + 2)

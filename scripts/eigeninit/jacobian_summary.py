@@ -1,0 +1,371 @@
+"""The numbers the write-up quotes about the input-output Jacobian, from its datasets.
+
+Per setting (scheme and activation, independent weights at the default depth):
+quantiles of log10 sigma pooled over networks with bootstrap standard errors,
+log10 sigma_max / sigma_min per network, the mean of sigma^2, the share of
+exact zeros and the mean of log10 sigma, each beside its theory with the
+theory's kind (:data:`eigeninit.jacobian.THEORY_KINDS`), and a verdict on
+isometry read together with the depth summary's forward-norm verdict.
+workflow/schemas/jacobian_summary.schema.yaml defines every key.
+"""
+
+import math
+
+import numpy as np
+import xarray as xr
+
+from eigeninit import jacobian, schemas, theory
+from eigeninit.jacobian import ASYMPTOTIC, EXACT, LARGE_K_LAW
+
+PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
+QUANTILE_NAMES = ("fifth", "lower_quartile", "median", "upper_quartile", "ninety_fifth")
+BOOTSTRAP_RESAMPLES = 400
+BOOTSTRAP_SEED = 0
+
+ISOMETRY_BAND = 1.0
+"""Decades: a Jacobian is isometric when the central 90% of log10 sigma
+(q95 - q05) fits in one decade, 90% of the singular values within a factor 10
+of one another; moderately spread within three."""
+
+ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR = (
+    "isometric",
+    "moderately_spread",
+    "ill_conditioned",
+    "singular",
+)
+SHAPES = (ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR)
+
+READINGS = {
+    "both_kept": "the signal's norm and the Jacobian's shape are both kept",
+    "scale_only": (
+        "the forward verdict is about a common scale of every singular value; "
+        "their spread, which gradients feel, stays small"
+    ),
+    "shape_lost": (
+        "the norm is kept, but the singular values spread over many decades: "
+        "the forward verdict misses the loss"
+    ),
+    "both_lost": "the norm changes and the singular values spread over many decades",
+    "singular": (
+        "the Jacobian has a null space (exact zeros), whatever the norm does: "
+        "gradients along it vanish exactly"
+    ),
+}
+"""How the isometry verdict reads beside the forward-norm verdict."""
+
+
+def jacobian_summary(datasets: list[xr.Dataset], depth_summary: dict | None) -> dict:
+    """The summary of the Jacobian datasets (one per scheme), with the depth
+    summary's forward-norm verdicts beside (None: no verdicts)."""
+    first = datasets[0].attrs
+    k, layers = int(first["k"]), int(first["layers"])
+    entries: dict = {}
+    for dataset in datasets:
+        scheme = dataset.attrs["scheme"]
+        for activation in dataset["activation"].values.tolist():
+            part = dataset.sel(activation=activation)
+            forward = _forward(depth_summary, scheme, activation)
+            entries.setdefault(scheme, {})[activation] = setting_summary(
+                part, scheme, activation, k, layers, forward
+            )
+    summary = {
+        "k": k,
+        "layers": layers,
+        "networks": int(datasets[0].sizes["member"]),
+        "seed": int(first["seed"]),
+        "weights": jacobian.WEIGHTS,
+        "method": first["method"],
+        "block_condition": float(first["block_condition"]),
+        "probabilities": list(PROBS),
+        "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
+        "isometry_band": ISOMETRY_BAND,
+        "free_probability_atoms": jacobian.TANH_ATOMS,
+        "settings": entries,
+        "shapes": {
+            shape: [
+                {"scheme": scheme, "activation": activation}
+                for scheme, by_activation in entries.items()
+                for activation, entry in by_activation.items()
+                if entry["isometry"]["shape"] == shape
+            ]
+            for shape in SHAPES
+        },
+        "readings": READINGS,
+    }
+    return schemas.validate("jacobian", summary)
+
+
+def setting_summary(
+    part: xr.Dataset,
+    scheme: str,
+    activation: str,
+    k: int,
+    layers: int,
+    forward: dict | None = None,
+) -> dict:
+    """One setting's entry: see the module's docstring and the schema."""
+    sigma = part["sigma"].values
+    quantiles = log10_sigma_quantiles(sigma)
+    theory_values, kind, note = quantile_theory(scheme, activation, k, layers)
+    for entry, value in zip(
+        quantiles, theory_values or [None] * len(PROBS), strict=True
+    ):
+        entry["theory"] = value
+        entry["theory_zero"] = None
+    zero_share_theory = relu_zero_share_theory(activation, k, layers)
+    if activation == "relu":
+        for entry in quantiles:
+            entry["theory_zero"] = entry["probability"] < zero_share_theory
+    condition = log10_condition(sigma)
+    isometry = isometry_verdict(quantiles, condition["singular"])
+    return {
+        "quantiles": quantiles,
+        "quantile_theory": {"kind": kind, "note": note},
+        "log10_condition": condition,
+        "mean_sigma2": _mean_sigma2(sigma, scheme, activation, layers),
+        "zero_share": _zero_share(sigma, activation, zero_share_theory),
+        "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
+        "numerics": numerics(part, k),
+        "isometry": isometry,
+        "forward": forward,
+        "reading": reading(isometry["shape"], forward and forward["verdict"]),
+    }
+
+
+def _log10(sigma: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log10(sigma)
+
+
+def _finite_or_none(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
+    """Quantiles of log10 sigma pooled over networks (networks, k), taken
+    without interpolation (the inverted CDF), so that exact zeros give a
+    quantile of sigma = 0 (``zero``, value None) rather than NaN; standard
+    errors from a seeded bootstrap over networks (None when some resample's
+    quantile is an exact zero)."""
+    logs = _log10(sigma)
+    values = np.quantile(logs.ravel(), PROBS, method="inverted_cdf")
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n = logs.shape[0]
+    resampled = np.array(
+        [
+            np.quantile(
+                logs[rng.integers(0, n, n)].ravel(), PROBS, method="inverted_cdf"
+            )
+            for _ in range(BOOTSTRAP_RESAMPLES)
+        ]
+    )
+    entries = []
+    for index, (name, p) in enumerate(zip(QUANTILE_NAMES, PROBS, strict=True)):
+        column = resampled[:, index]
+        finite = bool(np.all(np.isfinite(column)))
+        entries.append(
+            {
+                "name": name,
+                "probability": p,
+                "value": _finite_or_none(values[index]),
+                "zero": bool(values[index] == -np.inf),
+                "standard_error": float(column.std(ddof=1)) if finite else None,
+            }
+        )
+    return entries
+
+
+def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
+    """(values or None, kind or None, note): theory for the quantiles of log10 sigma."""
+    if activation == "linear" and scheme == "orthogonal":
+        return (
+            [0.0] * len(PROBS),
+            EXACT,
+            "a product of orthogonal matrices: every sigma is 1",
+        )
+    if activation == "linear":
+        values = jacobian.gaussian_linear_quantiles(scheme, layers, PROBS)
+        return (
+            values.tolist(),
+            LARGE_K_LAW,
+            f"Fuss-Catalan law of {layers} Gaussian factors (Penson & Zyczkowski "
+            "2011), k -> infinity; at finite k the lowest quantiles lie below it",
+        )
+    if activation == "tanh" and scheme == "orthogonal":
+        values = jacobian.tanh_orthogonal_quantiles(layers, PROBS)
+        return (
+            values.tolist(),
+            ASYMPTOTIC,
+            "mean field and free probability (Pennington, Schoenholz & Ganguli "
+            "2017), k -> infinity; numerically within 5e-4 decade",
+        )
+    if activation == "tanh":
+        return (
+            None,
+            None,
+            "not computed: free probability gives it with Marchenko-Pastur "
+            "factors (FreeProduct), at about 8 s of CPU per scheme",
+        )
+    return (
+        None,
+        None,
+        f"sigma = 0 for a share {relu_zero_share_theory(activation, k, layers):.4f} "
+        "(exact); no law for the nonzero values",
+    )
+
+
+def relu_zero_share_theory(activation: str, k: int, layers: int) -> float:
+    """The exact share of zero singular values: 0 unless ReLU."""
+    return jacobian.relu_zero_share(k, layers) if activation == "relu" else 0.0
+
+
+def _compared(
+    samples: np.ndarray,
+    value: float | None,
+    kind: str | None,
+    note: str,
+    numerical_error: float = 0.0,
+) -> dict:
+    """Mean and standard error of per-network samples beside a theory value;
+    against exact theory, the Student-t score
+    (:func:`eigeninit.theory.agreement`), whose scale adds
+    ``numerical_error``, a bound on the computed mean's own error, to the
+    standard error (it matters only where the spread is rounding noise)."""
+    n = samples.size
+    mean = float(samples.mean())
+    finite = bool(np.isfinite(mean))
+    block = {
+        "mean": mean if finite else None,
+        "standard_error": float(samples.std(ddof=1) / math.sqrt(n)) if finite else None,
+        "theory": value,
+        "kind": kind,
+        "note": note,
+        "numerical_error": numerical_error,
+    }
+    if kind == EXACT and value is not None and finite:
+        block |= theory.agreement(samples, value, numerical_error)
+    return block
+
+
+def _mean_sigma2(sigma, scheme, activation, layers) -> dict:
+    value, kind = jacobian.mean_sigma2(scheme, activation, layers)
+    note = {
+        "linear": "E|W v|^2 = s |v|^2 per layer",
+        "relu": "E|D W v|^2 = s |v|^2 / 2 per layer (sign symmetry)",
+        "tanh": "mean field: prod over layers of s E sech^4(h), k -> infinity",
+    }[activation]
+    return _compared((sigma**2).mean(axis=1), value, kind, note)
+
+
+def _zero_share(sigma, activation, value) -> dict:
+    note = (
+        "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
+        if activation == "relu"
+        else "every factor is invertible almost surely"
+    )
+    return _compared((sigma == 0).mean(axis=1), value, EXACT, note)
+
+
+def _mean_log10_sigma(part: xr.Dataset, scheme, activation, k, layers) -> dict:
+    """The mean of log10 sigma, (1/k) log10 |det J|. Its numerical error is
+    bounded by the log-det identity's gap: |gap| / (k ln 10)."""
+    samples = _log10(part["sigma"].values).mean(axis=1)
+    if activation == "relu":
+        return _compared(
+            samples, None, None, "minus infinity: the Jacobian is singular"
+        )
+    error = float(np.abs(part["log_det_gap"].values).max()) / (k * math.log(10))
+    if scheme == "orthogonal" and activation == "linear":
+        return _compared(samples, 0.0, EXACT, "every sigma is 1", error)
+    gaussian = 0.0
+    if scheme != "orthogonal":
+        gaussian = jacobian.gaussian_linear_mean_log10_sigma(scheme, k, layers)
+    if activation == "linear":
+        note = "(1/2k) E ln det(W^T W) per layer, Bartlett decomposition, exact at k"
+        return _compared(samples, gaussian, EXACT, note, error)
+    d2, weights = jacobian.tanh_derivative_laws(scheme, layers)
+    value = gaussian + 0.5 * float((np.log10(d2) @ weights).sum())
+    note = "ln|det J| adds up: the exact weight term plus mean field's E ln D^2"
+    return _compared(samples, value, ASYMPTOTIC, note, error)
+
+
+def log10_condition(sigma: np.ndarray) -> dict:
+    """log10 sigma_max / sigma_min per network: median and range, or singular."""
+    logs = _log10(sigma)
+    singular = bool(np.any(sigma[:, -1] == 0))
+    if singular:
+        return {"singular": True, "median": None, "range": None}
+    ratio = logs[:, 0] - logs[:, -1]
+    return {
+        "singular": False,
+        "median": float(np.median(ratio)),
+        "range": [float(ratio.min()), float(ratio.max())],
+    }
+
+
+def numerics(part: xr.Dataset, k: int) -> dict:
+    """The checks of each Jacobian: the worst gap of the log-det identity (None
+    when singular) and the worst relative error bound k eps cond of the final
+    Jacobi step."""
+    gap = np.abs(part["log_det_gap"].values)
+    condition = float(part["jacobi_condition"].values.max())
+    return {
+        "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
+        "jacobi_condition_max": condition,
+        "relative_error_bound": k * jacobian.EPS * condition,
+    }
+
+
+def isometry_verdict(
+    quantiles: list[dict], singular: bool, band: float = ISOMETRY_BAND
+) -> dict:
+    """The shape of the spectrum: singular (some sigma exactly 0), isometric
+    (q95 - q05 at most ``band`` decades), moderately spread (at most three
+    times ``band``), else ill-conditioned; with that spread and the median
+    of log10 sigma, the common scale."""
+    by_p = {entry["probability"]: entry for entry in quantiles}
+    low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
+    if singular:
+        return {
+            "shape": SINGULAR,
+            "spread_decades": None,
+            "median_log10_sigma": median["value"],
+        }
+    spread = high["value"] - low["value"]
+    if spread <= band:
+        shape = ISOMETRIC
+    elif spread <= 3 * band:
+        shape = MODERATE
+    else:
+        shape = ILL_CONDITIONED
+    return {
+        "shape": shape,
+        "spread_decades": spread,
+        "median_log10_sigma": median["value"],
+    }
+
+
+def reading(shape: str, forward_verdict: str | None) -> str | None:
+    """The isometry verdict read with the forward-norm verdict (:data:`READINGS`)."""
+    if shape == SINGULAR:
+        return "singular"
+    if forward_verdict is None:
+        return None
+    spread = shape == ILL_CONDITIONED
+    if forward_verdict == "keeps":
+        return "shape_lost" if spread else "both_kept"
+    return "both_lost" if spread else "scale_only"
+
+
+def _forward(depth_summary: dict | None, scheme: str, activation: str) -> dict | None:
+    """The depth summary's forward verdict for this setting with independent
+    weights, over all its networks; None when it did not run."""
+    try:
+        entry = depth_summary["growth_per_layer"][scheme][activation][jacobian.WEIGHTS]
+    except (KeyError, TypeError):
+        return None
+    return {
+        "verdict": entry["verdict"],
+        "log10_norm_ratio": entry["log10_norm_ratio"],
+        "networks": int(depth_summary["networks_per_setting"]),
+    }

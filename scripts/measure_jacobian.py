@@ -1,0 +1,27 @@
+"""Rule measure_jacobian: the input-output Jacobian's singular values of one
+scheme's first networks, every activation on the same draws."""
+
+import numpy as np
+
+from eigeninit import stages
+from eigeninit.datasets import write
+from eigeninit.runlog import logged
+
+with logged(snakemake) as log:
+    scheme = snakemake.wildcards.scheme
+    dataset = stages.jacobian(scheme, snakemake.params.depth)
+    write(dataset, snakemake.output[0])
+    for activation in dataset["activation"].values:
+        part = dataset.sel(activation=activation)
+        sigma = part["sigma"].values
+        log.info(
+            "%s %s, %d networks: log10 sigma %.2f to %.2f, %.4f of sigma exactly 0,"
+            " largest log-det gap %.2g",
+            scheme,
+            activation,
+            sigma.shape[0],
+            np.log10(sigma[sigma > 0].min()),
+            np.log10(sigma.max()),
+            (sigma == 0).mean(),
+            np.nanmax(np.abs(part["log_det_gap"].values), initial=0.0),
+        )

@@ -1,0 +1,106 @@
+# The input-output Jacobian of the depth experiment's first networks with
+# independent weights (lecun, kaiming, orthogonal; every activation): its
+# singular values per scheme, their summary beside theory, and one figure.
+from eigeninit.jacobian import settings as jacobian_settings
+from eigeninit.jobs import jacobian_cost
+from eigeninit.part_two_figures import JACOBIAN_FIGURES
+
+JACOBIAN = jacobian_settings(DEPTH)
+JACOBIAN_RUNS = [
+    f"results/depth/jacobian/{scheme}.nc" for scheme in JACOBIAN["schemes"]
+]
+JACOBIAN_SUMMARY = "results/depth/jacobian/summary.json"
+# What the archive keeps of it, and the jobs behind (for common.smk).
+JACOBIAN_RESULTS = (
+    [
+        *JACOBIAN_RUNS,
+        JACOBIAN_SUMMARY,
+        *figure_files("results/depth/jacobian", JACOBIAN_FIGURES),
+    ]
+    if JACOBIAN["schemes"]
+    else []
+)
+JACOBIAN_JOBS = (
+    [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN["schemes"]]
+    + ["depth/summarize_jacobian", "depth/plot_jacobian"]
+    if JACOBIAN["schemes"]
+    else []
+)
+
+
+rule measure_jacobian:
+    output:
+        "results/depth/jacobian/{scheme}.nc",
+        record=record_path("depth/measure_jacobian_{scheme}"),
+    log:
+        log_path("depth/measure_jacobian_{scheme}"),
+    benchmark:
+        benchmark_file("depth/measure_jacobian_{scheme}")
+    wildcard_constraints:
+        scheme="|".join(JACOBIAN["schemes"]),
+    # Heavy: before the light jobs, as run_depth.
+    priority: 1
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        **resources(lambda wildcards: jacobian_cost(DEPTH, wildcards.scheme)),
+    params:
+        depth={key: DEPTH[key] for key in ("k", "layers", "seed", "jacobian_networks")}
+        | {"activations": JACOBIAN["activations"]},
+    script:
+        "../../scripts/measure_jacobian.py"
+
+
+rule summarize_jacobian:
+    input:
+        runs=JACOBIAN_RUNS,
+        depth="results/depth/summary.json",
+    output:
+        JACOBIAN_SUMMARY,
+        record=record_path("depth/summarize_jacobian"),
+    log:
+        log_path("depth/summarize_jacobian"),
+    benchmark:
+        benchmark_file("depth/summarize_jacobian")
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        **resources(light),
+    script:
+        "../../scripts/summarize_jacobian.py"
+
+
+rule plot_jacobian:
+    input:
+        runs=JACOBIAN_RUNS,
+        summary=JACOBIAN_SUMMARY,
+    output:
+        folder=report(
+            directory("results/depth/jacobian/figures"),
+            patterns=["{figure}.png"],
+            caption="../../report/snakemake/jacobian_figure.rst",
+            category="Part two",
+            subcategory="Jacobian",
+            labels={"figure": "{figure}"},
+        ),
+        figures=figure_files("results/depth/jacobian", JACOBIAN_FIGURES),
+        record=record_path("depth/plot_jacobian"),
+    log:
+        log_path("depth/plot_jacobian"),
+    benchmark:
+        benchmark_file("depth/plot_jacobian")
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        **resources(light),
+    params:
+        registry="jacobian",
+        figures=list(JACOBIAN_FIGURES),
+        descriptions={
+            name: figure.description for name, figure in JACOBIAN_FIGURES.items()
+        },
+    script:
+        "../../scripts/plot_figures.py"
