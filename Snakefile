@@ -11,9 +11,9 @@ report: "report/snakemake/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
+include: "workflow/rules/jacobian.smk"
 include: "workflow/rules/summarize.smk"
 include: "workflow/rules/plot.smk"
-include: "workflow/rules/jacobian.smk"
 include: "workflow/rules/writeup.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/archive.smk"
@@ -46,5 +46,3 @@ rule all:
     default_target: True
     input:
         "results/report.html",
-        # Until the write-up reads them, the Jacobian's results are built here.
-        JACOBIAN_RESULTS,

@@ -1,7 +1,7 @@
 """Rule export_numbers: numbers.tex (rounded macros) and numbers.json (unrounded)."""
 
 from eigeninit.atomic import write_text
-from eigeninit.jsonio import read_json, write_json
+from eigeninit.jsonio import read_json, read_optional_json, write_json
 from eigeninit.paper import NAMESPACES, collect_numbers, numbers_tex
 from eigeninit.runlog import logged
 
@@ -10,7 +10,11 @@ with logged(snakemake) as log:
     for path in snakemake.input.summaries:
         summary = read_json(path)
         experiments[summary["experiment"]] = summary
-    part_two = {name: read_json(snakemake.input[name]) for name in NAMESPACES}
+    part_two = {
+        name: summary
+        for name in NAMESPACES
+        if (summary := read_optional_json(snakemake.input[name])) is not None
+    }
     numbers = collect_numbers(experiments, part_two)
     write_text(snakemake.output.tex, numbers_tex(numbers))
     write_json(numbers, snakemake.output.json)

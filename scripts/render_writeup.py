@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from eigeninit.atomic import write_text
-from eigeninit.jsonio import read_json
+from eigeninit.jsonio import read_json, read_optional_json
 from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render
@@ -18,11 +18,10 @@ with logged(snakemake) as log:
         "depth": read_json(snakemake.input.depth_summary),
         "comparisons": read_json(snakemake.input.comparisons),
         "references": read_json(snakemake.input.references),
+        "jacobian": read_optional_json(snakemake.input.jacobian),
         "figures": {
-            "circular_law": {
-                Path(p).stem: Path(p) for p in snakemake.input.circular_law_figures
-            },
-            "depth": {Path(p).stem: Path(p) for p in snakemake.input.depth_figures},
+            group: {Path(p).stem: Path(p) for p in snakemake.input[f"{group}_figures"]}
+            for group in ("circular_law", "depth", "jacobian")
         },
     }
     html = render(

@@ -78,3 +78,17 @@ def depth(
     ]
     values = references((4,), k, layers, schemes)
     return {"runs": runs, "summary": stages.depth_summary(runs, 2.0, values)}
+
+
+@cache
+def jacobian(k: int = 32, layers: int = 20, networks: int = 4) -> dict:
+    """Per-scheme Jacobian datasets of the depth networks and their summary,
+    read beside :func:`depth`'s forward verdicts."""
+    settings = {"k": k, "layers": layers, "seed": 1, "jacobian_networks": networks}
+    settings["activations"] = list(ACTIVATIONS)
+    runs = [
+        stages.jacobian(scheme, settings)
+        for scheme in ("lecun", "kaiming", "orthogonal")
+    ]
+    forward = depth(k=k, layers=layers, seeds=networks)["summary"]
+    return {"runs": runs, "summary": stages.jacobian_summary(runs, forward)}

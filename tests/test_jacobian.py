@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
+import small_results
 from eigeninit import jacobian as J
 from eigeninit import schemas, stages
 from eigeninit.datasets import jacobian_dataset
@@ -511,6 +512,8 @@ def test_summary_verdicts_and_theory(small_summary):
     d2, _ = J.tanh_derivative_laws("orthogonal", 6)
     low, high = (0.5 * np.log10(bound(d2, axis=1)).sum() for bound in (np.min, np.max))
     assert low < theory[0] and np.all(np.diff(theory) > 0) and theory[-1] < high
+    assert tanh["isometry"]["theory_spread_decades"] == theory[-1] - theory[0]
+    assert relu["isometry"]["theory_spread_decades"] is None
     assert tanh["forward"]["verdict"] == "vanishes"
     assert tanh["reading"] == reading(tanh["isometry"]["shape"], "vanishes")
     assert settings["lecun"]["linear"]["mean_log10_sigma"]["kind"] == "exact"
@@ -578,3 +581,38 @@ def test_dataset_from_runs_keeps_activations_in_order():
     np.testing.assert_array_equal(
         dataset["sigma"].sel(activation="linear").values, runs["linear"].sigma
     )
+
+
+def test_exact_scores_join_part_twos_family(small_summary):
+    """Each score against exact theory is one more test of Holm's family, and
+    the write-up's verdict lands on its block."""
+    from eigeninit.part_two_summary import comparisons
+    from eigeninit.writeup import with_verdicts
+
+    circular = small_results.circular_law(sizes=(4,), seeds=4)["summary"]
+    depth = small_results.depth(k=8, layers=3, schemes=("lecun",))["summary"]
+    without = comparisons(circular, depth)
+    family = comparisons(circular, depth, small_summary)
+    scored = [
+        (scheme, activation, quantity)
+        for scheme, by_activation in small_summary["settings"].items()
+        for activation, setting in by_activation.items()
+        for quantity in ("mean_sigma2", "zero_share", "mean_log10_sigma")
+        if "z_score" in setting[quantity]
+    ]
+    jacobian_tests = [test for test in family["tests"] if test["part"] == "jacobian"]
+    assert scored and family["count"] == without["count"] + len(scored)
+    assert [(t["scheme"], t["activation"], t["quantity"]) for t in jacobian_tests] == (
+        scored
+    )
+    verdicts = with_verdicts(
+        {
+            "circular_law": circular,
+            "depth": depth,
+            "jacobian": small_summary,
+            "comparisons": family,
+        }
+    )
+    for test in jacobian_tests:
+        block = verdicts["jacobian"]["settings"][test["scheme"]][test["activation"]]
+        assert block[test["quantity"]]["disagrees"] == test["disagrees"]

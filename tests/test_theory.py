@@ -348,17 +348,17 @@ def test_agreement_is_student_t_and_holds_its_level() -> None:
     assert result["z_score"] == pytest.approx(test.statistic, rel=1e-12)
     assert result["p_value"] == pytest.approx(test.pvalue, rel=1e-10)
     draws = rng(9).normal(0.0, 1.0, size=(2000, 10))
-    rejected = sum(not agreement(row, 0.0)["agrees"] for row in draws)
+    rejected = sum(agreement(row, 0.0)["p_value"] < 0.05 for row in draws)
     assert scipy_stats.binomtest(rejected, 2000, 0.05).pvalue > 1e-3
 
 
 def test_agreement_absorbs_rounding_and_theory_uncertainty() -> None:
     exactly_one = 1.0 + np.array([1, -1, 2, 0]) * np.finfo(float).eps
-    assert agreement(exactly_one, 1.0)["agrees"]
-    assert not agreement(exactly_one, 1.0 + 1e-9)["agrees"]
+    assert agreement(exactly_one, 1.0)["p_value"] > 0.5
+    assert agreement(exactly_one, 1.0 + 1e-9)["p_value"] < 1e-6
     off = rng(10).normal(1.1, 0.01, size=30)
-    assert not agreement(off, 1.0)["agrees"]
-    assert agreement(off, 1.0, theory_se=0.1)["agrees"]
+    assert agreement(off, 1.0)["p_value"] < 1e-6
+    assert agreement(off, 1.0, theory_se=0.1)["p_value"] > 0.05
 
 
 def test_gamma_ratio_moment_matches_chi_moments() -> None:

@@ -18,7 +18,11 @@ from eigeninit.figures import FIGURES
 from eigeninit.initializers import SCHEMES
 from eigeninit.number_format import percent
 from eigeninit.paper import NAMESPACES, collect_numbers
-from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, depth_figure_names
+from eigeninit.part_two_figures import (
+    CIRCULAR_LAW_FIGURES,
+    JACOBIAN_FIGURES,
+    depth_figure_names,
+)
 from eigeninit.part_two_summary import comparisons
 from eigeninit.writeup import mathml, part_two_figure_list, prose_math, render
 from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
@@ -28,17 +32,21 @@ PART_TWO_TEMPLATES = sorted(REPORT_DIR.glob("part_two*.html.j2")) + sorted(
 )
 
 
-def make_part_two(png: Path, circular_law: dict, depth: dict) -> dict:
+def make_part_two(
+    png: Path, circular_law: dict, depth: dict, jacobian: dict | None = None
+) -> dict:
     return {
         "circular_law": circular_law,
         "depth": depth,
-        "comparisons": comparisons(circular_law, depth),
+        "comparisons": comparisons(circular_law, depth, jacobian),
         "references": small_results.references(
             (4, 8, 16, 32), 32, 20, small_results.SCHEMES
         ),
+        "jacobian": jacobian,
         "figures": {
             "circular_law": dict.fromkeys(CIRCULAR_LAW_FIGURES, png),
             "depth": dict.fromkeys(depth_figure_names(depth["weight_sharing"]), png),
+            "jacobian": dict.fromkeys(JACOBIAN_FIGURES if jacobian else (), png),
         },
     }
 
@@ -78,7 +86,7 @@ def depth() -> dict:
 
 @pytest.fixture(scope="module")
 def part_two(png, circular_law, depth) -> dict:
-    return make_part_two(png, circular_law, depth)
+    return make_part_two(png, circular_law, depth, small_results.jacobian()["summary"])
 
 
 @pytest.fixture(scope="module")
@@ -312,7 +320,9 @@ def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:
 
 
 def test_figures_are_numbered_in_page_order(page, depth) -> None:
-    figures = part_two_figure_list(depth_figure_names(depth["weight_sharing"]))
+    figures = part_two_figure_list(
+        depth_figure_names(depth["weight_sharing"]), JACOBIAN_FIGURES
+    )
     section = part_two_of(page)
     shown = re.findall(r'<span class="figure-label">Figure (2\.\d+)\.</span>', section)
     assert shown == [figure["number"] for figure in figures.values()]
@@ -345,7 +355,11 @@ def test_config_strings_are_escaped(png, part_two) -> None:
 
 
 def test_every_part_two_figure_has_a_caption() -> None:
-    names = list(CIRCULAR_LAW_FIGURES) + depth_figure_names(["independent", "shared"])
+    names = [
+        *CIRCULAR_LAW_FIGURES,
+        *depth_figure_names(["independent", "shared"]),
+        *JACOBIAN_FIGURES,
+    ]
     for name in names:
         assert (REPORT_DIR / "captions" / f"part_two_{name}.html.j2").is_file()
 
@@ -382,3 +396,27 @@ def test_figure_numbers_follow_the_weight_modes() -> None:
     one_mode = part_two_figure_list(depth_figure_names(["shared"]))
     assert list(one_mode) == [*CIRCULAR_LAW_FIGURES, "norms_shared", "growth"]
     assert one_mode["growth"]["number"] == f"2.{len(CIRCULAR_LAW_FIGURES) + 2}"
+
+
+def test_jacobian_table_sets_each_setting_beside_its_forward_verdict(
+    page, part_two
+) -> None:
+    section = part_two_of(page)
+    jacobian = part_two["jacobian"]
+    table = section[section.index('<h3 id="jacobian">') :]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    rows = table.split("<tr>")[1:]
+    settings = [
+        setting
+        for by_activation in jacobian["settings"].values()
+        for setting in by_activation.values()
+    ]
+    assert len(rows) == len(settings) == 9
+    for row, setting in zip(rows, settings, strict=True):
+        shape = setting["isometry"]["shape"].replace("_", " ")
+        assert shape.replace("ill conditioned", "ill-conditioned") in text_of(row)
+        assert setting["forward"]["verdict"] in text_of(row)
+        if setting["isometry"]["spread_decades"] is None:
+            assert "&infin;" in row
+        else:
+            assert f"{setting['isometry']['spread_decades']:.2f}" in text_of(row)

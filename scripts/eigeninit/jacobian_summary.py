@@ -321,14 +321,18 @@ def isometry_verdict(
 ) -> dict:
     """The shape of the spectrum: singular (some sigma exactly 0), isometric
     (q95 - q05 at most ``band`` decades), moderately spread (at most three
-    times ``band``), else ill-conditioned; with that spread and the median
-    of log10 sigma, the common scale."""
+    times ``band``), else ill-conditioned; with that spread, the theory's
+    (None without quantile theory) and the median of log10 sigma, the common
+    scale."""
     by_p = {entry["probability"]: entry for entry in quantiles}
     low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
+    theory = low.get("theory"), high.get("theory")
+    theory_spread = theory[1] - theory[0] if None not in theory else None
     if singular:
         return {
             "shape": SINGULAR,
             "spread_decades": None,
+            "theory_spread_decades": None,
             "median_log10_sigma": median["value"],
         }
     spread = high["value"] - low["value"]
@@ -341,6 +345,7 @@ def isometry_verdict(
     return {
         "shape": shape,
         "spread_decades": spread,
+        "theory_spread_decades": theory_spread,
         "median_log10_sigma": median["value"],
     }
 

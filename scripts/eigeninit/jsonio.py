@@ -43,3 +43,12 @@ def write_json(data: dict, path: str | Path) -> None:
 
 def read_json(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_optional_json(files: str | list) -> dict | None:
+    """The JSON of a rule's input that may be absent (given as a path or a list
+    of at most one path): None when it is."""
+    paths = [files] if isinstance(files, str) else list(files)
+    if len(paths) > 1:
+        raise ValueError(f"expected at most one file, got {paths}")
+    return read_json(paths[0]) if paths else None

@@ -33,6 +33,7 @@ NAMESPACES = {
     "depth": "Depth",
     "comparisons": "Comparisons",
     "references": "Reference",
+    "jacobian": "Jacobian",
 }
 """The word part two's macros begin with, per summary."""
 

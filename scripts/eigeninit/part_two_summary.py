@@ -47,6 +47,8 @@ VERDICTS = (KEEPS, EXPLODES, VANISHES)
 
 FAMILY_LEVEL = 0.05
 """Family-wise error level of part two's comparisons with theory."""
+JACOBIAN_SCORED = ("mean_sigma2", "zero_share", "mean_log10_sigma")
+"""The Jacobian summary's quantities that may carry a score against exact theory."""
 
 _DOMINANT_REAL_NOTE = (
     "no closed form is known: whether a real eigenvalue or a complex pair has the"
@@ -424,8 +426,9 @@ def _log10_norm_ratio(growth: float, layers: int) -> float | None:
     return layers * math.log10(growth) if growth > 0 else None
 
 
-def comparisons(circular_law: dict, depth: dict) -> dict:
-    """Every score of part two against finite-size theory, as one family.
+def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
+    """Every score of part two against finite-size theory, as one family
+    (with the Jacobian's scores against exact theory, when it was measured).
 
     With m scores, chance alone puts about m/20 of them below p = 0.05
     (:func:`eigeninit.stats.chance_exceedances`); a measurement disagrees with
@@ -442,7 +445,7 @@ def comparisons(circular_law: dict, depth: dict) -> dict:
             "sigma_max_over_sqrt_k",
             "real_eigenvalue_count",
         )
-        if "z_score" in (entry := size[quantity])["finite_size"]
+        if "z_score" in (entry := size[quantity]["finite_size"])
     ]
     tests += [
         {
@@ -451,11 +454,24 @@ def comparisons(circular_law: dict, depth: dict) -> dict:
             "activation": activation,
             "weights": weights,
         }
-        | _score(entry)
+        | _score(entry["finite_size"])
         for scheme, by_activation in depth["growth_per_layer"].items()
         for activation, by_weights in by_activation.items()
         for weights, entry in by_weights.items()
         if "z_score" in entry["finite_size"]
+    ]
+    tests += [
+        {
+            "part": "jacobian",
+            "scheme": scheme,
+            "activation": activation,
+            "quantity": quantity,
+        }
+        | _score(block)
+        for scheme, by_activation in (jacobian or {"settings": {}})["settings"].items()
+        for activation, setting in by_activation.items()
+        for quantity in JACOBIAN_SCORED
+        if "z_score" in (block := setting[quantity])
     ]
     adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
     for test, holm_p in zip(tests, adjusted, strict=True):
@@ -475,8 +491,7 @@ def comparisons(circular_law: dict, depth: dict) -> dict:
     return schemas.validate("comparisons", summary)
 
 
-def _score(entry: dict) -> dict:
-    block = entry["finite_size"]
+def _score(block: dict) -> dict:
     return {
         "z_score": block["z_score"],
         "p_value": block["p_value"],

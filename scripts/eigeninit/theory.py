@@ -480,7 +480,7 @@ def dominant_mode_constant(matrix: np.ndarray, x: np.ndarray) -> float:
 
 def agreement(
     samples: np.ndarray, theory: float, theory_se: float = 0.0, rtol: float = 1e-12
-) -> dict[str, float | bool]:
+) -> dict[str, float]:
     """Student-t score of the sample mean against a theory value.
 
     score = (mean - theory) / sqrt(se^2 + theory_se^2 + (rtol theory)^2), with
@@ -488,9 +488,9 @@ def agreement(
     standard error (0 for exact values) and ``rtol`` absorbs float64
     rounding, so an exactly-one growth measured as 1 - 1e-16 agrees. The
     two-sided p-value is Student's t with n - 1 degrees of freedom (fewer
-    than Welch's with the reference's error, so never too small); ``agrees``
-    is p >= 0.05 for this test alone (see :func:`eigeninit.stats.holm` for a
-    family of them).
+    than Welch's with the reference's error, so never too small), for this
+    test alone: whether a family of them disagrees is
+    :func:`eigeninit.stats.holm_adjusted`'s to say.
     """
     values = np.ravel(np.asarray(samples, dtype=np.float64))
     n = values.size
@@ -500,8 +500,4 @@ def agreement(
     scale = np.sqrt(standard_error**2 + theory_se**2 + (rtol * theory) ** 2)
     score = (values.mean() - theory) / scale if scale > 0 else 0.0
     pvalue = 2.0 * scipy_stats.t.sf(abs(score), n - 1)
-    return {
-        "z_score": float(score),
-        "p_value": float(pvalue),
-        "agrees": bool(pvalue >= 0.05),
-    }
+    return {"z_score": float(score), "p_value": float(pvalue)}

@@ -33,7 +33,11 @@ from eigeninit.number_format import (
     whole_digits,
     with_error,
 )
-from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
+from eigeninit.part_two_figures import (
+    CIRCULAR_LAW_FIGURES,
+    DEPTH_FIGURES,
+    JACOBIAN_FIGURES,
+)
 from eigeninit.spectrum import COMPLEX_PAIR
 
 TEMPLATE_NAME = "writeup.html.j2"
@@ -94,16 +98,26 @@ def prose_math(text: str) -> Markup:
     )
 
 
-def part_two_figure_list(depth_figures: Iterable[str]) -> dict[str, dict]:
+def part_two_figure_list(
+    depth_figures: Iterable[str], jacobian_figures: Iterable[str] = ()
+) -> dict[str, dict]:
     """Part two's figures in page order, each with its ``number`` ("2.1"
     onwards) and its registry ``description`` (the image's alt text): the
     circular law's figures, then the depth figures present (norms per weight
-    mode, then growth)."""
-    definitions = dict(CIRCULAR_LAW_FIGURES) | {
-        name: definition
-        for name, definition in DEPTH_FIGURES.items()
-        if name in depth_figures
-    }
+    mode, then growth), then the Jacobian's."""
+    definitions = (
+        dict(CIRCULAR_LAW_FIGURES)
+        | {
+            name: definition
+            for name, definition in DEPTH_FIGURES.items()
+            if name in depth_figures
+        }
+        | {
+            name: definition
+            for name, definition in JACOBIAN_FIGURES.items()
+            if name in jacobian_figures
+        }
+    )
     return {
         name: {"number": f"2.{index}", "description": definition.description}
         for index, (name, definition) in enumerate(definitions.items(), start=1)
@@ -116,11 +130,15 @@ def with_verdicts(part_two: dict) -> dict:
     part_two = copy.deepcopy(part_two)
     for test in part_two["comparisons"]["tests"]:
         if test["part"] == "circular_law":
-            entry = part_two["circular_law"]["sizes"][str(test["k"])][test["quantity"]]
-        else:
+            size = part_two["circular_law"]["sizes"][str(test["k"])]
+            block = size[test["quantity"]]["finite_size"]
+        elif test["part"] == "depth":
             by_activation = part_two["depth"]["growth_per_layer"][test["scheme"]]
-            entry = by_activation[test["activation"]][test["weights"]]
-        entry["finite_size"]["disagrees"] = test["disagrees"]
+            block = by_activation[test["activation"]][test["weights"]]["finite_size"]
+        else:
+            settings = part_two["jacobian"]["settings"][test["scheme"]]
+            block = settings[test["activation"]][test["quantity"]]
+        block["disagrees"] = test["disagrees"]
     return part_two
 
 
@@ -269,6 +287,8 @@ def render(
         part_two_figures=(
             None
             if part_two is None
-            else part_two_figure_list(part_two["figures"]["depth"])
+            else part_two_figure_list(
+                part_two["figures"]["depth"], part_two["figures"].get("jacobian", ())
+            )
         ),
     )

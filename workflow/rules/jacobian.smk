@@ -10,6 +10,8 @@ JACOBIAN_RUNS = [
     f"results/depth/jacobian/{scheme}.nc" for scheme in JACOBIAN["schemes"]
 ]
 JACOBIAN_SUMMARY = "results/depth/jacobian/summary.json"
+# For the rules that read it: none when no scheme's Jacobian is measured.
+JACOBIAN_SUMMARIES = [JACOBIAN_SUMMARY] if JACOBIAN["schemes"] else []
 # What the archive keeps of it, and the jobs behind (for common.smk).
 JACOBIAN_RESULTS = (
     [

@@ -22,6 +22,7 @@ rule export_numbers:
         depth="results/depth/summary.json",
         comparisons="results/part_two/comparisons.json",
         references="results/references/summary.json",
+        jacobian=JACOBIAN_SUMMARIES,
     output:
         tex="results/paper/numbers.tex",
         json="results/paper/numbers.json",

@@ -64,6 +64,7 @@ rule compare_with_theory:
     input:
         circular_law="results/circular_law/summary.json",
         depth="results/depth/summary.json",
+        jacobian=JACOBIAN_SUMMARIES,
     output:
         "results/part_two/comparisons.json",
         record=record_path("part_two/compare_with_theory"),

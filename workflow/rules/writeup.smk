@@ -6,6 +6,12 @@ rule render_writeup:
         depth_summary="results/depth/summary.json",
         comparisons="results/part_two/comparisons.json",
         references="results/references/summary.json",
+        jacobian=JACOBIAN_SUMMARIES,
+        jacobian_figures=figure_files(
+            "results/depth/jacobian",
+            JACOBIAN_FIGURES if JACOBIAN_SUMMARIES else [],
+            ["png"],
+        ),
         circular_law_figures=figure_files(
             "results/circular_law", CIRCULAR_LAW_FIGURES, ["png"]
         ),
