@@ -207,9 +207,20 @@ rule compute_references:
     threads: 1
     resources:
         **resources(light),
+    # Only what the references depend on, so that a new seed or job size of
+    # the measurements does not rerun them.
     params:
-        circular_law=CIRCULAR_LAW,
-        depth=DEPTH,
+        circular_law={key: CIRCULAR_LAW[key] for key in ("sizes", "matrices_per_size")},
+        depth={
+            key: DEPTH[key]
+            for key in (
+                "k",
+                "layers",
+                "schemes",
+                "activations",
+                "networks_per_setting",
+            )
+        },
         references=config["references"],
     script:
         "../../scripts/compute_references.py"
