@@ -38,7 +38,8 @@ from eigeninit.part_two_figures import (
     DEPTH_FIGURES,
     JACOBIAN_FIGURES,
 )
-from eigeninit.spectrum import COMPLEX_PAIR
+from eigeninit.power import REPEATED_REAL, UNDETERMINED, VANISHED
+from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
 TEMPLATE_NAME = "writeup.html.j2"
 
@@ -58,20 +59,34 @@ def embed_png(path: str | Path) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def complex_pair_example(summaries: dict[str, dict], featured: str) -> str | None:
-    """The first experiment besides the featured one whose dominant part is a pair."""
-    for name, summary in summaries.items():
-        if name != featured and summary["dominant"] == COMPLEX_PAIR:
-            return name
-    return None
+KINDS = {
+    "real": REAL,
+    "pair": COMPLEX_PAIR,
+    "repeated": REPEATED_REAL,
+    "vanished": VANISHED,
+    "undetermined": UNDETERMINED,
+}
+"""The dominant-eigenvalue labels, for templates to compare with by short name."""
+
+DOMINANT_PHRASES = {
+    REAL: "single real eigenvalue",
+    COMPLEX_PAIR: "complex conjugate pair",
+    REPEATED_REAL: "repeated real eigenvalue short of eigenvectors",
+    VANISHED: "matrix that sends the vector to zero",
+}
+"""Each label in a reader's words."""
+
+
+def first_example(summaries: dict[str, dict], featured: str, test) -> str | None:
+    """The first experiment besides the featured one for which ``test(summary)``."""
+    return next(
+        (name for name, s in summaries.items() if name != featured and test(s)), None
+    )
 
 
 def published_example(summaries: dict[str, dict]) -> str | None:
     """The first experiment that carries numbers a publication printed."""
-    for name, summary in summaries.items():
-        if "published_moduli" in summary:
-            return name
-    return None
+    return next((n for n, s in summaries.items() if "published_moduli" in s), None)
 
 
 def mathml(tex: str) -> Markup:
@@ -279,8 +294,19 @@ def render(
         summaries=summaries,
         figures=figures,
         story=summaries[featured],
-        complex_example=complex_pair_example(summaries, featured),
-        published_name=published_example(summaries),
+        complex_example=first_example(
+            summaries, featured, lambda s: s["dominant"] == COMPLEX_PAIR
+        ),
+        seeded_example=first_example(
+            summaries,
+            featured,
+            lambda s: s["dominant"] == REAL and not s["matrix_file"],
+        ),
+        posts=summaries.get(published_example(summaries)),
+        kinds=KINDS,
+        dominant_phrases=DOMINANT_PHRASES,
+        figure_names=list(FIGURES),
+        figure_descriptions={name: f.description for name, f in FIGURES.items()},
         provenance=provenance,
         stylesheet=_stylesheet(Path(stylesheet)),
         part_two=None if part_two is None else with_verdicts(part_two),
