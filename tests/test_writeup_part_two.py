@@ -291,7 +291,10 @@ def test_conclusion_follows_the_verdict_groups(page, depth) -> None:
 def test_comparison_counts_are_quoted(page, part_two) -> None:
     prose = text_of(part_two_of(page))
     family = part_two["comparisons"]
-    assert f"of {family['count']} comparisons, {family['below_level']} fall" in prose
+    assert (
+        f"Of {family['count']} comparisons with theory, {family['below_level']} fall"
+        in prose
+    )
     plural = "" if family["disagreements"] == 1 else "s"
     assert f"finds {family['disagreements']} disagreement{plural}." in prose
 
