@@ -78,6 +78,7 @@ class Layout:
     figures: list[dict] = field(default_factory=list)
     formulas: list[dict] = field(default_factory=list)
     visible_text: str = ""
+    tables: list[dict] = field(default_factory=list)
     zoom: dict = field(default_factory=dict)
 
 
@@ -149,6 +150,33 @@ CONTENT_JS = """
               display: getComputedStyle(m).display};
     }),
     text: document.body.innerText,
+    tables: (() => {
+      // Collapsed sections open, so that their tables are measured too.
+      const closed = [...document.querySelectorAll("details:not([open])")];
+      closed.forEach((d) => { d.open = true; });
+      const main = document.querySelector("main") || document.body;
+      const style = getComputedStyle(main);
+      const column = main.clientWidth - parseFloat(style.paddingLeft)
+                     - parseFloat(style.paddingRight);
+      const found = [...document.querySelectorAll("table")].filter(shown).map((t) => {
+        const wrapper = tables(t);
+        return {
+          name: (t.querySelector("caption") || t.querySelector("th") || t)
+                  .textContent.trim().slice(0, 50),
+          width: t.getBoundingClientRect().width,
+          column: column,
+          scrolls: wrapper !== null && wrapper.scrollWidth > wrapper.clientWidth + 0.5,
+          // Cells of a header hidden for screen readers only are not shown.
+          cut: [...t.querySelectorAll("th, td")].filter(
+                 (c) => c.getBoundingClientRect().width > 1
+                        && !(c.closest("thead")
+                             && c.closest("thead").getBoundingClientRect().width <= 1)
+                        && c.scrollWidth > c.clientWidth + 1).length,
+        };
+      });
+      closed.forEach((d) => { d.open = false; });
+      return found;
+    })(),
     overflowing: [...document.querySelectorAll("main *, footer *")]
       .filter((el) => shown(el) && !tables(el)
               && el.getBoundingClientRect().right > room + 0.5)
@@ -349,6 +377,7 @@ def check_layout(
         figures=content["figures"],
         formulas=content["formulas"],
         visible_text=content["text"],
+        tables=content["tables"],
         zoom=zoom,
     )
 
@@ -503,6 +532,29 @@ def test_math_is_typeset(report, viewport):
     assert not shown_raw, f"raw math in the text: {shown_raw}"
 
 
+MAX_SCROLLING_TABLES_ON_A_PHONE = 2
+"""The raw matrix and the full experiments list may scroll; others must fit."""
+
+
+def test_tables_fit_the_text_column_at_desktop_width(report):
+    tables = report.layouts["desktop"].tables
+    assert tables, "no table measured"
+    wide = [
+        f"{t['name']!r}: {t['width']:.0f} px in a {t['column']:.0f} px column"
+        for t in tables
+        if t["width"] > t["column"] + 0.5
+    ]
+    assert not wide, "\n".join(wide)
+
+
+def test_at_most_two_tables_scroll_on_a_phone_and_none_is_cut(report):
+    for layout in report.layouts.values():
+        cut = [f"{t['name']!r}: {t['cut']} cells" for t in layout.tables if t["cut"]]
+        assert not cut, f"{layout.viewport.name}: text cut off in\n" + "\n".join(cut)
+    scrolling = [t["name"] for t in report.layouts["phone"].tables if t["scrolls"]]
+    assert len(scrolling) <= MAX_SCROLLING_TABLES_ON_A_PHONE, scrolling
+
+
 ONE_PIXEL_PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk"
     "YAAAAAYAAjCB0C8AAAAASUVORK5CYII="
@@ -514,6 +566,10 @@ BROKEN_PAGE = f"""<!doctype html>
 <img src="https://example.com/x.png" alt="external">
 <img src="data:image/png;base64,bm90IGEgcG5n" alt="undecodable">
 <img src="{ONE_PIXEL_PNG}" alt="oversized" style="width: 1500px">
+<div class="table-scroll" style="overflow-x: auto"><table><tr>
+<td style="white-space: nowrap">{"a wide table " * 40}</td>
+<td style="max-width: 20px; overflow: hidden; white-space: nowrap">a cut cell</td>
+</tr></table></div>
 <script>console.error("deliberate console error")</script>
 <script>throw new Error("deliberate exception")</script>
 </body></html>
@@ -545,6 +601,9 @@ def test_checks_catch_a_broken_page(browser, tmp_path):
     assert "the page scrolls sideways" in desktop
     assert "img #2 alt='oversized'" in desktop
     assert "px, under" not in desktop, "font sizes are judged at phone width only"
+    [table] = findings.layouts["desktop"].tables
+    assert table["width"] > table["column"] and table["cut"] == 1
+    assert findings.layouts["phone"].tables[0]["scrolls"]
     for layout in findings.layouts.values():
         width, _ = png_size(layout.screenshot)
         # A full-page capture of a page that overflows is wider than the device.
