@@ -558,3 +558,10 @@ def test_workflow_page_tells_part_two_after_part_one_with_every_figure(
     assert len(figures) > len(FIGURES)
     for path in figures:
         assert embed_png(path) in page, path
+
+
+def test_function_names_get_tex_spacing() -> None:
+    """2 ln ln k, not 2lnlnk; none before a parenthesis or a delimiter."""
+    spaced = str(mathml(r"2\ln\ln k"))
+    assert spaced.count("<mspace") == 3
+    assert "<mspace" not in str(mathml(r"\ln(k)")) + str(mathml(r"\ln\lVert x\rVert"))

@@ -89,11 +89,21 @@ def published_example(summaries: dict[str, dict]) -> str | None:
     return next((n for n, s in summaries.items() if "published_moduli" in s), None)
 
 
+# TeX sets a thin space around ln, exp and log beside a letter or digit
+# (2 ln ln k); MathML's <mi>ln</mi> gets none, so the spaces are written out.
+_SPACE_BEFORE_FUNCTION = re.compile(r"(?<=[A-Za-z0-9}])\\(ln|exp|log)\b")
+_SPACE_AFTER_FUNCTION = re.compile(
+    r"\\(ln|exp|log)\b(?=\s*(?:[A-Za-z0-9]|\\(?!bigl|Bigl|left|lVert|lvert|,)))"
+)
+
+
 def mathml(tex: str) -> Markup:
     """Inline MathML for a LaTeX formula; browsers typeset it without scripts.
 
     In a template: ``{{ "\\lVert W^L x(0) \\rVert"|math }}``.
     """
+    tex = _SPACE_BEFORE_FUNCTION.sub(r"\\,\\\1", tex)
+    tex = _SPACE_AFTER_FUNCTION.sub(r"\\\1\\,", tex)
     # HTML puts <math> in the MathML namespace by itself; the xmlns URL would
     # only look like an outside reference.
     markup = latex_to_mathml(tex, display="inline").replace(f' xmlns="{MATHML}"', "")
