@@ -1,8 +1,9 @@
-"""Rule export_numbers: numbers.tex (rounded macros) and numbers.json (unrounded)."""
+"""Rule export_numbers: the numbers the write-up quotes, as it prints them
+(numbers.tex), unrounded (numbers.json) and described (numbers.md)."""
 
 from eigeninit.atomic import write_text
 from eigeninit.jsonio import read_json, read_optional_json, write_json
-from eigeninit.paper import NAMESPACES, collect_numbers, numbers_tex
+from eigeninit.paper import NAMESPACES, exported, numbers_table, numbers_tex
 from eigeninit.runlog import logged
 
 with logged(snakemake) as log:
@@ -15,7 +16,9 @@ with logged(snakemake) as log:
         for name in NAMESPACES
         if (summary := read_optional_json(snakemake.input[name])) is not None
     }
-    numbers = collect_numbers(experiments, part_two)
-    write_text(snakemake.output.tex, numbers_tex(numbers))
+    shown = read_json(snakemake.input.shown)
+    numbers, texts, sources = exported(experiments, part_two, shown)
+    write_text(snakemake.output.tex, numbers_tex(texts))
     write_json(numbers, snakemake.output.json)
+    write_text(snakemake.output.table, numbers_table(numbers, texts, sources))
     log.info("%d numbers", len(numbers))

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from eigeninit.atomic import write_text
-from eigeninit.jsonio import read_json, read_optional_json
+from eigeninit.jsonio import read_json, read_optional_json, write_json
 from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render
@@ -24,6 +24,7 @@ with logged(snakemake) as log:
             for group in ("circular_law", "depth", "jacobian")
         },
     }
+    shown = []
     html = render(
         summaries,
         figures_by_experiment(snakemake.input.figures),
@@ -36,6 +37,8 @@ with logged(snakemake) as log:
         template_dir=Path(snakemake.input.style).parent,
         stylesheet=Path(snakemake.input.style),
         part_two=part_two,
+        record=lambda value, text: shown.append([value, text]),
     )
     write_text(snakemake.output[0], html)
+    write_json(shown, snakemake.output.shown)
     log.info("wrote %s (%d characters)", snakemake.output[0], len(html))

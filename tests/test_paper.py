@@ -10,8 +10,10 @@ import small_results
 from eigeninit.paper import (
     collect_numbers,
     experiment_suffixes,
-    latex_number,
+    exported,
+    latex_text,
     macro_name,
+    numbers_table,
     numbers_tex,
 )
 from eigeninit.part_two_summary import comparisons
@@ -22,13 +24,6 @@ from workflow_runner import PROJECT
 NEWCOMMAND = re.compile(r"^\\newcommand\{\\([A-Za-z]+)\}\{(.+)\}$")
 
 
-def parse_latex_number(text: str) -> float:
-    scientific = re.fullmatch(r"\\ensuremath\{(.+)\\times 10\^\{(-?\d+)\}\}", text)
-    if scientific:
-        return float(scientific.group(1)) * 10 ** int(scientific.group(2))
-    return float(re.fullmatch(r"(?:\\ensuremath\{)?(.+?)\}?", text).group(1))
-
-
 def test_macro_names_are_letters_only():
     assert macro_name("post", "stretching_factor") == "PostStretchingFactor"
     assert macro_name("circular_law", "k", 1024) == "CircularLawKOneZeroTwoFour"
@@ -36,27 +31,38 @@ def test_macro_names_are_letters_only():
 
 
 @pytest.mark.parametrize(
-    ("value", "text"),
+    ("shown", "latex"),
     [
-        (3.358932017451867, "3.3589"),
-        (0.0625, "0.062500"),
-        (15.4016, "15.402"),
-        (100, "100"),
-        (3.7642e-9, r"\ensuremath{3.7642\times 10^{-9}}"),
-        (2.4e7, r"\ensuremath{2.4000\times 10^{7}}"),
-        (99999.4, "99999"),
-        (99999.5, r"\ensuremath{1.0000\times 10^{5}}"),
-        (123456.0, r"\ensuremath{1.2346\times 10^{5}}"),
-        (999999.0, r"\ensuremath{1.0000\times 10^{6}}"),
-        (0.0, "0.0000"),
-        (-0.019624981864606993, r"\ensuremath{-0.019625}"),
-        (-7, r"\ensuremath{-7}"),
-        (-3.7642e-9, r"\ensuremath{-3.7642\times 10^{-9}}"),
+        ("2.60359", "2.60359"),
+        ("2.60", "2.60"),
+        ("\u22120.0196", r"\ensuremath{-0.0196}"),
+        ("3.8 × 10<sup>\u22129</sup>", r"\ensuremath{3.8\times 10^{-9}}"),
+        ("10<sup>60.2</sup>", r"\ensuremath{10^{60.2}}"),
+        ("37%", r"37\%"),
+        ("15", "15"),
     ],
 )
-def test_rounding(value, text):
-    assert latex_number(value) == text
-    assert parse_latex_number(text) == pytest.approx(value, rel=1e-4)
+def test_numbers_are_exported_as_the_page_prints_them(shown, latex):
+    assert latex_text(shown) == latex
+
+
+def test_anything_but_a_number_is_refused():
+    with pytest.raises(ValueError, match="not a number"):
+        latex_text("none")
+
+
+def test_only_shown_quoted_numbers_are_exported_with_their_first_text():
+    summary = small_results.experiment("post")["summary"]
+    radius = summary["spectral_radius"]
+    shown = [(radius, "3.36"), (radius, "3.358932"), (0.123456789, "0.12"), (7, None)]
+    numbers, texts, sources = exported({"post": summary}, {}, shown)
+    assert numbers["PostSpectralRadius"] == radius
+    assert texts["PostSpectralRadius"] == "3.36"
+    assert sources["PostSpectralRadius"] == "post: spectral_radius"
+    assert 0.123456789 not in numbers.values()  # shown, but no summary quotes it
+    assert "PostConvergenceRatio" not in numbers  # quoted, but not shown
+    table = numbers_table(numbers, texts, sources)
+    assert "| `\\PostSpectralRadius` | `3.36` |" in table
 
 
 def test_every_experiment_macro_is_among_those_the_config_check_knows():
@@ -78,28 +84,30 @@ def test_two_numbers_under_one_name_are_refused():
         collect_numbers({"post": summary, "Post": summary}, {})
 
 
-def test_non_finite_values_are_refused():
-    with pytest.raises(ValueError):
-        latex_number(float("inf"))
-
-
 @pytest.mark.workflow
-def test_exports_of_the_tiny_run_round_trip(workdir):
-    paper = workdir / "results" / "paper"
+def test_exports_of_the_tiny_run_say_what_the_page_says(workdir):
+    """Every macro is a number the page shows, printed as the page prints it;
+    numbers.json has the same names, unrounded; numbers.md describes each."""
+    results = workdir / "results"
+    paper = results / "paper"
     numbers = json.loads((paper / "numbers.json").read_text())
     lines = (paper / "numbers.tex").read_text().splitlines()
     macros = dict(
         NEWCOMMAND.match(line).groups() for line in lines if line.startswith("\\")
     )
-    assert macros.keys() == numbers.keys()
+    assert macros.keys() == numbers.keys() and len(numbers) > 100
+    shown = json.loads((results / "report_numbers.json").read_text())
+    page_texts = {float(v): t for v, t in reversed(shown) if t is not None}
+    page = (results / "report.html").read_text()
     for name, value in numbers.items():
-        assert parse_latex_number(macros[name]) == pytest.approx(
-            value, rel=1e-4, abs=1e-12
-        )
+        assert latex_text(page_texts[float(value)]) == macros[name], name
+        assert page_texts[float(value)] in page, name
+    table = (paper / "numbers.md").read_text()
+    assert all(f"`\\{name}`" in table for name in numbers)
     summary = json.loads(
-        (workdir / "results" / "experiments" / "post" / "summary.json").read_text()
+        (results / "experiments" / "post" / "summary.json").read_text()
     )
-    assert numbers["PostStretchingFactor"] == summary["stretching_factor"]
+    assert numbers["PostSpectralRadius"] == summary["spectral_radius"]
     assert "DepthGrowthLecunLinearIndependentTheory" in numbers
     figures = sorted(
         path.relative_to(paper / "figures").as_posix()
@@ -125,14 +133,14 @@ def test_part_two_numbers_follow_the_summary_schemas():
     entry = depth["growth_per_layer"]["lecun"]["linear"]["independent"]
     assert numbers["DepthGrowthLecunLinearIndependent"] == entry["mean"]
     assert numbers["DepthGrowthLecunLinearIndependentLow"] == entry["ci95"][0]
-    assert numbers["DepthGrowthLecunLinearIndependentTheory"] == entry["limit"]
+    assert numbers["DepthGrowthLecunLinearIndependentLimit"] == entry["limit"]
     block = entry["finite_size"]
-    assert numbers["DepthGrowthLecunLinearIndependentFiniteSize"] == block["theory"]
-    assert numbers["DepthGrowthLecunLinearIndependentFiniteSizeSe"] == 0
+    assert numbers["DepthGrowthLecunLinearIndependentTheory"] == block["theory"]
+    assert numbers["DepthGrowthLecunLinearIndependentTheorySe"] == 0
     assert numbers["DepthGrowthLecunLinearIndependentZScore"] == block["z_score"]
     assert "DepthGrowthLecunTanhShared" in numbers
+    assert "DepthGrowthLecunTanhSharedLimit" not in numbers
     assert "DepthGrowthLecunTanhSharedTheory" not in numbers
-    assert "DepthGrowthLecunTanhSharedFiniteSize" not in numbers
     assert "DepthGrowthLecunTanhSharedZScore" not in numbers
     sigma = circular["sizes"]["4"]["sigma_max_over_sqrt_k"]
     assert (
@@ -141,4 +149,6 @@ def test_part_two_numbers_follow_the_summary_schemas():
     )
     assert numbers["DepthK"] == 8 and numbers["CircularLawMatricesPerSize"] == 4
     assert numbers["ComparisonsCount"] == family["count"]
-    assert numbers_tex(numbers).count("\\newcommand") == len(numbers)
+    assert numbers_tex(dict.fromkeys(numbers, "1")).count("\\newcommand") == len(
+        numbers
+    )

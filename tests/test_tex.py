@@ -11,8 +11,11 @@ import pytest
 import small_results
 from eigeninit.figure_style import save
 from eigeninit.figures import FIGURES
-from eigeninit.paper import collect_numbers, latex_number, numbers_tex
-from eigeninit.part_two_figures import DEPTH_FIGURES
+from eigeninit.paper import exported, numbers_tex
+from eigeninit.part_two_figures import CIRCULAR_LAW_FIGURES, DEPTH_FIGURES
+from eigeninit.part_two_summary import comparisons
+from eigeninit.writeup import render
+from pages import PROVENANCE, REPORT_DIR
 
 pytestmark = pytest.mark.tex
 
@@ -28,17 +31,41 @@ def tool(name: str, package: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory) -> tuple[Path, dict]:
-    """numbers.tex and the example's figure PDFs, from small real results."""
+def exports(tmp_path_factory, png) -> tuple[Path, dict]:
+    """numbers.tex as the workflow writes it (from a page rendered on small real
+    results) and the example's figure PDFs."""
     folder = tmp_path_factory.mktemp("paper")
     post = small_results.experiment("post")
     depth = small_results.depth()
-    numbers = collect_numbers(
+    circular_law = small_results.circular_law()["summary"]
+    part_two = {
+        "circular_law": circular_law,
+        "depth": depth["summary"],
+        "comparisons": comparisons(circular_law, depth["summary"]),
+        "references": small_results.references(
+            (4, 8, 16, 32), 32, 20, small_results.SCHEMES
+        ),
+    }
+    shown = []
+    render(
         {"post": post["summary"]},
-        small_results.circular_law()["summary"],
-        depth["summary"],
+        {"post": dict.fromkeys(FIGURES, png)},
+        featured="post",
+        provenance=PROVENANCE,
+        template_dir=REPORT_DIR,
+        stylesheet=REPORT_DIR / "style.css",
+        part_two=part_two
+        | {
+            "jacobian": None,
+            "figures": {
+                "circular_law": dict.fromkeys(CIRCULAR_LAW_FIGURES, png),
+                "depth": dict.fromkeys(DEPTH_FIGURES, png),
+            },
+        },
+        record=lambda value, text: shown.append((value, text)),
     )
-    (folder / "numbers.tex").write_text(numbers_tex(numbers))
+    numbers, texts, _ = exported({"post": post["summary"]}, part_two, shown)
+    (folder / "numbers.tex").write_text(numbers_tex(texts))
     (folder / "figures" / "experiments").mkdir(parents=True)
     save(
         FIGURES["quotient"](**post),
@@ -48,20 +75,20 @@ def exports(tmp_path_factory) -> tuple[Path, dict]:
         DEPTH_FIGURES["growth"](**depth),
         {"pdf": folder / "figures" / "depth-growth.pdf"},
     )
-    return folder, numbers
+    return folder, texts
 
 
-def as_typeset(text: str) -> str:
-    """What pdftotext reads for a plain number macro: a minus sign, no markup."""
-    return (
-        re.fullmatch(r"(?:\\ensuremath\{)?(.*?)\}?", text).group(1).replace("-", MINUS)
-    )
+def as_typeset(latex: str) -> str:
+    """What pdftotext reads for a number macro: minus signs, no markup."""
+    text = re.sub(r"\\ensuremath\{(.*)\}", r"\1", latex)
+    text = text.replace("\\times ", "\u00d7").replace("\\%", "%").replace("-", MINUS)
+    return re.sub(r"\^\{(.*?)\}", r"\1", text)
 
 
 def test_example_page_compiles_and_shows_the_numbers(exports):
     pdflatex = tool("pdflatex", "texlive-latex-base")
     pdftotext = tool("pdftotext", "poppler-utils")
-    folder, numbers = exports
+    folder, texts = exports
     shutil.copy(EXAMPLE, folder / "example.tex")
     result = subprocess.run(
         [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "example.tex"],
@@ -78,13 +105,14 @@ def test_example_page_compiles_and_shows_the_numbers(exports):
         text=True,
         check=True,
     ).stdout
-    quoted = set(re.findall(r"\\([A-Z][A-Za-z]+)", EXAMPLE.read_text())) & set(numbers)
-    assert len(quoted) >= 10
-    for name in quoted:
-        assert as_typeset(latex_number(numbers[name])) in text, name
+    macros = set(re.findall(r"\\([A-Z][A-Za-z]+)", EXAMPLE.read_text()))
+    assert macros <= set(texts), sorted(macros - set(texts))
+    assert len(macros) >= 10
+    typeset = " ".join(text.split())
+    for name in macros:
+        assert as_typeset(texts[name]) in typeset, (name, texts[name])
     # The example quotes a negative number, typeset with a minus, not a hyphen.
-    assert numbers["PostMatrixMean"] < 0
-    assert as_typeset(latex_number(numbers["PostMatrixMean"])).startswith(MINUS)
+    assert as_typeset(texts["PostMatrixMean"]).startswith(MINUS)
     # Both figures are in the page, drawn as vectors with their own text.
     assert "step" in text and "growth per layer" in text
 

@@ -99,10 +99,7 @@ def test_every_number_shown_is_exported_for_the_paper(default_summaries, png) ->
     """Whatever number part one formats or prints is one that numbers.json carries."""
     shown = []
 
-    def record(value) -> None:
-        shown.extend(np.ravel(value).tolist())
-
-    render_page(default_summaries, png, record=record)
+    render_page(default_summaries, png, record=lambda value, _: shown.append(value))
     experiments = {summary["experiment"]: summary for summary in default_summaries}
     exported = set(experiment_numbers(experiments).values())
     assert len(shown) > 100
@@ -528,11 +525,11 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
         stylesheet=REPORT_DIR / "style.css",
-        record=lambda value: shown.extend(np.ravel(value).tolist()),
+        record=lambda value, text: shown.append((value, text)),
     )
     numbers = json.loads((results / "paper" / "numbers.json").read_text())
     exported = set(numbers.values())
-    assert shown and not sorted(set(shown) - exported)
+    assert shown and not sorted({v for v, t in shown if t is not None} - exported)
     # The tiny config carries the post's printed and text numbers.
     published = section(page, "published")
     assert "about 2.60" in published and "cannot match" in published

@@ -92,7 +92,7 @@ def part_two(png, circular_law, depth) -> dict:
 @pytest.fixture(scope="module")
 def recorded_page(part_two, png) -> tuple[str, list]:
     recorded: list = []
-    return render_page(part_two, png, recorded.append), recorded
+    return render_page(part_two, png, lambda v, _: recorded.append(v)), recorded
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +117,9 @@ def test_every_number_part_two_shows_is_in_numbers_json(png, part_two) -> None:
     """Each number a filter formats or a template prints in part two is a number
     the paper export carries, so the page and numbers.json cannot disagree."""
     without: list = []
-    render_page(None, png, without.append)
+    render_page(None, png, lambda value, _: without.append(value))
     with_part_two: list = []
-    render_page(part_two, png, with_part_two.append)
+    render_page(part_two, png, lambda value, _: with_part_two.append(value))
     shown = list(with_part_two)
     for value in without:  # part one's numbers, shown on both pages
         shown.remove(value)

@@ -6,7 +6,6 @@ CamelCase; LaTeX allows only letters in them, so digits are spelled out
 (k = 1024 becomes ``KOneZeroTwoFour``).
 """
 
-import math
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -26,7 +25,6 @@ DIGIT_NAMES = (
     "Eight",
     "Nine",
 )
-SIGNIFICANT_DIGITS = 5
 
 NAMESPACES = {
     "circular_law": "CircularLaw",
@@ -106,11 +104,7 @@ def _macros_meet(prefix: str, other: str, part_two: bool = False) -> bool:
 
 def experiment_numbers(experiments: dict[str, dict]) -> dict:
     """Every quoted number of part one's experiments under its macro name."""
-    return _unique(
-        (macro_name(name, *parts), value)
-        for name, summary in experiments.items()
-        for parts, value in quoted_numbers("experiment", summary)
-    )
+    return {macro: value for macro, value, _ in _named(experiments, {})}
 
 
 def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> dict:
@@ -122,54 +116,106 @@ def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> 
     it) with :data:`NAMESPACES`. Two numbers under one name are an error,
     never an overwrite.
     """
-    part_two_numbers = (
-        (macro_name(NAMESPACES[summary], *parts), value)
+    return dict(sorted((m, v) for m, v, _ in _named(experiments, part_two)))
+
+
+def _named(experiments: dict, part_two: dict) -> list[tuple[str, object, str]]:
+    """(macro, value, where it comes from) for every quoted number, names unique."""
+    named = [
+        (macro_name(name, *parts), value, f"{name}: {'/'.join(map(str, parts))}")
+        for name, summary in experiments.items()
+        for parts, value in quoted_numbers("experiment", summary)
+    ] + [
+        (
+            macro_name(NAMESPACES[summary], *parts),
+            value,
+            f"{summary}: {'/'.join(map(str, parts))}",
+        )
         for summary, data in part_two.items()
         for parts, value in quoted_numbers(summary, data)
-    )
-    numbers = _unique([*experiment_numbers(experiments).items(), *part_two_numbers])
-    return dict(sorted(numbers.items()))
-
-
-def _unique(named: Iterable[tuple[str, float | int]]) -> dict:
-    numbers = {}
-    for macro, value in named:
-        if macro in numbers:
+    ]
+    seen = set()
+    for macro, _, _ in named:
+        if macro in seen:
             raise ValueError(f"two numbers would be exported as \\{macro}")
-        numbers[macro] = value
-    return numbers
+        seen.add(macro)
+    return named
 
 
-def latex_number(value: float | int) -> str:
-    """Integers as they are; others to 5 significant digits, powers of ten in math.
+def exported(
+    experiments: dict[str, dict],
+    part_two: dict[str, dict],
+    shown: Iterable[tuple[object, str | None]],
+) -> tuple[dict, dict, dict]:
+    """The quoted numbers the write-up shows, each as the page prints it.
 
-    Negative numbers are typeset in math mode, so their sign is a minus, not
-    the text hyphen a bare "-" gives.
+    ``shown`` holds the page's numbers and their texts in page order (what
+    :func:`eigeninit.writeup.render` records); a number shown several times
+    takes its first text. Returns ``{macro: unrounded value}``,
+    ``{macro: LaTeX text}`` and ``{macro: the summary key it comes from}``,
+    sorted by macro.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"not a number: {value!r}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"not a finite number: {value!r}")
-    if isinstance(value, int):
-        text = str(value)
-    else:
-        # The notation follows the rounded value: 99999.5 rounds to 1.0000e+05.
-        text = f"{value:#.{SIGNIFICANT_DIGITS}g}"
-        if value != 0 and (abs(value) < 1e-3 or "e" in text):
-            mantissa, exponent = f"{value:.{SIGNIFICANT_DIGITS - 1}e}".split("e")
-            return f"\\ensuremath{{{mantissa}\\times 10^{{{int(exponent)}}}}}"
-        text = text.rstrip(".")
-    return f"\\ensuremath{{{text}}}" if value < 0 else text
+    texts_by_value: dict[float, str] = {}
+    for value, text in shown:
+        if text is not None and _is_number(value):
+            texts_by_value.setdefault(float(value), text)
+    kept = sorted(
+        (macro, value, where)
+        for macro, value, where in _named(experiments, part_two)
+        if float(value) in texts_by_value
+    )
+    numbers = {macro: value for macro, value, _ in kept}
+    texts = {macro: latex_text(texts_by_value[float(v)]) for macro, v, _ in kept}
+    return numbers, texts, {macro: where for macro, _, where in kept}
 
 
-def numbers_tex(numbers: dict) -> str:
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_PLAIN = re.compile(r"-?[0-9.]+(e-?[0-9]+)?%?")
+
+
+def latex_text(html: str) -> str:
+    """A number as the page prints it (``−1.2 × 10<sup>−9</sup>``, ``37%``),
+    as LaTeX: minus signs and powers of ten in math mode."""
+    text = html.replace("\u2212", "-").replace("&#8239;", "").strip()
+    power = re.fullmatch(r"(?:(.+?) × )?10<sup>(.+?)</sup>", text)
+    if power:
+        mantissa, exponent = power.groups()
+        times = f"{mantissa}\\times " if mantissa else ""
+        return f"\\ensuremath{{{times}10^{{{exponent}}}}}"
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"not a number as the page prints one: {html!r}")
+    text = text.replace("%", "\\%")
+    return f"\\ensuremath{{{text}}}" if text.startswith("-") else text
+
+
+def numbers_tex(texts: dict[str, str]) -> str:
     """A LaTeX file of \\newcommand lines, one per number, for \\input{numbers}."""
     lines = [
-        "% Numbers quoted by the write-up, generated by the workflow; do not edit.",
-        "% Unrounded values: numbers.json beside this file.",
+        "% Numbers the write-up quotes, as it prints them; generated, do not edit.",
+        "% Unrounded values: numbers.json; what each one is: numbers.md.",
+    ]
+    lines += [f"\\newcommand{{\\{name}}}{{{text}}}" for name, text in texts.items()]
+    return "\n".join(lines) + "\n"
+
+
+def numbers_table(
+    numbers: dict, texts: dict[str, str], meanings: dict[str, str]
+) -> str:
+    """numbers.md: each macro with what it is and its value as printed."""
+    lines = [
+        "# Numbers for a paper",
+        "",
+        "`\\input{numbers}` defines one macro per number the write-up quotes,"
+        " printed as the write-up prints it; numbers.json has the unrounded values.",
+        "",
+        "| macro | as printed | unrounded | what it is |",
+        "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"\\newcommand{{\\{name}}}{{{latex_number(value)}}}"
+        f"| `\\{name}` | `{texts[name]}` | {value!r} | {meanings.get(name, '')} |"
         for name, value in numbers.items()
     ]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,6 @@ typeset as MathML (the ``math`` filter), which browsers render without scripts.
 
 import base64
 import copy
-import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -217,14 +216,16 @@ def _stylesheet(path: Path) -> Markup:
     return Markup(css)
 
 
-def environment(
-    template_dir: Path, record: Callable[[object], None] | None = None
-) -> Environment:
+Record = Callable[[object, str], None]
+"""Called with each number the page shows and its text there."""
+
+
+def environment(template_dir: Path, record: Record | None = None) -> Environment:
     """Jinja environment: escaping on (names come from the config), strict undefined.
 
-    ``record``, when given, is called with every value a numeric filter
-    formats and every number a template prints as it is, so a test can check
-    where each number on the page comes from.
+    ``record``, when given, is called with every number a numeric filter
+    formats or a template prints as it is, and its text on the page: where
+    each number on the page comes from, and how it reads there.
     """
     filters = {
         "number": number,
@@ -232,7 +233,6 @@ def environment(
         "fixed": fixed,
         "whole_digits": whole_digits,
         "complex_number": complex_number,
-        "log10": math.log10,
         "ten_to": ten_to,
         "scientific": scientific,
         "percent": percent,
@@ -262,18 +262,34 @@ def environment(
     return env
 
 
-def _recording(format_value: Callable, record: Callable[[object], None]) -> Callable:
+def _recording(format_value: Callable, record: Record) -> Callable:
     def recorded(value, *args, **kwargs):
-        record(value)
-        return format_value(value, *args, **kwargs)
+        shown = format_value(value, *args, **kwargs)
+        for part, text in _shown_parts(value, args, str(shown)):
+            record(part, text)
+        return shown
 
     return recorded
 
 
-def _recording_finalize(record: Callable[[object], None]) -> Callable:
+def _shown_parts(value, args: tuple, text: str) -> list[tuple[object, str]]:
+    """Each number in a filter's output with its own text: a value and its
+    error apart, a complex pair's real part (its imaginary part shows as a
+    magnitude), every item of a list."""
+    if isinstance(value, list | tuple):
+        first = text.split("±")[0].strip()
+        return [(value[0], first)] + [(item, None) for item in value[1:]]
+    if "±" in text and args:
+        plain = text.replace("&#8239;", "")
+        shown_value, shown_error = (part.strip() for part in plain.split("±"))
+        return [(value, shown_value), (args[0], shown_error)]
+    return [(value, text)]
+
+
+def _recording_finalize(record: Record) -> Callable:
     def finalize(value):
         if isinstance(value, int | float) and not isinstance(value, bool):
-            record(value)
+            record(value, str(value))
         return value
 
     return finalize
@@ -287,7 +303,7 @@ def render(
     template_dir: Path,
     stylesheet: Path,
     part_two: dict | None = None,
-    record: Callable[[object], None] | None = None,
+    record: Record | None = None,
 ) -> str:
     """The write-up as one HTML document.
 

@@ -117,6 +117,7 @@ def archived_results():
     return sorted(
         {
             "results/report.html",
+            "results/report_numbers.json",
             *experiment_results("{name}", name=datasets),
             *experiment_results("figures/{f}.{s}", f=FIGURES, s=["png", "pdf"]),
             *all_parts(CIRCULAR_LAW_PARTS),

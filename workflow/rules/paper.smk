@@ -11,6 +11,7 @@ PAPER_FIGURES = {
 PAPER_EXPORTS = [
     "results/paper/numbers.tex",
     "results/paper/numbers.json",
+    "results/paper/numbers.md",
     *PAPER_FIGURES.values(),
 ]
 
@@ -23,9 +24,11 @@ rule export_numbers:
         comparisons="results/part_two/comparisons.json",
         references="results/references/summary.json",
         jacobian=JACOBIAN_SUMMARIES,
+        shown="results/report_numbers.json",
     output:
         tex="results/paper/numbers.tex",
         json="results/paper/numbers.json",
+        table="results/paper/numbers.md",
         record=record_path("paper/export_numbers"),
     log:
         log_path("paper/export_numbers"),

@@ -25,6 +25,8 @@ rule render_writeup:
             category="Write-up",
             labels={"file": "report.html"},
         ),
+        # Each number the page shows with its text there, for the paper exports.
+        shown="results/report_numbers.json",
         record=record_path("render_writeup"),
     log:
         log_path("render_writeup"),
