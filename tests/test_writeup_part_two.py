@@ -423,3 +423,14 @@ def test_jacobian_table_sets_each_setting_beside_its_forward_verdict(
             assert "&infin;" in row
         else:
             assert f"{setting['isometry']['spread_decades']:.2f}" in text_of(row)
+
+
+def test_shared_weights_alone_render_without_finite_size_theory(png) -> None:
+    """With one matrix reused there is no finite-size theory to quote."""
+    depth = small_results.depth(
+        k=8, layers=4, schemes=("lecun", "kaiming"), weight_modes=("shared",)
+    )["summary"]
+    circular_law = small_results.circular_law(sizes=(8,), seeds=4)["summary"]
+    section = part_two_of(render_page(make_part_two(png, circular_law, depth), png))
+    assert "as exact theory says" not in section
+    assert "shared weights" in text_of(section)
