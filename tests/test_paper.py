@@ -74,7 +74,7 @@ def test_every_experiment_macro_is_among_those_the_config_check_knows():
     ]["published_values"]
     summary = summarize(run["matrix"], run["spectrum"], run["iterations"], published)
     given = {macro_name(*parts) for parts, _ in quoted_numbers("experiment", summary)}
-    assert {"PublishedStretchingFactor", "SettledNormBandHigh"} <= given
+    assert {"PrintedStretchingFactor", "SettledNormBandHigh"} <= given
     assert given <= experiment_suffixes()
 
 

@@ -334,8 +334,8 @@ REFUSED = [
     ),
     (
         "meeting-macros",
-        with_setting("experiments.post-published", {"k": 3}),
-        "experiments.post-published: one of its paper macros (\\PostPublished...)"
+        with_setting("experiments.post-printed", {"k": 3}),
+        "experiments.post-printed: one of its paper macros (\\PostPrinted...)"
         " would also be one of experiment post's",
     ),
 ]
