@@ -2,6 +2,8 @@
 from small matrices with known spectra, and strict parsing of the page."""
 
 import math
+import re
+from html import unescape
 from pathlib import Path
 
 import html5lib
@@ -97,3 +99,32 @@ def assert_offline(page: str) -> None:
             assert not value.startswith(("http:", "https:", "//")), value
     assert "http://" not in page and "https://" not in page
     assert "<link" not in page and "<script" not in page
+
+
+PROSE_SKIPPED = re.compile(
+    r"<(table|figure|details|nav|caption|figcaption|style)\b.*?</\1>", flags=re.S
+)
+NUMBER = re.compile(r"(?<![\w.])[\u2212-]?\d[\d.,]*")
+FIGURE_REFERENCE = re.compile(r"Figures? [A\d][\d.]*( to \d+)?")
+
+
+def prose(html: str) -> list[str]:
+    """The text of each paragraph, list item and heading a reader reads through:
+    tables, figures with their captions, collapsed sections and the contents
+    left out, each formula counted as one word."""
+    html = PROSE_SKIPPED.sub(" ", html)
+    html = re.sub(r"<math.*?</math>", " x ", html, flags=re.S)
+    blocks = re.findall(r"<(p|li|h[1-6])\b[^>]*>(.*?)</\1>", html, flags=re.S)
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split()) for _, b in blocks]
+
+
+def words(html: str) -> int:
+    return sum(len(block.split()) for block in prose(html))
+
+
+def numbers_per_block(html: str) -> list[tuple[int, str]]:
+    """How many numbers each block quotes (figure references aside)."""
+    return [
+        (len(NUMBER.findall(FIGURE_REFERENCE.sub("", block))), block)
+        for block in prose(html)
+    ]

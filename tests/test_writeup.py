@@ -40,8 +40,10 @@ from pages import (
     TIED,
     assert_offline,
     make_summary,
+    numbers_per_block,
     parse_strictly,
     published_summary,
+    words,
 )
 
 SIGN_FLIP_TEXT = "every entry alternates in sign"
@@ -562,3 +564,25 @@ def test_function_names_get_tex_spacing() -> None:
     spaced = str(mathml(r"2\ln\ln k"))
     assert spaced.count("<mspace") == 3
     assert "<mspace" not in str(mathml(r"\ln(k)")) + str(mathml(r"\ln\lVert x\rVert"))
+
+
+PART_ONE_WORDS = 1300
+MAX_NUMBERS_PER_PARAGRAPH = 10
+
+
+def test_part_one_keeps_its_reading_budget(page) -> None:
+    part_one = page[page.index("<main>") : page.index("</main>")]
+    assert 600 < words(part_one) <= PART_ONE_WORDS
+    crowded = [
+        b for n, b in numbers_per_block(part_one) if n > MAX_NUMBERS_PER_PARAGRAPH
+    ]
+    assert not crowded, crowded
+
+
+def test_the_budget_counts_prose_only() -> None:
+    html = (
+        "<p>One two <math>x</math> three.</p><table><tr><td>1 2 3</td></tr></table>"
+        "<details><p>hidden words</p></details><li>1, 2.5 and Figure 3.</li>"
+    )
+    assert words(html) == 4 + 5
+    assert [n for n, _ in numbers_per_block(html)] == [0, 2]

@@ -25,7 +25,15 @@ from eigeninit.part_two_figures import (
 )
 from eigeninit.part_two_summary import comparisons
 from eigeninit.writeup import mathml, part_two_figure_list, prose_math, render
-from pages import PROVENANCE, REPORT_DIR, assert_offline, make_summary, parse_strictly
+from pages import (
+    PROVENANCE,
+    REPORT_DIR,
+    assert_offline,
+    make_summary,
+    numbers_per_block,
+    parse_strictly,
+    words,
+)
 
 PART_TWO_TEMPLATES = sorted(REPORT_DIR.glob("part_two*.html.j2")) + sorted(
     (REPORT_DIR / "captions").glob("part_two_*.html.j2")
@@ -434,3 +442,13 @@ def test_shared_weights_alone_render_without_finite_size_theory(png) -> None:
     section = part_two_of(render_page(make_part_two(png, circular_law, depth), png))
     assert "as exact theory says" not in section
     assert "shared weights" in text_of(section)
+
+
+PART_TWO_WORDS = 1600
+
+
+def test_part_two_keeps_its_reading_budget(page) -> None:
+    section = part_two_of(page)
+    assert 800 < words(section) <= PART_TWO_WORDS
+    crowded = [b for n, b in numbers_per_block(section) if n > 10]
+    assert not crowded, crowded
