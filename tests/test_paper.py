@@ -97,7 +97,9 @@ def test_exports_of_the_tiny_run_say_what_the_page_says(workdir):
     )
     assert macros.keys() == numbers.keys() and len(numbers) > 100
     shown = json.loads((results / "report_numbers.json").read_text())
-    page_texts = {float(v): t for v, t in reversed(shown) if t is not None}
+    page_texts = {
+        float(v): t for v, t in reversed(shown) if t is not None and v is not None
+    }
     page = (results / "report.html").read_text()
     for name, value in numbers.items():
         assert latex_text(page_texts[float(value)]) == macros[name], name

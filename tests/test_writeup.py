@@ -18,7 +18,7 @@ from jinja2 import UndefinedError
 
 from eigeninit import schemas
 from eigeninit.figures import FIGURES
-from eigeninit.number_format import exact, fixed, number, scientific
+from eigeninit.number_format import exact, fixed, number, scientific, with_error
 from eigeninit.paper import experiment_numbers
 from eigeninit.writeup import (
     anchor,
@@ -534,7 +534,7 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
     assert shown and not sorted({v for v, t in shown if t is not None} - exported)
     # The tiny config carries the post's printed and text numbers.
     published = section(page, "published")
-    assert "about 2.60" in published and "cannot match" in published
+    assert "about 2.60" in published and "set by the start vector" in published
 
 
 @pytest.mark.workflow
@@ -586,3 +586,9 @@ def test_the_budget_counts_prose_only() -> None:
     )
     assert words(html) == 4 + 5
     assert [n for n, _ in numbers_per_block(html)] == [0, 2]
+
+
+def test_an_error_at_rounding_level_is_no_error() -> None:
+    """An exact 1 measured as 1 + 2e-16 must not print eighteen decimals."""
+    assert str(with_error(1.0000000000000002, 6.4e-17)) == "1.00000"
+    assert "±" in str(with_error(0.9984, 0.0012))

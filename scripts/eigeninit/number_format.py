@@ -107,7 +107,8 @@ def with_error(value: float, error: float | None) -> Markup:
     significant digits, the value to the same decimal place. An error of 0 or
     None (an exact value) leaves six significant digits and no ±."""
     value = float(value)
-    if not error:
+    # An error at float64's rounding (an exact 1 measured as 1 + 1e-16) is none.
+    if not error or abs(float(error)) < 1e-12 * abs(value):
         return number(value, 6)
     place = 1 - math.floor(math.log10(abs(float(error))))
     decimals = max(place, 0)
