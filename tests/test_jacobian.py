@@ -319,8 +319,8 @@ def fuss_catalan_moment(layers: int, n: float) -> float:
     value, _ = integrate.quad(
         lambda t: np.prod(
             [
-                J.fuss_catalan_parametrization(layers, np.array(t))[0] ** n,
-                J.fuss_catalan_parametrization(layers, np.array(t))[1],
+                J.fuss_catalan_parametrization(layers, t)[0] ** n,
+                J.fuss_catalan_parametrization(layers, t)[1],
             ]
         ),
         0.0,
@@ -343,8 +343,8 @@ def test_fuss_catalan_parametrization_has_the_fuss_catalan_moments(layers):
     top = math.pi / (layers + 1)
     mean_log, _ = integrate.quad(
         lambda t: (
-            np.log(J.fuss_catalan_parametrization(layers, np.array(t))[0])
-            * J.fuss_catalan_parametrization(layers, np.array(t))[1]
+            np.log(J.fuss_catalan_parametrization(layers, t)[0])
+            * J.fuss_catalan_parametrization(layers, t)[1]
         ),
         0.0,
         top,
