@@ -1,20 +1,11 @@
 """The numbers part two of the write-up quotes, read from its datasets.
 
-Every measured value comes with a 95% band over its samples and a
-``finite_size`` block beside it: the theory at the measured size
-(``theory``, or None), its standard error ``theory_se``, its ``kind``
-(exact, simulated, extrapolated, approximation; mean field only as context),
-a ``theory_note`` saying where it comes from or why there is none, and, when
-there is a value, the Student-t score of the measurement against it with both
-standard errors (``z_score``, ``p_value``; see
-:func:`eigeninit.theory.agreement`). :func:`comparisons` takes every score of
-part two as one family and says which disagreements survive Holm's rule.
-
-Beside the measurements, the summaries hold every count, comparison and
-grouping the write-up states (which settings keep the signal, the
-Kaiming-to-LeCun gain ratio), so the templates only format.
-workflow/schemas/*_summary.schema.yaml define every key;
-:func:`eigeninit.schemas.validate` checks a summary before it is written.
+Every measured value has a 95% band and a ``finite_size`` block beside it:
+the theory at the measured size or None, its standard error, kind and note,
+and the Student-t score against it (:func:`eigeninit.theory.agreement`).
+:func:`comparisons` weighs every score as one family under Holm's rule. The
+counts and groupings the write-up states are here too, so the templates only
+format; workflow/schemas/*_summary.schema.yaml define every key.
 """
 
 import math
@@ -26,15 +17,11 @@ from eigeninit import schemas, theory
 from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
-from eigeninit.scheme_facts import (
-    EXACT,
-    SCHEME_FACTS,
-    finite_size_growth,
-    gain,
-    limit_growth,
-)
+from eigeninit.initializers import ORTHOGONAL, SCHEMES
+from eigeninit.scheme_facts import EXACT, finite_size_growth, gain, limit_growth
 from eigeninit.stats import (
     chance_exceedances,
+    finite_or_none,
     holm_adjusted,
     mean_ci95,
     proportion_ci95,
@@ -69,12 +56,10 @@ def finite_size(
     kind: str | None,
     note: str,
 ) -> dict:
-    """A ``finite_size`` block: theory value, its standard error, kind, note and
-    the score of the samples' mean against it."""
+    """A ``finite_size`` block, with the samples' score when there is a value."""
     block = {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
     if value is not None and samples is not None:
-        score = theory.agreement(samples, value, se)
-        block |= {"z_score": score["z_score"], "p_value": score["p_value"]}
+        block |= theory.agreement(samples, value, se)
     return block
 
 
@@ -92,13 +77,8 @@ def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
 
 
 def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
-    """Per size: rho/sqrt(k), sigma_max/sqrt(k), real counts, disk uniformity.
-
-    Besides ``sizes`` (in increasing k), the counts the write-up states:
-    ``matrices_per_size`` (None when sizes differ) and ``disk_ks_narrows`` (the
-    KS distance smaller at the largest size than at the smallest; None with
-    one size). ``references`` are :mod:`eigeninit.references`' values.
-    """
+    """Per size (increasing k): rho/sqrt(k), sigma_max/sqrt(k), real counts and
+    disk uniformity, each beside its theory and ``references``' values."""
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
     sizes = {}
     for dataset in by_size:
@@ -191,21 +171,9 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 def depth_summary(
     datasets: list[xr.Dataset], stable_within: float, references: dict
 ) -> dict:
-    """growth_per_layer[scheme][activation][weights] with band, theory and verdict.
-
-    ``schemes`` holds each scheme's registry facts and its gain s at this k
-    (:func:`eigeninit.scheme_facts.gain`: sqrt(k times the entry variance), so
-    kaiming over lecun is sqrt(2) by the variance ratio alone). Each entry holds
-    the measured mean and band, ``limit`` (large k and depth),
-    the ``finite_size`` block at the measured k and L, and the verdict;
-    ``depth_laws`` holds, per scheme, shared linear weights against the depth
-    law (:func:`depth_law`).
-    ``keeps_band`` is the growth per layer that keeps the signal,
-    ``verdict_groups`` the settings by verdict (:func:`verdict_groups`), and
-    ``kaiming_over_lecun`` the two schemes' gain ratio beside the measured
-    ratio of their linear growths, when both ran. ``references`` are
-    :mod:`eigeninit.references`' values at this k and depth.
-    """
+    """growth_per_layer[scheme][activation][weights] with band, limit,
+    finite-size theory and verdict; each scheme's registry facts and gain; the
+    depth laws of shared linear weights; the groupings the write-up states."""
     growth_per_layer: dict = {}
     depth_laws: dict = {}
     first = datasets[0].attrs
@@ -221,7 +189,7 @@ def depth_summary(
             if (
                 weights == "shared"
                 and activation == "linear"
-                and scheme != "orthogonal"
+                and SCHEMES[scheme].family != ORTHOGONAL
             ):
                 depth_laws[scheme] = depth_law(
                     dataset, dataset["log10_norm"].sel(activation=activation).values
@@ -231,19 +199,17 @@ def depth_summary(
             ] = entry
     schemes = {
         scheme: {
-            "name": SCHEME_FACTS[scheme].name,
-            "entries": SCHEME_FACTS[scheme].entries,
-            "description": SCHEME_FACTS[scheme].description,
-            "family": SCHEME_FACTS[scheme].family,
-            "divisor": SCHEME_FACTS[scheme].divisor,
-            "sampler": SCHEME_FACTS[scheme].sampler.__name__,
+            "name": SCHEMES[scheme].name,
+            "entries": SCHEMES[scheme].entries,
+            "description": SCHEMES[scheme].description,
+            "family": SCHEMES[scheme].family,
+            "divisor": SCHEMES[scheme].divisor,
+            "sampler": SCHEMES[scheme].sampler.__name__,
             "gain": gain(scheme, k, references),
         }
         for scheme in growth_per_layer
     }
-    activations = list(
-        dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
-    )
+    activations, modes = _activations_and_modes(growth_per_layer)
     summary = {
         "k": k,
         "layers": layers,
@@ -252,14 +218,7 @@ def depth_summary(
         "stable_within": stable_within,
         "keeps_band": list(growth_bounds(stable_within, layers)),
         "activations": {a: ACTIVATION_NAMES[a] for a in activations},
-        "weight_sharing": list(
-            dict.fromkeys(
-                w
-                for by_a in growth_per_layer.values()
-                for m in by_a.values()
-                for w in m
-            )
-        ),
+        "weight_sharing": modes,
         "schemes": schemes,
         "growth_per_layer": growth_per_layer,
         "verdict_groups": verdict_groups(growth_per_layer),
@@ -272,8 +231,14 @@ def depth_summary(
     return schemas.validate("depth", summary)
 
 
-def _modes(by_activation: dict) -> list[str]:
-    return [weights for by_weights in by_activation.values() for weights in by_weights]
+def _activations_and_modes(growth_per_layer: dict) -> tuple[list, list]:
+    """The activations and weight modes of the settings, in the order they ran."""
+    by_activation = list(growth_per_layer.values())
+    activations = list(dict.fromkeys(a for by_a in by_activation for a in by_a))
+    modes = list(
+        dict.fromkeys(w for by_a in by_activation for m in by_a.values() for w in m)
+    )
+    return activations, modes
 
 
 def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
@@ -282,21 +247,9 @@ def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
 
 
 def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
-    """Per weight sharing, the settings grouped by verdict, then activation.
-
-    Each group: ``verdict`` and ``activations``, a list of ``{"activation",
-    "schemes": [scheme, ...]}``. Verdicts come in :data:`VERDICTS` order and
-    only when some setting has them; activations and schemes keep the
-    summary's order.
-    """
-    activations = list(
-        dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
-    )
-    modes = list(
-        dict.fromkeys(
-            w for by_a in growth_per_layer.values() for m in by_a.values() for w in m
-        )
-    )
+    """Per weight sharing, the settings by verdict (in :data:`VERDICTS` order,
+    those present), then activation, naming the schemes in the summary's order."""
+    activations, modes = _activations_and_modes(growth_per_layer)
     groups = {}
     for weights in modes:
         groups[weights] = []
@@ -376,17 +329,10 @@ def _growth_entry(
 
 
 def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
-    """Shared linear weights against the depth law, with each network's own rho.
-
-    Growth over l layers = rho exp(C/l) defines C = l (ln g_l - ln rho) per
-    network (:func:`eigeninit.theory.depth_law_constants`), rho that network's
-    matrix's. C tends to a constant only once the second mode has died out,
-    after many times ``depth_scale`` = -1 / ln(|lambda_2| / rho) layers (the
-    median network's), and a complex dominant pair keeps it oscillating; so
-    the summary gives C's mean and band over the real-dominant networks at a
-    few depths, the share of complex-dominant ones and the depth scale, and no
-    verdict of steadiness.
-    """
+    """Shared linear weights against growth over l layers = rho exp(C/l), rho
+    each network's own: C's mean and band over the real-dominant networks at a
+    few depths, the share of complex-dominant ones (whose C oscillates), and
+    the depth scale -1/ln(|lambda_2|/rho) after many times which C settles."""
     layers = log10_norms.shape[-1] - 1
     depths = np.unique(
         np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
@@ -397,7 +343,12 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     bands = []
     for column in constants.T:
         mean, low, high = mean_ci95(column) if column.size else (np.nan,) * 3
-        bands.append({"mean": _finite(mean), "ci95": [_finite(low), _finite(high)]})
+        bands.append(
+            {
+                "mean": finite_or_none(mean),
+                "ci95": [finite_or_none(low), finite_or_none(high)],
+            }
+        )
     median_ratio = float(np.median(dataset["second_ratio"].values))
     return {
         "depths": depths.tolist(),
@@ -416,27 +367,16 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     }
 
 
-def _finite(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def _log10_norm_ratio(growth: float, layers: int) -> float | None:
     """log10 of the norm after all layers over the input's; None if it vanished."""
     return layers * math.log10(growth) if growth > 0 else None
 
 
 def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
-    """Every score of part two against finite-size theory, as one family
-    (with the Jacobian's scores against exact theory, when it was measured).
-
-    With m scores, chance alone puts about m/20 of them below p = 0.05
-    (:func:`eigeninit.stats.chance_exceedances`); a measurement disagrees with
-    its theory only when Holm's rule rejects it at family-wise level
-    :data:`FAMILY_LEVEL`, whatever the dependence between the scores (the
-    edge's two quantities come from the same matrices, and one reference may
-    serve two measurements).
-    """
+    """Every score of part two against its theory (the Jacobian's against exact
+    theory, when measured) as one family: a measurement disagrees only when
+    Holm's rule rejects it at :data:`FAMILY_LEVEL`, whatever the scores'
+    dependence."""
     tests = [
         {"part": "circular_law", "k": int(k), "quantity": quantity} | _score(entry)
         for k, size in circular_law["sizes"].items()
