@@ -573,6 +573,11 @@ def test_settings_and_cost():
         J.entry_variance_times_k("standard")
 
 
+def test_summary_schema_names_the_registrys_jacobian_schemes():
+    settings = schemas.schema("jacobian")["properties"]["settings"]
+    assert settings["propertyNames"]["enum"] == list(J.SCHEMES)
+
+
 def test_dataset_from_runs_keeps_activations_in_order():
     ensemble = job_seed_sequence(3, "depth", "lecun", "independent")
     runs = J.jacobian_spectra("lecun", ["tanh", "linear"], 8, 3, ensemble, range(2))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import small_results
+from eigeninit import schemas
 from eigeninit.depth import ACTIVATIONS, WEIGHT_MODES, run_depth
 from eigeninit.initializers import SCHEMES, job_seed_sequence, sample
 from eigeninit.references import EXTRAPOLATED, SIMULATED
@@ -179,3 +180,10 @@ def test_normalized_gains_come_from_the_references() -> None:
     values = references(256, 50)
     assert gain("eigen", 256, values) ** 2 == pytest.approx(0.929, abs=0.003)
     assert gain("spectral", 256, values) ** 2 == pytest.approx(0.2553, abs=0.0005)
+
+
+def test_depth_schema_allows_every_family_and_divisor() -> None:
+    facts = schemas.schema("depth")["properties"]["schemes"]["additionalProperties"]
+    properties = facts["properties"]
+    assert {s.family for s in SCHEMES.values()} == set(properties["family"]["enum"])
+    assert {s.divisor for s in SCHEMES.values()} == set(properties["divisor"]["enum"])

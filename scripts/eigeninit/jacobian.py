@@ -1,18 +1,13 @@
-"""Singular values of the input-output Jacobian J = D(L) W(L) ... D(1) W(1) of the
-depth experiment's networks with independent weights, D(l) = diag f'(W(l)
-x(l-1)), and the theory they are compared with.
+"""Singular values of the input-output Jacobian J = D(L) W(L) ... D(1) W(1),
+D(l) = diag f'(W(l) x(l-1)), of the depth networks with independent weights,
+and the theory they are compared with.
 
-A float64 product and an SVD resolve sigma only down to eps sigma_max, and
-these products span tens of decades, so J is kept stratified, J = Q diag(d) T
-(Q orthonormal, d > 0 of any range, T of modest condition), re-stratified by
-a column-pivoted QR once a block of layers would pass :data:`BLOCK_CONDITION`;
-one-sided Jacobi (LAPACK dgejsv, Drmac & Veselic 2008) then gets every sigma
-of diag(d) T to relative accuracy. Each network is checked against the exact
-identity sum ln sigma = ln|det J| (``log_det_gap``). ReLU's dead rows are
-dropped exactly, so its zero singular values are exact zeros.
-
-scipy is imported where it is used: the workflow reads :func:`settings` when
-it parses.
+These products span tens of decades, beyond a float64 product's SVD, so J is
+kept stratified as Q diag(d) T (Q orthonormal, d of any range, T well
+conditioned) by column-pivoted QR, and one-sided Jacobi (LAPACK dgejsv; Drmac
+& Veselic 2008) gets every sigma of diag(d) T to relative accuracy; sum ln
+sigma = ln|det J| checks each network. ReLU's dead rows are dropped exactly.
+scipy is imported where used: the workflow reads :func:`settings` as it parses.
 """
 
 from __future__ import annotations
@@ -23,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eigeninit import initializers
 from eigeninit.depth import (
     ACTIVATIONS,
     POSITIVELY_HOMOGENEOUS,
@@ -30,17 +26,9 @@ from eigeninit.depth import (
     _normalized,
     check_activation,
 )
-from eigeninit.initializers import (
-    ORTHOGONAL,
-    check_scheme,
-    member_generator,
-    sample,
-)
-from eigeninit.initializers import (
-    SCHEMES as REGISTRY,
-)
+from eigeninit.initializers import ORTHOGONAL, member_generator, sample
 
-SCHEMES = tuple(name for name, facts in REGISTRY.items() if facts.jacobian)
+SCHEMES = tuple(name for name, s in initializers.SCHEMES.items() if s.jacobian)
 """Weight laws measured: Gaussian (Fuss-Catalan theory) and Haar orthogonal."""
 
 WEIGHTS = "independent"
@@ -49,14 +37,13 @@ WEIGHTS = "independent"
 METHOD = "stratified QR with column pre-pivoting, then one-sided Jacobi (dgejsv)"
 
 BLOCK_CONDITION = 1e10
-"""Close a block of layers before its estimated condition passes this: each
-block costs a columnwise relative error of about eps times its condition.
-At k = 256, L = 50 the singular values stay within 7.1e-8 of one QR per layer,
-with log-det gaps of the same size."""
+"""Close a block of layers before its estimated condition passes this, each
+block costing a relative error of about eps times it (at k = 256, L = 50,
+within 7.1e-8 of one QR per layer)."""
 
 GAUSSIAN_LAYER_CONDITION = 4.0
-"""Estimated condition of a Gaussian k x k layer, in units of k: about the
-median (3.7 k at k = 256; Edelman 1988). Orthogonal layers have condition 1."""
+"""Estimated condition of a Gaussian layer over k: about its median (Edelman
+1988). An orthogonal layer's is 1."""
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -81,7 +68,7 @@ def entry_variance_times_k(scheme: str) -> float:
         raise ValueError(
             f"no Jacobian for scheme {scheme!r}; have {', '.join(SCHEMES)}"
         )
-    return REGISTRY[scheme].variance_times_k
+    return initializers.SCHEMES[scheme].variance_times_k
 
 
 def derivative(activation: str, h: np.ndarray) -> np.ndarray:
@@ -113,16 +100,15 @@ def _restratify(c: np.ndarray, t: np.ndarray) -> tuple:
     return q * sign, d, (r * (sign / d)[:, None]) @ t[order]
 
 
-def jacobi_singular_values(matrix: np.ndarray) -> tuple[np.ndarray, float]:
-    """Singular values (descending) of a tall matrix (else of its transpose) by
-    dgejsv, and its estimate of the condition of the matrix with unit columns.
-
-    For M = B D, D diagonal, every sigma has relative error about f(m, n) eps
-    cond(B) (LAPACK working notes 169, 170). Job codes: JOBA = 'E' (scaling
-    and the estimate), no singular vectors, JOBR = JOBT = JOBP = 'N'.
+def graded_singular_values(d: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, float]:
+    """Singular values (descending) of diag(d) T, d (p,) and T (p, k), by dgejsv
+    on the column-scaled T^T diag(d), and its condition estimate of T^T with
+    unit columns: each sigma's relative error is about f(p, k) eps times it
+    (LAPACK working notes 169, 170). Jobs: JOBA = 'E', no vectors, JOB[RTP] = 'N'.
     """
     from scipy.linalg import lapack
 
+    matrix = (d[:, None] * t).T
     a = matrix if matrix.shape[0] >= matrix.shape[1] else matrix.T
     scale = np.abs(a).max()
     if scale == 0:
@@ -135,11 +121,6 @@ def jacobi_singular_values(matrix: np.ndarray) -> tuple[np.ndarray, float]:
     if work[0] != work[1]:  # cannot happen at max |entry| = 1
         raise FloatingPointError(f"dgejsv left a scale factor {work[0] / work[1]}")
     return np.sort(sva)[::-1] * scale, float(work[2])
-
-
-def graded_singular_values(d: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, float]:
-    """Singular values of diag(d) T from the column-scaled T^T diag(d)."""
-    return jacobi_singular_values((d[:, None] * t).T)
 
 
 class GradedProduct:
@@ -239,7 +220,6 @@ def jacobian_spectra(
     draws and forward arithmetic of :func:`eigeninit.depth.run_depth` with
     independent weights (so ``log10_norms`` equal its own bit for bit), each
     network alone."""
-    check_scheme(scheme)
     entry_variance_times_k(scheme)
     for activation in activations:
         check_activation(activation)
@@ -272,48 +252,41 @@ def _network(scheme, activations, k, layers, generator, block_condition) -> dict
     x0 = generator.standard_normal(k)
     # As eigeninit.depth.propagate_each: homogeneous activations carry the
     # normalized signal and accumulate log norms, tanh the signal itself.
-    signals, log10_norms = {}, {}
-    for activation in activations:
-        signals[activation] = (
-            _normalized(x0) if activation in POSITIVELY_HOMOGENEOUS else x0
-        )
-        log10_norms[activation] = [_log10_norm(x0)]
+    homogeneous = {a: a in POSITIVELY_HOMOGENEOUS for a in activations}
+    signals = {a: _normalized(x0) if homogeneous[a] else x0 for a in activations}
+    log10_norms = {a: [_log10_norm(x0)] for a in activations}
     products = {
-        activation: RankTrackingProduct(k)
-        if activation == "relu"
-        else GradedProduct(k, block_condition)
-        for activation in activations
+        a: RankTrackingProduct(k) if a == "relu" else GradedProduct(k, block_condition)
+        for a in activations
     }
     log_det = dict.fromkeys(activations, 0.0)
-    orthogonal = REGISTRY[scheme].family == ORTHOGONAL
+    orthogonal = initializers.SCHEMES[scheme].family == ORTHOGONAL
     layer_condition = 1.0 if orthogonal else GAUSSIAN_LAYER_CONDITION * k
+    dense = any(activation != "relu" for activation in activations)
     for _ in range(layers):
         w = sample(scheme, 1, k, generator)[0]
         # |det W| = 1 for orthogonal W (to k eps); ReLU needs no determinant.
-        dense = any(activation != "relu" for activation in activations)
         w_log_det = np.linalg.slogdet(w)[1] if dense and not orthogonal else 0.0
         for activation in activations:
             h = w @ signals[activation]
             y = ACTIVATIONS[activation](h)
             slope = derivative(activation, h)
-            if activation in POSITIVELY_HOMOGENEOUS:
-                log10_norms[activation].append(
-                    log10_norms[activation][-1] + _log10_norm(y)
-                )
-                y = _normalized(y)
+            norms = log10_norms[activation]
+            if homogeneous[activation]:
+                norms.append(norms[-1] + _log10_norm(y))
+                signals[activation] = _normalized(y)
             else:
-                log10_norms[activation].append(_log10_norm(y))
-            signals[activation] = y
-            product = products[activation]
+                norms.append(_log10_norm(y))
+                signals[activation] = y
             if activation == "relu":
                 active = np.flatnonzero(slope > 0)
-                product.apply(w, active, slope[active])
+                products[activation].apply(w, active, slope[active])
                 continue
             if np.any(slope == 0):
                 raise FloatingPointError(f"{activation}: f' underflowed to 0")
             log_det[activation] += w_log_det + np.log(slope).sum()
             spread = slope.max() / slope.min()
-            product.apply(slope[:, None] * w, spread * layer_condition)
+            products[activation].apply(slope[:, None] * w, spread * layer_condition)
     fields = {}
     for activation, product in products.items():
         sigma, condition = product.singular_values()

@@ -34,8 +34,13 @@ VERDICTS = (KEEPS, EXPLODES, VANISHES)
 
 FAMILY_LEVEL = 0.05
 """Family-wise error level of part two's comparisons with theory."""
+CIRCULAR_LAW_SCORED = (
+    "spectral_radius_over_sqrt_k",
+    "sigma_max_over_sqrt_k",
+    "real_eigenvalue_count",
+)
 JACOBIAN_SCORED = ("mean_sigma2", "zero_share", "mean_log10_sigma")
-"""The Jacobian summary's quantities that may carry a score against exact theory."""
+"""The summaries' quantities that may carry a score against their theory."""
 
 _DOMINANT_REAL_NOTE = (
     "no closed form is known: whether a real eigenvalue or a complex pair has the"
@@ -58,13 +63,16 @@ def finite_size(
 ) -> dict:
     """A ``finite_size`` block, with the samples' score when there is a value."""
     block = {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
-    if value is not None and samples is not None:
-        block |= theory.agreement(samples, value, se)
+    return _scored(block, samples)
+
+
+def _scored(block: dict, samples: np.ndarray | None) -> dict:
+    if block["theory"] is not None and samples is not None:
+        block |= theory.agreement(samples, block["theory"], block["theory_se"])
     return block
 
 
 def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
-    """A finite-size block from a simulated or extrapolated reference."""
     how = (
         f"simulated over {reference['draws']} real matrices"
         if reference["kind"] == "simulated"
@@ -80,17 +88,12 @@ def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
     """Per size (increasing k): rho/sqrt(k), sigma_max/sqrt(k), real counts and
     disk uniformity, each beside its theory and ``references``' values."""
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
-    sizes = {}
-    for dataset in by_size:
-        k = int(dataset.attrs["k"])
-        sizes[str(k)] = _size_summary(dataset, k, references)
-    largest = by_size[-1]
-    entries = list(sizes.values())
+    entries = [_size_summary(d, int(d.attrs["k"]), references) for d in by_size]
     counts = {entry["matrices"] for entry in entries}
     summary = {
-        "sizes": sizes,
+        "sizes": {str(entry["k"]): entry for entry in entries},
         "matrices_per_size": counts.pop() if len(counts) == 1 else None,
-        "seed": int(largest.attrs["seed"]),
+        "seed": int(by_size[-1].attrs["seed"]),
         "smallest_size": entries[0]["k"],
         "largest_size": entries[-1]["k"],
         "disk_ks_narrows": (
@@ -113,14 +116,14 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     radius_entry = summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
-        "complex_exact": theory.complex_spectral_radius(k).mean,
+        "complex_exact": theory.complex_spectral_radius(k),
         "finite_size": _reference_block(
             radius, references["radius"][str(k)]["scaled"], "real Ginibre mean"
         ),
     }
     sigma_entry = summarize_samples(sigma) | {
         "limit": SIGMA_MAX_LIMIT,
-        "tracy_widom": theory.sigma_max_tracy_widom(k).mean,
+        "tracy_widom": theory.sigma_max_tracy_widom(k),
         "finite_size": _reference_block(
             sigma,
             references["sigma_max"][str(k)]["scaled"],
@@ -182,9 +185,8 @@ def depth_summary(
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
         for activation in dataset["activation"].values.tolist():
             growth = dataset["growth"].sel(activation=activation).values
-            entry = _growth_entry(
-                scheme, activation, weights, k, layers, growth, references
-            )
+            setting = (scheme, activation, weights)
+            entry = _growth_entry(setting, k, layers, growth, references)
             entry["verdict"] = verdict(entry["mean"], layers, stable_within)
             if (
                 weights == "shared"
@@ -197,16 +199,11 @@ def depth_summary(
             growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
                 weights
             ] = entry
+    facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
-        scheme: {
-            "name": SCHEMES[scheme].name,
-            "entries": SCHEMES[scheme].entries,
-            "description": SCHEMES[scheme].description,
-            "family": SCHEMES[scheme].family,
-            "divisor": SCHEMES[scheme].divisor,
-            "sampler": SCHEMES[scheme].sampler.__name__,
-            "gain": gain(scheme, k, references),
-        }
+        scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
+        | {"sampler": SCHEMES[scheme].sampler.__name__}
+        | {"gain": gain(scheme, k, references)}
         for scheme in growth_per_layer
     }
     activations, modes = _activations_and_modes(growth_per_layer)
@@ -231,14 +228,13 @@ def depth_summary(
     return schemas.validate("depth", summary)
 
 
+SETTING = ("scheme", "activation", "weights")
+
+
 def _activations_and_modes(growth_per_layer: dict) -> tuple[list, list]:
     """The activations and weight modes of the settings, in the order they ran."""
-    by_activation = list(growth_per_layer.values())
-    activations = list(dict.fromkeys(a for by_a in by_activation for a in by_a))
-    modes = list(
-        dict.fromkeys(w for by_a in by_activation for m in by_a.values() for w in m)
-    )
-    return activations, modes
+    keys = [key for key, _ in _leaves(growth_per_layer, SETTING)]
+    return [list(dict.fromkeys(key[level] for key in keys)) for level in SETTING[1:]]
 
 
 def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
@@ -250,6 +246,7 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
     """Per weight sharing, the settings by verdict (in :data:`VERDICTS` order,
     those present), then activation, naming the schemes in the summary's order."""
     activations, modes = _activations_and_modes(growth_per_layer)
+    leaves = _leaves(growth_per_layer, SETTING)
     groups = {}
     for weights in modes:
         groups[weights] = []
@@ -259,10 +256,10 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
                 for activation in activations
                 if (
                     schemes := [
-                        scheme
-                        for scheme, by_a in growth_per_layer.items()
-                        if by_a.get(activation, {}).get(weights, {}).get("verdict")
-                        == group_verdict
+                        key["scheme"]
+                        for key, entry in leaves
+                        if (key["activation"], key["weights"], entry["verdict"])
+                        == (activation, weights, group_verdict)
                     ]
                 )
             ]
@@ -301,30 +298,20 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
     }
 
 
-def _growth_entry(
-    scheme: str,
-    activation: str,
-    weights: str,
-    k: int,
-    layers: int,
-    growth,
-    references: dict,
-) -> dict:
+def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
+    """One (scheme, activation, weights) setting's entry, without its verdict."""
     measured = summarize_samples(growth)
-    predicted = finite_size_growth(scheme, activation, weights, k, layers, references)
-    block = finite_size(
-        growth,
-        predicted["theory"],
-        predicted["theory_se"],
-        predicted["kind"],
-        predicted["theory_note"],
-    )
-    if "mean_field" in predicted:
-        block["mean_field"] = predicted["mean_field"]
+    predicted = finite_size_growth(*setting, k, layers, references)
+    mean_field = predicted.pop("mean_field", None)
+    block = _scored(predicted, growth)
+    if mean_field is not None:
+        block["mean_field"] = mean_field
     return measured | {
-        "limit": limit_growth(scheme, activation, weights, k),
+        "limit": limit_growth(*setting, k),
         "finite_size": block,
-        "log10_norm_ratio": _log10_norm_ratio(measured["mean"], layers),
+        "log10_norm_ratio": layers * math.log10(measured["mean"])
+        if measured["mean"] > 0
+        else None,
     }
 
 
@@ -367,51 +354,31 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     }
 
 
-def _log10_norm_ratio(growth: float, layers: int) -> float | None:
-    """log10 of the norm after all layers over the input's; None if it vanished."""
-    return layers * math.log10(growth) if growth > 0 else None
-
-
 def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
     """Every score of part two against its theory (the Jacobian's against exact
     theory, when measured) as one family: a measurement disagrees only when
     Holm's rule rejects it at :data:`FAMILY_LEVEL`, whatever the scores'
     dependence."""
-    tests = [
-        {"part": "circular_law", "k": int(k), "quantity": quantity} | _score(entry)
+    growth = _leaves(depth["growth_per_layer"], SETTING)
+    settings = _leaves((jacobian or {}).get("settings", {}), ("scheme", "activation"))
+    candidates = [
+        ({"part": "circular_law", "k": int(k), "quantity": quantity}, block)
         for k, size in circular_law["sizes"].items()
-        for quantity in (
-            "spectral_radius_over_sqrt_k",
-            "sigma_max_over_sqrt_k",
-            "real_eigenvalue_count",
-        )
-        if "z_score" in (entry := size[quantity]["finite_size"])
+        for quantity in CIRCULAR_LAW_SCORED
+        for block in [size[quantity]["finite_size"]]
     ]
-    tests += [
-        {
-            "part": "depth",
-            "scheme": scheme,
-            "activation": activation,
-            "weights": weights,
-        }
-        | _score(entry["finite_size"])
-        for scheme, by_activation in depth["growth_per_layer"].items()
-        for activation, by_weights in by_activation.items()
-        for weights, entry in by_weights.items()
-        if "z_score" in entry["finite_size"]
+    candidates += [
+        ({"part": "depth"} | key, entry["finite_size"]) for key, entry in growth
     ]
-    tests += [
-        {
-            "part": "jacobian",
-            "scheme": scheme,
-            "activation": activation,
-            "quantity": quantity,
-        }
-        | _score(block)
-        for scheme, by_activation in (jacobian or {"settings": {}})["settings"].items()
-        for activation, setting in by_activation.items()
+    candidates += [
+        ({"part": "jacobian"} | key | {"quantity": quantity}, setting[quantity])
+        for key, setting in settings
         for quantity in JACOBIAN_SCORED
-        if "z_score" in (block := setting[quantity])
+    ]
+    tests = [
+        labels | {key: block[key] for key in ("z_score", "p_value", "kind")}
+        for labels, block in candidates
+        if "z_score" in block
     ]
     adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
     for test, holm_p in zip(tests, adjusted, strict=True):
@@ -431,9 +398,12 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
     return schemas.validate("comparisons", summary)
 
 
-def _score(block: dict) -> dict:
-    return {
-        "z_score": block["z_score"],
-        "p_value": block["p_value"],
-        "kind": block["kind"],
-    }
+def _leaves(tree: dict, levels: tuple[str, ...]) -> list[tuple[dict, dict]]:
+    """(labels, leaf) of a dict nested ``len(levels)`` deep, each key named."""
+    if not levels:
+        return [({}, tree)]
+    return [
+        ({levels[0]: key} | labels, leaf)
+        for key, subtree in tree.items()
+        for labels, leaf in _leaves(subtree, levels[1:])
+    ]

@@ -164,7 +164,7 @@ def sigma_max_draws(k: int, draws: int, seed: int) -> np.ndarray:
 
 
 COMPLEX_EXACT = {
-    "scaled": lambda k: theory.complex_spectral_radius(k).mean,
+    "scaled": theory.complex_spectral_radius,
     "log": theory.complex_log_spectral_radius,
     "inverse_square": theory.complex_inverse_square_radius,
 }

@@ -6,7 +6,6 @@ integral at the size given) or asymptotic (a large-k law, for context).
 """
 
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 from scipy import integrate
@@ -17,36 +16,22 @@ from scipy.special import digamma, gammainc, gammaln
 from eigeninit.stats import KSResult, uniform_ks
 
 TW1_MEAN = -1.2065335745820
-TW1_VARIANCE = 1.6077810345810
-"""Mean and variance of the GOE Tracy-Widom law F1 (Bornemann 2010, Table 4)."""
-TW1_SD = float(np.sqrt(TW1_VARIANCE))
-
-
-class MeanSd(NamedTuple):
-    mean: float
-    sd: float
-
-
-def _johnstone_largest_eigenvalue(k: int) -> MeanSd:
-    """Mean and sd of the largest eigenvalue of G^T G by Tracy-Widom, with
-    Johnstone's (2001) centring and scale for n = p = k."""
-    if k < 2:
-        raise ValueError(f"Tracy-Widom centring needs k >= 2, got {k}")
-    a, b = np.sqrt(k - 1.0), np.sqrt(float(k))
-    centre = (a + b) ** 2
-    scale = (a + b) * (1.0 / a + 1.0 / b) ** (1.0 / 3.0)
-    return MeanSd(centre + scale * TW1_MEAN, scale * TW1_SD)
+TW1_SD = float(np.sqrt(1.6077810345810))
+"""Mean and standard deviation of the GOE Tracy-Widom law F1 (Bornemann 2010)."""
 
 
 @lru_cache
-def sigma_max_tracy_widom(k: int) -> MeanSd:
-    """Mean and sd of sigma_max(G) / sqrt(k) from Tracy-Widom (asymptotic): the
-    square root of the largest eigenvalue of G^T G (mean m, variance v) by the
-    delta method, sqrt(m) (1 - v / (8 m^2)). 1.9790 at k = 256, within a few
-    1e-4 of the exact mean; 1.574 at k = 5, where it is 1.631."""
-    m, sd = _johnstone_largest_eigenvalue(k)
-    mean = np.sqrt(m / k) * (1.0 - sd**2 / (8.0 * m**2))
-    return MeanSd(float(mean), float(sd / (2.0 * np.sqrt(m * k))))
+def sigma_max_tracy_widom(k: int) -> float:
+    """Mean of sigma_max(G) / sqrt(k) by Tracy-Widom (asymptotic): Johnstone's
+    (2001) centring m and scale of the largest eigenvalue of G^T G, and the
+    square root by the delta method, sqrt(m) (1 - v / (8 m^2)). 1.9790 at
+    k = 256, within a few 1e-4 of the exact mean; 1.574 at k = 5 (exact 1.631)."""
+    if k < 2:
+        raise ValueError(f"Tracy-Widom centring needs k >= 2, got {k}")
+    a, b = np.sqrt(k - 1.0), np.sqrt(float(k))
+    scale = (a + b) * (1.0 / a + 1.0 / b) ** (1.0 / 3.0)
+    m, sd = (a + b) ** 2 + scale * TW1_MEAN, scale * TW1_SD
+    return float(np.sqrt(m / k) * (1.0 - sd**2 / (8.0 * m**2)))
 
 
 def _kostlan_log_cdf(t: float, k: int) -> float:
@@ -71,15 +56,15 @@ def _check_size(k: int) -> None:
 
 
 @lru_cache
-def complex_spectral_radius(k: int) -> MeanSd:
-    """Mean and sd of rho / sqrt(k) for a *complex* Ginibre matrix (exact): by
-    Kostlan (1992) the squared eigenvalue moduli are independent Gamma(j, 1),
-    j = 1..k. Real matrices sit lower (by 0.046 at k = 5, 0.0036 at k = 1024);
-    :mod:`eigeninit.references` measures the gap."""
+def complex_spectral_radius(k: int) -> float:
+    """Mean of rho / sqrt(k) for a *complex* Ginibre matrix (exact): by Kostlan
+    (1992) the squared eigenvalue moduli are independent Gamma(j, 1), j = 1..k.
+    Real matrices sit lower (by 0.046 at k = 5, 0.0036 at k = 1024)."""
     _check_size(k)
-    mean = _edge_integral(lambda t: _kostlan_tail(t, k), k)
-    second = _edge_integral(lambda t: 2.0 * t * _kostlan_tail(t, k), k)
-    return MeanSd(mean, float(np.sqrt(max(second - mean**2, 0.0))))
+    inner = integrate.quad(lambda t: _kostlan_tail(t, k), 0.0, 1.0, limit=200)[0]
+    return float(
+        inner + integrate.quad(lambda t: _kostlan_tail(t, k), 1.0, np.inf, limit=200)[0]
+    )
 
 
 @lru_cache
@@ -107,12 +92,6 @@ def complex_inverse_square_radius(k: int) -> float:
             for a, b in pieces
         )
     )
-
-
-def _edge_integral(integrand, k: int) -> float:
-    """integral_0^inf of an integrand living at t <= 1 + O(sqrt(log k / k))."""
-    inner = integrate.quad(integrand, 0.0, 1.0, limit=200)[0]
-    return float(inner + integrate.quad(integrand, 1.0, np.inf, limit=200)[0])
 
 
 def spectral_radius_asymptotic(k: int) -> float | None:
