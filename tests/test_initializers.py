@@ -4,12 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from eigeninit.initializers import (
-    SCHEMES,
-    job_seed_sequence,
-    sample,
-    theory_weight_std,
-)
+from eigeninit.initializers import SCHEMES, job_seed_sequence, sample
 
 K = 64
 N = 20  # 20 * 64 * 64 = 81920 entries per scheme
@@ -42,7 +37,7 @@ def test_chunked_draws_equal_one_draw(scheme: str) -> None:
 def test_gaussian_entries(scheme: str) -> None:
     """Entries are N(0, std^2): variance within 3% (its sampling sd is 0.5%) and
     a KS test against that normal passes at p > 1e-3."""
-    std = theory_weight_std(scheme, K)
+    std = SCHEMES[scheme].entry_std(K)
     entries = sample(scheme, N, K, rng(1)).ravel()
     assert entries.var() == pytest.approx(std**2, rel=0.03)
     assert abs(entries.mean()) < 5 * std / np.sqrt(entries.size)
@@ -91,13 +86,35 @@ def test_unknown_scheme_names_the_allowed_ones() -> None:
         sample("he", 1, 2, rng())
 
 
-def test_theory_weight_std() -> None:
-    assert theory_weight_std("standard", 16) == 1.0
-    assert theory_weight_std("lecun", 16) == pytest.approx(0.25)
-    assert theory_weight_std("xavier_uniform", 16) == pytest.approx(0.25)
-    assert theory_weight_std("kaiming", 16) == pytest.approx(np.sqrt(2 / 16))
+def test_entry_std() -> None:
+    assert SCHEMES["standard"].entry_std(16) == 1.0
+    assert SCHEMES["lecun"].entry_std(16) == pytest.approx(0.25)
+    assert SCHEMES["xavier_uniform"].entry_std(16) == pytest.approx(0.25)
+    assert SCHEMES["kaiming"].entry_std(16) == pytest.approx(np.sqrt(2 / 16))
     for scheme in ("orthogonal", "eigen", "spectral"):
-        assert theory_weight_std(scheme, 16) is None
+        assert SCHEMES[scheme].entry_std(16) is None
+
+
+def test_registry_is_consistent() -> None:
+    """Names are the samplers' names; normalized schemes name their divisor;
+    the schemes whose Jacobian is measured have a constant entry variance."""
+    for name, facts in SCHEMES.items():
+        assert facts.sampler.__name__ == name
+        assert facts.family in {"iid", "orthogonal", "normalized"}
+        assert (facts.divisor is not None) == (facts.family == "normalized")
+        assert not facts.jacobian or facts.variance_times_k is not None
+        assert facts.gaussian or facts.family == "iid"
+
+
+def test_haar_entries_have_variance_one_over_k() -> None:
+    """k Var(W_ij) over 40 Haar matrices at k = 32, to 4 standard errors (the
+    iid schemes' gains are checked in test_scheme_facts)."""
+    k = 32
+    entries = sample("orthogonal", 40, k, rng(1)).ravel()
+    standard_error = np.sqrt(((entries**2 - entries.var()) ** 2).mean() / entries.size)
+    assert abs(SCHEMES["orthogonal"].variance_times_k - k * entries.var()) <= (
+        4 * k * standard_error
+    )
 
 
 def draws(seed_sequence: np.random.SeedSequence) -> np.ndarray:

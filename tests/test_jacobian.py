@@ -319,8 +319,8 @@ def fuss_catalan_moment(layers: int, n: float) -> float:
     value, _ = integrate.quad(
         lambda t: np.prod(
             [
-                J.fuss_catalan_parametrization(layers, np.array(t))[0] ** n,
-                J.fuss_catalan_parametrization(layers, np.array(t))[1],
+                J.fuss_catalan_parametrization(layers, t)[0] ** n,
+                J.fuss_catalan_parametrization(layers, t)[1],
             ]
         ),
         0.0,
@@ -343,8 +343,8 @@ def test_fuss_catalan_parametrization_has_the_fuss_catalan_moments(layers):
     top = math.pi / (layers + 1)
     mean_log, _ = integrate.quad(
         lambda t: (
-            np.log(J.fuss_catalan_parametrization(layers, np.array(t))[0])
-            * J.fuss_catalan_parametrization(layers, np.array(t))[1]
+            np.log(J.fuss_catalan_parametrization(layers, t)[0])
+            * J.fuss_catalan_parametrization(layers, t)[1]
         ),
         0.0,
         top,
@@ -571,6 +571,11 @@ def test_settings_and_cost():
     assert jacobian_cost(depth, "lecun").megabytes < 1000
     with pytest.raises(ValueError, match="no Jacobian"):
         J.entry_variance_times_k("standard")
+
+
+def test_summary_schema_names_the_registrys_jacobian_schemes():
+    settings = schemas.schema("jacobian")["properties"]["settings"]
+    assert settings["propertyNames"]["enum"] == list(J.SCHEMES)
 
 
 def test_dataset_from_runs_keeps_activations_in_order():

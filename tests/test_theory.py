@@ -15,7 +15,7 @@ from scipy.special import gammaln, polygamma
 
 from eigeninit.depth import propagate, run_depth
 from eigeninit.theory import (
-    TW1_VARIANCE,
+    TW1_SD,
     agreement,
     complex_log_spectral_radius,
     complex_spectral_radius,
@@ -25,7 +25,6 @@ from eigeninit.theory import (
     normalized_log_growth,
     relu_gaussian_growth,
     relu_orthogonal_growth,
-    relu_vanishing_probability,
     sigma_max_tracy_widom,
     spectral_radius_asymptotic,
     tanh_critical_variance,
@@ -57,31 +56,27 @@ def test_tracy_widom_matches_the_quoted_values() -> None:
     """Johnstone's centring plus the delta method, worked by hand at k = 256."""
     a = math.sqrt(255) + 16
     m = a**2 + a * (1 / math.sqrt(255) + 1 / 16) ** (1 / 3) * -1.2065335745820
-    assert sigma_max_tracy_widom(256).mean == pytest.approx(math.sqrt(m) / 16, abs=2e-4)
-    assert sigma_max_tracy_widom(256).mean == pytest.approx(1.9790, abs=1e-4)
-    assert sigma_max_tracy_widom(1024).mean == pytest.approx(1.9920, abs=1e-4)
-    assert math.sqrt(TW1_VARIANCE) == pytest.approx(1.2679830, abs=1e-7)
+    assert sigma_max_tracy_widom(256) == pytest.approx(math.sqrt(m) / 16, abs=2e-4)
+    assert sigma_max_tracy_widom(256) == pytest.approx(1.9790, abs=1e-4)
+    assert sigma_max_tracy_widom(1024) == pytest.approx(1.9920, abs=1e-4)
+    assert TW1_SD == pytest.approx(1.2679830, abs=1e-7)
 
 
 def test_tracy_widom_against_simulation() -> None:
     """k = 64, 3000 matrices. Johnstone's approximation errs by O(k^-2/3) of
-    the fluctuation scale sd (about 0.003 here); its sd is about 3% high at
-    this size, so the sd is checked to 10%."""
+    the fluctuation scale (about 0.003 here)."""
     k = 64
     sigma = np.linalg.svd(rng(0).standard_normal((3000, k, k)), compute_uv=False)
     scaled = sigma[:, 0] / math.sqrt(k)
-    reference = sigma_max_tracy_widom(k)
-    model_error = reference.sd * k ** (-2 / 3)
-    assert_within_se(scaled, reference.mean, model_error)
-    assert scaled.std(ddof=1) == pytest.approx(reference.sd, rel=0.10)
+    model_error = scaled.std(ddof=1) * k ** (-2 / 3)
+    assert_within_se(scaled, sigma_max_tracy_widom(k), model_error)
 
 
 def test_kostlan_reference_is_exact_at_k_one() -> None:
-    """k = 1: |z|^2 ~ Exp(1), so E|z| = sqrt(pi)/2, E|z|^2 = 1 and
-    E log|z| = -euler_gamma / 2."""
-    reference = complex_spectral_radius(1)
-    assert reference.mean == pytest.approx(math.sqrt(math.pi) / 2, rel=1e-10)
-    assert reference.sd == pytest.approx(math.sqrt(1 - math.pi / 4), rel=1e-8)
+    """k = 1: |z|^2 ~ Exp(1), so E|z| = sqrt(pi)/2 and E log|z| = -euler_gamma / 2."""
+    assert complex_spectral_radius(1) == pytest.approx(
+        math.sqrt(math.pi) / 2, rel=1e-10
+    )
     assert complex_log_spectral_radius(1) == pytest.approx(
         -np.euler_gamma / 2, abs=1e-9
     )
@@ -96,22 +91,19 @@ def test_kostlan_reference_against_complex_ginibre_simulation() -> None:
         (8000, k, k)
     )
     radius = np.abs(np.linalg.eigvals(g / math.sqrt(2))).max(axis=-1) / math.sqrt(k)
-    reference = complex_spectral_radius(k)
-    assert_within_se(radius, reference.mean)
+    assert_within_se(radius, complex_spectral_radius(k))
     assert_within_se(np.log(radius), complex_log_spectral_radius(k))
-    assert radius.std(ddof=1) == pytest.approx(reference.sd, rel=0.05)
 
 
 def test_asymptotic_centring_approaches_the_exact_mean_slowly() -> None:
     """Rider's 1 + sqrt(gamma_k / 4k) lies below the exact complex mean, and the
     gap closes (slowly) as k grows."""
     gaps = [
-        complex_spectral_radius(k).mean - spectral_radius_asymptotic(k)
-        for k in (256, 1024)
+        complex_spectral_radius(k) - spectral_radius_asymptotic(k) for k in (256, 1024)
     ]
     assert 0 < gaps[1] < gaps[0]
     assert spectral_radius_asymptotic(64) is None  # gamma_64 < 0
-    assert complex_spectral_radius(1024).mean == pytest.approx(1.0266, abs=1e-4)
+    assert complex_spectral_radius(1024) == pytest.approx(1.0266, abs=1e-4)
 
 
 # ---- independent weights ----
@@ -129,7 +121,6 @@ def test_growth_exact_cases_at_k_one() -> None:
         1 / math.sqrt(2 * math.pi)
     )
     assert relu_orthogonal_growth(1, layers=1) == pytest.approx(0.5)
-    assert relu_vanishing_probability(3) == 0.125
 
 
 def test_growth_large_k_expansions() -> None:
@@ -207,9 +198,7 @@ def test_large_depth_rate_is_the_mean_log_ratio_of_surviving_layers() -> None:
     ]
     log_ratio = np.log(10.0) * (run.log10_norms[:, 1] - run.log10_norms[:, 0])
     survived = np.isfinite(log_ratio)
-    assert 1 - survived.mean() == pytest.approx(
-        relu_vanishing_probability(k), abs=0.003
-    )
+    assert 1 - survived.mean() == pytest.approx(0.5**k, abs=0.003)
     assert_within_se(log_ratio[survived], math.log(relu_gaussian_growth(k)))
 
 

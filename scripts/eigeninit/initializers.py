@@ -1,14 +1,14 @@
-"""Weight-initialization schemes for square k x k layers, and per-job seeding.
+"""Weight-initialization schemes for square k x k layers, their registry, and
+per-job seeding.
 
-Every sampler draws a stack of ``n`` matrices, shape ``(n, k, k)``, float64, from
-one explicit :class:`numpy.random.Generator`. Each sampler consumes the generator
-as a single sequential fill (one ``standard_normal`` or ``uniform`` call), so
-drawing ``n = a + b`` matrices at once gives the same matrices as drawing ``a``
-then ``b``: callers can process members in chunks without changing any draw.
+Every sampler draws a stack ``(n, k, k)`` of float64 matrices with one
+sequential fill of its generator, so drawing a + b matrices at once gives the
+same matrices as drawing a then b: callers may chunk without changing a draw.
 """
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -24,14 +24,16 @@ def default_chunk(k: int) -> int:
     return max(1, CHUNK_BYTES // (8 * k * k))
 
 
-def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
-    """Seed sequence for one job, derived from the base seed and the job's own key.
+def batches(members: range, k: int) -> list[range]:
+    """``members`` in consecutive batches of at most :func:`default_chunk` matrices."""
+    size = default_chunk(k)
+    return [members[start : start + size] for start in range(0, len(members), size)]
 
-    The key (e.g. ``("circular_law", 1024)`` or ``("depth", "lecun", "relu",
-    "shared")``) is hashed with SHA-256, never Python's salted ``hash()``, so a
-    job's draws depend only on its parameters: not on which other jobs ran, in
-    which order, or in which process.
-    """
+
+def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
+    """Seed sequence for one job, from the base seed and the job's key (e.g.
+    ``("circular_law", 1024)``), hashed with SHA-256 rather than Python's salted
+    ``hash()``: a job's draws depend only on its parameters."""
     if not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     parts = []
@@ -50,13 +52,9 @@ def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
 def member_generator(
     seed_sequence: np.random.SeedSequence, index: int
 ) -> np.random.Generator:
-    """The generator of member ``index`` (a matrix or a network) of an ensemble.
-
-    It is the ``index``-th child that ``seed_sequence.spawn`` would give, built
-    directly, so a job handling members 96 to 127 draws exactly what one job
-    handling all members draws for them: results do not depend on how an
-    ensemble is split into jobs.
-    """
+    """The generator of member ``index`` of an ensemble: the child
+    ``seed_sequence.spawn`` would give, built directly, so results do not
+    depend on how an ensemble is split into jobs."""
     child = np.random.SeedSequence(
         seed_sequence.entropy,
         spawn_key=(*seed_sequence.spawn_key, int(index)),
@@ -65,104 +63,163 @@ def member_generator(
     return np.random.default_rng(child)
 
 
-def batches(members: range, k: int) -> list[range]:
-    """``members`` in consecutive batches of at most :func:`default_chunk` matrices."""
-    size = default_chunk(k)
-    return [members[start : start + size] for start in range(0, len(members), size)]
-
-
 def standard(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Entries N(0, 1): the unscaled baseline whose signals grow like sqrt(k)."""
     return rng.standard_normal((n, k, k))
 
 
 def lecun(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Entries N(0, 1/k): preserves the mean-square norm of a linear layer.
-
-    For a square layer fan_in = fan_out = k, so this is also Xavier-normal.
-    """
     return rng.standard_normal((n, k, k)) / np.sqrt(k)
 
 
 def xavier_uniform(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Entries U(-sqrt(3/k), sqrt(3/k)): variance 1/k like lecun, but not Gaussian."""
     bound = np.sqrt(3.0 / k)
     return rng.uniform(-bound, bound, (n, k, k))
 
 
 def kaiming(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Entries N(0, 2/k): preserves the mean-square norm of a ReLU layer."""
     return rng.standard_normal((n, k, k)) * np.sqrt(2.0 / k)
 
 
 def orthogonal(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Haar-random orthogonal matrices: all singular values and |eigenvalues| are 1.
-
-    QR of a Gaussian matrix alone is not Haar; multiplying column j of Q by
-    sign(R_jj) makes the factorization unique and the distribution Haar
-    (Mezzadri 2007).
-    """
+    """QR of a Gaussian matrix, column j of Q times sign(R_jj): without the
+    signs Q is not Haar (Mezzadri 2007)."""
     q, r = np.linalg.qr(rng.standard_normal((n, k, k)))
     signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
     return q * signs[:, np.newaxis, :]
 
 
 def eigen(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """A standard matrix divided by its spectral radius, so max |eigenvalue| = 1.
-
-    The radius comes from the full LAPACK spectrum (``eigvals``): iterative
-    solvers such as ARPACK pick wrong eigenvalues on these disk-edge-crowded
-    spectra.
-    """
+    """The radius from LAPACK's full spectrum: iterative solvers pick wrong
+    eigenvalues on these disk-edge-crowded spectra."""
     matrices = rng.standard_normal((n, k, k))
     radius = np.abs(np.linalg.eigvals(matrices)).max(axis=-1)
     return matrices / radius[:, np.newaxis, np.newaxis]
 
 
 def spectral(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """A standard matrix divided by its largest singular value, so ||W||_2 = 1."""
     matrices = rng.standard_normal((n, k, k))
     sigma_max = np.linalg.svd(matrices, compute_uv=False)[:, 0]
     return matrices / sigma_max[:, np.newaxis, np.newaxis]
 
 
-SCHEMES: dict[str, Sampler] = {
-    "standard": standard,
-    "lecun": lecun,
-    "xavier_uniform": xavier_uniform,
-    "kaiming": kaiming,
-    "orthogonal": orthogonal,
-    "eigen": eigen,
-    "spectral": spectral,
+IID, ORTHOGONAL, NORMALIZED = "iid", "orthogonal", "normalized"
+SPECTRAL_RADIUS, SIGMA_MAX = "spectral_radius", "sigma_max"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One scheme: what the code and the write-up know about it.
+
+    ``entries`` (a formula) and ``description`` (a phrase, formulas between
+    dollar signs) are LaTeX-marked text for readers. ``family``: independent
+    entries (IID), Haar (ORTHOGONAL) or a Gaussian G over ``divisor``(G)
+    (NORMALIZED). ``variance_times_k``: k Var(W_ij) where the scheme fixes it
+    as a constant over k (None for standard's unscaled N(0, 1) and the
+    normalized schemes). ``gaussian``: False where iid entries are not
+    Gaussian, so theory takes the Gaussian law of their variance, an
+    approximation at O(1/k^2). ``jacobian``: whether the input-output
+    Jacobian is measured. ``decomposition``: the LAPACK call one draw makes.
+    """
+
+    sampler: Sampler
+    name: str
+    entries: str
+    description: str
+    family: str
+    variance_times_k: float | None = None
+    divisor: str | None = None
+    gaussian: bool = True
+    jacobian: bool = False
+    decomposition: str | None = None
+
+    def entry_std(self, k: int) -> float | None:
+        """An iid entry's standard deviation; None where entries are dependent."""
+        if self.family != IID:
+            return None
+        if self.variance_times_k is None:
+            return 1.0
+        return float(np.sqrt(self.variance_times_k / k))
+
+
+SCHEMES: dict[str, Scheme] = {
+    "standard": Scheme(
+        standard,
+        "Standard",
+        r"N(0, 1)",
+        r"entries $N(0, 1)$, not scaled at all: the matrix of part one",
+        IID,
+    ),
+    "lecun": Scheme(
+        lecun,
+        "LeCun",
+        r"N(0, 1/k)",
+        r"entries $N(0, 1/k)$; for a square layer this is also Xavier (Glorot) normal",
+        IID,
+        1.0,
+        jacobian=True,
+    ),
+    "xavier_uniform": Scheme(
+        xavier_uniform,
+        "Xavier uniform",
+        r"U(-\sqrt{3/k}, \sqrt{3/k})",
+        r"entries uniform between $-\sqrt{3/k}$ and $\sqrt{3/k}$, the same variance"
+        r" $1/k$ from a flat distribution",
+        IID,
+        1.0,
+        gaussian=False,
+    ),
+    "kaiming": Scheme(
+        kaiming,
+        "Kaiming",
+        r"N(0, 2/k)",
+        r"entries $N(0, 2/k)$, twice the variance, to make up for what ReLU removes",
+        IID,
+        2.0,
+        jacobian=True,
+    ),
+    "orthogonal": Scheme(
+        orthogonal,
+        "Orthogonal",
+        r"\text{Haar orthogonal}",
+        "a random orthogonal matrix, which turns vectors without stretching them",
+        ORTHOGONAL,
+        1.0,
+        jacobian=True,
+        decomposition="qr",
+    ),
+    "eigen": Scheme(
+        eigen,
+        "Eigen",
+        r"G / \rho(G), G \text{ with } N(0, 1) \text{ entries}",
+        r"a standard matrix $G$ divided by its own spectral radius $\rho(G)$,"
+        " part one's fix",
+        NORMALIZED,
+        divisor=SPECTRAL_RADIUS,
+        decomposition="eigvals",
+    ),
+    "spectral": Scheme(
+        spectral,
+        "Spectral",
+        r"G / \sigma_{\max}(G), G \text{ with } N(0, 1) \text{ entries}",
+        r"a standard matrix $G$ divided by its largest singular value"
+        r" $\sigma_{\max}(G)$",
+        NORMALIZED,
+        divisor=SIGMA_MAX,
+        decomposition="singular_values",
+    ),
 }
 
-_ENTRY_VARIANCE_TIMES_K = {"lecun": 1.0, "xavier_uniform": 1.0, "kaiming": 2.0}
 
-
-def check_scheme(scheme: str) -> None:
-    """Raise a ValueError naming the allowed schemes when ``scheme`` is unknown."""
+def check_scheme(scheme: str) -> Scheme:
+    """``scheme``'s registry entry; a ValueError naming the allowed ones if unknown."""
     if scheme not in SCHEMES:
         raise ValueError(
             f"unknown initialization scheme {scheme!r}; "
             f"allowed: {', '.join(sorted(SCHEMES))}"
         )
+    return SCHEMES[scheme]
 
 
 def sample(scheme: str, n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     """Draw ``n`` k x k matrices of ``scheme`` as a float64 array (n, k, k)."""
-    check_scheme(scheme)
-    return SCHEMES[scheme](n, k, rng)
-
-
-def theory_weight_std(scheme: str, k: int) -> float | None:
-    """Per-entry standard deviation of an iid scheme; None where entries are not iid.
-
-    orthogonal, eigen and spectral rescale whole matrices, so their entries are
-    dependent and have no prescribed standard deviation.
-    """
-    check_scheme(scheme)
-    if scheme == "standard":
-        return 1.0
-    if scheme in _ENTRY_VARIANCE_TIMES_K:
-        return float(np.sqrt(_ENTRY_VARIANCE_TIMES_K[scheme] / k))
-    return None
+    return check_scheme(scheme).sampler(n, k, rng)

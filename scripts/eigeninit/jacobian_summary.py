@@ -1,13 +1,6 @@
-"""The numbers the write-up quotes about the input-output Jacobian, from its datasets.
-
-Per setting (scheme and activation, independent weights at the default depth):
-quantiles of log10 sigma pooled over networks with bootstrap standard errors,
-log10 sigma_max / sigma_min per network, the mean of sigma^2, the share of
-exact zeros and the mean of log10 sigma, each beside its theory with the
-theory's kind (:data:`eigeninit.jacobian.THEORY_KINDS`), and a verdict on
-isometry read together with the depth summary's forward-norm verdict.
-workflow/schemas/jacobian_summary.schema.yaml defines every key.
-"""
+"""The numbers the write-up quotes about the input-output Jacobian, each beside
+its theory, with an isometry verdict read beside the depth summary's forward
+verdict; workflow/schemas/jacobian_summary.schema.yaml defines every key."""
 
 import math
 
@@ -15,7 +8,9 @@ import numpy as np
 import xarray as xr
 
 from eigeninit import jacobian, schemas, theory
+from eigeninit.initializers import ORTHOGONAL, SCHEMES
 from eigeninit.jacobian import ASYMPTOTIC, EXACT, LARGE_K_LAW
+from eigeninit.stats import finite_or_none
 
 PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
 QUANTILE_NAMES = ("fifth", "lower_quartile", "median", "upper_quartile", "ninety_fifth")
@@ -23,9 +18,8 @@ BOOTSTRAP_RESAMPLES = 400
 BOOTSTRAP_SEED = 0
 
 ISOMETRY_BAND = 1.0
-"""Decades: a Jacobian is isometric when the central 90% of log10 sigma
-(q95 - q05) fits in one decade, 90% of the singular values within a factor 10
-of one another; moderately spread within three."""
+"""Decades that q95 - q05 of log10 sigma may span for an isometric Jacobian;
+three times as many for a moderately spread one."""
 
 ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR = (
     "isometric",
@@ -56,7 +50,7 @@ READINGS = {
 
 def jacobian_summary(datasets: list[xr.Dataset], depth_summary: dict | None) -> dict:
     """The summary of the Jacobian datasets (one per scheme), with the depth
-    summary's forward-norm verdicts beside (None: no verdicts)."""
+    summary's forward verdicts beside (None: no verdicts)."""
     first = datasets[0].attrs
     k, layers = int(first["k"]), int(first["layers"])
     entries: dict = {}
@@ -103,19 +97,18 @@ def setting_summary(
     layers: int,
     forward: dict | None = None,
 ) -> dict:
-    """One setting's entry: see the module's docstring and the schema."""
+    """One setting's entry (see the schema)."""
     sigma = part["sigma"].values
     quantiles = log10_sigma_quantiles(sigma)
     theory_values, kind, note = quantile_theory(scheme, activation, k, layers)
+    zero_share = jacobian.relu_zero_share(k, layers) if activation == "relu" else 0.0
     for entry, value in zip(
         quantiles, theory_values or [None] * len(PROBS), strict=True
     ):
         entry["theory"] = value
-        entry["theory_zero"] = None
-    zero_share_theory = relu_zero_share_theory(activation, k, layers)
-    if activation == "relu":
-        for entry in quantiles:
-            entry["theory_zero"] = entry["probability"] < zero_share_theory
+        entry["theory_zero"] = (
+            entry["probability"] < zero_share if activation == "relu" else None
+        )
     condition = log10_condition(sigma)
     isometry = isometry_verdict(quantiles, condition["singular"])
     return {
@@ -123,7 +116,14 @@ def setting_summary(
         "quantile_theory": {"kind": kind, "note": note},
         "log10_condition": condition,
         "mean_sigma2": _mean_sigma2(sigma, scheme, activation, layers),
-        "zero_share": _zero_share(sigma, activation, zero_share_theory),
+        "zero_share": _compared(
+            (sigma == 0).mean(axis=1),
+            zero_share,
+            EXACT,
+            "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
+            if activation == "relu"
+            else "every factor is invertible almost surely",
+        ),
         "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
         "numerics": numerics(part, k),
         "isometry": isometry,
@@ -137,16 +137,11 @@ def _log10(sigma: np.ndarray) -> np.ndarray:
         return np.log10(sigma)
 
 
-def _finite_or_none(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
-
-
 def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
-    """Quantiles of log10 sigma pooled over networks (networks, k), taken
-    without interpolation (the inverted CDF), so that exact zeros give a
-    quantile of sigma = 0 (``zero``, value None) rather than NaN; standard
-    errors from a seeded bootstrap over networks (None when some resample's
-    quantile is an exact zero)."""
+    """Quantiles of log10 sigma pooled over networks (networks, k), by the
+    inverted CDF so that exact zeros give ``zero`` (value None) rather than NaN,
+    with seeded bootstrap standard errors over networks (None when a
+    resample's quantile is an exact zero)."""
     logs = _log10(sigma)
     values = np.quantile(logs.ravel(), PROBS, method="inverted_cdf")
     rng = np.random.default_rng(BOOTSTRAP_SEED)
@@ -159,25 +154,26 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
             for _ in range(BOOTSTRAP_RESAMPLES)
         ]
     )
-    entries = []
-    for index, (name, p) in enumerate(zip(QUANTILE_NAMES, PROBS, strict=True)):
-        column = resampled[:, index]
-        finite = bool(np.all(np.isfinite(column)))
-        entries.append(
-            {
-                "name": name,
-                "probability": p,
-                "value": _finite_or_none(values[index]),
-                "zero": bool(values[index] == -np.inf),
-                "standard_error": float(column.std(ddof=1)) if finite else None,
-            }
+    return [
+        {
+            "name": name,
+            "probability": p,
+            "value": finite_or_none(value),
+            "zero": bool(value == -np.inf),
+            "standard_error": float(column.std(ddof=1))
+            if np.all(np.isfinite(column))
+            else None,
+        }
+        for name, p, value, column in zip(
+            QUANTILE_NAMES, PROBS, values, resampled.T, strict=True
         )
-    return entries
+    ]
 
 
 def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
     """(values or None, kind or None, note): theory for the quantiles of log10 sigma."""
-    if activation == "linear" and scheme == "orthogonal":
+    orthogonal = SCHEMES[scheme].family == ORTHOGONAL
+    if activation == "linear" and orthogonal:
         return (
             [0.0] * len(PROBS),
             EXACT,
@@ -191,7 +187,7 @@ def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
             f"Fuss-Catalan law of {layers} Gaussian factors (Penson & Zyczkowski "
             "2011), k -> infinity; at finite k the lowest quantiles lie below it",
         )
-    if activation == "tanh" and scheme == "orthogonal":
+    if activation == "tanh" and orthogonal:
         values = jacobian.tanh_orthogonal_quantiles(layers, PROBS)
         return (
             values.tolist(),
@@ -209,14 +205,9 @@ def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
     return (
         None,
         None,
-        f"sigma = 0 for a share {relu_zero_share_theory(activation, k, layers):.4f} "
+        f"sigma = 0 for a share {jacobian.relu_zero_share(k, layers):.4f} "
         "(exact); no law for the nonzero values",
     )
-
-
-def relu_zero_share_theory(activation: str, k: int, layers: int) -> float:
-    """The exact share of zero singular values: 0 unless ReLU."""
-    return jacobian.relu_zero_share(k, layers) if activation == "relu" else 0.0
 
 
 def _compared(
@@ -227,16 +218,15 @@ def _compared(
     numerical_error: float = 0.0,
 ) -> dict:
     """Mean and standard error of per-network samples beside a theory value;
-    against exact theory, the Student-t score
-    (:func:`eigeninit.theory.agreement`), whose scale adds
-    ``numerical_error``, a bound on the computed mean's own error, to the
-    standard error (it matters only where the spread is rounding noise)."""
-    n = samples.size
+    against exact theory, :func:`eigeninit.theory.agreement`'s score, whose
+    scale adds ``numerical_error``, a bound on the computed mean's own error."""
     mean = float(samples.mean())
     finite = bool(np.isfinite(mean))
     block = {
         "mean": mean if finite else None,
-        "standard_error": float(samples.std(ddof=1) / math.sqrt(n)) if finite else None,
+        "standard_error": float(samples.std(ddof=1) / math.sqrt(samples.size))
+        if finite
+        else None,
         "theory": value,
         "kind": kind,
         "note": note,
@@ -247,38 +237,34 @@ def _compared(
     return block
 
 
+_MEAN_SIGMA2_NOTES = {
+    "linear": "E|W v|^2 = s |v|^2 per layer",
+    "relu": "E|D W v|^2 = s |v|^2 / 2 per layer (sign symmetry)",
+    "tanh": "mean field: prod over layers of s E sech^4(h), k -> infinity",
+}
+
+
 def _mean_sigma2(sigma, scheme, activation, layers) -> dict:
     value, kind = jacobian.mean_sigma2(scheme, activation, layers)
-    note = {
-        "linear": "E|W v|^2 = s |v|^2 per layer",
-        "relu": "E|D W v|^2 = s |v|^2 / 2 per layer (sign symmetry)",
-        "tanh": "mean field: prod over layers of s E sech^4(h), k -> infinity",
-    }[activation]
-    return _compared((sigma**2).mean(axis=1), value, kind, note)
-
-
-def _zero_share(sigma, activation, value) -> dict:
-    note = (
-        "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
-        if activation == "relu"
-        else "every factor is invertible almost surely"
+    return _compared(
+        (sigma**2).mean(axis=1), value, kind, _MEAN_SIGMA2_NOTES[activation]
     )
-    return _compared((sigma == 0).mean(axis=1), value, EXACT, note)
 
 
 def _mean_log10_sigma(part: xr.Dataset, scheme, activation, k, layers) -> dict:
-    """The mean of log10 sigma, (1/k) log10 |det J|. Its numerical error is
-    bounded by the log-det identity's gap: |gap| / (k ln 10)."""
+    """The mean of log10 sigma, (1/k) log10 |det J|, its numerical error bounded
+    by the log-det gap: |gap| / (k ln 10)."""
     samples = _log10(part["sigma"].values).mean(axis=1)
     if activation == "relu":
         return _compared(
             samples, None, None, "minus infinity: the Jacobian is singular"
         )
     error = float(np.abs(part["log_det_gap"].values).max()) / (k * math.log(10))
-    if scheme == "orthogonal" and activation == "linear":
+    orthogonal = SCHEMES[scheme].family == ORTHOGONAL
+    if orthogonal and activation == "linear":
         return _compared(samples, 0.0, EXACT, "every sigma is 1", error)
     gaussian = 0.0
-    if scheme != "orthogonal":
+    if not orthogonal:
         gaussian = jacobian.gaussian_linear_mean_log10_sigma(scheme, k, layers)
     if activation == "linear":
         note = "(1/2k) E ln det(W^T W) per layer, Bartlett decomposition, exact at k"
@@ -291,10 +277,9 @@ def _mean_log10_sigma(part: xr.Dataset, scheme, activation, k, layers) -> dict:
 
 def log10_condition(sigma: np.ndarray) -> dict:
     """log10 sigma_max / sigma_min per network: median and range, or singular."""
-    logs = _log10(sigma)
-    singular = bool(np.any(sigma[:, -1] == 0))
-    if singular:
+    if np.any(sigma[:, -1] == 0):
         return {"singular": True, "median": None, "range": None}
+    logs = _log10(sigma)
     ratio = logs[:, 0] - logs[:, -1]
     return {
         "singular": False,
@@ -304,9 +289,8 @@ def log10_condition(sigma: np.ndarray) -> dict:
 
 
 def numerics(part: xr.Dataset, k: int) -> dict:
-    """The checks of each Jacobian: the worst gap of the log-det identity (None
-    when singular) and the worst relative error bound k eps cond of the final
-    Jacobi step."""
+    """The worst log-det gap (None when singular) and the worst relative error
+    bound k eps cond of the final Jacobi step."""
     gap = np.abs(part["log_det_gap"].values)
     condition = float(part["jacobi_condition"].values.max())
     return {
@@ -319,15 +303,11 @@ def numerics(part: xr.Dataset, k: int) -> dict:
 def isometry_verdict(
     quantiles: list[dict], singular: bool, band: float = ISOMETRY_BAND
 ) -> dict:
-    """The shape of the spectrum: singular (some sigma exactly 0), isometric
-    (q95 - q05 at most ``band`` decades), moderately spread (at most three
-    times ``band``), else ill-conditioned; with that spread, the theory's
-    (None without quantile theory) and the median of log10 sigma, the common
-    scale."""
+    """The spectrum's shape: singular (some sigma exactly 0), else by q95 - q05
+    against ``band`` (:data:`ISOMETRY_BAND`); with that spread, the theory's
+    and the median of log10 sigma."""
     by_p = {entry["probability"]: entry for entry in quantiles}
     low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
-    theory = low.get("theory"), high.get("theory")
-    theory_spread = theory[1] - theory[0] if None not in theory else None
     if singular:
         return {
             "shape": SINGULAR,
@@ -335,6 +315,7 @@ def isometry_verdict(
             "theory_spread_decades": None,
             "median_log10_sigma": median["value"],
         }
+    theory_bounds = low.get("theory"), high.get("theory")
     spread = high["value"] - low["value"]
     if spread <= band:
         shape = ISOMETRIC
@@ -345,13 +326,15 @@ def isometry_verdict(
     return {
         "shape": shape,
         "spread_decades": spread,
-        "theory_spread_decades": theory_spread,
+        "theory_spread_decades": theory_bounds[1] - theory_bounds[0]
+        if None not in theory_bounds
+        else None,
         "median_log10_sigma": median["value"],
     }
 
 
 def reading(shape: str, forward_verdict: str | None) -> str | None:
-    """The isometry verdict read with the forward-norm verdict (:data:`READINGS`)."""
+    """The isometry verdict read with the forward verdict (:data:`READINGS`)."""
     if shape == SINGULAR:
         return "singular"
     if forward_verdict is None:
@@ -364,7 +347,7 @@ def reading(shape: str, forward_verdict: str | None) -> str | None:
 
 def _forward(depth_summary: dict | None, scheme: str, activation: str) -> dict | None:
     """The depth summary's forward verdict for this setting with independent
-    weights, over all its networks; None when it did not run."""
+    weights; None when it did not run."""
     try:
         entry = depth_summary["growth_per_layer"][scheme][activation][jacobian.WEIGHTS]
     except (KeyError, TypeError):

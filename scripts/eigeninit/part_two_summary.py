@@ -1,20 +1,11 @@
 """The numbers part two of the write-up quotes, read from its datasets.
 
-Every measured value comes with a 95% band over its samples and a
-``finite_size`` block beside it: the theory at the measured size
-(``theory``, or None), its standard error ``theory_se``, its ``kind``
-(exact, simulated, extrapolated, approximation; mean field only as context),
-a ``theory_note`` saying where it comes from or why there is none, and, when
-there is a value, the Student-t score of the measurement against it with both
-standard errors (``z_score``, ``p_value``; see
-:func:`eigeninit.theory.agreement`). :func:`comparisons` takes every score of
-part two as one family and says which disagreements survive Holm's rule.
-
-Beside the measurements, the summaries hold every count, comparison and
-grouping the write-up states (which settings keep the signal, the
-Kaiming-to-LeCun gain ratio), so the templates only format.
-workflow/schemas/*_summary.schema.yaml define every key;
-:func:`eigeninit.schemas.validate` checks a summary before it is written.
+Every measured value has a 95% band and a ``finite_size`` block beside it:
+the theory at the measured size or None, its standard error, kind and note,
+and the Student-t score against it (:func:`eigeninit.theory.agreement`).
+:func:`comparisons` weighs every score as one family under Holm's rule. The
+counts and groupings the write-up states are here too, so the templates only
+format; workflow/schemas/*_summary.schema.yaml define every key.
 """
 
 import math
@@ -26,15 +17,11 @@ from eigeninit import schemas, theory
 from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
-from eigeninit.scheme_facts import (
-    EXACT,
-    SCHEME_FACTS,
-    finite_size_growth,
-    gain,
-    limit_growth,
-)
+from eigeninit.initializers import ORTHOGONAL, SCHEMES
+from eigeninit.scheme_facts import EXACT, finite_size_growth, gain, limit_growth
 from eigeninit.stats import (
     chance_exceedances,
+    finite_or_none,
     holm_adjusted,
     mean_ci95,
     proportion_ci95,
@@ -47,8 +34,13 @@ VERDICTS = (KEEPS, EXPLODES, VANISHES)
 
 FAMILY_LEVEL = 0.05
 """Family-wise error level of part two's comparisons with theory."""
+CIRCULAR_LAW_SCORED = (
+    "spectral_radius_over_sqrt_k",
+    "sigma_max_over_sqrt_k",
+    "real_eigenvalue_count",
+)
 JACOBIAN_SCORED = ("mean_sigma2", "zero_share", "mean_log10_sigma")
-"""The Jacobian summary's quantities that may carry a score against exact theory."""
+"""The summaries' quantities that may carry a score against their theory."""
 
 _DOMINANT_REAL_NOTE = (
     "no closed form is known: whether a real eigenvalue or a complex pair has the"
@@ -69,17 +61,18 @@ def finite_size(
     kind: str | None,
     note: str,
 ) -> dict:
-    """A ``finite_size`` block: theory value, its standard error, kind, note and
-    the score of the samples' mean against it."""
+    """A ``finite_size`` block, with the samples' score when there is a value."""
     block = {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
-    if value is not None and samples is not None:
-        score = theory.agreement(samples, value, se)
-        block |= {"z_score": score["z_score"], "p_value": score["p_value"]}
+    return _scored(block, samples)
+
+
+def _scored(block: dict, samples: np.ndarray | None) -> dict:
+    if block["theory"] is not None and samples is not None:
+        block |= theory.agreement(samples, block["theory"], block["theory_se"])
     return block
 
 
 def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
-    """A finite-size block from a simulated or extrapolated reference."""
     how = (
         f"simulated over {reference['draws']} real matrices"
         if reference["kind"] == "simulated"
@@ -92,25 +85,15 @@ def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
 
 
 def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
-    """Per size: rho/sqrt(k), sigma_max/sqrt(k), real counts, disk uniformity.
-
-    Besides ``sizes`` (in increasing k), the counts the write-up states:
-    ``matrices_per_size`` (None when sizes differ) and ``disk_ks_narrows`` (the
-    KS distance smaller at the largest size than at the smallest; None with
-    one size). ``references`` are :mod:`eigeninit.references`' values.
-    """
+    """Per size (increasing k): rho/sqrt(k), sigma_max/sqrt(k), real counts and
+    disk uniformity, each beside its theory and ``references``' values."""
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
-    sizes = {}
-    for dataset in by_size:
-        k = int(dataset.attrs["k"])
-        sizes[str(k)] = _size_summary(dataset, k, references)
-    largest = by_size[-1]
-    entries = list(sizes.values())
+    entries = [_size_summary(d, int(d.attrs["k"]), references) for d in by_size]
     counts = {entry["matrices"] for entry in entries}
     summary = {
-        "sizes": sizes,
+        "sizes": {str(entry["k"]): entry for entry in entries},
         "matrices_per_size": counts.pop() if len(counts) == 1 else None,
-        "seed": int(largest.attrs["seed"]),
+        "seed": int(by_size[-1].attrs["seed"]),
         "smallest_size": entries[0]["k"],
         "largest_size": entries[-1]["k"],
         "disk_ks_narrows": (
@@ -133,14 +116,14 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     radius_entry = summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
-        "complex_exact": theory.complex_spectral_radius(k).mean,
+        "complex_exact": theory.complex_spectral_radius(k),
         "finite_size": _reference_block(
             radius, references["radius"][str(k)]["scaled"], "real Ginibre mean"
         ),
     }
     sigma_entry = summarize_samples(sigma) | {
         "limit": SIGMA_MAX_LIMIT,
-        "tracy_widom": theory.sigma_max_tracy_widom(k).mean,
+        "tracy_widom": theory.sigma_max_tracy_widom(k),
         "finite_size": _reference_block(
             sigma,
             references["sigma_max"][str(k)]["scaled"],
@@ -191,21 +174,9 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 def depth_summary(
     datasets: list[xr.Dataset], stable_within: float, references: dict
 ) -> dict:
-    """growth_per_layer[scheme][activation][weights] with band, theory and verdict.
-
-    ``schemes`` holds each scheme's registry facts and its gain s at this k
-    (:func:`eigeninit.scheme_facts.gain`: sqrt(k times the entry variance), so
-    kaiming over lecun is sqrt(2) by the variance ratio alone). Each entry holds
-    the measured mean and band, ``limit`` (large k and depth),
-    the ``finite_size`` block at the measured k and L, and the verdict;
-    ``depth_laws`` holds, per scheme, shared linear weights against the depth
-    law (:func:`depth_law`).
-    ``keeps_band`` is the growth per layer that keeps the signal,
-    ``verdict_groups`` the settings by verdict (:func:`verdict_groups`), and
-    ``kaiming_over_lecun`` the two schemes' gain ratio beside the measured
-    ratio of their linear growths, when both ran. ``references`` are
-    :mod:`eigeninit.references`' values at this k and depth.
-    """
+    """growth_per_layer[scheme][activation][weights] with band, limit,
+    finite-size theory and verdict; each scheme's registry facts and gain; the
+    depth laws of shared linear weights; the groupings the write-up states."""
     growth_per_layer: dict = {}
     depth_laws: dict = {}
     first = datasets[0].attrs
@@ -214,14 +185,13 @@ def depth_summary(
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
         for activation in dataset["activation"].values.tolist():
             growth = dataset["growth"].sel(activation=activation).values
-            entry = _growth_entry(
-                scheme, activation, weights, k, layers, growth, references
-            )
+            setting = (scheme, activation, weights)
+            entry = _growth_entry(setting, k, layers, growth, references)
             entry["verdict"] = verdict(entry["mean"], layers, stable_within)
             if (
                 weights == "shared"
                 and activation == "linear"
-                and scheme != "orthogonal"
+                and SCHEMES[scheme].family != ORTHOGONAL
             ):
                 depth_laws[scheme] = depth_law(
                     dataset, dataset["log10_norm"].sel(activation=activation).values
@@ -229,21 +199,14 @@ def depth_summary(
             growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
                 weights
             ] = entry
+    facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
-        scheme: {
-            "name": SCHEME_FACTS[scheme].name,
-            "entries": SCHEME_FACTS[scheme].entries,
-            "description": SCHEME_FACTS[scheme].description,
-            "family": SCHEME_FACTS[scheme].family,
-            "divisor": SCHEME_FACTS[scheme].divisor,
-            "sampler": SCHEME_FACTS[scheme].sampler.__name__,
-            "gain": gain(scheme, k, references),
-        }
+        scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
+        | {"sampler": SCHEMES[scheme].sampler.__name__}
+        | {"gain": gain(scheme, k, references)}
         for scheme in growth_per_layer
     }
-    activations = list(
-        dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
-    )
+    activations, modes = _activations_and_modes(growth_per_layer)
     summary = {
         "k": k,
         "layers": layers,
@@ -252,14 +215,7 @@ def depth_summary(
         "stable_within": stable_within,
         "keeps_band": list(growth_bounds(stable_within, layers)),
         "activations": {a: ACTIVATION_NAMES[a] for a in activations},
-        "weight_sharing": list(
-            dict.fromkeys(
-                w
-                for by_a in growth_per_layer.values()
-                for m in by_a.values()
-                for w in m
-            )
-        ),
+        "weight_sharing": modes,
         "schemes": schemes,
         "growth_per_layer": growth_per_layer,
         "verdict_groups": verdict_groups(growth_per_layer),
@@ -272,8 +228,13 @@ def depth_summary(
     return schemas.validate("depth", summary)
 
 
-def _modes(by_activation: dict) -> list[str]:
-    return [weights for by_weights in by_activation.values() for weights in by_weights]
+SETTING = ("scheme", "activation", "weights")
+
+
+def _activations_and_modes(growth_per_layer: dict) -> tuple[list, list]:
+    """The activations and weight modes of the settings, in the order they ran."""
+    keys = [key for key, _ in _leaves(growth_per_layer, SETTING)]
+    return [list(dict.fromkeys(key[level] for key in keys)) for level in SETTING[1:]]
 
 
 def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
@@ -282,21 +243,10 @@ def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
 
 
 def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
-    """Per weight sharing, the settings grouped by verdict, then activation.
-
-    Each group: ``verdict`` and ``activations``, a list of ``{"activation",
-    "schemes": [scheme, ...]}``. Verdicts come in :data:`VERDICTS` order and
-    only when some setting has them; activations and schemes keep the
-    summary's order.
-    """
-    activations = list(
-        dict.fromkeys(a for by_a in growth_per_layer.values() for a in by_a)
-    )
-    modes = list(
-        dict.fromkeys(
-            w for by_a in growth_per_layer.values() for m in by_a.values() for w in m
-        )
-    )
+    """Per weight sharing, the settings by verdict (in :data:`VERDICTS` order,
+    those present), then activation, naming the schemes in the summary's order."""
+    activations, modes = _activations_and_modes(growth_per_layer)
+    leaves = _leaves(growth_per_layer, SETTING)
     groups = {}
     for weights in modes:
         groups[weights] = []
@@ -306,10 +256,10 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
                 for activation in activations
                 if (
                     schemes := [
-                        scheme
-                        for scheme, by_a in growth_per_layer.items()
-                        if by_a.get(activation, {}).get(weights, {}).get("verdict")
-                        == group_verdict
+                        key["scheme"]
+                        for key, entry in leaves
+                        if (key["activation"], key["weights"], entry["verdict"])
+                        == (activation, weights, group_verdict)
                     ]
                 )
             ]
@@ -348,45 +298,28 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
     }
 
 
-def _growth_entry(
-    scheme: str,
-    activation: str,
-    weights: str,
-    k: int,
-    layers: int,
-    growth,
-    references: dict,
-) -> dict:
+def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
+    """One (scheme, activation, weights) setting's entry, without its verdict."""
     measured = summarize_samples(growth)
-    predicted = finite_size_growth(scheme, activation, weights, k, layers, references)
-    block = finite_size(
-        growth,
-        predicted["theory"],
-        predicted["theory_se"],
-        predicted["kind"],
-        predicted["theory_note"],
-    )
-    if "mean_field" in predicted:
-        block["mean_field"] = predicted["mean_field"]
+    predicted = finite_size_growth(*setting, k, layers, references)
+    mean_field = predicted.pop("mean_field", None)
+    block = _scored(predicted, growth)
+    if mean_field is not None:
+        block["mean_field"] = mean_field
     return measured | {
-        "limit": limit_growth(scheme, activation, weights, k),
+        "limit": limit_growth(*setting, k),
         "finite_size": block,
-        "log10_norm_ratio": _log10_norm_ratio(measured["mean"], layers),
+        "log10_norm_ratio": layers * math.log10(measured["mean"])
+        if measured["mean"] > 0
+        else None,
     }
 
 
 def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
-    """Shared linear weights against the depth law, with each network's own rho.
-
-    Growth over l layers = rho exp(C/l) defines C = l (ln g_l - ln rho) per
-    network (:func:`eigeninit.theory.depth_law_constants`), rho that network's
-    matrix's. C tends to a constant only once the second mode has died out,
-    after many times ``depth_scale`` = -1 / ln(|lambda_2| / rho) layers (the
-    median network's), and a complex dominant pair keeps it oscillating; so
-    the summary gives C's mean and band over the real-dominant networks at a
-    few depths, the share of complex-dominant ones and the depth scale, and no
-    verdict of steadiness.
-    """
+    """Shared linear weights against growth over l layers = rho exp(C/l), rho
+    each network's own: C's mean and band over the real-dominant networks at a
+    few depths, the share of complex-dominant ones (whose C oscillates), and
+    the depth scale -1/ln(|lambda_2|/rho) after many times which C settles."""
     layers = log10_norms.shape[-1] - 1
     depths = np.unique(
         np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
@@ -397,7 +330,12 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     bands = []
     for column in constants.T:
         mean, low, high = mean_ci95(column) if column.size else (np.nan,) * 3
-        bands.append({"mean": _finite(mean), "ci95": [_finite(low), _finite(high)]})
+        bands.append(
+            {
+                "mean": finite_or_none(mean),
+                "ci95": [finite_or_none(low), finite_or_none(high)],
+            }
+        )
     median_ratio = float(np.median(dataset["second_ratio"].values))
     return {
         "depths": depths.tolist(),
@@ -416,62 +354,31 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     }
 
 
-def _finite(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _log10_norm_ratio(growth: float, layers: int) -> float | None:
-    """log10 of the norm after all layers over the input's; None if it vanished."""
-    return layers * math.log10(growth) if growth > 0 else None
-
-
 def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
-    """Every score of part two against finite-size theory, as one family
-    (with the Jacobian's scores against exact theory, when it was measured).
-
-    With m scores, chance alone puts about m/20 of them below p = 0.05
-    (:func:`eigeninit.stats.chance_exceedances`); a measurement disagrees with
-    its theory only when Holm's rule rejects it at family-wise level
-    :data:`FAMILY_LEVEL`, whatever the dependence between the scores (the
-    edge's two quantities come from the same matrices, and one reference may
-    serve two measurements).
-    """
-    tests = [
-        {"part": "circular_law", "k": int(k), "quantity": quantity} | _score(entry)
+    """Every score of part two against its theory (the Jacobian's against exact
+    theory, when measured) as one family: a measurement disagrees only when
+    Holm's rule rejects it at :data:`FAMILY_LEVEL`, whatever the scores'
+    dependence."""
+    growth = _leaves(depth["growth_per_layer"], SETTING)
+    settings = _leaves((jacobian or {}).get("settings", {}), ("scheme", "activation"))
+    candidates = [
+        ({"part": "circular_law", "k": int(k), "quantity": quantity}, block)
         for k, size in circular_law["sizes"].items()
-        for quantity in (
-            "spectral_radius_over_sqrt_k",
-            "sigma_max_over_sqrt_k",
-            "real_eigenvalue_count",
-        )
-        if "z_score" in (entry := size[quantity]["finite_size"])
+        for quantity in CIRCULAR_LAW_SCORED
+        for block in [size[quantity]["finite_size"]]
     ]
-    tests += [
-        {
-            "part": "depth",
-            "scheme": scheme,
-            "activation": activation,
-            "weights": weights,
-        }
-        | _score(entry["finite_size"])
-        for scheme, by_activation in depth["growth_per_layer"].items()
-        for activation, by_weights in by_activation.items()
-        for weights, entry in by_weights.items()
-        if "z_score" in entry["finite_size"]
+    candidates += [
+        ({"part": "depth"} | key, entry["finite_size"]) for key, entry in growth
     ]
-    tests += [
-        {
-            "part": "jacobian",
-            "scheme": scheme,
-            "activation": activation,
-            "quantity": quantity,
-        }
-        | _score(block)
-        for scheme, by_activation in (jacobian or {"settings": {}})["settings"].items()
-        for activation, setting in by_activation.items()
+    candidates += [
+        ({"part": "jacobian"} | key | {"quantity": quantity}, setting[quantity])
+        for key, setting in settings
         for quantity in JACOBIAN_SCORED
-        if "z_score" in (block := setting[quantity])
+    ]
+    tests = [
+        labels | {key: block[key] for key in ("z_score", "p_value", "kind")}
+        for labels, block in candidates
+        if "z_score" in block
     ]
     adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
     for test, holm_p in zip(tests, adjusted, strict=True):
@@ -491,9 +398,12 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
     return schemas.validate("comparisons", summary)
 
 
-def _score(block: dict) -> dict:
-    return {
-        "z_score": block["z_score"],
-        "p_value": block["p_value"],
-        "kind": block["kind"],
-    }
+def _leaves(tree: dict, levels: tuple[str, ...]) -> list[tuple[dict, dict]]:
+    """(labels, leaf) of a dict nested ``len(levels)`` deep, each key named."""
+    if not levels:
+        return [({}, tree)]
+    return [
+        ({levels[0]: key} | labels, leaf)
+        for key, subtree in tree.items()
+        for labels, leaf in _leaves(subtree, levels[1:])
+    ]

@@ -1,19 +1,7 @@
-"""Repeated products x(n+1) = A x(n), measured without overflow.
-
-Each step multiplies a unit vector and accumulates log10 of the stretch, so
-the recorded norms are exact however far the iteration runs. The long-run
-stretch per step is then read from the iterates alone, in the two cases a real
-matrix allows: a real dominant eigenvalue (A w stays parallel to w) or a
-complex-conjugate dominant pair (w turns inside a fixed plane, where
-A^2 w = a A w + b w holds and |l1| = sqrt(-b)).
-
-Degenerate matrices get their own answers rather than NaN: an iterate that
-becomes exactly zero (the zero matrix, a nilpotent triangular one) ends the
-run as ``vanished`` with a stretch of 0; a plane whose two roots coincide (a
-defective double eigenvalue such as the Jordan block [[3, 1], [0, 3]], where
-the real model converges only like 1/n) is a ``repeated real`` root read from
-the plane fit; a tie in modulus between distinct roots (3 and -3) fits
-neither model and stays ``undetermined``.
+"""Repeated products x(n+1) = A x(n) of unit vectors, log10 stretches
+accumulated so norms never overflow, and the long-run stretch read from the
+iterates alone: a real dominant eigenvalue (A w parallel to w) or a complex
+pair (w turns in a plane where A^2 w = a A w + b w, |l1| = sqrt(-b)).
 """
 
 from dataclasses import dataclass
@@ -49,10 +37,7 @@ class PowerRun:
 
     @property
     def quotient(self) -> np.ndarray:
-        """|x(n)| / |x(n-1)|, measured directly on unit vectors.
-
-        NaN at step 0 and after x(n-1) = 0, where the quotient is 0/0.
-        """
+        """|x(n)| / |x(n-1)|; NaN at step 0 and after x(n-1) = 0."""
         previous_zero = np.concatenate([[True], self.stretch[:-1] == 0])
         return np.where(previous_zero, np.nan, self.stretch)
 
@@ -64,11 +49,8 @@ class PowerRun:
 
 
 def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
-    """Record ``iterations`` norms: the input and ``iterations - 1`` products.
-
-    Once an iterate is exactly zero every later one is too: their stretches are
-    0 and their directions the zero vector.
-    """
+    """Record ``iterations`` norms, the input's and ``iterations - 1`` products';
+    after an exactly zero iterate, stretches and directions are zero."""
     matrix = np.asarray(matrix, dtype=np.float64)
     start = np.asarray(start, dtype=np.float64)
     stretch = np.zeros(iterations)
@@ -85,16 +67,11 @@ def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
 
 @dataclass(frozen=True)
 class StretchEstimates:
-    """Per-step estimates of the long-run stretch and how well each model fits.
-
-    ``parallel_residual``: sine of the angle between w and A w (0 when w is a
-    real eigenvector). ``plane_residual``: relative misfit of
-    A^2 w = a A w + b w (0 when w lies in a 2-D invariant subspace).
-    ``plane_modulus``: the largest root modulus of z^2 = a z + b, which is
-    sqrt(-b) for a complex pair. ``plane_discriminant``: (a^2 + 4 b) / a^2,
-    negative for a complex pair, near 0 for a repeated real root (-inf when
-    a = 0 and b < 0, a pair turning by a quarter turn).
-    """
+    """Per step: the sine between w and A w (``parallel_residual``); the relative
+    misfit of A^2 w = a A w + b w (``plane_residual``); the largest root modulus
+    of z^2 = a z + b (``plane_modulus``); and (a^2 + 4 b) / a^2
+    (``plane_discriminant``: negative for a complex pair, near 0 for a
+    repeated real root)."""
 
     parallel_residual: np.ndarray
     plane_residual: np.ndarray
@@ -130,15 +107,10 @@ def estimate_stretch(matrix: np.ndarray, run: PowerRun) -> StretchEstimates:
 
 
 def classify(run: PowerRun, estimates: StretchEstimates, tolerance: float) -> str:
-    """Decide the dominant structure from the last iterate.
-
-    ``vanished`` when an iterate is exactly zero; ``real`` when A w is
-    parallel to w within ``tolerance``; when w lies in a 2-D invariant plane,
-    ``repeated real`` if the plane's two roots coincide within ``tolerance``
-    (relative discriminant) and ``complex pair`` if they are complex;
-    ``undetermined`` when neither model fits (not converged to the tolerance,
-    or two distinct roots tied in modulus, such as 3 and -3).
-    """
+    """The dominant structure from the last iterate, by the models' fits within
+    ``tolerance``: vanished, real, repeated real (the plane's roots coincide,
+    as for a Jordan block), complex pair, or undetermined (not converged, or
+    distinct roots tied in modulus such as 3 and -3)."""
     if run.vanished:
         return VANISHED
     if estimates.parallel_residual[-1] <= tolerance:
@@ -153,12 +125,8 @@ def classify(run: PowerRun, estimates: StretchEstimates, tolerance: float) -> st
 
 
 def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: str):
-    """Per-step stretch estimate under the decided model.
-
-    Real: the quotient |x(n)|/|x(n-1)| (the post's reading). Vanished: 0,
-    the stretch once x(n) = 0. Otherwise the plane fit's root modulus, the only
-    estimate that settles for a pair or a repeated root.
-    """
+    """Per-step stretch under the decided model: the quotient for real (the
+    post's reading), 0 once vanished, else the plane fit's root modulus."""
     if dominant == REAL:
         return run.quotient
     if dominant == VANISHED:
@@ -169,13 +137,8 @@ def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: st
 def alignment(
     run: PowerRun, dominant_basis: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fraction of each x(n) inside the dominant invariant subspace, and outside.
-
-    For a real dominant eigenvalue the first is |cos| between x(n) and the
-    principal eigenvector; for a pair, the norm of the projection on its plane.
-    The second (the sine of the angle) is computed from the residual itself,
-    not as sqrt(1 - cos^2), so it stays accurate down to float64 resolution.
-    """
+    """Norm of each x(n)'s projection on the dominant invariant subspace, and of
+    its residual (accurate down to float64 resolution, unlike sqrt(1 - cos^2))."""
     coordinates = run.directions @ dominant_basis
     outside = run.directions - coordinates @ dominant_basis.T
     return np.linalg.norm(coordinates, axis=1), np.linalg.norm(outside, axis=1)
@@ -216,11 +179,8 @@ def measure(
 
 
 def rescaling_divisor(spectral_radius: float) -> float:
-    """What the rescaled run divides A by: its spectral radius, or 1 when that is 0.
-
-    A matrix whose eigenvalues are all 0 (nilpotent) cannot be divided by its
-    spectral radius; its rescaled run then repeats A itself.
-    """
+    """What the rescaled run divides A by: its spectral radius, or 1 when that is
+    0 (a nilpotent A)."""
     return spectral_radius if spectral_radius > 0 else 1.0
 
 

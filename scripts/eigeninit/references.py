@@ -1,26 +1,13 @@
 """Finite-size references for part two that no closed form gives: simulated,
-or extrapolated from simulations, each with its standard error.
+or extrapolated from simulations, each with its standard error, from its own
+seed stream (keyed "reference").
 
-For real Gaussian (real Ginibre) k x k matrices G, iid N(0, 1):
-
-* the spectral radius rho(G) / sqrt(k): simulated directly where a draw is
-  cheap (full LAPACK spectra); beyond, Kostlan's exact mean for *complex*
-  Ginibre plus a real-matrix correction c / sqrt(k), with c measured at the
-  simulated anchor sizes (sqrt(k) times the gap is flat, about -0.09, from
-  k = 16 to k = 1024) and an allowance for its drift added to the standard
-  error;
-* the largest singular value sigma_max(G) / sqrt(k): simulated at every size
-  from the Golub-Kahan bidiagonal model (diagonal chi_k, ..., chi_1,
-  superdiagonal chi_(k-1), ..., chi_1), whose singular values have exactly
-  the law of G's, in O(k) per draw.
-
-For networks with a fresh k x k matrix per layer, the law of the next norm
-given x(l) depends on |x(l)| alone (Gaussian and Haar matrices are rotation
-invariant), so a chain of one scalar per network simulates the exact law of
-the tanh networks' growth at O(k) per layer (:func:`chain_growth`), where
-mean-field theory only approximates it. Each reference draws from its own
-seed stream (:func:`eigeninit.initializers.job_seed_sequence` keyed by
-"reference").
+For real Gaussian k x k matrices G: rho(G)/sqrt(k) is simulated where a full
+spectrum is cheap and beyond that extrapolated from Kostlan's exact complex
+mean; sigma_max(G)/sqrt(k) is simulated at every size from the Golub-Kahan
+bidiagonal model, whose singular values have exactly G's law. tanh networks
+with a fresh matrix per layer are simulated exactly by a chain of one scalar
+per network (:func:`chain_growth`).
 """
 
 import math
@@ -29,8 +16,15 @@ from typing import NamedTuple
 import numpy as np
 
 from eigeninit import theory
-from eigeninit.initializers import default_chunk, job_seed_sequence, theory_weight_std
-from eigeninit.scheme_facts import IID, ORTHOGONAL, facts
+from eigeninit.initializers import (
+    IID,
+    ORTHOGONAL,
+    SIGMA_MAX,
+    SPECTRAL_RADIUS,
+    check_scheme,
+    default_chunk,
+    job_seed_sequence,
+)
 
 SIMULATED, EXTRAPOLATED = "simulated", "extrapolated"
 
@@ -87,9 +81,6 @@ def edge_estimates(scaled: np.ndarray) -> dict[str, Estimate]:
     }
 
 
-# ---- Sampling ----
-
-
 def radius_draws(k: int, draws: int, seed: int) -> np.ndarray:
     """``draws`` values of rho(G) / sqrt(k), batches of at most 64 MiB."""
     rng = np.random.default_rng(job_seed_sequence(seed, "reference", "radius", k))
@@ -105,15 +96,10 @@ def radius_draws(k: int, draws: int, seed: int) -> np.ndarray:
 
 
 def bidiagonal_sigma_max(diag: np.ndarray, superdiag: np.ndarray) -> np.ndarray:
-    """Largest singular value of upper bidiagonal matrices, O(k) each.
-
-    ``diag`` is (k, M), ``superdiag`` (k - 1, M): column j is one matrix.
-    sigma_max^2 is the largest eigenvalue of T = B^T B, found by Laguerre's
-    iteration on det(t I - T) started above the spectrum (Gershgorin): for a
-    polynomial with real roots it converges to the largest root monotonically
-    and cubically. Its logarithmic derivatives come from the pivots of
-    t I - T in one pass over the index, for all matrices at once.
-    """
+    """Largest singular value of upper bidiagonal matrices (column j of ``diag``
+    (k, M) and ``superdiag`` (k - 1, M) is one), O(k) each: Laguerre's
+    iteration on det(t I - B^T B) from above the spectrum (Gershgorin), which
+    converges to the largest root monotonically and cubically."""
     k = diag.shape[0]
     if k == 1:
         return np.abs(diag[0])
@@ -177,10 +163,8 @@ def sigma_max_draws(k: int, draws: int, seed: int) -> np.ndarray:
     return np.concatenate(values) / math.sqrt(k)
 
 
-# ---- The spectral radius beyond the simulated sizes ----
-
 COMPLEX_EXACT = {
-    "scaled": lambda k: theory.complex_spectral_radius(k).mean,
+    "scaled": theory.complex_spectral_radius,
     "log": theory.complex_log_spectral_radius,
     "inverse_square": theory.complex_inverse_square_radius,
 }
@@ -188,12 +172,10 @@ COMPLEX_EXACT = {
 
 
 def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict:
-    """Real-Ginibre radius quantities at k: complex exact value + c / sqrt(k).
-
-    c is the inverse-variance mean of sqrt(k) (real - complex) over the
-    anchors; the standard error adds se(c) / sqrt(k) and the drift allowance
-    :data:`CORRECTION_DRIFT` per doubling of k beyond the anchors' centre.
-    """
+    """Real-Ginibre radius quantities at k: the complex exact value plus c/sqrt(k),
+    c the inverse-variance mean of sqrt(k) (real - complex) over the anchors;
+    the standard error adds :data:`CORRECTION_DRIFT` per doubling of k beyond
+    the anchors' centre."""
     sizes = np.array(sorted(anchors), dtype=np.float64)
     result = {}
     for quantity, exact in COMPLEX_EXACT.items():
@@ -211,26 +193,19 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict
     return result
 
 
-# ---- Networks with independent layers: the exact law by a scalar chain ----
-
-
 def layer_scale(
     scheme: str, k: int, g: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """m per network with W x = |x| m g in law, for g (n, k) ~ N(0, I).
-
-    iid Gaussian entries of standard deviation sd: sd (W x ~ N(0, sd^2 |x|^2)).
-    Haar orthogonal: 1 / |g| (W x uniform on the sphere of radius |x|).
-    G / sigma_max(G): Golub-Kahan bidiagonalization started from x / |x| gives
-    G x = |x| g with B_11 = |g| and the rest of B independent of g, so
-    m = 1 / sigma_max(B).
-    """
-    family = facts(scheme).family
-    if family == IID:
-        return np.full(g.shape[0], theory_weight_std(scheme, k))
-    if family == ORTHOGONAL:
+    """m per network with W x = |x| m g in law, for g (n, k) ~ N(0, I): the entry
+    sd for iid entries (taken Gaussian); 1/|g| for Haar W; 1/sigma_max(B) for
+    G/sigma_max(G), B the bidiagonalization of G started from x, with B_11 = |g|
+    and the rest independent of g."""
+    facts = check_scheme(scheme)
+    if facts.family == IID:
+        return np.full(g.shape[0], facts.entry_std(k))
+    if facts.family == ORTHOGONAL:
         return 1.0 / np.linalg.norm(g, axis=1)
-    if facts(scheme).divisor == "sigma_max":
+    if facts.divisor == SIGMA_MAX:
         count = g.shape[0]
         diag = np.concatenate(
             [
@@ -246,11 +221,8 @@ def layer_scale(
 def chain_growth(
     scheme: str, activation, k: int, layers: int, networks: int, rng
 ) -> np.ndarray:
-    """Growth per layer (|x(L)| / |x(0)|)^(1/L) of ``networks`` simulated networks.
-
-    x(0) ~ N(0, I_k) as the measurement draws it; each layer draws g and m
-    (:func:`layer_scale`) and |x(l+1)| = |f(|x(l)| m g)|.
-    """
+    """Growth per layer (|x(L)| / |x(0)|)^(1/L) of ``networks`` networks, x(0) ~
+    N(0, I) and |x(l+1)| = |f(|x(l)| m g)| with g and m drawn per layer."""
     x = rng.standard_normal((networks, k))
     log_start = np.log(np.linalg.norm(x, axis=1))
     norm = np.exp(log_start)
@@ -262,26 +234,15 @@ def chain_growth(
         return np.exp((np.log(norm) - log_start) / layers)
 
 
+def has_chain(scheme: str) -> bool:
+    """Whether :func:`layer_scale` has a reduced model (G/rho(G) has none)."""
+    return check_scheme(scheme).divisor != SPECTRAL_RADIUS
+
+
 def tanh_reference(scheme: str, k: int, layers: int, networks: int, seed: int):
-    """Mean tanh growth per layer of ``scheme`` by the exact law, with its SE;
-    uniform entries (xavier_uniform) by the Gaussian law of the same variance,
-    from which they differ at O(1/k^2)."""
-    as_simulated = "lecun" if scheme == "xavier_uniform" else scheme
+    """Mean tanh growth per layer of ``scheme`` by the chain, with its SE."""
     rng = np.random.default_rng(job_seed_sequence(seed, "reference", "tanh", scheme, k))
-    return estimate(chain_growth(as_simulated, np.tanh, k, layers, networks, rng))
-
-
-# ---- The references of one config ----
-
-TANH_CHAIN_SCHEMES = (
-    "standard",
-    "lecun",
-    "xavier_uniform",
-    "kaiming",
-    "orthogonal",
-    "spectral",
-)
-"""Schemes whose tanh growth the chain gives (eigen's radius has no reduced model)."""
+    return estimate(chain_growth(scheme, np.tanh, k, layers, networks, rng))
 
 
 def compute(
@@ -291,15 +252,10 @@ def compute(
     seconds_per_size: float,
     tanh_networks: int,
 ) -> dict:
-    """Every reference of a config, for :func:`eigeninit.stages.references`.
-
-    ``compared`` maps each size k to the number of draws its references are
-    compared with (the circular law's matrices; at the depth's width, the
-    radii its eigen networks draw). The radius is simulated at the anchors
-    and where ``seconds_per_size`` buys :data:`MANY_MORE` times those draws,
-    else extrapolated; sigma_max is simulated everywhere; tanh growth by the
-    chain for the depth's schemes that have one.
-    """
+    """Every reference of a config. ``compared`` maps each size k to the draws its
+    references are compared with; the radius is simulated at the anchors and
+    where ``seconds_per_size`` buys :data:`MANY_MORE` times those, else
+    extrapolated."""
     radius, sigma = {}, {}
     for k in sorted({*compared, *RADIUS_ANCHORS}):
         draws = draws_within(seconds_per_size, radius_draw_seconds(k))
@@ -314,7 +270,7 @@ def compute(
     tanh = {
         scheme: tanh_reference(scheme, depth["k"], depth["layers"], tanh_networks, seed)
         for scheme in depth["schemes"]
-        if scheme in TANH_CHAIN_SCHEMES and "tanh" in depth["activations"]
+        if has_chain(scheme) and "tanh" in depth["activations"]
     }
     simulated = [k for k in compared if radius[k]["scaled"].kind == SIMULATED]
     return {

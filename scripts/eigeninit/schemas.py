@@ -1,15 +1,10 @@
-"""The workflow's JSON schemas: the config's, the experiments', the summaries'.
-
-workflow/schemas/ holds them. config.schema.yaml and experiments.schema.yaml
-define every setting, its default and its limits (:mod:`eigeninit.settings`
-checks the config against them). <summary>_summary.schema.yaml, for an
-experiment, the circular law, depth and the Jacobian (part two's share pieces in
-part_two_definitions.schema.yaml), say which keys each summary has and what
-each means: the summarize rules validate against them before writing, and the
-paper export takes the numbers marked ``x-quoted`` from them, named by the key
+"""The workflow's JSON schemas in workflow/schemas/: the config's and every
+summary's (<summary>_summary.schema.yaml, part two's shared pieces in
+part_two_definitions.schema.yaml). Summaries are validated before they are
+written; the paper exports the numbers marked ``x-quoted``, named by their key
 path in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names``
-names a list's items, ``x-item-key`` the object field that names them; other
-lists count from one, after ``x-item-label`` when given).
+names a list's items, ``x-item-key`` the field that names them; other lists
+count from one, after ``x-item-label`` when given).
 """
 
 from collections.abc import Iterator
@@ -60,13 +55,9 @@ def validate(summary: str, data: dict) -> dict:
 
 
 def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
-    """The name parts of every number a summary can quote, from its schema alone.
-
-    For a summary whose quoted keys are all fixed (the experiment's): each
-    quoted top-level key and its lists' items, a list counted up to its
-    ``maxItems`` or else ``longest_list``. This is what a config check can
-    know before any summary exists.
-    """
+    """The name parts of every number a summary with fixed keys (the
+    experiment's) can quote, from its schema alone: lists counted up to their
+    ``maxItems``, else ``longest_list``."""
     root = schema(summary)
     names = []
     for key, definition in root["properties"].items():
@@ -101,10 +92,7 @@ def _item_label(node: dict, index: int) -> str:
 
 
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
-    """Every x-quoted number of ``data`` with the name parts of its macro.
-
-    Nulls (a theory that does not exist, a signal that vanished) are skipped.
-    """
+    """Every x-quoted number of ``data`` (nulls skipped) with its name parts."""
     yield from _walk(schema(summary), schema(summary), data, ())
 
 

@@ -14,20 +14,11 @@ keeps a perturbed Jordan block of size 2 together."""
 
 @dataclass(frozen=True)
 class Spectrum:
-    """Eigenvalues sorted by ascending modulus, with the dominant structure.
-
-    ``dominant_basis`` is a real orthonormal basis (k x m) of the invariant
-    subspace of every eigenvalue whose modulus ties with the spectral radius:
-    m = 1 for a single real eigenvalue, 2 for a complex pair, more for ties or
-    repeated eigenvalues (k for the identity and for the zero matrix). Power
-    iterates align with it.
-
-    ``condition_number`` is |u| |v| / |u.v| for the left and right eigenvectors
-    u, v of a single simple real dominant eigenvalue (not a tie, not a
-    defective root, not 0), else None: from a random start x(0), A / rho
-    iterated settles at a length |u.x(0)| / |u.v| = |z| times it, z standard
-    normal.
-    """
+    """Eigenvalues by ascending modulus; ``dominant_basis``, a real orthonormal
+    basis of the invariant subspace of every eigenvalue tied with the spectral
+    radius, which power iterates align with; ``condition_number`` |u| |v| /
+    |u.v| of a single simple nonzero real dominant eigenvalue (else None), the
+    scale of the length A / rho settles at from a random start."""
 
     eigenvalues: np.ndarray
     principal_eigenvector: np.ndarray
@@ -48,12 +39,9 @@ class Spectrum:
 
     @property
     def convergence_ratio(self) -> float:
-        """Largest modulus below the tied dominant moduli, over the spectral radius.
-
-        Power iteration's error shrinks by this factor per step; a complex pair,
-        and any eigenvalues tied with the spectral radius, count as one dominant
-        entry. 0 when every eigenvalue ties (nothing left to die out).
-        """
+        """Largest modulus below the tied dominant moduli over the spectral
+        radius, the factor power iteration's error shrinks by per step (0 when
+        every eigenvalue ties)."""
         below = self.moduli[self.moduli < _tie_threshold(self.spectral_radius)]
         if below.size == 0:
             return 0.0
@@ -61,11 +49,8 @@ class Spectrum:
 
 
 def analyze(matrix: np.ndarray) -> Spectrum:
-    """Full spectrum via LAPACK (``numpy.linalg.eig``) of a real square matrix.
-
-    Ties in modulus are broken by the imaginary part so that a conjugate pair
-    ends with its positive-imaginary member, the one reported as principal.
-    """
+    """Full LAPACK spectrum of a real square matrix; a conjugate pair ends with
+    its positive-imaginary member, the one reported as principal."""
     matrix = np.asarray(matrix, dtype=np.float64)
     eigenvalues, eigenvectors = np.linalg.eig(matrix)
     order = np.lexsort((eigenvalues.imag, np.abs(eigenvalues)))
@@ -101,12 +86,9 @@ def _tie_threshold(spectral_radius: float) -> float:
 
 
 def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the invariant subspace of the tied largest moduli.
-
-    The leading Schur vectors of a real Schur form ordered to put those
-    eigenvalues first span it, also for defective eigenvalues, where
-    eigenvectors alone would miss the generalized ones.
-    """
+    """Orthonormal basis of the invariant subspace of the tied largest moduli:
+    leading vectors of an ordered real Schur form, which span it also for
+    defective eigenvalues."""
     # Imported here: the many jobs that only read spectra skip its import time.
     import scipy.linalg
 

@@ -1,18 +1,11 @@
-"""One function per stage of the workflow: what each rule computes.
+"""One function per stage of the workflow: from plain settings, the dataset or
+summary its rule writes, with the seed stream and attributes the stage owns.
+Rule scripts, the floor benchmark and the tests all call these.
 
-Each takes plain settings and returns the dataset (or summary) its rule
-writes, with the seed stream and attributes the stage owns. A rule script
-reads its inputs, calls one stage and writes what it returns; the floor
-benchmark and the tests call the same functions, so they differ from the
-workflow only by Snakemake and process overhead.
-
-Part one, per experiment: :func:`matrix` -> :func:`spectrum` ->
-:func:`iterations` -> :func:`experiment_summary`. Part two: a range of
-members per job (:func:`circular_law_part`, :func:`depth_parts`), joined by
-:func:`merge`, then summarized against the finite-size :func:`references`,
-and every score weighed as one family (:func:`comparisons`); the Jacobians
-of the first depth networks per scheme (:func:`jacobian`), then
-:func:`jacobian_summary`.
+Part one: :func:`matrix` -> :func:`spectrum` -> :func:`iterations` ->
+``experiment_summary``. Part two: members per job (:func:`circular_law_part`,
+:func:`depth_parts`, :func:`jacobian`), :func:`merge`, the summaries against
+the :func:`references`, and ``comparisons``.
 """
 
 import importlib
@@ -49,13 +42,9 @@ def __getattr__(name: str):
 
 
 def matrix(settings: dict, given: np.ndarray | None = None) -> xr.Dataset:
-    """A and the raw and rescaled runs' input vectors of one experiment.
-
-    ``settings`` holds the experiment's ``experiment`` (name), ``k``,
-    ``seed``, ``rng`` and ``matrix_file`` (its name as the archive stores it,
-    "" when A is drawn); ``given`` is A as read from that file. The inputs,
-    and A when drawn, come from :func:`eigeninit.draws.draw`.
-    """
+    """A and the two runs' input vectors of one experiment: ``settings`` holds
+    ``experiment``, ``k``, ``seed``, ``rng`` and ``matrix_file`` ("" when A is
+    drawn); ``given`` is A as read from that file."""
     draws = draw(settings["k"], settings["seed"], settings["rng"], given is None)
     inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
     return datasets.matrix_dataset(
@@ -90,25 +79,17 @@ def iterations(
 
 
 def circular_law_part(k: int, seed: int, matrices: range) -> xr.Dataset:
-    """Spectra of standard Gaussian k x k matrices numbered ``matrices``.
-
-    Matrix i draws from child i of the stream keyed ("circular_law", k), so a
-    size's draws depend neither on the other sizes nor on how its matrices
-    are split into jobs.
-    """
+    """Spectra of standard Gaussian k x k matrices numbered ``matrices``, matrix
+    i from child i of the stream keyed ("circular_law", k)."""
     ensemble = job_seed_sequence(seed, "circular_law", k)
     measurement = measure_sizes(k, ensemble, matrices, keep_eigenvalues=True)
     return datasets.circular_law_dataset(measurement, {"k": k, "seed": seed})
 
 
 def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Dataset]:
-    """Networks ``networks`` of ``scheme`` in every weight sharing of ``depth``.
-
-    ``depth`` holds the config's ``k``, ``layers``, ``seed``, ``activations``
-    and ``weight_sharing``. Each sharing has its own stream, keyed ("depth",
-    scheme, sharing), so its draws do not depend on the others; every
-    activation runs on the same draws.
-    """
+    """Networks ``networks`` of ``scheme`` in every weight sharing of the config's
+    ``depth``, each from the stream keyed ("depth", scheme, sharing), every
+    activation on the same draws."""
     parts = {}
     for sharing in depth["weight_sharing"]:
         ensemble = job_seed_sequence(depth["seed"], "depth", scheme, sharing)
@@ -134,13 +115,9 @@ def merge(parts: list[xr.Dataset]) -> xr.Dataset:
 
 
 def references(circular_law: dict, depth: dict, settings: dict) -> dict:
-    """The finite-size references part two's summaries compare with.
-
-    ``circular_law`` and ``depth`` are the config's sections, ``settings``
-    its ``references`` (seed, seconds_per_size, tanh_networks). Each circular-law
-    size is compared with its matrices; the depth's width with the radii its
-    eigen networks draw, one per network and layer.
-    """
+    """The finite-size references part two compares with, from the config's
+    sections; at the depth's width they are compared with the radii its eigen
+    networks draw, one per network and layer."""
     from eigeninit import references as reference_values
     from eigeninit import schemas
 
@@ -159,13 +136,8 @@ def references(circular_law: dict, depth: dict, settings: dict) -> dict:
 
 def jacobian(scheme: str, depth: dict) -> xr.Dataset:
     """The input-output Jacobians of the first ``depth["jacobian_networks"]``
-    networks of ``scheme`` with independent weights, every activation of
-    ``depth`` on the same draws.
-
-    They are the depth experiment's own networks: the stream keyed ("depth",
-    scheme, "independent") that :func:`depth_parts` uses, network i from its
-    i-th child, so the forward norms equal that stage's.
-    """
+    networks of ``scheme`` with independent weights: :func:`depth_parts`' own
+    networks, every activation on the same draws."""
     networks = range(depth["jacobian_networks"])
     ensemble = job_seed_sequence(depth["seed"], "depth", scheme, WEIGHTS)
     runs = jacobian_spectra(

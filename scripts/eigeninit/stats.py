@@ -6,9 +6,13 @@ import numpy as np
 from scipy import stats as scipy_stats
 
 
-class KSResult(NamedTuple):
-    """Kolmogorov-Smirnov statistic (sup distance of CDFs) and its p-value."""
+def finite_or_none(value) -> float | None:
+    """A float for JSON, or None where the value is NaN or infinite."""
+    value = float(value)
+    return value if np.isfinite(value) else None
 
+
+class KSResult(NamedTuple):
     statistic: float
     pvalue: float
 
@@ -16,15 +20,8 @@ class KSResult(NamedTuple):
 def mean_ci95(
     samples: np.ndarray, axis: int = -1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean along ``axis`` and the Student-t 95% confidence interval of that mean.
-
-    Returns ``(mean, lo, hi)`` with ``axis`` reduced. The half-width is
-    ``t.ppf(0.975, n - 1) * std(ddof=1) / sqrt(n)``: samples are few (tens), so the
-    t quantile rather than 1.96 keeps the coverage honest. With n == 1 there is
-    no variance estimate, so ``lo`` and ``hi`` are NaN rather than a falsely
-    exact [mean, mean]. Non-finite samples (e.g. -inf log norms of a vanished
-    signal) propagate: the mean is -inf and the interval NaN.
-    """
+    """``(mean, lo, hi)`` along ``axis``: the mean and its Student-t 95% interval
+    (samples are few); NaN bounds for one sample; non-finite samples propagate."""
     values = np.asarray(samples, dtype=np.float64)
     n = values.shape[axis]
     if n == 0:
@@ -41,11 +38,8 @@ def mean_ci95(
 
 
 def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
-    """``{"mean": m, "se": standard error, "ci95": [lo, hi]}`` of all samples,
-    as plain floats for JSON.
-
-    With a single sample ``se``, ``lo`` and ``hi`` are NaN (see :func:`mean_ci95`).
-    """
+    """``{"mean", "se", "ci95": [lo, hi]}`` of all samples as plain floats (NaN
+    but the mean for a single sample)."""
     values = np.ravel(samples)
     mean, lo, hi = mean_ci95(values)
     se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
@@ -53,21 +47,15 @@ def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
 
 
 def uniform_ks(u: np.ndarray) -> KSResult:
-    """KS test of samples against Uniform(0, 1).
-
-    The p-value assumes independent samples; correlated samples (e.g.
-    eigenvalues of one matrix, which repel) make it only indicative.
-    """
+    """KS test of samples against Uniform(0, 1); the p-value assumes them
+    independent."""
     result = scipy_stats.kstest(np.ravel(u), "uniform")
     return KSResult(float(result.statistic), float(result.pvalue))
 
 
 def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:
-    """Share of successes with the Wilson score 95% interval, for JSON.
-
-    Wilson's interval stays inside [0, 1] and keeps its coverage for shares
-    near 0 or 1 and for few trials, where the normal approximation fails.
-    """
+    """Share of successes with the Wilson score 95% interval, which keeps its
+    coverage near 0 and 1 and for few trials."""
     if trials < 1:
         raise ValueError("proportion_ci95 needs at least one trial")
     interval = scipy_stats.binomtest(successes, trials).proportion_ci(

@@ -1,13 +1,6 @@
-"""The numbers the write-up quotes for one experiment, read from its datasets.
-
-Every number part one of the write-up shows is computed here, stored in the
-experiment's summary.json and only formatted by the templates. The keys are
-defined, described and checked by :mod:`eigeninit.schemas`. A number
-the data do not support is None (null in JSON): the stretching factor of a run
-whose iterates fit no model, a quotient after x(n) = 0, a norm past the float64
-range. The matrix itself stays in matrix.nc; the summary keeps the corner the
-write-up prints.
-"""
+"""Every number part one of the write-up quotes about an experiment, read from
+its datasets; workflow/schemas/experiment_summary.schema.yaml defines the
+keys. A number the data do not support is None."""
 
 import math
 
@@ -20,6 +13,7 @@ from eigeninit.datasets import complex_values, dominant_structure
 from eigeninit.number_format import linear_norm_exponent
 from eigeninit.power import MEASURED, REPEATED_REAL, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
+from eigeninit.stats import finite_or_none
 
 FLOAT64_RESOLUTION = float(np.finfo(np.float64).eps)
 FLOAT64_DIGITS = -math.log10(FLOAT64_RESOLUTION)
@@ -36,11 +30,8 @@ SETTLED_NORM_BAND = 0.9
 
 
 def agreement_digits(estimate: float | None, exact: float) -> float | None:
-    """-log10 of the relative difference, capped at float64's resolution.
-
-    None without an estimate, or when only the exact value is 0 (no relative
-    difference exists).
-    """
+    """-log10 of the relative difference, capped at float64's resolution; None
+    without an estimate, or when only the exact value is 0."""
     if estimate is None:
         return None
     if estimate == exact:
@@ -49,12 +40,6 @@ def agreement_digits(estimate: float | None, exact: float) -> float | None:
         return None
     relative = abs(estimate - exact) / abs(exact)
     return -math.log10(max(relative, FLOAT64_RESOLUTION))
-
-
-def finite_or_none(value) -> float | None:
-    """A float for JSON, or None where the value is NaN or infinite."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def supported_stretch(run: xr.Dataset) -> float | None:
@@ -74,11 +59,8 @@ def dominant_agrees(dominant: str, from_spectrum: str, spectral_radius: float) -
 
 
 def steps_to_resolution(convergence_ratio: float) -> int | None:
-    """Steps until ratio^n falls below float64's resolution; None if it never does.
-
-    Power iteration's misalignment shrinks by the ratio per step, so this is
-    about when the run has converged as far as float64 can show.
-    """
+    """Steps until ratio^n, power iteration's misalignment, falls below float64's
+    resolution; None if it never does."""
     if convergence_ratio <= 0:
         return 0
     if convergence_ratio >= 1:
@@ -87,25 +69,16 @@ def steps_to_resolution(convergence_ratio: float) -> int | None:
 
 
 def norm_swing(rotation_degrees: float) -> tuple[float, float]:
-    """How far each step's turn is from a half turn, and the norm's period in steps.
-
-    x and -x have the same length, so the length of a vector turning in a
-    plane repeats every half turn; sampled once per step, the pattern advances
-    by the turn's distance to the nearest multiple of 180 degrees.
-    """
+    """How far each step's turn is from a half turn, and so the period in steps of
+    the norm, which repeats every half turn (x and -x have the same length)."""
     remainder = rotation_degrees % 180.0
     offset = min(remainder, 180.0 - remainder)
     return offset, 180.0 / offset
 
 
 def quotient_max_over_min(quotient: np.ndarray) -> float | None:
-    """Largest over smallest quotient in the last quarter of the steps.
-
-    1 when the quotient has settled; well above 1 when it keeps oscillating,
-    as it does under a complex dominant pair. Only defined quotients count
-    (step 0 has none, nor any step after x(n) = 0); None when none is left or
-    the smallest is 0.
-    """
+    """Largest over smallest defined quotient in the last quarter of the steps
+    (1 once settled); None when none is left or the smallest is 0."""
     defined = quotient[np.isfinite(quotient)]
     tail = defined[-max(2, quotient.size // 4) :]
     if tail.size == 0 or tail.min() == 0:
@@ -126,11 +99,8 @@ def summarize(
     iterations: xr.Dataset,
     published_values: dict,
 ) -> dict:
-    """Every number about one experiment that the write-up may quote, validated.
-
-    ``published_values`` (the experiment's setting) holds numbers a
-    publication printed about this matrix, set beside ours.
-    """
+    """Every number about one experiment the write-up may quote, validated, with
+    ``published_values`` (numbers a publication printed) set beside ours."""
     raw = iterations.sel(run="raw")
     rescaled = iterations.sel(run="rescaled")
     eigenvalues = complex_values(spectrum, "eigenvalue").values
@@ -233,10 +203,8 @@ def decimals_of(text: str) -> int:
 
 
 def compare_published(summary: dict, published: dict) -> dict:
-    """Our values beside those a publication printed, with how far they agree.
-
-    ``published`` holds the keys of the config's ``published_values``.
-    """
+    """Our values beside those a publication printed (the config's
+    ``published_values``), with how far they agree."""
     compared = {}
     if "moduli" in published:
         ours = np.array(summary["eigenvalue_moduli"])
