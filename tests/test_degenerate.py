@@ -14,7 +14,8 @@ import pytest
 
 from eigeninit import power
 from eigeninit.datasets import complex_values
-from eigeninit.figures import FIGURES, save
+from eigeninit.figure_style import save
+from eigeninit.figures import FIGURES
 from eigeninit.jsonio import canonical_json
 from eigeninit.number_format import linear_norm_exponent
 from eigeninit.spectrum import REAL

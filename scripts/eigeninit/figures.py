@@ -1,10 +1,6 @@
-"""Figures of one experiment, drawn from its datasets, and drawing helpers.
-
-``FIGURES[name](matrix=..., spectrum=..., iterations=..., summary=...)`` returns
-the drawn figure for :func:`save`; ``.description`` is its sentence. matplotlib
-and xarray are imported only to draw: the workflow reads the registry when it
-parses.
-"""
+"""Figures of one experiment, and drawing helpers: ``FIGURES[name](matrix=...,
+spectrum=..., iterations=..., summary=...)`` draws one. matplotlib and xarray are
+imported only to draw: the workflow reads the registry when it parses."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from eigeninit.figure_style import FigureDefinition, registry, save
+from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.number_format import linear_norm_exponent
 from eigeninit.power import VANISHED
 from eigeninit.spectrum import REAL
@@ -22,8 +18,6 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-__all__ = ["FIGURES", "math_number", "save"]
 
 
 def math_number(value: float, digits: int = 4) -> str:
@@ -62,6 +56,11 @@ def legend_above(figure: Figure, handles=None, ncols: int = 2, **options) -> Non
     figure.legend(handles=handles, loc="outside upper center", ncols=ncols, **options)
 
 
+def circle(axes: Axes, radius: float, **style) -> None:
+    angle = np.linspace(0, 2 * np.pi, 721)
+    axes.plot(radius * np.cos(angle), radius * np.sin(angle), **style)
+
+
 def _draw_linear_norm(axes: Axes, steps: np.ndarray, log10_norms: np.ndarray) -> None:
     exponent = linear_norm_exponent(log10_norms)
     axes.plot(steps, 10.0 ** (log10_norms - exponent), color="C0")
@@ -81,13 +80,9 @@ def draw_norm(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> Non
     # A nilpotent A (rho = 0) sends x(n) to exactly zero: no slope to draw.
     if summary["spectral_radius"] > 0 and np.isfinite(last):
         slope = math.log10(summary["spectral_radius"])
-        logarithmic.plot(
-            steps,
-            last + slope * (steps - steps[-1]),
-            color="C3",
-            linestyle="--",
-            label=rf"slope $\log_{{10}}\rho = {math_number(slope)}$",
-        )
+        label = rf"slope $\log_{{10}}\rho = {math_number(slope)}$"
+        line = last + slope * (steps - steps[-1])
+        logarithmic.plot(steps, line, color="C3", linestyle="--", label=label)
     logarithmic.set_title("logarithmic scale")
     logarithmic.set_ylabel(r"$\log_{10}\|x(n)\|$")
     logarithmic.set_xlabel("step $n$")
@@ -98,22 +93,15 @@ def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) ->
     raw, steps = iterations.sel(run="raw"), iterations["step"].values
     figure.set_figheight(2.9)
     axes = figure.subplots()
-    axes.plot(
-        steps, raw["quotient"].values, marker=".", label=r"$\|x(n)\|\,/\,\|x(n-1)\|$"
-    )
+    quotient = r"$\|x(n)\|\,/\,\|x(n-1)\|$"
+    axes.plot(steps, raw["quotient"].values, marker=".", label=quotient)
     # Without a real dominant eigenvalue the estimate is the two-step plane fit.
     if summary["dominant"] not in (REAL, VANISHED):
-        axes.plot(
-            steps,
-            raw["stretching_estimate"].values,
-            color="C2",
-            linestyle="-.",
-            label="two-step plane fit",
-        )
+        fit = raw["stretching_estimate"].values
+        axes.plot(steps, fit, color="C2", linestyle="-.", label="two-step plane fit")
     radius = summary["spectral_radius"]
-    axes.axhline(
-        radius, color="C3", linestyle="--", label=rf"$\rho = {math_number(radius)}$"
-    )
+    label = rf"$\rho = {math_number(radius)}$"
+    axes.axhline(radius, color="C3", linestyle="--", label=label)
     axes.set_xlabel("step $n$")
     axes.set_ylabel("quotient")
     legend_above(figure)
@@ -128,14 +116,7 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
     axes = figure.subplots()
     axes.axhline(0, color="0.85", linewidth=0.6)
     axes.axvline(0, color="0.85", linewidth=0.6)
-    angle = np.linspace(0, 2 * np.pi, 361)
-    axes.plot(
-        radius * np.cos(angle),
-        radius * np.sin(angle),
-        color="0.6",
-        linewidth=0.8,
-        label=r"$|\lambda| = \rho$",
-    )
+    circle(axes, radius, color="0.6", linewidth=0.8, label=r"$|\lambda| = \rho$")
     axes.scatter(eigenvalues.real, eigenvalues.imag, zorder=3, label=r"$\lambda$")
     dominant = eigenvalues[np.abs(eigenvalues) == np.abs(eigenvalues).max()]
     axes.scatter(
@@ -165,45 +146,26 @@ def draw_convergence(
     raw, steps = iterations.sel(run="raw"), iterations["step"].values.astype(float)
     misalignment = raw["misalignment"].values
     with np.errstate(divide="ignore", invalid="ignore"):  # rho = 0: no error
-        error = np.abs(
-            raw["stretching_estimate"].values / summary["spectral_radius"] - 1
-        )
+        error = abs(raw["stretching_estimate"].values / summary["spectral_radius"] - 1)
     figure.set_figheight(3.1)
     axes = figure.subplots()
-    floor = 1e-17
-    axes.semilogy(
-        steps,
-        np.maximum(misalignment, floor),
-        label="sine of the angle to the subspace",
-    )
-    axes.semilogy(
-        steps,
-        np.maximum(error, floor),
-        color="C1",
-        linestyle="-.",
-        label=r"$|\mathrm{stretch}\,/\,\rho - 1|$",
-    )
+    # Fixed limits: exact zeros lie on the bottom edge.
+    axes.set_yscale("log", nonpositive="clip")
+    axes.set_ylim(1e-17, 10)
+    axes.plot(steps, misalignment, label="sine of the angle to the subspace")
+    stretch_error = r"$|\mathrm{stretch}\,/\,\rho - 1|$"
+    axes.plot(steps, error, color="C1", linestyle="-.", label=stretch_error)
     ratio = summary["convergence_ratio"]
     above_noise = misalignment > 1e-12
     if ratio > 0 and above_noise.any():
         height = np.mean(
             np.log(misalignment[above_noise]) - steps[above_noise] * np.log(ratio)
         )
-        axes.semilogy(
-            steps,
-            np.exp(height + steps * np.log(ratio)),
-            color="0.3",
-            linestyle="--",
-            label=rf"predicted $\propto {math_power(ratio, 'n', 3)}$",
-        )
-    axes.axhline(
-        np.finfo(np.float64).eps,
-        color="0.6",
-        linewidth=0.8,
-        linestyle=":",
-        label=r"float64 $\varepsilon$",
-    )
-    axes.set_ylim(floor, 10)
+        predicted = np.exp(height + steps * np.log(ratio))
+        label = rf"predicted $\propto {math_power(ratio, 'n', 3)}$"
+        axes.plot(steps, predicted, color="0.3", linestyle="--", label=label)
+    eps = np.finfo(np.float64).eps
+    axes.axhline(eps, color="0.6", lw=0.8, ls=":", label=r"float64 $\varepsilon$")
     axes.yaxis.set_major_locator(LogLocator(numticks=5))
     axes.yaxis.set_minor_locator(NullLocator())
     axes.set_xlabel("step $n$")
@@ -227,14 +189,14 @@ FIGURES = registry(
     FigureDefinition(
         "norm",
         draw_norm,
-        "The length ‖x(n)‖ against the step n, on a linear axis as the post "
+        "The length of x(n) against the step n, on a linear axis as the post "
         "plots it and as log10, where it grows along a line whose slope is "
         "log10 of the spectral radius.",
     ),
     FigureDefinition(
         "quotient",
         draw_quotient,
-        "The quotient ‖x(n)‖ / ‖x(n-1)‖ against the step n settling on the "
+        "The length of x(n) over that of x(n-1) against the step n settling on the "
         "spectral radius (dashed), or, for a complex dominant pair, swinging "
         "around it while the plane-fit estimate settles on it.",
     ),

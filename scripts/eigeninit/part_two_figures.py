@@ -12,21 +12,16 @@ import numpy as np
 
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
-from eigeninit.figures import legend_above, math_number, plain_log_axis
+from eigeninit.figures import circle, legend_above, math_number, plain_log_axis
 
 if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-KEEPS_COLOR = "#2ca02c"
-KEEPS_ALPHA = 0.25
-ACTIVATION_STYLES = {
-    "linear": {"color": "C0", "linestyle": "-", "marker": "o"},
-    "relu": {"color": "C1", "linestyle": "--", "marker": "s"},
-    "tanh": {"color": "C4", "linestyle": ":", "marker": "^"},
-}
-"""Lines differ in colour and dash, markers in shape too, in every figure."""
+ACTIVATION_STYLES = {"linear": ("C0", "-", "o"), "relu": ("C1", "--", "s")}
+ACTIVATION_STYLES["tanh"] = ("C4", ":", "^")
+"""Colour, line style and marker of each activation, the same in every figure."""
 
 
 def _by_size(sizes: list[xr.Dataset]) -> list[xr.Dataset]:
@@ -48,11 +43,6 @@ def _errorbars_by_size(axes: Axes, summary: dict, key: str, **style) -> list[dic
     axes.xaxis.set_minor_locator(NullLocator())
     axes.set_xlabel("matrix size $k$")
     return entries
-
-
-def _unit_circle(axes: Axes, **style) -> None:
-    angle = np.linspace(0, 2 * np.pi, 721)
-    axes.plot(np.cos(angle), np.sin(angle), **style)
 
 
 def draw_edge(figure: Figure, summary: dict, **_) -> None:
@@ -92,7 +82,7 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
             rasterized=True,
             label=f"{label}: {chosen.sum()}",
         )
-    _unit_circle(axes, color="black", linewidth=0.8, label="unit circle")
+    circle(axes, 1, color="black", linewidth=0.8, label="unit circle")
     axes.set_aspect("equal")
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda\,/\sqrt{k}$")
     axes.set_ylabel(r"$\mathrm{Im}\,\lambda\,/\sqrt{k}$")
@@ -190,8 +180,10 @@ def _scheme_name(scheme: str) -> str:
     return SCHEME_FACTS[scheme].name
 
 
-def _keeps_label(summary: dict) -> str:
-    return rf"keeps: within $\times{math_number(summary['stable_within'], 3)}$"
+def _keeps_band(summary: dict) -> dict:
+    """How the band of what keeps the signal is shaded and named."""
+    within = math_number(summary["stable_within"], 3)
+    return dict(color="C2", alpha=0.25, lw=0, label=rf"keeps: within $\times{within}$")
 
 
 def draw_norms(
@@ -215,26 +207,22 @@ def draw_norms(
             norms = run["log10_norm"].sel(activation=activation).values
             with np.errstate(invalid="ignore"):
                 mean, lo, hi = mean_ci95(norms - norms[:, :1], axis=0)
-            color, dashes = (
-                ACTIVATION_STYLES[activation][key] for key in ("color", "linestyle")
-            )
+            color, dashes, _ = ACTIVATION_STYLES[activation]
             panel.plot(layer, mean, color=color, ls=dashes, label=activation)
             panel.fill_between(layer, lo, hi, color=color, alpha=0.2, lw=0)
         panel.axhline(0, color="0.6", linewidth=0.6)
-        panel.axhspan(
-            -keeps,
-            keeps,
-            color=KEEPS_COLOR,
-            alpha=KEEPS_ALPHA,
-            lw=0,
-            label=_keeps_label(summary),
-        )
+        panel.axhspan(-keeps, keeps, **_keeps_band(summary))
         low, high = panel.get_ylim()
         panel.set_ylim(min(low, -1), max(high, 1))
         panel.set_title(_scheme_name(scheme), pad=2)
     panels[-1].set_xlabel("layer $l$")
     figure.supylabel(r"$\log_{10}\,\|x(l)\|\,/\,\|x(0)\|$")
     legend_above(figure, panels[0].get_legend_handles_labels()[0], ncols=3)
+
+
+ROUND_GROWTHS = (1, 10, 0.1, 2, 0.5, 100, 0.01, 1.1, 0.9, 5, 0.2, 1.01, 0.99, 1.5)
+ROUND_GROWTHS += (0.8, 1.02, 0.98, 1.05, 0.95, 20, 0.05, 1e3, 1e-3, 1.2, 0.7, 3, 0.3)
+"""Tick values of the growth axis, roundest first."""
 
 
 def _stretch_near_one(axes: Axes, half_width: float) -> None:
@@ -250,13 +238,8 @@ def _stretch_near_one(axes: Axes, half_width: float) -> None:
 
     axes.set_xscale("function", functions=(forward, inverse))
     low, high = forward(np.array(axes.get_xlim()))
-    decades, steps = range(-6, 7), (0.1, 0.01, 0.001)
-    candidates = [1, *(10.0**e for e in decades if e)]
-    candidates += [g for e in range(6) for m in (2, 5) for g in (m * 10**e, 0.1**e / m)]
-    candidates += [1 + sign * step for step in steps for sign in (-1, 1)]
-    candidates += [1 + sign * m * s for s in steps for m in (5, 2) for sign in (-1, 1)]
     ticks = []
-    for value in candidates:  # roundest first; each far enough from the others
+    for value in ROUND_GROWTHS:  # roundest first, each far enough from the others
         position = forward(value)
         if low <= position <= high and all(
             abs(position - forward(tick)) > (high - low) / 10 for tick in ticks
@@ -265,6 +248,10 @@ def _stretch_near_one(axes: Axes, half_width: float) -> None:
     axes.xaxis.set_major_locator(FixedLocator(ticks))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:g}$"))
     axes.xaxis.set_minor_locator(NullLocator())
+
+
+THEORY_BARS = {"markersize": 9, "color": "black", "zorder": 1.5, "label": "theory"}
+"""Vertical bars under the measurements' markers and longer, so that both show."""
 
 
 def draw_growth(figure: Figure, summary: dict, **_) -> None:
@@ -278,51 +265,29 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
     figure.set_figheight(len(modes) * (0.3 * len(schemes) + 0.55) + 0.8)
     panels = figure.subplots(len(modes), 1, sharex=True, squeeze=False)[:, 0]
     rows = np.arange(len(schemes))[::-1]
-    y = rows + np.linspace(-0.25, 0.25, len(activations))[:, None]
+    offsets = np.linspace(-0.25, 0.25, len(activations))
     for panel, mode in zip(panels, modes, strict=True):
-        cells = [[growth[s][a][mode] for s in schemes] for a in activations]
-        mean = np.array([[cell["mean"] for cell in row] for row in cells])
-        band = np.array([[cell["ci95"] for cell in row] for row in cells])
-        below, above = mean - band[..., 0], band[..., 1] - mean
-        theory = [[cell["finite_size"]["theory"] for cell in row] for row in cells]
-        for index, activation in enumerate(activations):
-            drawn = mean[index] > 0  # a vanished signal has no place on a log axis
-            panel.errorbar(
-                mean[index][drawn],
-                y[index][drawn],
-                xerr=[below[index][drawn], above[index][drawn]],
-                color=ACTIVATION_STYLES[activation]["color"],
-                marker=ACTIVATION_STYLES[activation]["marker"],
-                linestyle="none",
-                capsize=2,
-                label=activation,
-            )
-        [theory_marks] = panel.plot(
-            np.array(theory, dtype=float).ravel(),
-            y.ravel(),
-            linestyle="none",
-            marker="|",
-            markersize=9,
-            color="black",
-            zorder=1.5,
-            label="theory",
-        )
+        for activation, offset in zip(activations, offsets, strict=True):
+            cells = [growth[scheme][activation][mode] for scheme in schemes]
+            mean = np.array([cell["mean"] for cell in cells])
+            lo, hi = np.array([cell["ci95"] for cell in cells]).T
+            theory = [cell["finite_size"]["theory"] for cell in cells]
+            theory = np.array(theory, dtype=float)  # None: no theory, not drawn
+            [theory_bars] = panel.plot(theory, rows + offset, "|", **THEORY_BARS)
+            color, _, marker = ACTIVATION_STYLES[activation]
+            shown = mean > 0  # a vanished signal has no place on a log axis
+            xerr = [(mean - lo)[shown], (hi - mean)[shown]]
+            bars = {"fmt": marker, "color": color, "capsize": 2, "label": activation}
+            panel.errorbar(mean[shown], rows[shown] + offset, xerr=xerr, **bars)
         panel.axvline(1, color="0.6", linewidth=0.6, zorder=1)
-        keeps = panel.axvspan(
-            low,
-            high,
-            color=KEEPS_COLOR,
-            alpha=KEEPS_ALPHA,
-            lw=0,
-            label=_keeps_label(summary),
-        )
+        keeps = panel.axvspan(low, high, **_keeps_band(summary))
         _stretch_near_one(panel, math.log(high / low) / 2)
         panel.set_yticks(rows, [_scheme_name(scheme) for scheme in schemes])
         panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
     panels[-1].set_xlabel("growth per layer")
     # Activations in the first column, the references in the second.
-    legend_above(figure, [*panel.containers, theory_marks, keeps])
+    legend_above(figure, [*panel.containers, theory_bars, keeps])
 
 
 DEPTH_FIGURES = registry(
@@ -374,56 +339,33 @@ def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) ->
     from matplotlib.lines import Line2D
 
     low, high = _jacobian_axis_range(runs)
+    activations = runs[0]["activation"].values.tolist()
     figure.set_figheight(3.6)
     axes = figure.subplots()
     axes.axvline(0, color="0.6", linewidth=0.6)
     for run in runs:
         scheme = run.attrs["scheme"]
         color = SCHEME_COLORS[scheme]
-        for activation in run["activation"].values.tolist():
+        for activation in activations:
             entry = summary["settings"][scheme][activation]
             sigma = run["sigma"].sel(activation=activation).values.ravel()
-            # Zeros (and tails below the view) drawn left of it: the curve
-            # enters the view at their share.
+            # Zeros (and tails below the view) lie left of it: the curve enters
+            # the view at their share.
             logs = np.log10(np.maximum(sigma, 10.0 ** (low - 1)))
-            axes.ecdf(logs, color=color, ls=ACTIVATION_STYLES[activation]["linestyle"])
-            theory = [
-                (q["theory"], q["probability"])
-                for q in entry["quantiles"]
-                if q["theory"] is not None
-            ]
-            if theory:
-                axes.plot(*zip(*theory, strict=True), color=color, **THEORY_MARKS)
-            if entry["zero_share"]["theory"]:
-                share = entry["zero_share"]["theory"]
+            axes.ecdf(logs, color=color, ls=ACTIVATION_STYLES[activation][1])
+            quantiles = [(q["theory"], q["probability"]) for q in entry["quantiles"]]
+            axes.plot(*np.array(quantiles, dtype=float).T, color=color, **THEORY_MARKS)
+            if share := entry["zero_share"]["theory"]:
                 axes.plot(low, share, color=color, clip_on=False, **THEORY_MARKS)
-    axes.set_xlim(low, high)
-    axes.set_ylim(0, 1)
+    axes.set(xlim=(low, high), ylim=(0, 1), ylabel=r"share of $\sigma$ below")
     axes.set_xlabel(r"$\log_{10}\,\sigma$ of the input-output Jacobian")
-    axes.set_ylabel(r"share of $\sigma$ below")
-    activations = list(
-        dict.fromkeys(a for by_a in summary["settings"].values() for a in by_a)
-    )
     # Three columns, filled column by column: weight laws, activations, theory.
-    legend_above(
-        figure,
-        [
-            *(
-                Line2D([], [], color=SCHEME_COLORS[s], label=_scheme_name(s))
-                for s in summary["settings"]
-            ),
-            *(
-                Line2D(
-                    [], [], color="black", ls=ACTIVATION_STYLES[a]["linestyle"], label=a
-                )
-                for a in activations
-            ),
-            Line2D([], [], color="black", label="theory", **THEORY_MARKS),
-        ],
-        ncols=3,
-        handlelength=2.2,
-        columnspacing=1.0,
-    )
+    schemes = list(summary["settings"])
+    keys = [Line2D([], [], color=SCHEME_COLORS[scheme]) for scheme in schemes]
+    keys += [Line2D([], [], color="k", ls=ACTIVATION_STYLES[a][1]) for a in activations]
+    keys.append(Line2D([], [], color="k", **THEORY_MARKS))
+    labels = [*map(_scheme_name, schemes), *activations, "theory"]
+    legend_above(figure, keys, ncols=3, labels=labels, handlelength=2.2)
 
 
 JACOBIAN_FIGURES = registry(
