@@ -12,12 +12,8 @@ from eigeninit.part_two_figures import (
 )
 from eigeninit.runlog import logged
 
-REGISTRIES = {
-    "experiment": FIGURES,
-    "circular_law": CIRCULAR_LAW_FIGURES,
-    "depth": DEPTH_FIGURES,
-    "jacobian": JACOBIAN_FIGURES,
-}
+# Figure names are unique across the sets (tests/test_figures.py).
+EVERY_FIGURE = FIGURES | CIRCULAR_LAW_FIGURES | DEPTH_FIGURES | JACOBIAN_FIGURES
 
 
 def load(name: str, paths):
@@ -29,9 +25,5 @@ def load(name: str, paths):
 
 with logged(snakemake):
     data = {name: load(name, paths) for name, paths in snakemake.input.items()}
-    registry = REGISTRIES[snakemake.params.registry]
-    save_figures(
-        [registry[name] for name in snakemake.params.figures],
-        snakemake.output.folder,
-        **data,
-    )
+    figures = [EVERY_FIGURE[name] for name in snakemake.params.figures]
+    save_figures(figures, snakemake.output.folder, **data)

@@ -14,7 +14,8 @@ import pytest
 
 from eigeninit import power
 from eigeninit.datasets import complex_values
-from eigeninit.figures import FIGURES, save
+from eigeninit.figure_style import save
+from eigeninit.figures import FIGURES
 from eigeninit.jsonio import canonical_json
 from eigeninit.number_format import linear_norm_exponent
 from eigeninit.spectrum import REAL
@@ -109,18 +110,18 @@ def test_the_identity_is_real_with_stretch_one():
     assert summary["final_alignment"] == pytest.approx(1.0, abs=1e-12)
 
 
-def shows(figure, label: str, series: np.ndarray) -> bool:
-    """Whether the line with the legend ``label`` shows ``series``: the same
-    values where they are finite and inside the axes' view, and nothing inside
-    the view where they are not (-inf, NaN, or below a log axis's floor, which
-    is drawn on that floor)."""
-    [(axes, line)] = [
-        (axes, line)
-        for axes in figure.axes
-        for line in axes.lines
-        if line.get_label() == label
+def line_labelled(figure, label: str):
+    [line] = [
+        line for axes in figure.axes for line in axes.lines if line.get_label() == label
     ]
-    low, high = sorted(axes.get_ylim())
+    return line
+
+
+def shows(line, series: np.ndarray) -> bool:
+    """Whether ``line`` shows ``series``: the same values where they are finite
+    and inside the axes' view, and nothing inside the view where they are not
+    (-inf, NaN, or below a log axis's floor, which is drawn on that floor)."""
+    low, high = sorted(line.axes.get_ylim())
     drawn = np.asarray(line.get_ydata(), dtype=float)
     with np.errstate(invalid="ignore"):
         inside = np.isfinite(series) & (series >= low) & (series <= high)
@@ -136,15 +137,24 @@ def shows(figure, label: str, series: np.ndarray) -> bool:
 )
 @pytest.mark.filterwarnings("error")
 def test_every_figure_draws_degenerate_runs(tmp_path, matrix):
-    """Each figure saves without a warning and shows the run it is about."""
+    """Each figure saves without a warning and shows the run it is about, and
+    the lines its caption names: the plane fit whenever the dominant eigenvalue
+    is not real (nor vanished), the prediction whenever the ratio is positive."""
     summary, (_, spectrum, iterations) = summary_of(matrix, iterations=40)
     raw, rescaled = iterations.sel(run="raw"), iterations.sel(run="rescaled")
     lines = {
-        "norm": ("measured", raw["log10_norm"]),
-        "quotient": (r"$\|x(n)\|\,/\,\|x(n-1)\|$", raw["quotient"]),
-        "convergence": ("sine of the angle to the subspace", raw["misalignment"]),
-        "rescaled": ("measured quotient", rescaled["quotient"]),
+        "norm": (lambda f: line_labelled(f, "measured"), raw["log10_norm"]),
+        "quotient": (
+            lambda f: line_labelled(f, r"$\|x(n)\|\,/\,\|x(n-1)\|$"),
+            raw["quotient"],
+        ),
+        "convergence": (
+            lambda f: line_labelled(f, "sine of the angle to the subspace"),
+            raw["misalignment"],
+        ),
+        "rescaled": (lambda f: f.axes[1].lines[0], rescaled["quotient"]),
     }
+    labels = {name: set() for name in FIGURES}
     eigenvalues = np.sort_complex(complex_values(spectrum, "eigenvalue").values)
     for name, draw in FIGURES.items():
         figure = draw(iterations=iterations, spectrum=spectrum, summary=summary)
@@ -154,8 +164,13 @@ def test_every_figure_draws_degenerate_runs(tmp_path, matrix):
             plotted = np.sort_complex(points[:, 0] + 1j * points[:, 1])
             np.testing.assert_array_equal(plotted, eigenvalues)
         else:
-            label, series = lines[name]
-            assert shows(figure, label, series.values), (name, label)
+            line_of, series = lines[name]
+            assert shows(line_of(figure), series.values), name
+        labels[name] = {line.get_label() for axes in figure.axes for line in axes.lines}
+    plane_fit = summary["dominant"] not in (REAL, power.VANISHED)
+    assert ("two-step plane fit" in labels["quotient"]) == plane_fit
+    predicted = any(label.startswith("predicted") for label in labels["convergence"])
+    assert predicted == (summary["convergence_ratio"] > 0)
 
 
 @pytest.mark.filterwarnings("error")

@@ -1,5 +1,6 @@
 """Figures drawn from small real results: legible on a phone and a desktop,
-panels that carry their message, and PDFs a journal accepts."""
+panels that carry their message, legends off the data, and PDFs a journal
+accepts."""
 
 import os
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -35,14 +37,17 @@ from eigeninit.number_format import linear_norm_exponent
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
+    JACOBIAN_FIGURES,
     depth_figure_names,
 )
+from eigeninit.scheme_facts import SCHEME_FACTS
 from eigeninit.summary import summarize
 
 REGISTRIES = {
     "experiment": FIGURES,
     "circular_law": CIRCULAR_LAW_FIGURES,
     "depth": DEPTH_FIGURES,
+    "jacobian": JACOBIAN_FIGURES,
 }
 
 
@@ -53,6 +58,7 @@ def small_data() -> dict[str, dict]:
         "experiment": small_results.experiment("post"),
         "circular_law": small_results.circular_law(),
         "depth": small_results.depth(),
+        "jacobian": small_results.jacobian(),
     }
 
 
@@ -121,6 +127,21 @@ def test_registry_entries_describe_themselves():
     assert list(DEPTH_FIGURES) == depth_figure_names(list(WEIGHT_MODES))
 
 
+def test_descriptions_read_as_plain_restructuredtext():
+    """Snakemake's report reads each description as reStructuredText, where
+    |x(n)| is an undefined substitution, and stores it with every character
+    past ASCII escaped: every one reads back as written."""
+    from docutils.core import publish_doctree
+    from docutils.nodes import system_message
+
+    for definitions in REGISTRIES.values():
+        for definition in definitions.values():
+            text = definition.description
+            tree = publish_doctree(text, settings_overrides={"report_level": 5})
+            assert not list(tree.findall(system_message)), text
+            assert tree.astext() == text and text.isascii()
+
+
 def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
@@ -180,8 +201,9 @@ def test_every_depth_panel_has_its_own_scale(drawn):
             low, high = axes.get_ylim()
             assert high - low <= 1.2 * spread, (mode, axes.get_title())
             assert axes.patches, "the keeps band is shaded"
+        # Verdicts belong to the table: a panel names its scheme.
         titles = [axes.get_title(loc="left") for axes in figure.axes]
-        assert all(": keeps with " in title for title in titles)
+        assert titles == [SCHEME_FACTS[scheme].name for scheme in small_results.SCHEMES]
 
 
 def test_growth_axis_is_labelled_between_powers_of_ten(drawn):
@@ -193,6 +215,84 @@ def test_growth_axis_is_labelled_between_powers_of_ten(drawn):
         assert len(ticks) >= 3
         assert any(not np.isclose(np.log10(t), round(np.log10(t))) for t in ticks)
         assert axes.patches, "the keeps band is shaded"
+
+
+def legends_of(figure: Figure) -> list:
+    return figure.legends + [axes.legend_ for axes in figure.axes if axes.legend_]
+
+
+def assert_legends_off_the_data(key: str, figure: Figure) -> None:
+    """Every legend lies outside every panel, where the data are drawn."""
+    renderer = renderer_of(figure)
+    for legend in legends_of(figure):
+        box = legend.get_window_extent(renderer)
+        for axes in figure.axes:
+            assert not box.overlaps(axes.bbox), (key, axes.get_title())
+
+
+def test_legends_never_cover_data(drawn):
+    for key, (_, figure, _) in drawn.items():
+        assert_legends_off_the_data(key, figure)
+    _, rescaled, _ = drawn["experiment-rescaled"]
+    assert not legends_of(rescaled), "its titles and caption name every line"
+
+
+def test_the_disk_law_is_dashed_on_top_of_the_measured_curves(drawn):
+    _, figure, _ = drawn["circular_law-radial_cdf"]
+    [axes] = figure.axes
+    [law] = [line for line in axes.lines if line.get_label() == "disk: $r^2$"]
+    curves = [line for line in axes.lines if line is not law]
+    assert len(curves) == len(small_results.circular_law()["sizes"])
+    np.testing.assert_allclose(law.get_ydata(), law.get_xdata() ** 2)
+    assert law.get_linestyle() == "--"
+    assert {curve.get_linestyle() for curve in curves} == {"-"}
+    assert law.get_zorder() > max(curve.get_zorder() for curve in curves)
+    assert to_rgb(law.get_color()) not in {to_rgb(c.get_color()) for c in curves}
+
+
+def test_the_disk_draws_real_eigenvalues_apart_and_rasterizes_only_points(drawn):
+    _, figure, _ = drawn["circular_law-disk"]
+    [axes] = figure.axes
+    largest = max(small_results.circular_law()["sizes"], key=lambda d: d.attrs["k"])
+    imaginary = largest["eigenvalue_imag"].values
+    complex_points, real_points = (c.get_offsets() for c in axes.collections)
+    assert len(real_points) == (imaginary == 0).sum() > 0
+    assert len(complex_points) + len(real_points) == imaginary.size
+    assert (real_points[:, 1] == 0).all() and (complex_points[:, 1] != 0).all()
+    assert all(points.get_rasterized() for points in axes.collections)
+    assert not any(line.get_rasterized() for line in axes.lines)
+
+
+def test_growth_shows_the_keeps_band_and_bands_with_theory_underneath(drawn):
+    """The axis is linear in log growth within the keeps band, wide enough to
+    see; a 95% band inside it and half as wide shows beyond its marker; theory
+    bars lie under the markers and reach past them."""
+    _, figure, _ = drawn["depth-growth"]
+    renderer_of(figure)
+    low, high = small_results.depth()["summary"]["keeps_band"]
+    pixels_per_point = figure.dpi / 72
+    checked = 0
+    for axes in figure.axes:
+        x = axes.transData.transform([(low, 0), (1, 0), (high, 0)])[:, 0]
+        assert x[2] - x[1] == pytest.approx(x[1] - x[0], rel=1e-9)
+        assert x[2] - x[0] >= 0.08 * axes.bbox.width
+        theories = [line for line in axes.lines if line.get_label() == "theory"]
+        for theory, (measured, _, (bands,)) in zip(
+            theories, axes.containers, strict=True
+        ):
+            assert theory.get_marker() == "|"
+            assert to_rgb(theory.get_color()) == (0, 0, 0)
+            assert set(measured.get_ydata()) <= set(theory.get_ydata())
+            assert theory.get_zorder() < measured.get_zorder()
+            assert theory.get_markersize() >= 1.5 * measured.get_markersize()
+            means, segments = measured.get_xdata(), bands.get_segments()
+            for mean, ((lo, y), (hi, _)) in zip(means, segments, strict=True):
+                if low <= mean <= high and np.log(hi / lo) >= np.log(high / low) / 2:
+                    ends = axes.transData.transform([(lo, y), (hi, y)])[:, 0]
+                    marker = measured.get_markersize() * pixels_per_point
+                    assert ends[1] - ends[0] > marker, (axes.get_title(), lo, hi)
+                    checked += 1
+    assert checked >= 3
 
 
 def test_size_axes_are_ticked_at_the_sizes_measured(drawn):
@@ -273,6 +373,11 @@ def test_every_set_saves_pdfs_with_truetype_fonts_and_no_dates(small_data, tmp_p
             assert b"/FontFile2" in content, key  # embedded TrueType (Type 42)
             assert b"/Type3" not in content and b"/Subtype /Type3" not in content, key
             assert b"CreationDate" not in content and b"Producer" not in content, key
+            # Each font once, subset to every glyph the figure uses.
+            fonts = re.findall(rb"/FontName /[A-Z]{6}\+([\w-]+)", content)
+            assert len(fonts) == len(set(fonts)) == content.count(b"/FontFile2"), key
+    # The disk's points are images; its axes and text stay vector (fonts above).
+    assert b"/Subtype /Image" in (tmp_path / "circular_law" / "disk.pdf").read_bytes()
 
 
 def run_in_fresh_python(

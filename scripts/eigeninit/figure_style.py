@@ -1,24 +1,10 @@
-"""How every figure looks and is saved: sizes, fonts, the style context, the registry.
+"""How every figure looks and is saved: sizes, fonts, style, the registry.
 
-Sizes follow the column a figure sits in. A paper's single column is about
-3.4 in wide, its full text width about 7 in. The write-up shows a figure as an
-``<img>`` with ``max-width: 100%``: one PNG pixel is one CSS pixel until the
-text column (at most about 720 CSS px on a desktop, about 360 px on a 390 px
-phone) is narrower, then the image shrinks to it. A letter of ``p`` points on a
-figure ``w`` inches wide, shown ``d`` CSS px wide, is ``p / 72 * d / w`` px
-high. Hence, with :data:`DPI` = 150:
-
-- column (3.4 in, PNG 510 px): desktop shows it at 510 px, 150 px per inch,
-  so 8 pt is 16.7 px; a phone at 360 px, 105.9 px per inch, so 8 pt is 11.8 px.
-- full (7 in, PNG 1050 px): desktop shows it at 720 px, 102.9 px per inch; a
-  phone at 360 px, 51.4 px per inch, where 10 px needs 14 pt. Full-width
-  figures therefore use 14 pt (10.0 px on a phone, 20.0 px on a desktop).
-
-Style is applied in :func:`figure_style`, never at import, and figures are
-built as :class:`matplotlib.figure.Figure` objects without pyplot, so no
-backend is chosen and no global state changes for other modules: saving a
-PNG uses Agg, a PDF matplotlib's PDF backend. matplotlib itself is imported
-only to draw: the workflow reads the registries when it parses.
+Widths follow a paper's column (3.4 in) or text (7 in). Fonts are the smallest
+that stay :data:`MIN_TEXT_PX` high where the write-up shows the figure (at most
+360 CSS px wide on a phone, 720 on a desktop; :func:`text_height_px`). Style
+applies only inside :func:`figure_style` and figures are built without pyplot,
+so importing this module changes no matplotlib state.
 """
 
 from __future__ import annotations
@@ -52,6 +38,12 @@ def text_height_px(
     return font_points / 72 * shown_px / width_inches
 
 
+TEXT_SIZES = (
+    "font.size axes.titlesize axes.labelsize xtick.labelsize ytick.labelsize "
+    "legend.fontsize legend.title_fontsize figure.titlesize figure.labelsize"
+).split()
+
+
 def _style(layout: Layout) -> dict:
     size = FONT_POINTS[layout]
     return {
@@ -59,21 +51,8 @@ def _style(layout: Layout) -> dict:
         # on every machine.
         "font.family": "DejaVu Sans",
         "mathtext.fontset": "dejavusans",
-        # One size for all text, the smallest that stays legible (see above).
-        **{
-            key: size
-            for key in (
-                "font.size",
-                "axes.titlesize",
-                "axes.labelsize",
-                "xtick.labelsize",
-                "ytick.labelsize",
-                "legend.fontsize",
-                "legend.title_fontsize",
-                "figure.titlesize",
-                "figure.labelsize",
-            )
-        },
+        # One size for all text, the smallest that stays legible.
+        **dict.fromkeys(TEXT_SIZES, size),
         "lines.linewidth": 1.2 * size / 8,
         "lines.markersize": 4 * size / 8,
         "axes.linewidth": 0.6 * size / 8,
@@ -89,12 +68,11 @@ def _style(layout: Layout) -> dict:
         "legend.handlelength": 1.8,
         "figure.dpi": DPI,
         "savefig.dpi": DPI,
-        # TrueType (Type 42) fonts in PDF and PostScript, which journals accept;
-        # matplotlib's default, Type 3, they reject.
+        # TrueType (Type 42) fonts, which journals accept; matplotlib's default,
+        # Type 3, they reject. Its PDF backend sizes font subsets by ps.fonttype:
+        # at Type 3's 256 glyphs it embeds each font twice.
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
-        # Fixed ids in SVG output, so the same data gives the same bytes.
-        "svg.hashsalt": "eigeninit",
     }
 
 
@@ -111,16 +89,11 @@ def figure_style(layout: Layout = "column") -> Iterator[None]:
 STABLE_METADATA = {
     "png": {"Software": None},
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-    "svg": {"Date": None, "Creator": None},
 }
 
 
 def save(figure: Figure, paths: dict[str, str]) -> None:
-    """Save in each format (``{"png": path, "pdf": path}``) with stable metadata.
-
-    The figure keeps its drawn size (no tight bounding box), so its text has
-    the size :mod:`eigeninit.figure_style` computes for it.
-    """
+    """Save in each format (``{"png": path}``) at its size, with stable metadata."""
     with figure_style():  # only its save-time settings matter here
         for file_format, path in paths.items():
             figure.savefig(
@@ -130,13 +103,10 @@ def save(figure: Figure, paths: dict[str, str]) -> None:
 
 @dataclass(frozen=True)
 class FigureDefinition:
-    """One figure: stable name, what it shows in one sentence, how it is drawn.
-
-    ``description`` serves as the image's alt text and as Snakemake's report
-    caption. ``draw(figure, **data)`` adds the axes to an empty figure of the
-    layout's width and may set its height. Calling the definition with the
-    data returns the drawn figure, for :func:`save`.
-    """
+    """A figure's stable name, how it is drawn, and one sentence on what it shows
+    (alt text and Snakemake's report caption). ``definition(**data)`` returns
+    the figure, drawn by ``draw(figure, **data)`` on an empty one of the
+    layout's width."""
 
     name: str
     draw: Callable[..., None]
@@ -165,16 +135,11 @@ def registry(*definitions: FigureDefinition) -> dict[str, FigureDefinition]:
 def save_figures(
     definitions: Iterable[FigureDefinition], folder: str | Path, **data
 ) -> None:
-    """Draw each figure from the same data and save it as ``<name>.png`` and
-    ``<name>.pdf`` in ``folder``: one job draws a whole set, so Python and
-    matplotlib start once for all of them."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Draw each figure from the same data; save it in ``folder`` as PNG and PDF."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
     for definition in definitions:
-        save(
-            definition(**data),
-            {
-                suffix: folder / f"{definition.name}.{suffix}"
-                for suffix in ("png", "pdf")
-            },
-        )
+        files = {
+            suffix: Path(folder, f"{definition.name}.{suffix}")
+            for suffix in STABLE_METADATA
+        }
+        save(definition(**data), files)

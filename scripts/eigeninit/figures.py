@@ -1,13 +1,6 @@
-"""Figures of one experiment, drawn from its datasets.
-
-``FIGURES[name]`` is the figure's :class:`~eigeninit.figure_style.FigureDefinition`:
-``FIGURES[name].description`` is its one-sentence description, and
-``FIGURES[name](matrix=..., spectrum=..., iterations=..., summary=...)``
-returns the drawn figure for :func:`save`.
-
-matplotlib and xarray are imported where a figure is drawn: the workflow reads
-the registry's names and descriptions when it parses, which should stay quick.
-"""
+"""Figures of one experiment, and drawing helpers: ``FIGURES[name](matrix=...,
+spectrum=..., iterations=..., summary=...)`` draws one. matplotlib and xarray are
+imported only to draw: the workflow reads the registry when it parses."""
 
 from __future__ import annotations
 
@@ -16,24 +9,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from eigeninit.figure_style import FigureDefinition, registry, save
+from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.number_format import linear_norm_exponent
-from eigeninit.spectrum import COMPLEX_PAIR
+from eigeninit.power import VANISHED
+from eigeninit.spectrum import REAL
 
 if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURES", "math_number", "save"]
-
 
 def math_number(value: float, digits: int = 4) -> str:
-    """``value`` to ``digits`` significant digits as mathtext (no $ signs).
-
-    Rounding keeps float noise out of legends (1 - 2e-16 reads 1); huge and
-    tiny values read as a times 10^e; a minus is typeset as a minus.
-    """
+    """``value`` to ``digits`` significant digits as mathtext (no $ signs): float
+    noise rounded away, huge and tiny values as a times 10^e."""
     if value != 0 and not 1e-3 <= abs(value) < 1e5:
         mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
         return rf"{float(mantissa):g} \times 10^{{{int(exponent)}}}"
@@ -48,10 +37,7 @@ def math_power(base: float, exponent: str, digits: int = 4) -> str:
 
 
 def plain_log_axis(axis) -> None:
-    """Label a log axis with plain numbers, denser the fewer decades it spans.
-
-    Call after the data are drawn: the ticks follow the axis's view limits.
-    """
+    """Label a log axis with plain numbers, denser the fewer decades its view spans."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
     low, high = sorted(axis.get_view_interval())
@@ -64,15 +50,15 @@ def plain_log_axis(axis) -> None:
     axis.set_minor_locator(NullLocator())
 
 
-def legend_above(figure: Figure, axes: Axes, ncols: int = 2) -> None:
-    """The axes' legend above the panel, where it cannot cover the data."""
-    figure.legend(
-        *axes.get_legend_handles_labels(), loc="outside upper center", ncols=ncols
-    )
+def legend_above(figure: Figure, handles=None, ncols: int = 2, **options) -> None:
+    """A legend above the panels, where it cannot cover data: of ``handles``, or
+    of every labelled artist."""
+    figure.legend(handles=handles, loc="outside upper center", ncols=ncols, **options)
 
 
-def _steps(iterations: xr.Dataset) -> np.ndarray:
-    return iterations["step"].values
+def circle(axes: Axes, radius: float, **style) -> None:
+    angle = np.linspace(0, 2 * np.pi, 721)
+    axes.plot(radius * np.cos(angle), radius * np.sin(angle), **style)
 
 
 def _draw_linear_norm(axes: Axes, steps: np.ndarray, log10_norms: np.ndarray) -> None:
@@ -84,9 +70,8 @@ def _draw_linear_norm(axes: Axes, steps: np.ndarray, log10_norms: np.ndarray) ->
 
 
 def draw_norm(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> None:
-    raw = iterations.sel(run="raw")
-    steps = _steps(iterations)
-    figure.set_figheight(4.2)
+    raw, steps = iterations.sel(run="raw"), iterations["step"].values
+    figure.set_figheight(4.4)
     linear, logarithmic = figure.subplots(2, 1, sharex=True)
     _draw_linear_norm(linear, steps, raw["log10_norm"].values)
     linear.set_title("linear scale, as the post plots it")
@@ -95,48 +80,31 @@ def draw_norm(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> Non
     # A nilpotent A (rho = 0) sends x(n) to exactly zero: no slope to draw.
     if summary["spectral_radius"] > 0 and np.isfinite(last):
         slope = math.log10(summary["spectral_radius"])
-        logarithmic.plot(
-            steps,
-            last + slope * (steps - steps[-1]),
-            color="C3",
-            linestyle="--",
-            label=rf"slope $\log_{{10}}\rho = {math_number(slope)}$",
-        )
+        label = rf"slope $\log_{{10}}\rho = {math_number(slope)}$"
+        line = last + slope * (steps - steps[-1])
+        logarithmic.plot(steps, line, color="C3", linestyle="--", label=label)
     logarithmic.set_title("logarithmic scale")
     logarithmic.set_ylabel(r"$\log_{10}\|x(n)\|$")
     logarithmic.set_xlabel("step $n$")
-    logarithmic.legend(loc="best")
+    legend_above(figure)
 
 
 def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) -> None:
-    raw = iterations.sel(run="raw")
-    steps = _steps(iterations)
+    raw, steps = iterations.sel(run="raw"), iterations["step"].values
     figure.set_figheight(2.9)
     axes = figure.subplots()
-    axes.plot(
-        steps,
-        raw["quotient"].values,
-        marker=".",
-        color="C0",
-        label=r"$\|x(n)\|\,/\,\|x(n-1)\|$",
-    )
-    if summary["dominant"] == COMPLEX_PAIR:
-        axes.plot(
-            steps,
-            raw["stretching_estimate"].values,
-            color="C2",
-            linestyle="-.",
-            label=r"plane fit $\sqrt{-b}$",
-        )
-    axes.axhline(
-        summary["spectral_radius"],
-        color="C3",
-        linestyle="--",
-        label=rf"$\rho = {math_number(summary['spectral_radius'])}$",
-    )
+    quotient = r"$\|x(n)\|\,/\,\|x(n-1)\|$"
+    axes.plot(steps, raw["quotient"].values, marker=".", label=quotient)
+    # Without a real dominant eigenvalue the estimate is the two-step plane fit.
+    if summary["dominant"] not in (REAL, VANISHED):
+        fit = raw["stretching_estimate"].values
+        axes.plot(steps, fit, color="C2", linestyle="-.", label="two-step plane fit")
+    radius = summary["spectral_radius"]
+    label = rf"$\rho = {math_number(radius)}$"
+    axes.axhline(radius, color="C3", linestyle="--", label=label)
     axes.set_xlabel("step $n$")
     axes.set_ylabel("quotient")
-    legend_above(figure, axes)
+    legend_above(figure)
 
 
 def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -> None:
@@ -144,19 +112,12 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
 
     eigenvalues = complex_values(spectrum, "eigenvalue").values
     radius = summary["spectral_radius"]
-    figure.set_figheight(figure.get_figwidth())
+    figure.set_figheight(figure.get_figwidth() + 0.3)
     axes = figure.subplots()
-    angle = np.linspace(0, 2 * np.pi, 361)
-    axes.plot(
-        radius * np.cos(angle),
-        radius * np.sin(angle),
-        color="0.6",
-        linewidth=0.8,
-        label=r"$|\lambda| = \rho$",
-    )
-    axes.scatter(
-        eigenvalues.real, eigenvalues.imag, color="C0", zorder=3, label=r"$\lambda$"
-    )
+    axes.axhline(0, color="0.85", linewidth=0.6)
+    axes.axvline(0, color="0.85", linewidth=0.6)
+    circle(axes, radius, color="0.6", linewidth=0.8, label=r"$|\lambda| = \rho$")
+    axes.scatter(eigenvalues.real, eigenvalues.imag, zorder=3, label=r"$\lambda$")
     dominant = eigenvalues[np.abs(eigenvalues) == np.abs(eigenvalues).max()]
     axes.scatter(
         dominant.real,
@@ -167,94 +128,61 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
         zorder=4,
         label=rf"dominant, $\rho = {math_number(radius)}$",
     )
-    axes.axhline(0, color="0.85", linewidth=0.6)
-    axes.axvline(0, color="0.85", linewidth=0.6)
-    axes.set_aspect("equal")
     # Every eigenvalue 0 (a nilpotent A): frame the origin at unit scale.
-    frame = radius if radius > 0 else 1.0
-    reach = 1.15 * frame
-    axes.set_xlim(-reach, reach)
-    axes.set_ylim(-1.45 * frame, reach)
+    reach = 1.15 * (radius if radius > 0 else 1.0)
+    axes.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda$")
     axes.set_ylabel(r"$\mathrm{Im}\,\lambda$")
-    axes.legend(loc="lower center", ncols=3, handletextpad=0.3, columnspacing=0.8)
+    legend_above(figure, ncols=3, handletextpad=0.3, columnspacing=0.8)
 
 
 def draw_convergence(
     figure: Figure, iterations: xr.Dataset, summary: dict, **_
 ) -> None:
-    """Misalignment and stretch error on a log scale beside ratio^n.
-
-    The predicted line has the slope log(ratio) from the spectrum; only its
-    height is fitted, to the misalignment above float64 noise.
-    """
+    """Misalignment and stretch error beside ratio^n, whose slope comes from the
+    spectrum and whose height is fitted to the misalignment above float64 noise."""
     from matplotlib.ticker import LogLocator, NullLocator
 
-    raw = iterations.sel(run="raw")
-    steps = _steps(iterations).astype(float)
+    raw, steps = iterations.sel(run="raw"), iterations["step"].values.astype(float)
     misalignment = raw["misalignment"].values
     with np.errstate(divide="ignore", invalid="ignore"):  # rho = 0: no error
-        error = np.abs(
-            raw["stretching_estimate"].values / summary["spectral_radius"] - 1
-        )
+        error = abs(raw["stretching_estimate"].values / summary["spectral_radius"] - 1)
     figure.set_figheight(3.1)
     axes = figure.subplots()
-    floor = 1e-17
-    axes.semilogy(
-        steps,
-        np.maximum(misalignment, floor),
-        color="C0",
-        label="sine of the angle to the subspace",
-    )
-    axes.semilogy(
-        steps,
-        np.maximum(error, floor),
-        color="C1",
-        linestyle="-.",
-        label=r"$|\mathrm{stretch}\,/\,\rho - 1|$",
-    )
+    # Fixed limits: exact zeros lie on the bottom edge.
+    axes.set_yscale("log", nonpositive="clip")
+    axes.set_ylim(1e-17, 10)
+    axes.plot(steps, misalignment, label="sine of the angle to the subspace")
+    stretch_error = r"$|\mathrm{stretch}\,/\,\rho - 1|$"
+    axes.plot(steps, error, color="C1", linestyle="-.", label=stretch_error)
     ratio = summary["convergence_ratio"]
     above_noise = misalignment > 1e-12
     if ratio > 0 and above_noise.any():
         height = np.mean(
             np.log(misalignment[above_noise]) - steps[above_noise] * np.log(ratio)
         )
-        axes.semilogy(
-            steps,
-            np.exp(height + steps * np.log(ratio)),
-            color="0.3",
-            linestyle="--",
-            label=rf"predicted $\propto {math_power(ratio, 'n', 3)}$",
-        )
-    axes.axhline(
-        np.finfo(np.float64).eps,
-        color="0.6",
-        linewidth=0.8,
-        linestyle=":",
-        label=r"float64 $\varepsilon$",
-    )
-    axes.set_ylim(floor, 10)
+        predicted = np.exp(height + steps * np.log(ratio))
+        label = rf"predicted $\propto {math_power(ratio, 'n', 3)}$"
+        axes.plot(steps, predicted, color="0.3", linestyle="--", label=label)
+    eps = np.finfo(np.float64).eps
+    axes.axhline(eps, color="0.6", lw=0.8, ls=":", label=r"float64 $\varepsilon$")
     axes.yaxis.set_major_locator(LogLocator(numticks=5))
     axes.yaxis.set_minor_locator(NullLocator())
     axes.set_xlabel("step $n$")
     axes.set_ylabel("error")
-    legend_above(figure, axes, ncols=1)
+    legend_above(figure, ncols=1)
 
 
 def draw_rescaled(figure: Figure, iterations: xr.Dataset, **_) -> None:
-    rescaled = iterations.sel(run="rescaled")
-    steps = _steps(iterations)
+    rescaled, steps = iterations.sel(run="rescaled"), iterations["step"].values
     figure.set_figheight(3.8)
     norm_axes, quotient_axes = figure.subplots(2, 1, sharex=True)
     _draw_linear_norm(norm_axes, steps, rescaled["log10_norm"].values)
     norm_axes.set_title(r"length, $A/\rho$")
-    quotient_axes.plot(
-        steps, rescaled["quotient"].values, color="C0", label="measured quotient"
-    )
-    quotient_axes.axhline(1, color="C3", linestyle="--", label="$1$")
-    quotient_axes.set_title(r"quotient $\|x(n)\|\,/\,\|x(n-1)\|$")
+    quotient_axes.plot(steps, rescaled["quotient"].values, color="C0")
+    quotient_axes.axhline(1, color="C3", linestyle="--")
+    quotient_axes.set_title(r"quotient $\|x(n)\|\,/\,\|x(n-1)\|$, dashed at $1$")
     quotient_axes.set_xlabel("step $n$")
-    quotient_axes.legend(loc="best")
 
 
 FIGURES = registry(
@@ -268,9 +196,9 @@ FIGURES = registry(
     FigureDefinition(
         "quotient",
         draw_quotient,
-        "The quotient |x(n)| / |x(n-1)| against the step n settling on the "
+        "The length of x(n) over that of x(n-1) against the step n settling on the "
         "spectral radius (dashed), or, for a complex dominant pair, swinging "
-        "around it while the plane-fit estimate converges.",
+        "around it while the plane-fit estimate settles on it.",
     ),
     FigureDefinition(
         "eigenvalues",
@@ -289,6 +217,6 @@ FIGURES = registry(
         "rescaled",
         draw_rescaled,
         "With A divided by its spectral radius, the length of x(n) settles and "
-        "the quotient goes to 1.",
+        "the quotient goes to 1 (dashed).",
     ),
 )

@@ -1,13 +1,6 @@
-"""Figures of part two: the circular law over sizes, and signals through depth.
-
-``CIRCULAR_LAW_FIGURES[name](sizes=..., summary=...)``,
-``DEPTH_FIGURES[name](runs=..., summary=...)`` and
-``JACOBIAN_FIGURES[name](runs=..., summary=...)`` return drawn figures for
-:func:`eigeninit.figure_style.save`; ``.description`` is each one's sentence.
-
-matplotlib, xarray and scipy are imported where a figure is drawn, as in
-:mod:`eigeninit.figures`.
-"""
+"""Figures of part two: the circular law over sizes, signals through depth, and
+the input-output Jacobian, drawn as in :mod:`eigeninit.figures` from
+``(sizes=..., summary=...)`` and ``(runs=..., summary=...)``."""
 
 from __future__ import annotations
 
@@ -19,66 +12,52 @@ import numpy as np
 
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
-from eigeninit.figures import math_number, plain_log_axis
+from eigeninit.figures import circle, legend_above, math_number, plain_log_axis
 
 if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-KEEPS_COLOR = "#2ca02c"
-KEEPS_ALPHA = 0.18
-ACTIVATION_STYLES = (
-    {"color": "C0", "linestyle": "-", "marker": "o"},
-    {"color": "C1", "linestyle": "--", "marker": "s"},
-    {"color": "C4", "linestyle": ":", "marker": "^"},
-    {"color": "C5", "linestyle": "-.", "marker": "D"},
-)
-"""Per activation: lines differ in colour and dash, markers in shape too."""
+ACTIVATION_STYLES = {"linear": ("C0", "-", "o"), "relu": ("C1", "--", "s")}
+ACTIVATION_STYLES["tanh"] = ("C4", ":", "^")
+"""Colour, line style and marker of each activation, the same in every figure."""
 
 
 def _by_size(sizes: list[xr.Dataset]) -> list[xr.Dataset]:
     return sorted(sizes, key=lambda dataset: int(dataset.attrs["k"]))
 
 
-def _band(summary: dict, key: str):
-    """k, mean, lower and upper error of a per-size quantity, for errorbar."""
-    entries = sorted(summary["sizes"].values(), key=lambda entry: entry["k"])
-    k = np.array([entry["k"] for entry in entries])
-    mean = np.array([entry[key]["mean"] for entry in entries])
-    lo = np.array([entry[key]["ci95"][0] for entry in entries])
-    hi = np.array([entry[key]["ci95"][1] for entry in entries])
-    return k, mean, np.vstack([mean - lo, hi - mean])
-
-
-def _sizes_axis(axes: Axes, k: np.ndarray) -> None:
-    """Log axis of matrix sizes, ticked and labelled at the sizes measured."""
+def _errorbars_by_size(axes: Axes, summary: dict, key: str, **style) -> list[dict]:
+    """Mean and 95% band of ``key`` per size on a log axis ticked at the sizes
+    measured; returns the summary's entries by size."""
     from matplotlib.ticker import NullLocator
 
+    entries = sorted(summary["sizes"].values(), key=lambda entry: entry["k"])
+    k = [entry["k"] for entry in entries]
+    mean = np.array([entry[key]["mean"] for entry in entries])
+    lo, hi = np.array([entry[key]["ci95"] for entry in entries]).T
+    axes.errorbar(k, mean, [mean - lo, hi - mean], capsize=3, **{"marker": "o"} | style)
     axes.set_xscale("log")
     axes.set_xticks(k, [f"${size}$" for size in k])
     axes.xaxis.set_minor_locator(NullLocator())
     axes.set_xlabel("matrix size $k$")
+    return entries
 
 
 def draw_edge(figure: Figure, summary: dict, **_) -> None:
-    figure.set_figheight(2.6)
+    figure.set_figheight(3.0)
     axes = figure.subplots()
     for key, label, color, marker in (
         ("spectral_radius_over_sqrt_k", r"$\rho\,/\sqrt{k}$", "C0", "o"),
         ("sigma_max_over_sqrt_k", r"$\sigma_{\max}\,/\sqrt{k}$", "C1", "s"),
     ):
-        k, mean, error = _band(summary, key)
-        axes.errorbar(
-            k, mean, yerr=error, marker=marker, capsize=3, color=color, label=label
+        entries = _errorbars_by_size(
+            axes, summary, key, color=color, marker=marker, label=label
         )
-        limit = next(iter(summary["sizes"].values()))[key]["limit"]
-        axes.axhline(limit, color=color, linestyle="--", linewidth=0.8)
-    _sizes_axis(axes, k)
+        axes.axhline(entries[0][key]["limit"], color=color, linestyle="--", lw=0.8)
     axes.set_ylabel(r"value $/\sqrt{k}$")
-    axes.legend(
-        title="mean, 95% band; dashed: limit", loc="center right", title_fontsize=None
-    )
+    legend_above(figure, title="mean and 95% band; dashed: large-$k$ limit")
 
 
 def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
@@ -87,90 +66,68 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     largest = _by_size(sizes)[-1]
     k = int(largest.attrs["k"])
     eigenvalues = complex_values(largest, "eigenvalue").values.ravel() / np.sqrt(k)
-    figure.set_figheight(figure.get_figwidth())
+    real = eigenvalues.imag == 0
+    figure.set_figheight(figure.get_figwidth() + 0.2)
     axes = figure.subplots()
-    axes.scatter(
-        eigenvalues.real,
-        eigenvalues.imag,
-        s=0.5,
-        alpha=0.4,
-        color="C0",
-        rasterized=True,
-    )
-    angle = np.linspace(0, 2 * np.pi, 721)
-    axes.plot(np.cos(angle), np.sin(angle), color="C3")
+    for chosen, color, label in ((~real, "C0", "complex"), (real, "C1", "real")):
+        # Tens of thousands of points: an image inside the PDF, axes and text
+        # stay vector.
+        axes.scatter(
+            eigenvalues[chosen].real,
+            eigenvalues[chosen].imag,
+            s=0.6,
+            linewidths=0,
+            alpha=0.5,
+            color=color,
+            rasterized=True,
+            label=f"{label}: {chosen.sum()}",
+        )
+    circle(axes, 1, color="black", linewidth=0.8, label="unit circle")
     axes.set_aspect("equal")
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda\,/\sqrt{k}$")
     axes.set_ylabel(r"$\mathrm{Im}\,\lambda\,/\sqrt{k}$")
-    axes.set_title(f"$k = {k}$: {eigenvalues.size} eigenvalues, unit circle in red")
+    axes.set_title(f"$k = {k}$: {eigenvalues.size} eigenvalues")
+    legend_above(figure, ncols=3, markerscale=5, scatterpoints=1)
 
 
 def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     from eigeninit.datasets import complex_values
 
-    figure.set_figheight(2.8)
+    figure.set_figheight(3.0)
     axes = figure.subplots()
-    dashes = ("-", "--", "-.", ":")
-    for index, dataset in enumerate(_by_size(sizes)):
+    for dataset in _by_size(sizes):
         k = int(dataset.attrs["k"])
         eigenvalues = complex_values(dataset, "eigenvalue").values.ravel()
-        radius = np.sort(np.abs(eigenvalues) / np.sqrt(k))
-        share = np.arange(1, radius.size + 1) / radius.size
-        axes.step(
-            radius,
-            share,
-            where="post",
-            color=f"C{index}",
-            linestyle=dashes[index % len(dashes)],
-            label=f"$k = {k}$",
-        )
+        axes.ecdf(np.abs(eigenvalues) / np.sqrt(k), label=f"$k = {k}$")
     r = np.linspace(0, 1, 201)
-    axes.plot(r, r**2, color="black", linewidth=2.2, alpha=0.35, label="disk: $r^2$")
+    # On top of the curves, which follow it closely at large k.
+    axes.plot(r, r**2, color="black", linestyle="--", zorder=3, label="disk: $r^2$")
     axes.set_xlabel("$r$")
     axes.set_ylabel(r"share with $|\lambda|\,/\sqrt{k} \leq r$")
-    axes.legend(loc="upper left")
+    legend_above(figure, ncols=3)
 
 
 def draw_real_count(figure: Figure, summary: dict, **_) -> None:
-    k, mean, error = _band(summary, "real_eigenvalue_count")
-    entries = sorted(summary["sizes"].values(), key=lambda entry: entry["k"])
-    figure.set_figheight(2.6)
+    figure.set_figheight(2.9)
     axes = figure.subplots()
-    axes.errorbar(
-        k,
-        mean,
-        yerr=error,
-        marker="o",
-        capsize=3,
-        linestyle="none",
-        label="measured, 95% band",
+    entries = _errorbars_by_size(
+        axes, summary, "real_eigenvalue_count", ls="none", label="measured"
     )
-    axes.plot(
-        k,
-        [entry["expected_real_eigenvalues"] for entry in entries],
-        color="C3",
-        label="exact (Edelman, Kostlan, Shub)",
-    )
-    axes.plot(
-        k,
-        [entry["asymptotic_real_eigenvalues"] for entry in entries],
-        color="0.4",
-        linestyle="--",
-        label=r"$\sqrt{2k/\pi}$",
-    )
-    _sizes_axis(axes, k)
+    k = [entry["k"] for entry in entries]
+    exact = [entry["expected_real_eigenvalues"] for entry in entries]
+    axes.plot(k, exact, color="C3", label="exact (Edelman, Kostlan, Shub)")
+    asymptotic = [entry["asymptotic_real_eigenvalues"] for entry in entries]
+    axes.plot(k, asymptotic, color="0.4", ls="--", label=r"$\sqrt{2k/\pi}$")
     axes.set_yscale("log")
     plain_log_axis(axes.yaxis)
     axes.set_ylabel("real eigenvalues")
-    axes.legend(loc="upper left")
+    legend_above(figure)
 
 
 def draw_dominant_real(figure: Figure, summary: dict, **_) -> None:
-    k, mean, error = _band(summary, "dominant_real_fraction")
     figure.set_figheight(2.4)
     axes = figure.subplots()
-    axes.errorbar(k, mean, yerr=error, marker="o", capsize=3)
-    _sizes_axis(axes, k)
+    _errorbars_by_size(axes, summary, "dominant_real_fraction")
     axes.set_ylim(0, 1)
     axes.set_ylabel("share, real dominant")
     axes.set_title("mean and 95% Wilson band")
@@ -188,13 +145,14 @@ CIRCULAR_LAW_FIGURES = registry(
         "disk",
         draw_disk,
         "Every eigenvalue of G divided by the square root of k, for the largest "
-        "size, filling the unit disk uniformly.",
+        "size, filling the unit disk uniformly, the real ones (orange) on the "
+        "horizontal axis.",
     ),
     FigureDefinition(
         "radial_cdf",
         draw_radial_cdf,
         "The share of eigenvalues with modulus over the square root of k below "
-        "r, per size, approaching r squared, the uniform disk's law.",
+        "r, per size, approaching r squared (dashed), the uniform disk's law.",
     ),
     FigureDefinition(
         "real_count",
@@ -216,157 +174,120 @@ def depth_figure_names(weights: list[str]) -> list[str]:
     return [f"norms_{mode}" for mode in weights] + ["growth"]
 
 
-def _scheme_label(scheme: str) -> str:
-    """The scheme's display name (Xavier uniform, not xavier_uniform)."""
+def _scheme_name(scheme: str) -> str:
     from eigeninit.scheme_facts import SCHEME_FACTS
 
     return SCHEME_FACTS[scheme].name
 
 
-def _keeps_within(summary: dict) -> float:
-    """The band of log10 |x(L)|/|x(0)| that counts as keeping the signal."""
-    return math.log10(summary["stable_within"])
-
-
-def _depth_legend(
-    figure: Figure, activations: list[str], summary: dict, keys: tuple, *extra
-):
-    """One legend above the panels: activations (drawn with the ``keys`` of
-    their style), extra entries, the keeps band."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    handles = [
-        Line2D(
-            [],
-            [],
-            **{"linestyle": "none"} | {key: style[key] for key in keys},
-            label=activation,
-        )
-        for activation, style in zip(activations, ACTIVATION_STYLES, strict=False)
-    ]
-    handles += extra
+def _keeps_band(summary: dict) -> dict:
+    """How the band of what keeps the signal is shaded and named."""
     within = math_number(summary["stable_within"], 3)
-    handles.append(
-        Patch(
-            color=KEEPS_COLOR,
-            alpha=2 * KEEPS_ALPHA,
-            label=rf"keeps: within $\times{within}$",
-        )
-    )
-    figure.legend(
-        handles=handles,
-        loc="outside upper center",
-        ncols=min(len(handles), 3),
-        handlelength=2.2,
-        columnspacing=1.0,
-    )
+    return dict(color="C2", alpha=0.25, lw=0, label=rf"keeps: within $\times{within}$")
 
 
 def draw_norms(
     figure: Figure, runs: list[xr.Dataset], summary: dict, weights: str, **_
 ) -> None:
-    """One panel per scheme, each on its own scale, so that no scheme's growth
-    (the standard scheme's 10^60) flattens the others; a line per activation."""
+    """A panel per scheme on its own scale, so that no scheme's growth (the
+    standard scheme's 10^60) flattens the others; a line per activation."""
     from eigeninit.stats import mean_ci95
 
-    growth = summary["growth_per_layer"]
     by_scheme = {
         run.attrs["scheme"]: run for run in runs if run.attrs["weights"] == weights
     }
-    schemes = [scheme for scheme in growth if scheme in by_scheme]
-    activations = by_scheme[schemes[0]]["activation"].values.tolist()
-    keeps = _keeps_within(summary)
+    schemes = [scheme for scheme in summary["growth_per_layer"] if scheme in by_scheme]
+    keeps = math.log10(summary["stable_within"])
     figure.set_figheight(0.95 * len(schemes) + 0.9)
     panels = figure.subplots(len(schemes), 1, sharex=True, squeeze=False)[:, 0]
     for panel, scheme in zip(panels, schemes, strict=True):
         run = by_scheme[scheme]
         layer = run["layer"].values
-        panel.axhspan(-keeps, keeps, color=KEEPS_COLOR, alpha=KEEPS_ALPHA, lw=0)
-        panel.axhline(0, color="0.6", linewidth=0.6)
-        extremes = [-1.0, 1.0]
-        for activation, style in zip(activations, ACTIVATION_STYLES, strict=False):
+        for activation in run["activation"].values.tolist():
             norms = run["log10_norm"].sel(activation=activation).values
             with np.errstate(invalid="ignore"):
                 mean, lo, hi = mean_ci95(norms - norms[:, :1], axis=0)
-            panel.plot(layer, mean, color=style["color"], ls=style["linestyle"])
-            panel.fill_between(layer, lo, hi, color=style["color"], alpha=0.2, lw=0)
-            shown = np.concatenate([mean, lo, hi])
-            extremes += shown[np.isfinite(shown)].tolist()
-        low, high = min(extremes), max(extremes)
-        margin = 0.08 * (high - low)
-        panel.set_ylim(low - margin, high + margin)
-        kept = [
-            activation
-            for activation in activations
-            if growth[scheme][activation][weights]["verdict"] == "keeps"
-        ]
-        panel.set_title(
-            f"{_scheme_label(scheme)}: keeps with {', '.join(kept) or 'none'}",
-            pad=2,
-        )
+            color, dashes, _ = ACTIVATION_STYLES[activation]
+            panel.plot(layer, mean, color=color, ls=dashes, label=activation)
+            panel.fill_between(layer, lo, hi, color=color, alpha=0.2, lw=0)
+        panel.axhline(0, color="0.6", linewidth=0.6)
+        panel.axhspan(-keeps, keeps, **_keeps_band(summary))
+        low, high = panel.get_ylim()
+        panel.set_ylim(min(low, -1), max(high, 1))
+        panel.set_title(_scheme_name(scheme), pad=2)
     panels[-1].set_xlabel("layer $l$")
     figure.supylabel(r"$\log_{10}\,\|x(l)\|\,/\,\|x(0)\|$")
-    _depth_legend(figure, activations, summary, ("color", "linestyle"))
+    legend_above(figure, panels[0].get_legend_handles_labels()[0], ncols=3)
+
+
+ROUND_GROWTHS = (1, 10, 0.1, 2, 0.5, 100, 0.01, 1.1, 0.9, 5, 0.2, 1.01, 0.99, 1.5)
+ROUND_GROWTHS += (0.8, 1.02, 0.98, 1.05, 0.95, 20, 0.05, 1e3, 1e-3, 1.2, 0.7, 3, 0.3)
+"""Tick values of the growth axis, roundest first."""
+
+
+def _stretch_near_one(axes: Axes, half_width: float) -> None:
+    """A growth axis linear in log growth within ``half_width`` of 0 (the keeps
+    band) and logarithmic in it beyond, labelled at round growths."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    def forward(growth):
+        return np.arcsinh(np.log(np.maximum(growth, 1e-300)) / half_width)
+
+    def inverse(stretched):
+        return np.exp(half_width * np.sinh(stretched))
+
+    axes.set_xscale("function", functions=(forward, inverse))
+    low, high = forward(np.array(axes.get_xlim()))
+    ticks = []
+    for value in ROUND_GROWTHS:  # roundest first, each far enough from the others
+        position = forward(value)
+        if low <= position <= high and all(
+            abs(position - forward(tick)) > (high - low) / 10 for tick in ticks
+        ):
+            ticks.append(value)
+    axes.xaxis.set_major_locator(FixedLocator(ticks))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:g}$"))
+    axes.xaxis.set_minor_locator(NullLocator())
+
+
+THEORY_BARS = {"markersize": 9, "color": "black", "zorder": 1.5, "label": "theory"}
+"""Vertical bars under the measurements' markers and longer, so that both show."""
 
 
 def draw_growth(figure: Figure, summary: dict, **_) -> None:
-    """Growth per layer, a row per scheme and a marker per activation, beside theory.
-
-    The shaded band is the growth that keeps the norm within ``stable_within``
-    of the input's over all layers.
-    """
-    from matplotlib.lines import Line2D
-
+    """Growth per layer, a row per scheme and a marker per activation, beside
+    theory (black bars, drawn under the measurements)."""
     growth = summary["growth_per_layer"]
     schemes = list(growth)
-    activations = list(next(iter(growth.values())))
-    modes = list(next(iter(next(iter(growth.values())).values())))
-    low, high = (
-        summary["stable_within"] ** (sign / summary["layers"]) for sign in (-1, 1)
-    )
-    figure.set_figheight(len(modes) * (0.3 * len(schemes) + 0.55) + 0.6)
+    activations = list(growth[schemes[0]])
+    modes = list(growth[schemes[0]][activations[0]])
+    low, high = summary["keeps_band"]
+    figure.set_figheight(len(modes) * (0.3 * len(schemes) + 0.55) + 0.8)
     panels = figure.subplots(len(modes), 1, sharex=True, squeeze=False)[:, 0]
     rows = np.arange(len(schemes))[::-1]
     offsets = np.linspace(-0.25, 0.25, len(activations))
     for panel, mode in zip(panels, modes, strict=True):
-        panel.axvspan(low, high, color=KEEPS_COLOR, alpha=2 * KEEPS_ALPHA, lw=0)
-        panel.axvline(1, color="0.6", linewidth=0.6)
-        for offset, activation, style in zip(
-            offsets, activations, ACTIVATION_STYLES, strict=False
-        ):
-            entries = [growth[scheme][activation][mode] for scheme in schemes]
-            mean = np.array([entry["mean"] for entry in entries])
-            lo, hi = np.array([entry["ci95"] for entry in entries]).T
-            drawn = mean > 0  # a vanished signal has no place on a log axis
-            panel.errorbar(
-                mean[drawn],
-                rows[drawn] + offset,
-                xerr=[(mean - lo)[drawn], (hi - mean)[drawn]],
-                color=style["color"],
-                marker=style["marker"],
-                linestyle="none",
-                capsize=2,
-            )
-            theory = np.array(
-                [
-                    np.nan
-                    if e["finite_size"]["theory"] is None
-                    else e["finite_size"]["theory"]
-                    for e in entries
-                ]
-            )
-            panel.scatter(
-                theory, rows + offset, marker="x", color="black", s=14, zorder=3
-            )
-        panel.set_xscale("log")
-        plain_log_axis(panel.xaxis)
-        panel.set_yticks(rows, [_scheme_label(scheme) for scheme in schemes])
+        for activation, offset in zip(activations, offsets, strict=True):
+            cells = [growth[scheme][activation][mode] for scheme in schemes]
+            mean = np.array([cell["mean"] for cell in cells])
+            lo, hi = np.array([cell["ci95"] for cell in cells]).T
+            theory = [cell["finite_size"]["theory"] for cell in cells]
+            theory = np.array(theory, dtype=float)  # None: no theory, not drawn
+            [theory_bars] = panel.plot(theory, rows + offset, "|", **THEORY_BARS)
+            color, _, marker = ACTIVATION_STYLES[activation]
+            shown = mean > 0  # a vanished signal has no place on a log axis
+            xerr = [(mean - lo)[shown], (hi - mean)[shown]]
+            bars = {"fmt": marker, "color": color, "capsize": 2, "label": activation}
+            panel.errorbar(mean[shown], rows[shown] + offset, xerr=xerr, **bars)
+        panel.axvline(1, color="0.6", linewidth=0.6, zorder=1)
+        keeps = panel.axvspan(low, high, **_keeps_band(summary))
+        _stretch_near_one(panel, math.log(high / low) / 2)
+        panel.set_yticks(rows, [_scheme_name(scheme) for scheme in schemes])
         panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
-    panels[-1].set_xlabel("growth per layer, mean and 95% band")
-    theory = Line2D([], [], marker="x", color="black", linestyle="none", label="theory")
-    _depth_legend(figure, activations, summary, ("color", "marker"), theory)
+    panels[-1].set_xlabel("growth per layer")
+    # Activations in the first column, the references in the second.
+    legend_above(figure, [*panel.containers, theory_bars, keeps])
 
 
 DEPTH_FIGURES = registry(
@@ -385,16 +306,16 @@ DEPTH_FIGURES = registry(
         "growth",
         draw_growth,
         "The measured growth per layer, mean and 95% band, per scheme, "
-        "activation and weight mode, beside the theory at this size (crosses); "
-        "the shaded band is the growth that keeps the signal.",
+        "activation and weight mode, beside the theory at this size (black "
+        "bars), on an axis stretched near one so that the shaded band of growths "
+        "that keep the signal shows.",
     ),
 )
 
 
 SCHEME_COLORS = {"lecun": "C0", "kaiming": "C3", "orthogonal": "C2"}
 """Colour per weight law in the Jacobian figure."""
-ACTIVATION_DASHES = {"linear": "-", "tanh": "--", "relu": ":"}
-"""Line style per activation in the Jacobian figure."""
+THEORY_MARKS = {"linestyle": "none", "marker": "o", "markerfacecolor": "none"}
 
 
 def _jacobian_axis_range(runs: list[xr.Dataset]) -> tuple[float, float]:
@@ -413,104 +334,38 @@ def _jacobian_axis_range(runs: list[xr.Dataset]) -> tuple[float, float]:
 
 def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) -> None:
     """The empirical CDF of log10 sigma pooled over networks, a curve per
-    setting; open circles at the theory's quantiles; ReLU curves start at their
-    share of exact zeros, marked on the left edge beside the exact share."""
+    setting, beside the theory's quantiles (open circles); a ReLU curve enters
+    at its share of exact zeros, whose exact value is circled on the left edge."""
     from matplotlib.lines import Line2D
 
     low, high = _jacobian_axis_range(runs)
+    activations = runs[0]["activation"].values.tolist()
     figure.set_figheight(3.6)
     axes = figure.subplots()
     axes.axvline(0, color="0.6", linewidth=0.6)
     for run in runs:
         scheme = run.attrs["scheme"]
         color = SCHEME_COLORS[scheme]
-        for activation in run["activation"].values.tolist():
+        for activation in activations:
             entry = summary["settings"][scheme][activation]
-            sigma = np.sort(run["sigma"].sel(activation=activation).values.ravel())
-            zeros = int((sigma == 0).sum())
-            logs = np.log10(sigma[zeros:])
-            share = (zeros + np.arange(1, logs.size + 1)) / sigma.size
-            # Below its smallest nonzero value the CDF is the zero share.
-            x = np.concatenate([[low], logs])
-            y = np.concatenate([[zeros / sigma.size], share])
-            axes.step(
-                x,
-                y,
-                where="post",
-                color=color,
-                linestyle=ACTIVATION_DASHES[activation],
-            )
-            theory = [
-                (q["theory"], q["probability"])
-                for q in entry["quantiles"]
-                if q["theory"] is not None
-            ]
-            if theory:
-                axes.plot(
-                    *zip(*theory, strict=True),
-                    linestyle="none",
-                    marker="o",
-                    markerfacecolor="none",
-                    color=color,
-                )
-            if zeros:
-                axes.plot(
-                    low, zeros / sigma.size, marker="<", color=color, clip_on=False
-                )
-                axes.plot(
-                    low,
-                    entry["zero_share"]["theory"],
-                    marker="o",
-                    markerfacecolor="none",
-                    color=color,
-                    clip_on=False,
-                )
-    axes.set_xlim(low, high)
-    axes.set_ylim(0, 1)
+            sigma = run["sigma"].sel(activation=activation).values.ravel()
+            # Zeros (and tails below the view) lie left of it: the curve enters
+            # the view at their share.
+            logs = np.log10(np.maximum(sigma, 10.0 ** (low - 1)))
+            axes.ecdf(logs, color=color, ls=ACTIVATION_STYLES[activation][1])
+            quantiles = [(q["theory"], q["probability"]) for q in entry["quantiles"]]
+            axes.plot(*np.array(quantiles, dtype=float).T, color=color, **THEORY_MARKS)
+            if share := entry["zero_share"]["theory"]:
+                axes.plot(low, share, color=color, clip_on=False, **THEORY_MARKS)
+    axes.set(xlim=(low, high), ylim=(0, 1), ylabel=r"share of $\sigma$ below")
     axes.set_xlabel(r"$\log_{10}\,\sigma$ of the input-output Jacobian")
-    axes.set_ylabel(r"share of $\sigma$ below")
-    handles = [
-        Line2D([], [], color=SCHEME_COLORS[scheme], label=_scheme_label(scheme))
-        for scheme in summary["settings"]
-    ]
-    activations = list(
-        dict.fromkeys(a for by_a in summary["settings"].values() for a in by_a)
-    )
-    handles += [
-        Line2D([], [], color="black", linestyle=ACTIVATION_DASHES[a], label=a)
-        for a in activations
-    ]
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color="black",
-            marker="o",
-            markerfacecolor="none",
-            linestyle="none",
-            label="theory",
-        )
-    )
-    if "relu" in activations:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color="black",
-                marker="<",
-                linestyle="none",
-                label=r"$\sigma = 0$",
-            )
-        )
-    # Three columns, filled column by column: weight laws, then activations,
-    # then the markers.
-    figure.legend(
-        handles=handles,
-        loc="outside upper center",
-        ncols=3,
-        handlelength=2.2,
-        columnspacing=1.0,
-    )
+    # Three columns, filled column by column: weight laws, activations, theory.
+    schemes = list(summary["settings"])
+    keys = [Line2D([], [], color=SCHEME_COLORS[scheme]) for scheme in schemes]
+    keys += [Line2D([], [], color="k", ls=ACTIVATION_STYLES[a][1]) for a in activations]
+    keys.append(Line2D([], [], color="k", **THEORY_MARKS))
+    labels = [*map(_scheme_name, schemes), *activations, "theory"]
+    legend_above(figure, keys, ncols=3, labels=labels, handlelength=2.2)
 
 
 JACOBIAN_FIGURES = registry(
@@ -520,8 +375,8 @@ JACOBIAN_FIGURES = registry(
         "The share of the input-output Jacobian's singular values sigma below "
         "each value of log10 sigma, pooled over networks, per weight law (colour) "
         "and activation (line style), with the theory's quantiles as open "
-        "circles; a ReLU curve starts at its share of exactly zero sigma "
-        "(triangle, exact share as a circle), and the axis starts at the lowest "
-        "setting's 1% quantile.",
+        "circles; a ReLU curve enters at its share of exactly zero sigma, whose "
+        "exact value is circled on the left edge, and the axis starts at the "
+        "lowest setting's 1% quantile.",
     ),
 )

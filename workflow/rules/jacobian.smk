@@ -99,10 +99,6 @@ rule plot_jacobian:
     resources:
         **resources(light),
     params:
-        registry="jacobian",
-        figures=list(JACOBIAN_FIGURES),
-        descriptions={
-            name: figure.description for name, figure in JACOBIAN_FIGURES.items()
-        },
+        figures={name: f.description for name, f in JACOBIAN_FIGURES.items()},
     script:
         "../../scripts/plot_figures.py"

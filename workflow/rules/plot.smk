@@ -1,8 +1,12 @@
 # One job per set of figures: drawing one takes a fraction of a second, while
 # starting Python with matplotlib and xarray takes about one. The folder is
-# also an output so that Snakemake's report gives each figure its own caption
-# (the pattern's {figure} reaches the caption as a wildcard, its description
-# through params).
+# also an output so that Snakemake's report captions each figure: the
+# pattern's {figure} reaches the caption as a wildcard, and params.figures maps
+# each name to its description.
+
+
+def descriptions(definitions):
+    return {name: definition.description for name, definition in definitions.items()}
 
 
 rule plot_experiment:
@@ -31,9 +35,7 @@ rule plot_experiment:
     resources:
         **resources(light),
     params:
-        registry="experiment",
-        figures=list(FIGURES),
-        descriptions={name: figure.description for name, figure in FIGURES.items()},
+        figures=descriptions(FIGURES),
         # Quoted by the Snakemake report's caption.
         settings=lambda wildcards: experiment_of(wildcards).matrix_params()
         | {"iterations": experiment_of(wildcards).iterations},
@@ -65,11 +67,7 @@ rule plot_circular_law:
     resources:
         **resources(light),
     params:
-        registry="circular_law",
-        figures=list(CIRCULAR_LAW_FIGURES),
-        descriptions={
-            name: figure.description for name, figure in CIRCULAR_LAW_FIGURES.items()
-        },
+        figures=descriptions(CIRCULAR_LAW_FIGURES),
     script:
         "../../scripts/plot_figures.py"
 
@@ -98,10 +96,6 @@ rule plot_depth:
     resources:
         **resources(light),
     params:
-        registry="depth",
-        figures=DEPTH_FIGURE_NAMES,
-        descriptions={
-            name: DEPTH_FIGURES[name].description for name in DEPTH_FIGURE_NAMES
-        },
+        figures={name: DEPTH_FIGURES[name].description for name in DEPTH_FIGURE_NAMES},
     script:
         "../../scripts/plot_figures.py"
