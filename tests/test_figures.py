@@ -125,6 +125,9 @@ def test_registry_entries_describe_themselves():
             assert sentence[0].isupper() and sentence.endswith(".")
             assert ". " not in sentence[:-1], sentence
     assert list(DEPTH_FIGURES) == depth_figure_names(list(WEIGHT_MODES))
+    # scripts/plot_figures.py finds a figure by its name alone.
+    names = [name for definitions in REGISTRIES.values() for name in definitions]
+    assert len(names) == len(set(names))
 
 
 def test_descriptions_read_as_plain_restructuredtext():
