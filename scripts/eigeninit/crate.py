@@ -188,7 +188,7 @@ def ro_crate_metadata(
     def in_crate(paths: Iterable[str]) -> list[Entity]:
         return [files[path] for path in sorted(paths) if path in files]
 
-    # Actions without agent or times: see the README on what is left out.
+    # Actions without agent or times: docs/archive.md says why.
     run = add(
         "#run",
         "CreateAction",
