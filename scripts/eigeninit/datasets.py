@@ -35,10 +35,7 @@ STEP_VARIABLES = {
     "norm": ("run.norm", "norm |x(n)| (inf past the float64 range)"),
     "log10_norm": ("run.log10_norm", "log10 of the norm |x(n)|"),
     "quotient": ("run.quotient", "norm quotient |x(n)| / |x(n-1)|"),
-    "alignment": (
-        "alignment",
-        "fraction of x(n) in the dominant invariant subspace",
-    ),
+    "alignment": ("alignment", "fraction of x(n) in the dominant invariant subspace"),
     "misalignment": (
         "misalignment",
         "sine of the angle between x(n) and the dominant invariant subspace",
@@ -85,6 +82,11 @@ long name."""
 
 def _variable(dims, values, long_name: str, units: str = "1", **attrs):
     return xr.Variable(dims, values, {"long_name": long_name, "units": units, **attrs})
+
+
+def _stacked(items, field: str) -> np.ndarray:
+    """``field`` (a dotted attribute path) of every item, stacked."""
+    return np.stack(list(map(attrgetter(field), items)))
 
 
 def _complex_parts(name: str, dims, values: np.ndarray, long_name: str) -> dict:
@@ -152,9 +154,9 @@ def _labelled_coords(label: str, labels: Sequence[str], long_name: str) -> dict:
     }
 
 
-RUN_COORDS = _labelled_coords(
-    "run", RUNS, "run: A as drawn (raw) or A divided by its spectral radius (rescaled)"
-)
+def _run_coords() -> dict:
+    long_name = "run: A as drawn (raw) or A divided by its spectral radius (rescaled)"
+    return _labelled_coords("run", RUNS, long_name)
 
 
 def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
@@ -188,48 +190,41 @@ def matrix_dataset(
     """A and the input vectors x(0) of the raw and the rescaled run."""
     k = matrix.shape[0]
     stacked = np.stack([inputs[run] for run in RUNS])
-    return _dataset(
-        {
-            "matrix": _variable(("row", "column"), matrix, "matrix A"),
-            "input": _variable((PER_RUN, "component"), stacked, "input vector x(0)"),
-        },
-        _index_coords(row=k, column=k, component=k) | RUN_COORDS,
-        params,
-        "Matrix and input vectors",
-        written_by="matrix_dataset",
-    )
+    variables = {
+        "matrix": _variable(("row", "column"), matrix, "matrix A"),
+        "input": _variable((PER_RUN, "component"), stacked, "input vector x(0)"),
+    }
+    coords = _index_coords(row=k, column=k, component=k) | _run_coords()
+    title = "Matrix and input vectors"
+    return _dataset(variables, coords, params, title, "matrix_dataset")
 
 
 def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
     """Eigenvalues by ascending modulus, principal eigenvector, dominant subspace."""
-    k, rank = spectrum.dominant_basis.shape
+    s, (k, rank) = spectrum, spectrum.dominant_basis.shape
+    principal = "unit eigenvector of the largest-modulus eigenvalue"
+    basis = "orthonormal basis of the dominant invariant subspace"
+    variables = {
+        **_complex_parts("eigenvalue", "eigen", s.eigenvalues, "eigenvalue of A"),
+        "modulus": _variable("eigen", s.moduli, "eigenvalue modulus |l|"),
+        **_complex_parts(
+            "principal_eigenvector", "component", s.principal_eigenvector, principal
+        ),
+        "dominant_basis": _variable(
+            ("component", "basis_vector"), s.dominant_basis, basis
+        ),
+    }
     return _dataset(
-        {
-            **_complex_parts(
-                "eigenvalue", "eigen", spectrum.eigenvalues, "eigenvalue of A"
-            ),
-            "modulus": _variable("eigen", spectrum.moduli, "eigenvalue modulus |l|"),
-            **_complex_parts(
-                "principal_eigenvector",
-                "component",
-                spectrum.principal_eigenvector,
-                "unit eigenvector of the largest-modulus eigenvalue",
-            ),
-            "dominant_basis": _variable(
-                ("component", "basis_vector"),
-                spectrum.dominant_basis,
-                "orthonormal basis of the dominant invariant subspace",
-            ),
-        },
+        variables,
         _index_coords(eigen=k, component=k, basis_vector=rank),
         params,
         "Eigen-spectrum of A",
-        written_by="spectrum_dataset",
-        spectral_radius=spectrum.spectral_radius,
-        dominant=spectrum.dominant,
-        convergence_ratio=spectrum.convergence_ratio,
+        "spectrum_dataset",
+        spectral_radius=s.spectral_radius,
+        dominant=s.dominant,
+        convergence_ratio=s.convergence_ratio,
         # "" where no single simple real eigenvalue dominates.
-        condition_number=spectrum.condition_number,
+        condition_number=s.condition_number,
     )
 
 
@@ -239,73 +234,44 @@ def iterations_dataset(
     """Norms, quotients, alignment and stretch estimates of both runs, per step."""
     runs = [measurements[run] for run in RUNS]
     variables = {
-        name: _variable(
-            (PER_RUN, "step"), np.stack(list(map(attrgetter(field), runs))), long_name
-        )
+        name: _variable((PER_RUN, "step"), _stacked(runs, field), long_name)
         for name, (field, long_name) in STEP_VARIABLES.items()
     }
-    codes = [DOMINANT_STRUCTURES.index(run.dominant) for run in runs]
-    variables["dominant"] = _variable(
-        PER_RUN,
-        np.array(codes, dtype=FLAG_DTYPE),
-        "dominant structure decided from the iterates",
-        **_flags(DOMINANT_STRUCTURES),
-    )
-    variables["scale"] = _variable(
-        PER_RUN,
-        np.array([scales[run] for run in RUNS]),
-        "divisor applied to A before iterating",
-    )
-    return _dataset(
-        variables,
-        _index_coords(step=runs[0].run.log10_norm.size) | RUN_COORDS,
-        params,
-        "Repeated products x(n+1) = A x(n)",
-        written_by="iterations_dataset",
-    )
+    codes = np.array([DOMINANT_STRUCTURES.index(m.dominant) for m in runs], FLAG_DTYPE)
+    dominant = "dominant structure decided from the iterates"
+    flags = _flags(DOMINANT_STRUCTURES)
+    variables["dominant"] = _variable(PER_RUN, codes, dominant, **flags)
+    divisors = np.array([scales[run] for run in RUNS])
+    scale = "divisor applied to A before iterating"
+    variables["scale"] = _variable(PER_RUN, divisors, scale)
+    coords = _index_coords(step=runs[0].run.log10_norm.size) | _run_coords()
+    title = "Repeated products x(n+1) = A x(n)"
+    return _dataset(variables, coords, params, title, "iterations_dataset")
 
 
 def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Dataset:
     """Per-matrix spectral measurements of standard k x k matrices, by matrix index."""
-    return _dataset(
-        {
-            "spectral_radius": _variable(
-                "member", measurement.spectral_radius, "spectral radius rho(G)"
-            ),
-            "sigma_max": _variable(
-                "member", measurement.sigma_max, "largest singular value of G"
-            ),
-            "real_eigenvalue_count": _variable(
-                "member",
-                measurement.real_eigenvalue_count,
-                "number of real eigenvalues",
-                units="count",
-            ),
-            "dominant_is_real": _is_real(
-                "member",
-                measurement.dominant_is_real,
-                "whether the largest-modulus eigenvalue is real",
-            ),
-            **_complex_parts(
-                "eigenvalue",
-                ("member", "eigen"),
-                measurement.eigenvalues,
-                "eigenvalue of G",
-            ),
-        },
-        _member_coords(measurement.matrices) | _index_coords(eigen=measurement.k),
-        params,
-        "Spectra of standard Gaussian matrices G",
-        written_by="circular_law_dataset",
-    )
+    m, per = measurement, "member"
+    real = "whether the largest-modulus eigenvalue is real"
+    variables = {
+        "spectral_radius": _variable(per, m.spectral_radius, "spectral radius rho(G)"),
+        "sigma_max": _variable(per, m.sigma_max, "largest singular value of G"),
+        "real_eigenvalue_count": _variable(
+            per, m.real_eigenvalue_count, "number of real eigenvalues", "count"
+        ),
+        "dominant_is_real": _is_real(per, m.dominant_is_real, real),
+        **_complex_parts(
+            "eigenvalue", (per, "eigen"), m.eigenvalues, "eigenvalue of G"
+        ),
+    }
+    coords = _member_coords(m.matrices) | _index_coords(eigen=m.k)
+    title = "Spectra of standard Gaussian matrices G"
+    return _dataset(variables, coords, params, title, "circular_law_dataset")
 
 
-def _per_activation(runs: dict, field: str) -> np.ndarray:
-    return np.stack([getattr(run, field) for run in runs.values()])
-
-
-def _activation_coords(runs: dict) -> dict:
-    return _labelled_coords("activation", list(runs), "activation function f")
+def _ensemble_coords(runs: dict, networks: range, **sizes: int) -> dict:
+    activations = _labelled_coords("activation", list(runs), "activation function f")
+    return _member_coords(networks) | _index_coords(**sizes) | activations
 
 
 def depth_dataset(
@@ -313,47 +279,33 @@ def depth_dataset(
 ) -> xr.Dataset:
     """log10 norms through the layers and growth per layer, per activation and
     network (``networks``: their indices, the ``member`` coordinate)."""
-    log10_norms = _per_activation(runs, "log10_norms")
+    norms = _stacked(runs.values(), "log10_norms")
+    growth = "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))"
     variables = {
         "log10_norm": _variable(
             (PER_ACTIVATION, "member", "layer"),
-            log10_norms,
+            norms,
             "log10 of the signal norm |x(l)|",
         ),
         "growth": _variable(
-            (PER_ACTIVATION, "member"),
-            _per_activation(runs, "growth"),
-            "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))",
+            (PER_ACTIVATION, "member"), _stacked(runs.values(), "growth"), growth
         ),
     }
     shared = next(iter(runs.values())).shared
     if shared is not None:
-        variables |= {
-            "spectral_radius": _variable(
-                "member",
-                shared.spectral_radius,
-                "spectral radius rho(W) of the shared W",
-            ),
-            "dominant_is_real": _is_real(
-                "member",
-                shared.dominant_is_real,
-                "whether the shared W's largest-modulus eigenvalue is real",
-            ),
-            "second_ratio": _variable(
-                "member",
-                shared.second_ratio,
-                "largest modulus of the shared W below rho, over rho",
-            ),
-        }
-    return _dataset(
-        variables,
-        _member_coords(networks)
-        | _index_coords(layer=log10_norms.shape[-1])
-        | _activation_coords(runs),
-        params,
-        "Signal norms through depth",
-        written_by="depth_dataset",
-    )
+        radius = "spectral radius rho(W) of the shared W"
+        real = "whether the shared W's largest-modulus eigenvalue is real"
+        second = "largest modulus of the shared W below rho, over rho"
+        variables["spectral_radius"] = _variable(
+            "member", shared.spectral_radius, radius
+        )
+        variables["dominant_is_real"] = _is_real(
+            "member", shared.dominant_is_real, real
+        )
+        variables["second_ratio"] = _variable("member", shared.second_ratio, second)
+    coords = _ensemble_coords(runs, networks, layer=norms.shape[-1])
+    title = "Signal norms through depth"
+    return _dataset(variables, coords, params, title, "depth_dataset")
 
 
 def jacobian_dataset(
@@ -362,36 +314,26 @@ def jacobian_dataset(
     """Singular values of each network's input-output Jacobian, per activation,
     with the numbers that check them (see :mod:`eigeninit.jacobian`)."""
     per_network = (PER_ACTIVATION, "member")
-    sigma = _per_activation(runs, "sigma")
-    norms = _per_activation(runs, "log10_norms")
+    sigma = _stacked(runs.values(), "sigma")
+    norms = _stacked(runs.values(), "log10_norms")
     variables = {
         "sigma": _variable(
             (*per_network, "singular_value"),
             sigma,
             "singular value of the input-output Jacobian dx(L)/dx(0), "
             "descending; exactly 0 in the null space of a singular Jacobian",
-        ),
-        **{
-            name: _variable(
-                per_network, _per_activation(runs, field), long_name, units=units
-            )
-            for name, (field, units, long_name) in JACOBIAN_CHECKS.items()
-        },
-        "log10_norm_ratio": _variable(
-            per_network,
-            norms[..., -1] - norms[..., 0],
-            "log10 |x(L)| / |x(0)| of the forward pass",
-        ),
+        )
     }
-    return _dataset(
-        variables,
-        _member_coords(networks)
-        | _index_coords(singular_value=sigma.shape[-1])
-        | _activation_coords(runs),
-        params,
-        "Singular values of the input-output Jacobian",
-        written_by="jacobian_dataset",
+    for name, (field, units, long_name) in JACOBIAN_CHECKS.items():
+        values = _stacked(runs.values(), field)
+        variables[name] = _variable(per_network, values, long_name, units=units)
+    ratio = "log10 |x(L)| / |x(0)| of the forward pass"
+    variables["log10_norm_ratio"] = _variable(
+        per_network, norms[..., -1] - norms[..., 0], ratio
     )
+    coords = _ensemble_coords(runs, networks, singular_value=sigma.shape[-1])
+    title = "Singular values of the input-output Jacobian"
+    return _dataset(variables, coords, params, title, "jacobian_dataset")
 
 
 def merge_members(parts: list[xr.Dataset]) -> xr.Dataset:

@@ -56,8 +56,8 @@ class Experiment:
 
 
 class _MatrixFile:
-    """A CSV matrix file, its errors named by ``setting`` and the file as the
-    config wrote it (``shown_as``)."""
+    """A CSV matrix file; errors name ``setting`` and the file as the config
+    wrote it (``shown_as``)."""
 
     def __init__(self, path, setting: str, shown_as: str | None):
         self.path, self.setting = Path(path), setting
@@ -70,21 +70,37 @@ class _MatrixFile:
     def fail(self, problem: str):
         raise ConfigError(f"{self.setting}: '{self.name}' {problem}")
 
-    def rows(self, decode_all: bool = True):
-        """Non-blank lines numbered from one, without line ends; unless
-        ``decode_all``, only the first is decoded and the rest stay bytes."""
+    def read(self, parse_all: bool = True) -> np.ndarray | int:
+        """The matrix, read a row at a time (memory stays near its 8 k^2 bytes);
+        unless ``parse_all``, only its size k, from the first row's values and
+        the other rows' commas."""
+        rows, widths = [], set()
         try:
-            with self.path.open("rb") as handle:
-                decoded = False
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        if decode_all or not decoded:
-                            line, decoded = line.decode("utf-8"), True
-                        ending = "\r\n" if isinstance(line, str) else b"\r\n"
-                        yield number, line.rstrip(ending)
+            with self.path.open(encoding="utf-8") as lines:
+                for number, line in enumerate(lines, start=1):
+                    if line.strip() and (parse_all or not rows):
+                        rows.append(self.values(line.rstrip("\r\n"), number))
+                        widths.add(rows[-1].size)
+                    elif line.strip():
+                        rows.append(None)
+                        widths.add(line.count(",") + 1)
+                    self.check_size(max(len(rows), *widths, 0))
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
             self.fail(f"cannot be read ({reason})")
+        if not rows:
+            self.fail("is empty; a square matrix is required")
+        if widths != {len(rows)}:
+            self.fail(
+                f"has {len(rows)} rows of {' or '.join(map(str, sorted(widths)))} "
+                "values; a square matrix is required"
+            )
+        if not parse_all:
+            return len(rows)
+        matrix = np.stack(rows)
+        if not np.isfinite(matrix).all():
+            self.fail("holds inf or nan; finite numbers only")
+        return matrix
 
     def values(self, line: str, number: int) -> np.ndarray:
         if _ROW.fullmatch(line) is None:
@@ -105,47 +121,20 @@ class _MatrixFile:
                 f"{MAX_MATRIX_SIZE} x {MAX_MATRIX_SIZE} are allowed"
             )
 
-    def check_square(self, rows: int, widths: set[int]) -> None:
-        if widths != {rows}:
-            self.fail(
-                f"has {rows} rows of {' or '.join(map(str, sorted(widths)))} "
-                "values; a square matrix is required"
-            )
-
 
 def read_matrix_csv(path, setting: str, shown_as: str | None = None) -> np.ndarray:
     """A square real matrix from a comma-separated file, or a ConfigError saying
-    what is wrong; read a row at a time, so memory stays near 8 k^2 bytes."""
-    file = _MatrixFile(path, setting, shown_as)
-    rows = []
-    for number, line in file.rows():
-        rows.append(file.values(line, number))
-        file.check_size(max(len(rows), rows[-1].size))
-    if not rows:
-        file.fail("is empty; a square matrix is required")
-    file.check_square(len(rows), {row.size for row in rows})
-    matrix = np.stack(rows)
-    if not np.isfinite(matrix).all():
-        file.fail("holds inf or nan; finite numbers only")
-    return matrix
+    what is wrong."""
+    return _MatrixFile(path, setting, shown_as).read()
 
 
 def matrix_file_size(path, setting: str, shown_as: str | None = None) -> int:
-    """k of a CSV file's square matrix. A file up to :data:`FULL_CHECK_BYTES` is
-    read in full; a larger one only has its first row parsed and its rows and
-    commas counted, so planning stays fast (its draw_matrix job reads it all)."""
+    """k of a CSV file's square matrix: read in full up to
+    :data:`FULL_CHECK_BYTES`, otherwise only for its shape, so planning stays
+    fast (its draw_matrix job reads it all)."""
     file = _MatrixFile(path, setting, shown_as)
-    if file.path.stat().st_size <= FULL_CHECK_BYTES:
-        return read_matrix_csv(path, setting, shown_as).shape[0]
-    rows, widths = 0, set()
-    for number, line in file.rows(decode_all=False):
-        if rows == 0:
-            file.values(line, number)
-        rows += 1
-        widths.add(line.count("," if isinstance(line, str) else b",") + 1)
-        file.check_size(max(rows, *widths))
-    file.check_square(rows, widths)
-    return rows
+    small = file.path.stat().st_size <= FULL_CHECK_BYTES
+    return len(file.read()) if small else file.read(parse_all=False)
 
 
 def archived_name(name: str, root: str | Path, sha256: Callable[[], str]) -> str:
