@@ -8,15 +8,11 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from eigeninit.archive import MANIFEST, read_manifest, verify_archive
 from eigeninit.rerun import RerunError, rerun_and_compare
 
-PROJECT = Path(__file__).resolve().parents[1]
 
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=f"Check every file of a results archive against its {MANIFEST}, "
         "and the content of every netCDF dataset. Unsafe archives (absolute "
@@ -34,28 +30,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--cores",
         type=int,
         default=2,
-        help="cores Snakemake may use for the rerun (default: %(default)s)",
+        help="cores for the rerun (default: %(default)s)",
     )
     parser.add_argument(
         "--project",
         type=Path,
-        default=PROJECT,
+        default=Path(__file__).resolve().parents[1],
         help="checkout whose Snakefile reruns the archive (default: this one)",
     )
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     problems = verify_archive(args.archive)
     if problems:
         print("\n".join(problems))
         return 1
     manifest = read_manifest(args.archive)
-    print(
-        f"OK: {len(manifest['files'])} files and {len(manifest['datasets'])} "
-        f"datasets match {MANIFEST}"
-    )
+    files, datasets = len(manifest["files"]), len(manifest["datasets"])
+    print(f"OK: {files} files and {datasets} datasets match {MANIFEST}")
     if not args.rerun:
         return 0
     try:

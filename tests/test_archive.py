@@ -12,8 +12,10 @@ import xarray as xr
 from eigeninit import datasets
 from eigeninit.archive import (
     MANIFEST,
+    UnsafeArchiveError,
     build_manifest,
     find_top_folder,
+    safe_members,
     write_archive,
 )
 from eigeninit.content_hash import (
@@ -22,7 +24,6 @@ from eigeninit.content_hash import (
     dataset_content_hashes,
 )
 from eigeninit.jsonio import canonical_json, write_json
-from eigeninit.tarball import UnsafeArchiveError, safe_members
 
 TOP = "eigeninit-abc1234"
 COMMIT_TIME = 1_767_225_600

@@ -1,5 +1,5 @@
 """The workflow on a real single-node SLURM, run through profiles/slurm as the
-README documents it, gives the same datasets as a local run."""
+docs/cluster.md documents it, gives the same datasets as a local run."""
 
 import copy
 import os
@@ -27,7 +27,7 @@ SITE_SETTINGS = {
     '"<SET-YOUR-ACCOUNT>"': '"eigeninit"',
 }
 
-# The README's options for a cluster without accounting (the local one has none).
+# docs/cluster.md's options for a cluster without accounting (the local one has none).
 WITHOUT_ACCOUNTING = (
     "--slurm-status-command",
     "squeue",
@@ -55,7 +55,7 @@ def small_config() -> dict:
 
 
 def site_profile(directory: Path) -> None:
-    """profiles/slurm in ``directory``, edited as the README tells a user to."""
+    """profiles/slurm in ``directory``, edited as docs/cluster.md tells a user to."""
     text = (PROJECT / PROFILE).read_text()
     for placeholder, value in SITE_SETTINGS.items():
         assert placeholder in text, placeholder

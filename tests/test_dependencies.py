@@ -11,11 +11,11 @@ from pathlib import Path
 import yaml
 from packaging.requirements import Requirement
 
-from eigeninit.lock import compiled_for_python, read_pins
+from lock import compiled_for_python, read_pins
 
 PROJECT = Path(__file__).resolve().parents[1]
 RUNTIME_SOURCES = ("scripts", "workflow", "Snakefile")
-TEST_SOURCES = ("tests", "benchmarks")
+TEST_SOURCES = ("tests", "benchmarks", "tools")
 # Snakefile and .smk files are not Python to ast; their imports are plain lines.
 SNAKEMAKE_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.M)
 
@@ -59,7 +59,7 @@ def top_level_imports(path: Path) -> set[str]:
 
 def local_modules() -> set[str]:
     """The project's own importable names: the package and the helper modules."""
-    roots = [PROJECT / "scripts", PROJECT / "tests", PROJECT / "benchmarks"]
+    roots = [PROJECT / root for root in ("scripts", *TEST_SOURCES)]
     return {
         path.stem if path.is_file() else path.name
         for root in roots

@@ -14,9 +14,14 @@ import xarray as xr
 
 from conftest import PROJECT
 from eigeninit import datasets
-from eigeninit.archive import MANIFEST, read_manifest, verify_archive, write_archive
+from eigeninit.archive import (
+    MANIFEST,
+    read_manifest,
+    verify_archive,
+    write_archive,
+    write_tar,
+)
 from eigeninit.jsonio import write_json
-from eigeninit.tarball import write_tar
 from verify_archive import main as verify_command
 
 TOP = "eigeninit-abc1234"

@@ -1,30 +1,29 @@
-"""A verifiable archive of a run's results, to publish with a paper.
+"""A verifiable, byte-reproducible tar.gz of a run's results.
 
-The archive holds every file under one top folder, plus ``MANIFEST.json``: the
-sha256 and size of each file, and content hashes of each netCDF dataset (see
-:mod:`eigeninit.content_hash`); the file hashes prove the archive is intact.
-Building twice from the same inputs gives byte-identical archives.
+Every file sits under one top folder beside ``MANIFEST.json``: the sha256 and
+size of each file and the content hashes of each netCDF dataset
+(:mod:`eigeninit.content_hash`, since HDF5 files are not byte-stable). Entries
+are sorted, owned by 0:0, stamped with one mtime, in a gzip stream without a
+date, so the same contents give the same bytes. Reading refuses members that
+could escape on extraction before anything touches the disk.
 """
 
+import gzip
 import hashlib
+import io
 import json
 import shutil
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from eigeninit.atomic import replacing
 from eigeninit.content_hash import dataset_content_hashes
 from eigeninit.jsonio import canonical_json
-from eigeninit.tarball import (
-    UnsafeArchiveError,
-    check_member_name,
-    gzip_problem,
-    safe_members,
-    write_tar,
-)
 
 MANIFEST = "MANIFEST.json"
 CONFIG = "config.yaml"
@@ -36,35 +35,55 @@ class ManifestError(ValueError):
     """An archive without a readable MANIFEST.json in a single top folder."""
 
 
+class UnsafeArchiveError(ValueError):
+    """An archive with members that must not be extracted; lists every one."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _entry(stream: IO[bytes], size: int) -> dict:
+    return {"sha256": hashlib.file_digest(stream, "sha256").hexdigest(), "bytes": size}
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a member name could land outside the archive's folder, or None."""
+    path = PurePosixPath(name)
+    if path.is_absolute():
+        return "absolute path"
+    if ".." in path.parts:
+        return "'..' in path"
+    if not path.parts or "\\" in name or path.as_posix() != name:
+        return "not a normalized path"
+    return None
+
+
+def check_member_name(name: str) -> None:
+    if problem := _name_problem(name):
+        raise ValueError(f"archive member {name!r}: {problem}")
+
+
 def build_manifest(
     root: str | Path, members: Sequence[str], extra: Mapping[str, bytes] | None = None
 ) -> dict:
-    """Hashes of ``members`` (paths under ``root``) and ``extra`` (in memory).
-
-    Every ``.nc`` member also gets the content hashes of its dataset.
-    """
-    root = Path(root)
-    extra = extra or {}
+    """Hashes of ``members`` (paths under ``root``) and ``extra`` (in memory),
+    and the content hashes of every ``.nc`` member."""
+    root, extra = Path(root), extra or {}
     names = [*members, *extra]
     for name in names:
         check_member_name(name)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"named twice: {', '.join(duplicates)}")
-    files = {}
+    files = {name: _entry(io.BytesIO(data), len(data)) for name, data in extra.items()}
     for name in members:
         with open(root / name, "rb") as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
-        files[name] = _file_entry(digest, (root / name).stat().st_size)
-    for name, data in extra.items():
-        files[name] = _file_entry(_sha256(data), len(data))
+            files[name] = _entry(stream, (root / name).stat().st_size)
+    datasets = [name for name in sorted(members) if name.endswith(".nc")]
     return {
         "files": dict(sorted(files.items())),
-        "datasets": {
-            name: dataset_content_hashes(root / name)
-            for name in sorted(members)
-            if name.endswith(".nc")
-        },
+        "datasets": {name: dataset_content_hashes(root / name) for name in datasets},
     }
 
 
@@ -76,29 +95,90 @@ def write_archive(
     mtime: int,
     extra: Mapping[str, bytes] | None = None,
 ) -> dict:
-    """Write ``members`` and ``extra`` with their MANIFEST.json; return the manifest.
-
-    Members are paths relative to ``root`` and keep them inside the archive,
-    under ``top_folder/``; ``mtime`` (e.g. the commit time) stamps every entry.
-    """
+    """Write ``members`` (paths under ``root``, kept inside ``top_folder/``),
+    ``extra`` and their MANIFEST.json, every entry stamped ``mtime`` (e.g. the
+    commit time); return the manifest."""
     manifest = build_manifest(root, members, extra)
-    contents = {name: Path(root) / name for name in members}
-    contents |= dict(extra or {}) | {MANIFEST: canonical_json(manifest).encode()}
+    contents = {name: Path(root) / name for name in members} | dict(extra or {})
+    contents[MANIFEST] = canonical_json(manifest).encode()
     write_tar(archive_path, top_folder, contents, mtime)
     return manifest
 
 
+def write_tar(
+    archive_path: str | Path,
+    top_folder: str,
+    contents: Mapping[str, Path | bytes],
+    mtime: int,
+) -> None:
+    """A byte-reproducible tar.gz of files only (directories are implied): PAX
+    entries sorted, owned by 0:0 without names, mode 0644, stamped ``mtime``;
+    the gzip header has mtime 0 and no name."""
+    if "/" in top_folder:
+        raise ValueError(f"top folder {top_folder!r} must be a single name")
+    for name in [top_folder, *contents]:
+        check_member_name(name)
+    with (
+        replacing(archive_path) as partial,
+        open(partial, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        for name, source in sorted(contents.items()):
+            info = tarfile.TarInfo(f"{top_folder}/{name}")
+            info.mtime, info.mode, info.uid, info.gid = int(mtime), 0o644, 0, 0
+            stream = (
+                io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+            )
+            with stream:
+                info.size = stream.seek(0, io.SEEK_END)
+                stream.seek(0)
+                tar.addfile(info, stream)
+
+
 def find_top_folder(tar: tarfile.TarFile) -> str:
     """The folder holding MANIFEST.json, which every member must be under."""
-    paths = (PurePosixPath(member.name) for member in tar.getmembers())
     folders = {
         path.parent.as_posix()
-        for path in paths
+        for path in map(PurePosixPath, tar.getnames())
         if len(path.parts) == 2 and path.name == MANIFEST
     }
     if len(folders) != 1:
         raise ManifestError(f"expected one <top folder>/{MANIFEST}")
     return folders.pop()
+
+
+def _unsafe_reason(member: tarfile.TarInfo, top_folder: str) -> str | None:
+    problem = _name_problem(member.name.rstrip("/"))
+    if problem == "not a normalized path":
+        return f"{problem} such as {top_folder}/<file>"
+    parts = PurePosixPath(member.name).parts
+    reasons = {
+        "link": member.issym() or member.islnk(),
+        "device or special file": member.ischr() or member.isblk() or member.isfifo(),
+        "unsupported member type": not (member.isfile() or member.isdir()),
+        f"outside the top folder {top_folder}/": parts[0] != top_folder
+        or (member.isfile() and len(parts) < 2),
+    }
+    return problem or next((reason for reason, holds in reasons.items() if holds), None)
+
+
+def safe_members(tar: tarfile.TarFile, top_folder: str) -> list[tarfile.TarInfo]:
+    """The archive's regular files, once no member could escape on extraction.
+
+    Raises UnsafeArchiveError for absolute paths, '..', links, devices, names
+    given twice and anything outside ``top_folder/``; directories are skipped.
+    """
+    problems, seen = [], set()
+    for member in tar.getmembers():
+        reason = "given twice" if member.name in seen else None
+        reason = reason or _unsafe_reason(member, top_folder)
+        seen.add(member.name)
+        if reason:
+            problems.append(f"{member.name}: {reason}")
+    if problems:
+        raise UnsafeArchiveError(problems)
+    return [member for member in tar.getmembers() if member.isfile()]
 
 
 @dataclass
@@ -123,9 +203,7 @@ class _OpenedArchive:
 def open_archive(tar: tarfile.TarFile) -> _OpenedArchive:
     """Check every member, then read the manifest; nothing touches the disk."""
     top = find_top_folder(tar)
-    files = {
-        member.name.removeprefix(f"{top}/"): member for member in safe_members(tar, top)
-    }
+    files = {m.name.removeprefix(f"{top}/"): m for m in safe_members(tar, top)}
     with tar.extractfile(files[MANIFEST]) as stream:
         try:
             manifest = json.load(stream)
@@ -133,22 +211,15 @@ def open_archive(tar: tarfile.TarFile) -> _OpenedArchive:
             raise ManifestError(f"{MANIFEST} is not valid JSON: {error}") from None
     if not isinstance(manifest, dict) or set(manifest) != {"files", "datasets"}:
         raise ManifestError(f"{MANIFEST} must hold exactly 'files' and 'datasets'")
-    _check_manifest_shape(manifest)
-    return _OpenedArchive(tar, files, manifest)
-
-
-def _check_manifest_shape(manifest: dict) -> None:
-    """Every entry of the shape build_manifest writes, or a one-line ManifestError."""
-    files, datasets = manifest["files"], manifest["datasets"]
-    if not isinstance(files, dict):
+    entries, datasets = manifest["files"], manifest["datasets"]
+    if not isinstance(entries, dict):
         raise ManifestError(f"{MANIFEST}: 'files' must map file names to entries")
-    for name, entry in files.items():
+    for name, entry in entries.items():
         if not (
             isinstance(entry, dict)
             and set(entry) == {"sha256", "bytes"}
             and isinstance(entry["sha256"], str)
-            and isinstance(entry["bytes"], int)
-            and not isinstance(entry["bytes"], bool)
+            and type(entry["bytes"]) is int
         ):
             raise ManifestError(
                 f"{MANIFEST}: files entry {name!r} must hold exactly "
@@ -164,6 +235,7 @@ def _check_manifest_shape(manifest: dict) -> None:
                 f"{MANIFEST}: datasets entry {name!r} must map variable names "
                 "to content hashes"
             )
+    return _OpenedArchive(tar, files, manifest)
 
 
 def read_manifest(archive_path: str | Path) -> dict:
@@ -172,19 +244,39 @@ def read_manifest(archive_path: str | Path) -> dict:
         return open_archive(tar).manifest
 
 
-# Verifying
+def gzip_problem(archive_path: str | Path) -> str | None:
+    """Why the file is not exactly one whole gzip stream, or None.
+
+    tar stops at its own end marker, so a stream cut short or followed by other
+    bytes would pass unseen; this reads to the end, where zlib checks the
+    stored CRC-32 and length.
+    """
+    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
+    with open(archive_path, "rb") as stream:
+        while chunk := stream.read(CHUNK):
+            if decompressor.eof:
+                return "bytes follow the end of its gzip stream"
+            try:
+                while chunk:
+                    decompressor.decompress(chunk, CHUNK)
+                    chunk = decompressor.unconsumed_tail
+            except zlib.error as error:
+                return f"not a valid gzip stream: {error}"
+            if decompressor.unused_data:
+                return "bytes follow the end of its gzip stream"
+    return None if decompressor.eof else "its gzip stream is cut short"
 
 
 def verify_archive(archive_path: str | Path) -> list[str]:
-    """Problems with the archive, or none: file hashes and dataset contents.
+    """Problems with the archive's file hashes and dataset contents, or none.
 
     Unsafe archives are refused before anything is extracted, and so is any
     file that is not exactly one whole gzip stream.
     """
+    unreadable = f"{archive_path}: not a readable tar.gz"
     try:
-        problem = gzip_problem(archive_path)
-        if problem:
-            return [f"{archive_path}: not a readable tar.gz ({problem})"]
+        if problem := gzip_problem(archive_path):
+            return [f"{unreadable} ({problem})"]
         with (
             tarfile.open(archive_path, "r:gz") as tar,
             tempfile.TemporaryDirectory() as scratch,
@@ -196,33 +288,26 @@ def verify_archive(archive_path: str | Path) -> list[str]:
     except ManifestError as error:
         return [str(error)]
     except (tarfile.TarError, OSError, EOFError) as error:
-        return [f"{archive_path}: not a readable tar.gz ({error})"]
+        return [f"{unreadable} ({error})"]
 
 
 def _file_problems(archive: _OpenedArchive) -> list[str]:
     expected = archive.manifest["files"]
     problems = []
-    for name in sorted(archive.files):
-        if name == MANIFEST:
-            continue
+    for name in sorted(set(archive.files) - {MANIFEST}):
         if name not in expected:
             problems.append(f"{name}: not listed in {MANIFEST}")
             continue
         with archive.stream(name) as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
-        found = _file_entry(digest, archive.files[name].size)
+            found = _entry(stream, archive.files[name].size)
         if found != expected[name]:
             problems.append(
                 f"{name}: sha256 {found['sha256']} ({found['bytes']} bytes), "
                 f"{MANIFEST} says {expected[name]['sha256']} "
                 f"({expected[name]['bytes']} bytes)"
             )
-    problems += [
-        f"{name}: listed in {MANIFEST} but missing"
-        for name in sorted(expected)
-        if name not in archive.files
-    ]
-    return problems
+    missing = sorted(set(expected) - set(archive.files))
+    return problems + [f"{name}: listed in {MANIFEST} but missing" for name in missing]
 
 
 def _dataset_problems(archive: _OpenedArchive, scratch: Path) -> list[str]:
@@ -253,11 +338,3 @@ def _dataset_problems(archive: _OpenedArchive, scratch: Path) -> list[str]:
                     f"{name}: variable {variable} content differs from {MANIFEST}"
                 )
     return problems
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file_entry(sha256: str, size: int) -> dict:
-    return {"sha256": sha256, "bytes": size}

@@ -1,11 +1,6 @@
-"""What goes into the archive next to the results, and how it is put together.
-
-The archive holds the results, the inputs the config names (under
-``inputs/``), the workflow's source (under ``source/``), the merged config that
-was actually used, ``provenance.json`` and an RO-Crate describing the run.
-Nothing in it depends on when it was built, so the same results give the same
-bytes.
-"""
+"""What the archive holds beside the results: the inputs the config names
+(``inputs/``), the workflow's source (``source/``), the merged config that was
+used, ``provenance.json`` and an RO-Crate describing the run."""
 
 import copy
 import hashlib
@@ -16,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from eigeninit.archive import MANIFEST, write_archive
+from eigeninit.archive import CONFIG, INPUTS, MANIFEST, write_archive
 from eigeninit.citation import Citation
 from eigeninit.crate import (
     METADATA_FILE,
@@ -29,15 +24,19 @@ from eigeninit.experiments import archived_name
 from eigeninit.jsonio import canonical_json
 from eigeninit.provenance import run_provenance
 
-CONFIG_FILE = "config.yaml"
 PROVENANCE_FILE = "provenance.json"
-INPUTS_FOLDER = "inputs"
-SOURCE_FOLDER = "source"
+SOURCE = "source"
 DESCRIPTION = (
     "Repeated products x(n+1) = A x(n) of seeded random matrices, their "
     "eigen-spectra, the circular law and signal propagation through depth, "
     "with the HTML write-up built from them."
 )
+SOURCE_PATTERNS = (
+    *("Snakefile", "workflow/**/*", "profiles/**/*", "scripts/**/*.py"),
+    *("report/**/*", "config/**/*", "requirements*.txt", "requirements*.in"),
+    *("pyproject.toml", "README.md", "docs/**/*", "LICENSE", "CITATION.cff"),
+)
+"""The workflow's own files, as the archive's source/ folder holds them."""
 
 
 def assemble_archive(
@@ -56,12 +55,11 @@ def assemble_archive(
 ) -> dict:
     """Write the archive and return its manifest.
 
-    ``results`` are paths relative to ``root`` (the working directory);
-    ``inputs`` are the paths the config names, relative to ``root`` or not.
-    Each input is stored under ``inputs/`` by
-    :func:`eigeninit.experiments.archived_name`, and the archived config names
-    it there, so it is found once unpacked.
-    ``source`` maps paths inside ``source/`` to the workflow's files.
+    ``results`` are paths relative to ``root`` (the working directory) and
+    ``inputs`` the paths the config names; each input is stored under
+    ``inputs/`` as :func:`eigeninit.experiments.archived_name` names it, and
+    the archived config names it there. ``source`` maps paths inside
+    ``source/`` to the workflow's files.
     """
     contents = {name: (Path(root) / name).read_bytes() for name in inputs}
     stored = {
@@ -70,20 +68,27 @@ def assemble_archive(
         )
         for name, data in contents.items()
     }
-    extra = {f"{INPUTS_FOLDER}/{stored[name]}": data for name, data in contents.items()}
-    extra |= {
-        f"{SOURCE_FOLDER}/{name}": Path(path).read_bytes()
-        for name, path in source.items()
-    }
-    extra[CONFIG_FILE] = yaml.safe_dump(
-        _config_naming(config, stored), sort_keys=True
-    ).encode()
+    config = copy.deepcopy(config)
+    for settings in config.get("experiments", {}).values():
+        if settings.get("matrix") in stored:
+            settings["matrix"] = stored[settings["matrix"]]
+
+    def in_crate(names):
+        return tuple(
+            f"{INPUTS}/{stored[name]}" if name in stored else name for name in names
+        )
+
     provenance = run_provenance(workflow_dir)
+    extra = {f"{INPUTS}/{stored[name]}": data for name, data in contents.items()}
+    extra |= {
+        f"{SOURCE}/{name}": Path(path).read_bytes() for name, path in source.items()
+    }
+    extra[CONFIG] = yaml.safe_dump(config, sort_keys=True).encode()
     extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
     about = {
         "credits": credits,
         "description": DESCRIPTION,
-        "workflow": f"{SOURCE_FOLDER}/Snakefile",
+        "workflow": f"{SOURCE}/Snakefile",
         "traces": [PROVENANCE_FILE],
         "manifest": MANIFEST,
     }
@@ -91,13 +96,10 @@ def assemble_archive(
     crate = ro_crate_metadata(
         **about,
         date_published=datetime.fromtimestamp(mtime, UTC).isoformat(),
-        inputs=[
-            CONFIG_FILE,
-            *(f"{INPUTS_FOLDER}/{name}" for name in sorted(set(stored.values()))),
-        ],
+        inputs=[CONFIG, *sorted(set(in_crate(inputs)))],
         outputs=list(results),
-        source=[f"{SOURCE_FOLDER}/{name}" for name in source],
-        steps=[_crate_step(step, stored) for step in steps],
+        source=[f"{SOURCE}/{name}" for name in source],
+        steps=[Step(s.rule, in_crate(s.inputs), in_crate(s.outputs)) for s in steps],
         snakemake_version=provenance["versions"]["snakemake"],
     )
     extra[METADATA_FILE] = canonical_json(crate).encode()
@@ -105,22 +107,18 @@ def assemble_archive(
 
 
 def recorded_steps(records: Sequence[str | Path], results: Sequence[str]) -> list[Step]:
-    """The jobs that wrote ``results``, from the records they left
-    (:mod:`eigeninit.runlog`).
+    """The jobs that wrote ``results``, from their records (:mod:`eigeninit.runlog`).
 
-    Every result must come from one of the records; records whose outputs are
-    not all among ``results`` (results not archived) are left out.
+    Every result must come from a record; records with outputs that are not
+    archived are left out.
     """
-    archived = set(results)
-    steps = []
-    written = set()
+    archived, written, steps = set(results), set(), []
     for path in records:
         record = json.loads(Path(path).read_text())
-        written |= set(record["outputs"])
-        if record["outputs"] and set(record["outputs"]) <= archived:
-            steps.append(
-                Step(record["rule"], tuple(record["inputs"]), tuple(record["outputs"]))
-            )
+        outputs = record["outputs"]
+        written |= set(outputs)
+        if outputs and set(outputs) <= archived:
+            steps.append(Step(record["rule"], tuple(record["inputs"]), tuple(outputs)))
     unrecorded = sorted(archived - written)
     if unrecorded:
         raise ValueError(
@@ -130,53 +128,14 @@ def recorded_steps(records: Sequence[str | Path], results: Sequence[str]) -> lis
     return sorted(steps, key=lambda step: (step.rule, step.outputs))
 
 
-def _config_naming(config: dict, stored: Mapping[str, str]) -> dict:
-    """The config with every matrix file named as the archive stores it."""
-    config = copy.deepcopy(config)
-    for settings in config.get("experiments", {}).values():
-        if settings.get("matrix") in stored:
-            settings["matrix"] = stored[settings["matrix"]]
-    return config
-
-
-def _crate_step(step: Step, stored: Mapping[str, str]) -> Step:
-    """A job's files as the crate names them: configured inputs live in inputs/."""
-
-    def in_crate(name: str) -> str:
-        return f"{INPUTS_FOLDER}/{stored[name]}" if name in stored else name
-
-    return Step(
-        step.rule,
-        tuple(in_crate(name) for name in step.inputs),
-        tuple(in_crate(name) for name in step.outputs),
-    )
-
-
-SOURCE_PATTERNS = (
-    "Snakefile",
-    "workflow/**/*",
-    "profiles/**/*",
-    "scripts/**/*.py",
-    "report/**/*",
-    "config/**/*",
-    "requirements*.txt",
-    "requirements*.in",
-    "pyproject.toml",
-    "README.md",
-    "LICENSE",
-    "CITATION.cff",
-)
-"""The workflow's own files, as the archive's source/ folder holds them."""
-
-
 def source_files(
     workflow_dir: str | Path, patterns: Sequence[str] = SOURCE_PATTERNS
 ) -> dict[str, Path]:
     """The workflow's own files by their path inside it, without caches."""
-    workflow_dir = Path(workflow_dir)
-    files = {}
-    for pattern in patterns:
-        for path in sorted(workflow_dir.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(workflow_dir).as_posix()] = path
-    return dict(sorted(files.items()))
+    root = Path(workflow_dir)
+    return {
+        path.relative_to(root).as_posix(): path
+        for pattern in patterns
+        for path in sorted(root.glob(pattern))
+        if path.is_file() and "__pycache__" not in path.parts
+    }

@@ -18,41 +18,32 @@ GLOBAL_ATTRS = "@attrs"
 """Key of the global attributes' hash beside the variables' names."""
 
 
-def content_hashes(dataset: xr.Dataset) -> dict[str, str]:
-    """sha256 per variable and coordinate, and of the global attributes.
+def _json_bytes(data) -> bytes:
+    return canonical_json(data, compact=True).encode()
 
-    Text is hashed as JSON of its values, so a ``<U`` array in memory and the
-    object array read back from netCDF hash alike.
-    """
-    hashes = {
-        str(name): _variable_hash(variable)
-        for name, variable in dataset.variables.items()
-    }
-    hashes[GLOBAL_ATTRS] = hashlib.sha256(
-        canonical_json(dataset.attrs, compact=True).encode()
-    ).hexdigest()
+
+def _variable_hash(variable: xr.Variable) -> str:
+    """Text is hashed as JSON of its values, so a ``<U`` array in memory and the
+    object array read back from netCDF hash alike."""
+    values = np.asarray(variable.values)
+    if values.dtype.kind in "OSU":
+        dtype, payload = "text", _json_bytes(values.tolist())
+    else:
+        little_endian = values.dtype.newbyteorder("<")
+        dtype = little_endian.str
+        payload = np.ascontiguousarray(values, dtype=little_endian).tobytes()
+    header = {"attrs": variable.attrs, "dims": list(variable.dims), "dtype": dtype}
+    digest = hashlib.sha256(_json_bytes(header | {"shape": list(values.shape)}) + b"\n")
+    digest.update(payload)
+    return digest.hexdigest()
+
+
+def content_hashes(dataset: xr.Dataset) -> dict[str, str]:
+    """sha256 per variable and coordinate, and of the global attributes."""
+    hashes = {str(name): _variable_hash(var) for name, var in dataset.variables.items()}
+    hashes[GLOBAL_ATTRS] = hashlib.sha256(_json_bytes(dataset.attrs)).hexdigest()
     return dict(sorted(hashes.items()))
 
 
 def dataset_content_hashes(path: str | Path) -> dict[str, str]:
     return content_hashes(datasets.read(path))
-
-
-def _variable_hash(variable: xr.Variable) -> str:
-    values = np.asarray(variable.values)
-    if values.dtype.kind in "OSU":
-        dtype = "text"
-        payload = canonical_json(values.tolist(), compact=True).encode()
-    else:
-        little_endian = values.dtype.newbyteorder("<")
-        dtype = little_endian.str
-        payload = np.ascontiguousarray(values, dtype=little_endian).tobytes()
-    header = {
-        "attrs": variable.attrs,
-        "dims": list(variable.dims),
-        "dtype": dtype,
-        "shape": list(values.shape),
-    }
-    digest = hashlib.sha256(canonical_json(header, compact=True).encode() + b"\n")
-    digest.update(payload)
-    return digest.hexdigest()

@@ -1,16 +1,10 @@
-"""RO-Crate metadata describing the run, so the archive is a Workflow Run Crate.
+"""RO-Crate metadata that makes the archive a Workflow Run Crate (and, given the
+jobs, a Provenance Run Crate), written with the ``rocrate`` package.
 
-Built with the ``rocrate`` package, held to what gives the same JSON for the
-same run: RO-Crate 1.1, which the 0.5 run crate profiles build on (rocrate
-defaults to 1.3); an @id for every entity, fixed or derived from the inputs
-(rocrate gives the others random UUIDs); the given publication date in place
-of the time rocrate stamps on the root; entities added in a fixed order; and
-no run times.
-
-The crate conforms to the Workflow Run Crate profile and, when the jobs are
-given, to the Provenance Run Crate profile; ``roc-validator`` checks both in
-the test suite. Who made the work, its title, version, license and code
-repository come from CITATION.cff, through :class:`eigeninit.citation.Citation`.
+The same run gives the same JSON: RO-Crate 1.1, which the 0.5 run crate
+profiles build on; an @id for every entity (rocrate would draw random UUIDs);
+the given publication date in place of the current time; a fixed order; no run
+times. Credits come from CITATION.cff (:class:`eigeninit.citation.Citation`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -93,14 +87,11 @@ def ro_crate_metadata(
 ) -> dict:
     """JSON-LD of the crate whose root is the archive's top folder.
 
-    Paths are relative to that folder. ``workflow`` is the Snakefile's path in
-    the crate and ``source`` the paths of the workflow's other files in it.
-    ``date_published`` is ISO 8601 (the commit time keeps it reproducible).
-    ``traces`` are files about the run, such as provenance.json; ``manifest``
-    is the file holding the checksum of every file. The crate also describes
-    README.md, whose text :func:`crate_readme` writes. With ``steps`` (one per
-    job) the crate is also a Provenance Run Crate; a step lists only the files
-    that are in the crate.
+    Paths are relative to that folder: ``workflow`` the Snakefile's, ``source``
+    the workflow's other files, ``traces`` files about the run (provenance.json),
+    ``manifest`` the checksum file; README.md (:func:`crate_readme`) is
+    described too. ``date_published`` is ISO 8601. ``steps`` (one per job) make
+    it a Provenance Run Crate; a step lists only the files in the crate.
     """
     crate = ROCrate(version="1.1")
     crate.metadata.extra_contexts.append(WORKFLOW_RUN_CONTEXT)
@@ -182,9 +173,7 @@ def ro_crate_metadata(
         files[path] = crate.add_file(dest_path=path, properties=_file_properties(path))
     for direction, paths in (("input", inputs), ("output", outputs)):
         for path in sorted(paths):
-            # Each file is one parameter, named by its path, and a required
-            # one: Snakemake stops when an input is missing and fails a job
-            # that leaves an output unwritten.
+            # Required: Snakemake stops without an input and fails without an output.
             parameter = crate.add_formal_parameter(
                 path,
                 "File",
@@ -199,7 +188,7 @@ def ro_crate_metadata(
     def in_crate(paths: Iterable[str]) -> list[Entity]:
         return [files[path] for path in sorted(paths) if path in files]
 
-    # Actions without agent or times: see the README on what is left out.
+    # Actions without agent or times: docs/archive.md says why.
     run = add(
         "#run",
         "CreateAction",
@@ -247,31 +236,26 @@ def crate_readme(
 ) -> str:
     """The crate's README.md: what it is, who made it, what it holds."""
     authors = ", ".join(agent.name for agent in credits.authors)
-    lines = [
-        f"# {credits.title} {credits.version}",
-        "",
-        description,
-        "",
-        f"Authors: {authors}. License: {credits.license} ({credits.license_url}).",
-        *([f"Code: {credits.repository}."] if credits.repository else []),
-        "",
-        f"This folder is an RO-Crate: `{METADATA_FILE}` describes every file in",
-        "it, following RO-Crate's Workflow Run Crate profiles.",
-        f"It records the run of the Snakemake workflow `{workflow}` that wrote",
-        "the results: the configuration and inputs it read, and each job that",
-        "ran, with its rule and the files it read and wrote.",
-    ]
-    if traces:
-        names = ", ".join(f"`{path}`" for path in sorted(traces))
-        lines.append(f"More about the run: {names}.")
-    if manifest:
-        lines.append(f"`{manifest}` holds the checksum of every file.")
-    lines += [
-        "",
-        "Run times are not recorded, so that the same results give the same",
-        "bytes whenever and wherever they are archived.",
-    ]
-    return "\n".join(lines) + "\n"
+    code = f"\nCode: {credits.repository}." if credits.repository else ""
+    names = ", ".join(f"`{path}`" for path in sorted(traces))
+    about = (f"\nMore about the run: {names}." if traces else "") + (
+        f"\n`{manifest}` holds the checksum of every file." if manifest else ""
+    )
+    return f"""# {credits.title} {credits.version}
+
+{description}
+
+Authors: {authors}. License: {credits.license} ({credits.license_url}).{code}
+
+This folder is an RO-Crate: `{METADATA_FILE}` describes every file in
+it, following RO-Crate's Workflow Run Crate profiles.
+It records the run of the Snakemake workflow `{workflow}` that wrote
+the results: the configuration and inputs it read, and each job that
+ran, with its rule and the files it read and wrote.{about}
+
+Run times are not recorded, so that the same results give the same
+bytes whenever and wherever they are archived.
+"""
 
 
 def encoding_format(path: str) -> str:
@@ -298,8 +282,8 @@ def _set(entity: Entity, **properties) -> None:
 
 
 def _present(properties: dict) -> dict:
-    """The properties that have a value, one value alone rather than in a list
-    of one, as RO-Crate 1.1 recommends."""
+    """The properties that have a value; a list of one as its value alone, as
+    RO-Crate 1.1 recommends."""
     return {
         key: value[0] if isinstance(value, list) and len(value) == 1 else value
         for key, value in properties.items()

@@ -1,8 +1,8 @@
 """JSON as the project writes it: numpy values as plain numbers, no NaN, atomic.
 
 Summaries keep their keys in the order the code builds them (the write-up
-follows it); anything hashed or archived uses sorted keys, so that one content
-has one byte string.
+follows it); anything hashed or archived sorts them, so one content has one
+byte string.
 """
 
 import json
@@ -29,11 +29,9 @@ def to_plain(value):
 
 def canonical_json(data, compact: bool = False) -> str:
     """Sorted keys; indented with a trailing newline, or compact for hashing."""
-    if compact:
-        return json.dumps(
-            to_plain(data), sort_keys=True, separators=(",", ":"), allow_nan=False
-        )
-    return json.dumps(to_plain(data), sort_keys=True, indent=2, allow_nan=False) + "\n"
+    layout = {"separators": (",", ":")} if compact else {"indent": 2}
+    text = json.dumps(to_plain(data), sort_keys=True, allow_nan=False, **layout)
+    return text if compact else text + "\n"
 
 
 def write_json(data: dict, path: str | Path) -> None:
@@ -46,8 +44,8 @@ def read_json(path: str | Path) -> dict:
 
 
 def read_optional_json(files: str | list) -> dict | None:
-    """The JSON of a rule's input that may be absent (given as a path or a list
-    of at most one path): None when it is."""
+    """The JSON of a rule input that may be absent (a path, or a list of at most
+    one), or None."""
     paths = [files] if isinstance(files, str) else list(files)
     if len(paths) > 1:
         raise ValueError(f"expected at most one file, got {paths}")

@@ -34,11 +34,9 @@ class Difference:
 def rerun_and_compare(
     archive_path: str | Path, project_dir: str | Path, cores: int = 2
 ) -> list[Difference]:
-    """Rerun the workflow on the archived config and inputs; compare the datasets.
-
-    The archived ``config.yaml`` and the files under ``inputs/`` (kept at the
-    paths the config names) go to a fresh directory, where Snakemake rebuilds
-    exactly the datasets the manifest lists. Empty means identical content.
+    """Differences between the archived datasets and those Snakemake rebuilds,
+    in a fresh directory, from the archived ``config.yaml`` and the files under
+    ``inputs/`` (at the paths the config names); empty means identical content.
     """
     with (
         tarfile.open(archive_path, "r:gz") as tar,
@@ -47,8 +45,7 @@ def rerun_and_compare(
         archive = open_archive(tar)
         if CONFIG not in archive.files:
             raise RerunError(f"the archive has no {CONFIG} to rerun")
-        rerun_dir = Path(scratch, "rerun")
-        archived_dir = Path(scratch, "archived")
+        rerun_dir, archived_dir = Path(scratch, "rerun"), Path(scratch, "archived")
         archive.extract(CONFIG, rerun_dir / CONFIG)
         for name in archive.files:
             if name.startswith(f"{INPUTS}/"):
@@ -56,15 +53,23 @@ def rerun_and_compare(
         expected = archive.manifest["datasets"]
         if not expected:  # no targets would make Snakemake run everything
             return []
-        _run_snakemake(Path(project_dir), rerun_dir, sorted(expected), cores)
+        # --configfile takes several files: the next option ends its list.
+        command = [sys.executable, "-m", "snakemake", "--directory", str(rerun_dir)]
+        command += ["--snakefile", str(Path(project_dir) / "Snakefile")]
+        command += ["--configfile", str(rerun_dir / CONFIG), "--cores", str(cores)]
+        result = subprocess.run(
+            [*command, *sorted(expected)], capture_output=True, text=True, cwd=rerun_dir
+        )
+        if result.returncode != 0:
+            raise RerunError(f"snakemake failed:\n{result.stderr[-3000:]}")
         differences = []
-        for name in sorted(expected):
+        for name, hashes in sorted(expected.items()):
             found = dataset_content_hashes(rerun_dir / name)
-            differing = sorted(
+            differing = [
                 variable
-                for variable in set(expected[name]) | set(found)
-                if expected[name].get(variable) != found.get(variable)
-            )
+                for variable in sorted(set(hashes) | set(found))
+                if hashes.get(variable) != found.get(variable)
+            ]
             if differing:
                 archived = datasets.read(archive.extract(name, archived_dir / name))
                 rerun = datasets.read(rerun_dir / name)
@@ -73,28 +78,6 @@ def rerun_and_compare(
                     for variable in differing
                 ]
         return differences
-
-
-def _run_snakemake(
-    project_dir: Path, directory: Path, targets: list[str], cores: int
-) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(project_dir / "Snakefile"),
-        "--directory",
-        str(directory),
-        "--configfile",
-        str(directory / CONFIG),
-        "--cores",
-        str(cores),
-        *targets,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=directory)
-    if result.returncode != 0:
-        raise RerunError(f"snakemake failed:\n{result.stderr[-3000:]}")
 
 
 def _describe(archived: xr.Dataset, rerun: xr.Dataset, variable: str) -> str:
@@ -115,8 +98,7 @@ def _describe(archived: xr.Dataset, rerun: xr.Dataset, variable: str) -> str:
         changed = int(np.sum(old.values != new.values))
         return f"{changed} values differ" if changed else "attributes or type differ"
     number = complex if "c" in kinds else float
-    old_values = np.asarray(old.values, dtype=number)
-    new_values = np.asarray(new.values, dtype=number)
+    old_values, new_values = (np.asarray(v.values, dtype=number) for v in (old, new))
     same = (old_values == new_values) | (np.isnan(old_values) & np.isnan(new_values))
     if same.all():
         return "attributes or type differ"

@@ -1,9 +1,6 @@
-"""Send a rule script's output and warnings to the rule's log file.
-
-Every job also leaves a record of what it read and wrote, its ``record``
-output, so that the archive can describe each step of the run from the jobs
-themselves; as an output, a lost record makes Snakemake rerun its job.
-"""
+"""A rule script's output and warnings go to the rule's log; each job also
+writes its ``record`` output, the files it read and wrote, from which the
+archive's RO-Crate describes the run (a lost record reruns its job)."""
 
 import contextlib
 import logging
@@ -14,24 +11,12 @@ from eigeninit.atomic import write_text
 from eigeninit.jsonio import canonical_json
 
 
-def job_record(rule: str, inputs, outputs) -> dict:
-    """A job as the archive's RO-Crate describes it: rule, input and output files."""
-    return {
-        "rule": rule,
-        "inputs": sorted(map(str, inputs)),
-        "outputs": sorted(map(str, outputs)),
-    }
-
-
 @contextlib.contextmanager
 def logged(job):
-    """Redirect stdout, stderr, warnings and logging to the job's log while it runs.
-
-    ``job`` is the ``snakemake`` object of a rule script, whose rule has a
-    ``record`` output. An exception is written to the log with its traceback
-    and raised again, so the job fails and Snakemake removes its partial
-    outputs; on success the job's record is written.
-    """
+    """Redirect stdout, stderr, warnings and logging to the log of ``job`` (a
+    rule script's ``snakemake`` object) while it runs. An exception is logged
+    with its traceback and raised again, so the job fails and Snakemake removes
+    its outputs; on success the job's record is written."""
     path = Path(job.log[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
@@ -53,11 +38,12 @@ def logged(job):
             logging.exception("failed")
             raise
     # A folder output is there for Snakemake's report; its rule lists its files too.
-    files = [
-        output
-        for output in job.output
-        if output != job.output.record and not Path(output).is_dir()
+    outputs = [
+        out for out in job.output if out != job.output.record and not Path(out).is_dir()
     ]
-    write_text(
-        job.output.record, canonical_json(job_record(job.rule, job.input, files))
-    )
+    record = {
+        "rule": job.rule,
+        "inputs": sorted(map(str, job.input)),
+        "outputs": sorted(map(str, outputs)),
+    }
+    write_text(job.output.record, canonical_json(record))

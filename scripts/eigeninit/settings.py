@@ -1,16 +1,14 @@
 """The checked config, or one line saying what is wrong.
 
-Snakemake merges the config (``configfile:``, ``--configfile``, ``--config``);
-:func:`check_config` then reads the experiments the config names, checks both
-with Snakemake's own validator against their JSON schemas (which fill in
-defaults), and makes the checks a schema cannot express: seed ranges that
-depend on the generator, limits that combine two settings, matrix files, and
-names whose paper macros would meet. Every problem is a :class:`ConfigError`
-whose message starts with the dotted setting.
+:func:`check_config` reads the experiments the config names, validates both
+with Snakemake's validator against their JSON schemas (which fill in defaults)
+and makes the checks a schema cannot express. Every problem is a
+:class:`ConfigError` whose message starts with the dotted setting.
 """
 
 import copy
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,14 @@ from eigeninit.schemas import SCHEMA_DIR, document
 
 CONFIG_SCHEMA = "config.schema.yaml"
 EXPERIMENTS_SCHEMA = "experiments.schema.yaml"
+RENAMED_SETTINGS = {
+    "narrative": "featured_experiment",
+    "experiments.*.printed": "published_values",
+    "circular_law.seeds": "matrices_per_size",
+    "depth.seeds": "networks_per_setting",
+    "depth.weights": "weight_sharing",
+}
+"""Settings of earlier versions (``*``: any experiment), and their new name."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,8 @@ class Settings:
 
 
 def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
-    """Checked settings from Snakemake's merged config, or a ConfigError.
-
-    Relative paths (the experiments file, matrix files) are read from
-    ``base_dir``, the working directory.
-    """
+    """Checked settings from Snakemake's merged config, or a ConfigError;
+    relative paths are read from ``base_dir``, the working directory."""
     config = copy.deepcopy(dict(config))
     _check_shape(config, "")
     depth = config.get("depth")
@@ -52,16 +55,12 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     _check_shape(experiments, "experiments")
     _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
     config["experiments"] = experiments
-    _check_seed_ranges(experiments)
     _check_matrices_per_size(config["circular_law"])
     _check_jacobian_networks(config["depth"], jacobian_given)
     resolved = resolve_experiments(config, base_dir)
     if config["featured_experiment"] is None:
         config["featured_experiment"] = next(iter(resolved))
     return Settings(config=config, experiments=resolved)
-
-
-# Reading
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -87,7 +86,8 @@ def load_yaml(path: str | Path, shown_as: str | None = None) -> dict:
     except ConfigError as error:
         raise ConfigError(f"{name}: {error}") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{name}: not valid YAML ({_one_line(error)})") from None
+        problem = " ".join(str(error).split())
+        raise ConfigError(f"{name}: not valid YAML ({problem})") from None
     except OSError as error:
         raise ConfigError(f"{name}: cannot be read ({error.strerror})") from None
     if not isinstance(content, dict):
@@ -95,25 +95,15 @@ def load_yaml(path: str | Path, shown_as: str | None = None) -> dict:
     return content
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
-
-
-# Validating
-
-
 def _check_shape(value, setting: str) -> None:
-    """What a JSON schema cannot see or would crash on: keys that YAML read as
-    booleans or numbers, NaN and infinity (which pass every range check) and
-    settings under an earlier version's name."""
+    """What a schema cannot see or would crash on: keys YAML read as booleans or
+    numbers, NaN and infinity (which pass every range check), renamed settings."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{setting or 'config'}: {value} is not a finite number")
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_shape(item, f"{setting}[{index}]")
-    if not isinstance(value, dict):
-        return
-    for key, item in value.items():
+    items = enumerate(value) if isinstance(value, list) else ()
+    for index, item in items:
+        _check_shape(item, f"{setting}[{index}]")
+    for key, item in value.items() if isinstance(value, dict) else ():
         if not isinstance(key, str):
             kind = "a boolean" if isinstance(key, bool) else "a number"
             raise ConfigError(
@@ -121,33 +111,17 @@ def _check_shape(value, setting: str) -> None:
                 "name (YAML reads yes, no, on, off and numbers so); write it in quotes"
             )
         path = f"{setting}.{key}" if setting else key
-        new_name = RENAMED_SETTINGS.get(_generic(path))
-        if new_name:
-            renamed = ".".join([*path.split(".")[:-1], new_name])
+        new = RENAMED_SETTINGS.get(
+            re.sub(r"^experiments\.[^.]+\.(?=[^.]+$)", "experiments.*.", path)
+        )
+        if new:
+            renamed = f"{setting}.{new}" if setting else new
             raise ConfigError(f"{path}: this setting is now called {renamed}")
         _check_shape(item, path)
 
 
-RENAMED_SETTINGS = {
-    "narrative": "featured_experiment",
-    "experiments.*.printed": "published_values",
-    "circular_law.seeds": "matrices_per_size",
-    "depth.seeds": "networks_per_setting",
-    "depth.weights": "weight_sharing",
-}
-"""Settings of earlier versions (``*``: any experiment), and their new key."""
-
-
-def _generic(path: str) -> str:
-    parts = path.split(".")
-    if len(parts) == 3 and parts[0] == "experiments":
-        parts[1] = "*"
-    return ".".join(parts)
-
-
 def _validate(data: dict, schema_file: str, setting: str) -> None:
-    """Snakemake's validator, defaults filled in; numbers typed as the schema
-    asks first (see :func:`_typed`)."""
+    """Snakemake's validator, defaults filled in, numbers typed as the schema asks."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
@@ -160,13 +134,9 @@ def _validate(data: dict, schema_file: str, setting: str) -> None:
 
 
 def _typed(value, schema: Mapping):
-    """``value`` with numbers typed as the schema asks, in place where it can.
-
-    Snakemake reads a nested ``--config`` value (``depth={k: 128}``) as text,
-    and JSON Schema takes 5.0 for an integer: text that is a number becomes
-    one where a number is asked for, and a whole float an int where an
-    integer is.
-    """
+    """``value`` with numbers typed as the schema asks, in place where it can:
+    text (as a nested ``--config`` value arrives) becomes a number, and a whole
+    float an int where an integer is asked for."""
     kinds = schema.get("type", ())
     kinds = {kinds} if isinstance(kinds, str) else set(kinds)
     if isinstance(value, str) and kinds & {"integer", "number"}:
@@ -181,54 +151,38 @@ def _typed(value, schema: Mapping):
         if typed is not value:
             return typed
     if isinstance(value, dict):
-        properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         for key, item in value.items():
-            child = properties.get(key, extra if isinstance(extra, dict) else {})
-            value[key] = _typed(item, child)
+            child = schema.get("properties", {}).get(key)
+            value[key] = _typed(
+                item, child or (extra if isinstance(extra, dict) else {})
+            )
     if isinstance(value, list):
         value[:] = [_typed(item, schema.get("items", {})) for item in value]
     return value
 
 
 def describe_schema_error(error, setting: str = "") -> str:
-    """One line naming the setting, the offending value and what is allowed.
-
-    ``error`` is a ``jsonschema.ValidationError``; its dotted path replaces
-    jsonschema's multi-line dump of the schema. ``setting`` is the path of
-    the validated part.
-    """
+    """One line for a ``jsonschema.ValidationError`` in the part at ``setting``:
+    the dotted setting, the offending value and what is allowed."""
     path = ".".join([*filter(None, [setting]), *map(str, error.absolute_path)])
     message = error.message
     if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        message += f"; allowed keys: {allowed}"
+        message += (
+            f"; allowed keys: {', '.join(sorted(error.schema.get('properties', {})))}"
+        )
     return f"{path or 'config'}: {message}"
 
 
-# The checks a schema cannot express
-
-
-def _limit(schema_file: str, *path: str) -> int:
-    """A limit that combines two settings, as its schema states it."""
+def _max_times_k(schema_file: str, *path: str) -> int:
+    """The limit on a setting times k, as its schema states it."""
     node = document(schema_file)
     for key in path:
-        node = node[key]
+        node = node["additionalProperties"] if key == "*" else node["properties"][key]
     return node["x-max-times-k"]
 
 
-def _check_seed_ranges(experiments: dict) -> None:
-    for name, settings in experiments.items():
-        seed = settings["seed"]
-        if settings["rng"] == "legacy" and seed >= LEGACY_SEED_LIMIT:
-            raise ConfigError(
-                f"experiments.{name}.seed: {seed} is too large for rng legacy "
-                f"(numpy.random.RandomState); allowed 0 to {LEGACY_SEED_LIMIT - 1}"
-            )
-
-
 def _check_matrices_per_size(circular_law: dict) -> None:
-    """One count per size (or one for all), each size's eigenvalues within memory."""
     sizes, counts = circular_law["sizes"], circular_law["matrices_per_size"]
     setting = "circular_law.matrices_per_size"
     if isinstance(counts, list) and len(counts) != len(sizes):
@@ -236,9 +190,7 @@ def _check_matrices_per_size(circular_law: dict) -> None:
             f"{setting}: lists {len(counts)} counts for {len(sizes)} sizes; "
             "allowed one count per size, or one number for all"
         )
-    limit = _limit(
-        CONFIG_SCHEMA, "properties", "circular_law", "properties", "matrices_per_size"
-    )
+    limit = _max_times_k(CONFIG_SCHEMA, "circular_law", "matrices_per_size")
     per_size = counts if isinstance(counts, list) else [counts] * len(sizes)
     for k, count in zip(sizes, per_size, strict=True):
         if count * k > limit:
@@ -263,15 +215,12 @@ def _check_jacobian_networks(depth: dict, given: bool) -> None:
 
 
 def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
-    """Turn the validated experiments into checked ``Experiment`` objects."""
-    limit = _limit(
-        EXPERIMENTS_SCHEMA, "additionalProperties", "properties", "iterations"
-    )
+    """The validated experiments as checked ``Experiment`` objects."""
+    limit = _max_times_k(EXPERIMENTS_SCHEMA, "*", "iterations")
     experiments = {}
     for name, settings in config["experiments"].items():
         setting = f"experiments.{name}"
-        k = settings.get("k")
-        matrix_file = settings.get("matrix")
+        k, matrix_file = settings.get("k"), settings.get("matrix")
         if matrix_file is not None:
             if "{" in matrix_file or "}" in matrix_file:
                 raise ConfigError(
@@ -279,9 +228,8 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
                     "Snakemake reads as a wildcard in any file path; rename the "
                     "file or its folder"
                 )
-            size = matrix_file_size(
-                Path(base_dir) / matrix_file, f"{setting}.matrix", matrix_file
-            )
+            path = Path(base_dir) / matrix_file
+            size = matrix_file_size(path, f"{setting}.matrix", matrix_file)
             if k is not None and k != size:
                 raise ConfigError(
                     f"{setting}.k: {k} disagrees with the {size} x {size} matrix "
@@ -290,7 +238,12 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
             k = size
         if k is None:
             raise ConfigError(f"{setting}: give k (an integer >= 1) or a matrix file")
-        iterations = settings["iterations"]
+        seed, iterations = settings["seed"], settings["iterations"]
+        if settings["rng"] == "legacy" and seed >= LEGACY_SEED_LIMIT:
+            raise ConfigError(
+                f"{setting}.seed: {seed} is too large for rng legacy "
+                f"(numpy.random.RandomState); allowed 0 to {LEGACY_SEED_LIMIT - 1}"
+            )
         if iterations * k > limit:
             raise ConfigError(
                 f"{setting}.iterations: {iterations} iterations of a {k} x {k} "
@@ -298,19 +251,13 @@ def resolve_experiments(config: dict, base_dir: str | Path = ".") -> dict:
                 f"most {limit}, so at most {limit // k} iterations for k = {k}"
             )
         published = settings.get("published_values", {})
-        if "moduli" in published and len(published["moduli"]) != k:
+        if len(published.get("moduli", [None] * k)) != k:
             raise ConfigError(
                 f"{setting}.published_values.moduli: {len(published['moduli'])} "
                 f"values for a {k} x {k} matrix; give exactly {k}"
             )
         experiments[name] = Experiment(
-            name=name,
-            k=k,
-            iterations=iterations,
-            seed=settings["seed"],
-            rng=settings["rng"],
-            matrix=matrix_file,
-            published_values=published,
+            name, k, iterations, seed, settings["rng"], matrix_file, published
         )
     check_experiment_names(experiments)
     featured = config["featured_experiment"]

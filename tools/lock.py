@@ -1,17 +1,12 @@
-"""The dependency lock: the pins of requirements.txt, and the rules' conda
-environment written from them.
-
-Run ``PYTHONPATH=scripts python -m eigeninit.lock`` after pip-compile, so that
-a run with ``--software-deployment-method conda`` installs the same versions.
-"""
+"""Write workflow/envs/pipeline.yaml, the rules' conda environment, from the
+pins of requirements.txt: run ``python tools/lock.py`` after pip-compile."""
 
 import re
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 RUNTIME_LOCK = PROJECT / "requirements.txt"
 CONDA_ENVIRONMENT = PROJECT / "workflow" / "envs" / "pipeline.yaml"
-
 PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)")
 COMPILED_WITH = re.compile(r"^# .*pip-compile with Python (?P<python>\d+\.\d+)$", re.M)
 
@@ -20,12 +15,13 @@ def read_pins(lock: str | Path) -> dict[str, str]:
     """Package name -> version of every ``name==version`` line pip-compile wrote."""
     pins = {}
     for number, line in enumerate(Path(lock).read_text().splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = PIN.fullmatch(line.strip())
-        if match is None:
-            raise ValueError(f"{lock}:{number}: {line!r} is not a name==version pin")
-        pins[match["name"]] = match["version"]
+        if line.strip() and not line.lstrip().startswith("#"):
+            match = PIN.fullmatch(line.strip())
+            if match is None:
+                raise ValueError(
+                    f"{lock}:{number}: {line!r} is not a name==version pin"
+                )
+            pins[match["name"]] = match["version"]
     return pins
 
 
@@ -38,13 +34,13 @@ def compiled_for_python(lock: str | Path) -> str:
 
 
 def conda_environment(pins: dict[str, str], python: str) -> str:
-    """The rules' environment: the lock's Python from conda-forge, then every pin
-    through pip, listed here because Snakemake builds the environment from its
-    own copy of this file, where a ``-r`` path would not resolve."""
+    """The lock's Python from conda-forge, then every pin through pip, listed
+    since Snakemake builds the environment from its own copy of the file, where
+    a ``-r`` path would not resolve."""
     lines = [
         "# One software environment for every rule, for runs with",
         "# --software-deployment-method conda (e.g. on a cluster): the same pins as",
-        "# requirements.txt. Written by `PYTHONPATH=scripts python -m eigeninit.lock`.",
+        "# requirements.txt. Written by `python tools/lock.py`.",
         "channels:",
         "  - conda-forge",
         "  - nodefaults",
