@@ -19,7 +19,7 @@ from jinja2 import UndefinedError
 from eigeninit import schemas
 from eigeninit.figures import FIGURES
 from eigeninit.number_format import exact, fixed, number, scientific, with_error
-from eigeninit.paper import experiment_numbers
+from eigeninit.paper import collect_numbers
 from eigeninit.writeup import (
     anchor,
     embed_png,
@@ -103,7 +103,7 @@ def test_every_number_shown_is_exported_for_the_paper(default_summaries, png) ->
 
     render_page(default_summaries, png, record=lambda value, _: shown.append(value))
     experiments = {summary["experiment"]: summary for summary in default_summaries}
-    exported = set(experiment_numbers(experiments).values())
+    exported = set(collect_numbers(experiments, {}).values())
     assert len(shown) > 100
     missing = sorted({value for value in shown if value not in exported})
     assert not missing, missing

@@ -13,18 +13,7 @@ from functools import cache
 from eigeninit.experiments import MAX_MATRIX_SIZE, ConfigError
 from eigeninit.schemas import quoted_names, quoted_numbers
 
-DIGIT_NAMES = (
-    "Zero",
-    "One",
-    "Two",
-    "Three",
-    "Four",
-    "Five",
-    "Six",
-    "Seven",
-    "Eight",
-    "Nine",
-)
+DIGIT_NAMES = "Zero One Two Three Four Five Six Seven Eight Nine".split()
 
 NAMESPACES = {
     "circular_law": "CircularLaw",
@@ -100,11 +89,6 @@ def _macros_meet(prefix: str, other: str, part_two: bool = False) -> bool:
         # Longer than the namespace word: all its macros begin with that word.
         return shorter == other or any(s.startswith(rest) for s in suffixes)
     return any(s.startswith(rest) and s[len(rest) :] in suffixes for s in suffixes)
-
-
-def experiment_numbers(experiments: dict[str, dict]) -> dict:
-    """Every quoted number of part one's experiments under its macro name."""
-    return {macro: value for macro, value, _ in _named(experiments, {})}
 
 
 def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> dict:
