@@ -118,6 +118,17 @@ def prose(html: str) -> list[str]:
     return [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split()) for _, b in blocks]
 
 
+GLUED = re.compile(r"\d(?!(?:st|nd|rd|th)\b)[a-z]{2,}|[\d)]\(")
+
+
+def glued(html: str) -> list[str]:
+    """Words run together across template lines ("16with", "2.7follow",
+    ")(Figure"): the text with tags dropped, tables, figures and formulas aside."""
+    html = re.sub(r"<(table|figure|style|code|math)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    return [text[max(0, m.start() - 30) : m.end() + 10] for m in GLUED.finditer(text)]
+
+
 def words(html: str) -> int:
     return sum(len(block.split()) for block in prose(html))
 

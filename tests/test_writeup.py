@@ -39,6 +39,7 @@ from pages import (
     SIGN_FLIP,
     TIED,
     assert_offline,
+    glued,
     make_summary,
     numbers_per_block,
     parse_strictly,
@@ -577,6 +578,7 @@ def test_part_one_keeps_its_reading_budget(page) -> None:
         b for n, b in numbers_per_block(part_one) if n > MAX_NUMBERS_PER_PARAGRAPH
     ]
     assert not crowded, crowded
+    assert glued(part_one) == []
 
 
 def test_the_budget_counts_prose_only() -> None:
@@ -586,6 +588,12 @@ def test_the_budget_counts_prose_only() -> None:
     )
     assert words(html) == 4 + 5
     assert [n for n, _ in numbers_per_block(html)] == [0, 2]
+
+
+def test_words_run_together_across_template_lines_are_found() -> None:
+    html = "<p>up to k = 16with more</p><p>2.7follow (0.97)(Figure 2) 64th</p>"
+    assert len(glued(html)) == 3
+    assert glued("<p>up to k = 16 with more, <code>h5py</code> 2nd</p>") == []
 
 
 def test_an_error_at_rounding_level_is_no_error() -> None:

@@ -29,6 +29,7 @@ from pages import (
     PROVENANCE,
     REPORT_DIR,
     assert_offline,
+    glued,
     make_summary,
     numbers_per_block,
     parse_strictly,
@@ -452,3 +453,4 @@ def test_part_two_keeps_its_reading_budget(page) -> None:
     assert 800 < words(section) <= PART_TWO_WORDS
     crowded = [b for n, b in numbers_per_block(section) if n > 10]
     assert not crowded, crowded
+    assert glued(section) == []
