@@ -118,7 +118,7 @@ def prose(html: str) -> list[str]:
     return [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split()) for _, b in blocks]
 
 
-GLUED = re.compile(r"\d(?!(?:st|nd|rd|th)\b)[a-z]{2,}|[\d)]\(")
+GLUED = re.compile(r"\d(?!(?:st|nd|rd|th)\b)[a-z]{2,}|\)\(|\w\((?=Fig)")
 
 
 def glued(html: str) -> list[str]:

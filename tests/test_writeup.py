@@ -591,8 +591,8 @@ def test_the_budget_counts_prose_only() -> None:
 
 
 def test_words_run_together_across_template_lines_are_found() -> None:
-    html = "<p>up to k = 16with more</p><p>2.7follow (0.97)(Figure 2) 64th</p>"
-    assert len(glued(html)) == 3
+    html = "<p>up to k = 16with more</p><p>2.7follow (0.97)(Figure 2) 64th zero(Fig</p>"
+    assert len(glued(html)) == 4
     assert glued("<p>up to k = 16 with more, <code>h5py</code> 2nd</p>") == []
 
 
