@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except RerunError as error:
         print(f"rerun failed: {error}")
         return 1
-    print("\n".join(map(str, differences)) if differences else "identical")
+    print("\n".join(differences) if differences else "identical")
     return 1 if differences else 0
 
 
