@@ -10,10 +10,7 @@ from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render
 
 with logged(snakemake) as log:
-    summaries = {}
-    for path in snakemake.input.summaries:
-        summary = read_json(path)
-        summaries[summary["experiment"]] = summary
+    summaries = {s["experiment"]: s for s in map(read_json, snakemake.input.summaries)}
     part_two = {name: read_optional_json(snakemake.input[name]) for name in NAMESPACES}
     part_two["figures"] = {
         group: {Path(p).stem: Path(p) for p in snakemake.input[f"{group}_figures"]}
