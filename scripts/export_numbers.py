@@ -7,10 +7,9 @@ from eigeninit.paper import NAMESPACES, exported, numbers_table, numbers_tex
 from eigeninit.runlog import logged
 
 with logged(snakemake) as log:
-    experiments = {}
-    for path in snakemake.input.summaries:
-        summary = read_json(path)
-        experiments[summary["experiment"]] = summary
+    experiments = {
+        s["experiment"]: s for s in map(read_json, snakemake.input.summaries)
+    }
     part_two = {
         name: summary
         for name in NAMESPACES

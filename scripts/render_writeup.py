@@ -4,25 +4,17 @@ from pathlib import Path
 
 from eigeninit.atomic import write_text
 from eigeninit.jsonio import read_json, read_optional_json, write_json
+from eigeninit.paper import NAMESPACES
 from eigeninit.provenance import git_state, package_versions
 from eigeninit.runlog import logged
 from eigeninit.writeup import figures_by_experiment, render
 
 with logged(snakemake) as log:
-    summaries = {}
-    for path in snakemake.input.summaries:
-        summary = read_json(path)
-        summaries[summary["experiment"]] = summary
-    part_two = {
-        "circular_law": read_json(snakemake.input.circular_law_summary),
-        "depth": read_json(snakemake.input.depth_summary),
-        "comparisons": read_json(snakemake.input.comparisons),
-        "references": read_json(snakemake.input.references),
-        "jacobian": read_optional_json(snakemake.input.jacobian),
-        "figures": {
-            group: {Path(p).stem: Path(p) for p in snakemake.input[f"{group}_figures"]}
-            for group in ("circular_law", "depth", "jacobian")
-        },
+    summaries = {s["experiment"]: s for s in map(read_json, snakemake.input.summaries)}
+    part_two = {name: read_optional_json(snakemake.input[name]) for name in NAMESPACES}
+    part_two["figures"] = {
+        group: {Path(p).stem: Path(p) for p in snakemake.input[f"{group}_figures"]}
+        for group in ("circular_law", "depth", "jacobian")
     }
     shown = []
     html = render(

@@ -14,9 +14,10 @@ from eigeninit.rerun import RerunError, rerun_and_compare
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description=f"Check every file of a results archive against its {MANIFEST}, "
         "and the content of every netCDF dataset. Unsafe archives (absolute "
-        "paths, '..', links, devices) are refused without extracting anything."
+        "paths, '..', links, devices) are refused without extracting anything.",
     )
     parser.add_argument("archive", type=Path, help="the .tar.gz to check")
     parser.add_argument(
@@ -26,17 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         "a temporary directory and compare the datasets' contents; prints "
         "'identical' or each differing variable with its largest difference",
     )
-    parser.add_argument(
-        "--cores",
-        type=int,
-        default=2,
-        help="cores for the rerun (default: %(default)s)",
-    )
+    parser.add_argument("--cores", type=int, default=2, help="cores for the rerun")
     parser.add_argument(
         "--project",
         type=Path,
         default=Path(__file__).resolve().parents[1],
-        help="checkout whose Snakefile reruns the archive (default: this one)",
+        help="checkout whose Snakefile reruns the archive",
     )
     args = parser.parse_args(argv)
     problems = verify_archive(args.archive)
@@ -53,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except RerunError as error:
         print(f"rerun failed: {error}")
         return 1
-    print("\n".join(map(str, differences)) if differences else "identical")
+    print("\n".join(differences) if differences else "identical")
     return 1 if differences else 0
 
 

@@ -15,13 +15,7 @@ from eigeninit.datasets import (
 )
 from eigeninit.depth import run_depth
 from eigeninit.initializers import member_generator
-from eigeninit.jobs import (
-    eigvals_seconds,
-    fixed_ranges,
-    member_ranges,
-    parse_range_label,
-    range_label,
-)
+from eigeninit.jobs import lapack_seconds, member_ranges, parse_range_label, range_label
 from workflow_runner import TINY_CONFIG, prepare_workdir, snakemake
 
 ENSEMBLE = np.random.SeedSequence(31)
@@ -45,14 +39,17 @@ def test_member_ranges_cover_every_member_once_in_bounded_near_equal_jobs(
 
 
 def test_fixed_ranges_and_labels_round_trip() -> None:
-    ranges = fixed_ranges(10, 4)
+    ranges = member_ranges(10, per_job=4)
     assert ranges == [range(0, 4), range(4, 8), range(8, 10)]
     assert [parse_range_label(range_label(r)) for r in ranges] == ranges
     with pytest.raises(ValueError, match="at least 1"):
-        fixed_ranges(10, 0)
+        member_ranges(10, per_job=0)
 
 
 def test_eigvals_cost_is_cubic_outside_the_measurements() -> None:
+    def eigvals_seconds(k):
+        return lapack_seconds("eigvals", k)
+
     assert eigvals_seconds(8192) == pytest.approx(8 * eigvals_seconds(4096))
     assert eigvals_seconds(128) == pytest.approx(eigvals_seconds(256) / 8)
     assert eigvals_seconds(256) < eigvals_seconds(512) < eigvals_seconds(1024)
@@ -79,7 +76,7 @@ def circular_law_part(members: range) -> xr.Dataset:
 
 def test_circular_law_parts_merge_into_the_one_job_dataset() -> None:
     whole = merge_members([circular_law_part(range(11))])
-    parts = [circular_law_part(members) for members in fixed_ranges(11, 3)]
+    parts = [circular_law_part(members) for members in member_ranges(11, per_job=3)]
     assert_same_content(merge_members(parts[::-1]), whole)
     assert whole.attrs["members"] == 11
     np.testing.assert_array_equal(whole["member"], np.arange(11))

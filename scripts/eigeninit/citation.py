@@ -22,9 +22,8 @@ class Author:
     @property
     def identifier(self) -> str:
         """The URL, or a local identifier made from the name."""
-        return self.url or "#" + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip(
-            "-"
-        )
+        slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        return self.url or f"#{slug}"
 
 
 @dataclass(frozen=True)

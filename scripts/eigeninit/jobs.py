@@ -51,30 +51,22 @@ PRODUCT_SECONDS_PER_VALUE = 1e-10
 
 
 def lapack_seconds(call: str, k: int) -> float:
-    """Single-core time of one ``call`` (see :data:`LAPACK_SECONDS`) on a k x k
-    matrix: the measurements, interpolated linearly in log k and log time, and
-    as k^3 outside them."""
+    """Single-core time of one ``call`` (``qr`` or one of :data:`LAPACK_SECONDS`)
+    on a k x k matrix: the measurements, interpolated linearly in log k and log
+    time, and as k^3 outside them."""
+    if call == "qr":
+        return QR_PER_EIGVALS * lapack_seconds("eigvals", k)
     sizes, seconds = zip(*sorted(LAPACK_SECONDS[call].items()), strict=True)
     nearest = min(max(k, sizes[0]), sizes[-1])
     log_seconds = np.interp(np.log(nearest), np.log(sizes), np.log(seconds))
     return float(np.exp(log_seconds) * (k / nearest) ** 3)
 
 
-def eigvals_seconds(k: int) -> float:
-    return lapack_seconds("eigvals", k)
-
-
-def decomposition_seconds(decomposition: str, k: int) -> float:
-    if decomposition == "qr":
-        return QR_PER_EIGVALS * eigvals_seconds(k)
-    return lapack_seconds(decomposition, k)
-
-
 def matrix_seconds(k: int) -> float:
     """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
     return (
         GAUSSIAN_SECONDS_PER_VALUE * k * k
-        + eigvals_seconds(k)
+        + lapack_seconds("eigvals", k)
         + lapack_seconds("singular_values", k)
     )
 
@@ -82,44 +74,30 @@ def matrix_seconds(k: int) -> float:
 def layer_seconds(scheme: str, k: int) -> float:
     """Draw one k x k layer of ``scheme`` (with its normalizing decomposition)."""
     decomposition = SCHEME_DECOMPOSITION.get(scheme)
-    normalizing = decomposition_seconds(decomposition, k) if decomposition else 0.0
+    normalizing = lapack_seconds(decomposition, k) if decomposition else 0.0
     return GAUSSIAN_SECONDS_PER_VALUE * k * k + normalizing
 
 
-def network_seconds(
-    scheme: str, weights: str, k: int, layers: int, activations: int
-) -> float:
-    """One depth network: its matrices, and a matrix-vector product per layer and
-    activation."""
-    drawn = layers if weights == "independent" else 1
-    products = layers * activations * PRODUCT_SECONDS_PER_VALUE * k * k
-    return drawn * layer_seconds(scheme, k) + products
-
-
 def member_ranges(
-    count: int, member_seconds: float, target: float = TARGET_JOB_SECONDS
+    count: int,
+    member_seconds: float = 0.0,
+    per_job: int | None = None,
+    target: float = TARGET_JOB_SECONDS,
 ) -> list[range]:
-    """Split members 0 .. count - 1 into near-equal consecutive ranges, one per job.
+    """Members 0 .. count - 1 in consecutive ranges, one per job.
 
-    As few jobs as keep each at most ``target`` seconds of work (a member
-    heavier than ``target`` gets a job of its own); sizes differ by at most one.
+    ``per_job`` members each (the last fewer) when given; else as few
+    near-equal ranges (sizes differ by at most one) as keep each at most
+    ``target`` seconds of work, a member heavier than that alone.
     """
     if count < 1:
         raise ValueError(f"an ensemble needs at least one member, got {count}")
-    per_job = max(1, math.floor(target / member_seconds))
-    jobs = math.ceil(count / per_job)
-    return [
-        range(job * count // jobs, (job + 1) * count // jobs) for job in range(jobs)
-    ]
-
-
-def fixed_ranges(count: int, per_job: int) -> list[range]:
-    """Members 0 .. count - 1 in ranges of ``per_job`` each (the last shorter)."""
-    if per_job < 1:
-        raise ValueError(f"members per job must be at least 1, got {per_job}")
-    return [
-        range(start, min(start + per_job, count)) for start in range(0, count, per_job)
-    ]
+    if per_job is not None:
+        if per_job < 1:
+            raise ValueError(f"members per job must be at least 1, got {per_job}")
+        return [range(i, min(i + per_job, count)) for i in range(0, count, per_job)]
+    jobs = math.ceil(count / max(1, math.floor(target / member_seconds)))
+    return [range(j * count // jobs, (j + 1) * count // jobs) for j in range(jobs)]
 
 
 def range_label(members: range) -> str:
@@ -129,8 +107,7 @@ def range_label(members: range) -> str:
 
 def parse_range_label(label: str) -> range:
     """Inverse of :func:`range_label`."""
-    start, stop = (int(part) for part in label.split("-"))
-    return range(start, stop)
+    return range(*map(int, label.split("-")))
 
 
 # The ensembles of a config, split into jobs
@@ -144,40 +121,32 @@ def matrices_per_size(circular_law: dict) -> dict[int, int]:
     return dict(zip(circular_law["sizes"], counts, strict=True))
 
 
-def _ranges(count: int, per_job: int | None, member_seconds: float) -> list[range]:
-    """``per_job`` members per job if the config sets it, else about ten seconds
-    of work each."""
-    if per_job:
-        return fixed_ranges(count, per_job)
-    return member_ranges(count, member_seconds)
-
-
 def circular_law_jobs(circular_law: dict) -> dict[int, list[range]]:
     """Per size k, the ranges of matrices its jobs measure."""
+    per_job = circular_law["matrices_per_job"]
     return {
-        k: _ranges(count, circular_law["matrices_per_job"], matrix_seconds(k))
+        k: member_ranges(count, matrix_seconds(k), per_job)
         for k, count in matrices_per_size(circular_law).items()
     }
 
 
 def depth_network_seconds(depth: dict, scheme: str) -> float:
-    """One network of ``scheme`` in every weight sharing: a job runs them all."""
+    """One network of ``scheme`` in every weight sharing (a job runs them all):
+    its matrices, and a matrix-vector product per layer and activation."""
+    k, layers = depth["k"], depth["layers"]
+    products = layers * len(depth["activations"]) * PRODUCT_SECONDS_PER_VALUE * k * k
     return sum(
-        network_seconds(
-            scheme, sharing, depth["k"], depth["layers"], len(depth["activations"])
-        )
+        (layers if sharing == "independent" else 1) * layer_seconds(scheme, k)
+        + products
         for sharing in depth["weight_sharing"]
     )
 
 
 def depth_jobs(depth: dict) -> dict[str, list[range]]:
     """Per scheme, the ranges of networks its jobs run."""
+    count, per_job = depth["networks_per_setting"], depth["networks_per_job"]
     return {
-        scheme: _ranges(
-            depth["networks_per_setting"],
-            depth["networks_per_job"],
-            depth_network_seconds(depth, scheme),
-        )
+        scheme: member_ranges(count, depth_network_seconds(depth, scheme), per_job)
         for scheme in depth["schemes"]
     }
 
@@ -211,7 +180,7 @@ def minutes(seconds: float, attempt: int = 1) -> int:
 
 def spectrum_cost(k: int) -> Cost:
     """A handful of k x k matrices in memory, one eigendecomposition."""
-    return _cost(8 * k**2, 4 * eigvals_seconds(k))
+    return _cost(8 * k**2, 4 * lapack_seconds("eigvals", k))
 
 
 def iteration_cost(k: int, steps: int) -> Cost:
@@ -256,16 +225,11 @@ def jacobian_cost(depth: dict, scheme: str) -> Cost:
     one network at a time: a few k x k matrices per activation."""
     k, layers, networks = depth["k"], depth["layers"], depth["jacobian_networks"]
     law = JACOBIAN_LAYER_SECONDS["orthogonal" if scheme == "orthogonal" else "gaussian"]
-    per_layer = (
-        sum(
-            law["relu" if activation == "relu" else "dense"]
-            for activation in depth["activations"]
-        )
-        * (k / 256) ** 3
-    )
-    activations = len(depth["activations"])
+    activations = depth["activations"]
+    per_layer = sum(law["relu" if f == "relu" else "dense"] for f in activations)
+    per_layer *= (k / 256) ** 3
     return _cost(
-        (4 * activations + 2) * k * k + networks * activations * (k + layers),
+        (4 * len(activations) + 2) * k * k + networks * len(activations) * (k + layers),
         networks * layers * (layer_seconds(scheme, k) + per_layer),
     )
 

@@ -4,7 +4,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,25 +18,12 @@ class RerunError(RuntimeError):
     """The workflow could not be rerun from the archive."""
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A variable of a rerun dataset that differs from the archived one."""
-
-    dataset: str
-    variable: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.dataset}: {self.variable}: {self.detail}"
-
-
 def rerun_and_compare(
     archive_path: str | Path, project_dir: str | Path, cores: int = 2
-) -> list[Difference]:
-    """Differences between the archived datasets and those Snakemake rebuilds,
-    in a fresh directory, from the archived ``config.yaml`` and the files under
-    ``inputs/`` (at the paths the config names); empty means identical content.
-    """
+) -> list[str]:
+    """How the archived datasets differ, one line per variable, from those
+    Snakemake rebuilds in a fresh directory from the archived ``config.yaml``
+    and ``inputs/`` (at the paths the config names); none if identical."""
     with (
         tarfile.open(archive_path, "r:gz") as tar,
         tempfile.TemporaryDirectory() as scratch,
@@ -74,7 +60,7 @@ def rerun_and_compare(
                 archived = datasets.read(archive.extract(name, archived_dir / name))
                 rerun = datasets.read(rerun_dir / name)
                 differences += [
-                    Difference(name, variable, _describe(archived, rerun, variable))
+                    f"{name}: {variable}: {_describe(archived, rerun, variable)}"
                     for variable in differing
                 ]
         return differences

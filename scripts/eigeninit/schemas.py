@@ -56,33 +56,23 @@ def validate(summary: str, data: dict) -> dict:
 
 def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
     """The name parts of every number a summary with fixed keys (the
-    experiment's) can quote, from its schema alone: lists counted up to their
-    ``maxItems``, else ``longest_list``."""
+    experiment's) can quote, from its schema alone: those of its fullest value,
+    with lists at their ``maxItems``, else ``longest_list``."""
     root = schema(summary)
-    names = []
-    for key, definition in root["properties"].items():
-        node, _ = _resolve(definition, root)
-        if node.get("x-quoted"):
-            label = node.get("x-macro", key)
-            names += [
-                (label, *items) for items in _item_names(node, root, longest_list)
-            ]
-    return names
+    fullest = _fullest(root, root, longest_list)
+    return [name for name, _ in _walk(root, root, fullest, ())]
 
 
-def _item_names(node: dict, root: dict, longest_list: int) -> list[tuple[str, ...]]:
-    """Name parts below a node: none for a number, one per item for a list."""
-    if "items" not in node:
-        return [()]
-    items, _ = _resolve(node["items"], root)
-    labels = node.get("x-item-names") or [
-        _item_label(node, index) for index in range(node.get("maxItems", longest_list))
-    ]
-    return [
-        (label, *rest)
-        for label in labels
-        for rest in _item_names(items, root, longest_list)
-    ]
+def _fullest(node: dict, root: dict, longest_list: int):
+    """A value with every property and the most items ``node`` allows, leaves 0."""
+    node, root = _resolve(node, root)
+    if "items" in node:
+        count = len(node.get("x-item-names", ())) or node.get("maxItems", longest_list)
+        return [_fullest(node["items"], root, longest_list)] * count
+    if "properties" in node:
+        properties = node["properties"].items()
+        return {key: _fullest(child, root, longest_list) for key, child in properties}
+    return 0
 
 
 def _item_label(node: dict, index: int) -> str:

@@ -124,10 +124,7 @@ def archived_results():
             *all_parts(DEPTH_PARTS),
             *CIRCULAR_LAW_PARTS,
             *DEPTH_PARTS,
-            "results/references/summary.json",
-            "results/circular_law/summary.json",
-            "results/depth/summary.json",
-            "results/part_two/comparisons.json",
+            *(path for path in PART_TWO_SUMMARIES.values() if isinstance(path, str)),
             *figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
             *figure_files("results/depth", DEPTH_FIGURE_NAMES),
             *PAPER_EXPORTS,
@@ -145,28 +142,15 @@ def workflow_source(wildcards):
 
 
 def job_records():
-    """The records of every job behind the archived results, for its RO-Crate."""
-    per_experiment = ("draw_matrix", "compute_spectrum", "iterate")
-    per_experiment += ("summarize_experiment", "plot_experiment")
-    jobs = [f"experiments/{e}/{rule}" for e in EXPERIMENTS for rule in per_experiment]
-    jobs += [
-        f"circular_law/measure_k{k}_matrices{label}"
-        for k, labels in CIRCULAR_LAW_JOBS.items()
-        for label in labels
-    ]
-    jobs += [
-        f"depth/run_{scheme}_networks{label}"
-        for scheme, labels in DEPTH_JOBS.items()
-        for label in labels
-    ]
-    jobs += [
-        f"{part}/{rule}_{part}"
-        for part in ("circular_law", "depth")
-        for rule in ("merge", "summarize", "plot")
-    ]
-    jobs += ["references/compute_references", "part_two/compare_with_theory"]
-    jobs += ["render_writeup", "paper/export_numbers", "paper/export_figures"]
-    return [record_path(job) for job in jobs + JACOBIAN_JOBS]
+    """The record of every job behind the archived results, for its RO-Crate."""
+    return sorted(
+        {
+            job.output.record.apply_wildcards(job.get_wildcards(result))
+            for result in archived_results()
+            for job in workflow.rules
+            if "record" in job.output.keys() and job.is_producer(result)
+        }
+    )
 
 
 def resources(cost):

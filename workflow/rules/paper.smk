@@ -18,12 +18,8 @@ PAPER_EXPORTS = [
 
 rule export_numbers:
     input:
+        **PART_TWO_SUMMARIES,
         summaries=experiment_results("summary.json"),
-        circular_law="results/circular_law/summary.json",
-        depth="results/depth/summary.json",
-        comparisons="results/part_two/comparisons.json",
-        references="results/references/summary.json",
-        jacobian=JACOBIAN_SUMMARIES,
         shown="results/report_numbers.json",
     output:
         tex="results/paper/numbers.tex",

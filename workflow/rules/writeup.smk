@@ -1,12 +1,19 @@
+# Part two's summaries the write-up and the paper quote, by namespace
+# (eigeninit.paper.NAMESPACES); the Jacobian's may be absent.
+PART_TWO_SUMMARIES = dict(
+    circular_law="results/circular_law/summary.json",
+    depth="results/depth/summary.json",
+    comparisons="results/part_two/comparisons.json",
+    references="results/references/summary.json",
+    jacobian=JACOBIAN_SUMMARIES,
+)
+
+
 rule render_writeup:
     input:
+        **PART_TWO_SUMMARIES,
         summaries=experiment_results("summary.json"),
         figures=experiment_results("figures/{figure}.png", figure=FIGURES),
-        circular_law_summary="results/circular_law/summary.json",
-        depth_summary="results/depth/summary.json",
-        comparisons="results/part_two/comparisons.json",
-        references="results/references/summary.json",
-        jacobian=JACOBIAN_SUMMARIES,
         jacobian_figures=figure_files(
             "results/depth/jacobian",
             JACOBIAN_FIGURES if JACOBIAN_SUMMARIES else [],
