@@ -6,27 +6,17 @@ from eigeninit.jobs import jacobian_cost
 from eigeninit.part_two_figures import JACOBIAN_FIGURES
 
 JACOBIAN = jacobian_settings(DEPTH)
-JACOBIAN_RUNS = [
-    f"results/depth/jacobian/{scheme}.nc" for scheme in JACOBIAN["schemes"]
-]
-JACOBIAN_SUMMARY = "results/depth/jacobian/summary.json"
+JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN["schemes"])
 # For the rules that read it: none when no scheme's Jacobian is measured.
-JACOBIAN_SUMMARIES = [JACOBIAN_SUMMARY] if JACOBIAN["schemes"] else []
+JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
 # What the archive keeps of it, and the jobs behind (for common.smk).
-JACOBIAN_RESULTS = (
-    [
-        *JACOBIAN_RUNS,
-        JACOBIAN_SUMMARY,
-        *figure_files("results/depth/jacobian", JACOBIAN_FIGURES),
-    ]
-    if JACOBIAN["schemes"]
-    else []
+JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
+JACOBIAN_RESULTS += (
+    figure_files("results/depth/jacobian", JACOBIAN_FIGURES) if JACOBIAN_RUNS else []
 )
-JACOBIAN_JOBS = (
-    [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN["schemes"]]
-    + ["depth/summarize_jacobian", "depth/plot_jacobian"]
-    if JACOBIAN["schemes"]
-    else []
+JACOBIAN_JOBS = [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN["schemes"]]
+JACOBIAN_JOBS += (
+    ["depth/summarize_jacobian", "depth/plot_jacobian"] if JACOBIAN_RUNS else []
 )
 
 
@@ -59,7 +49,7 @@ rule summarize_jacobian:
         runs=JACOBIAN_RUNS,
         depth="results/depth/summary.json",
     output:
-        JACOBIAN_SUMMARY,
+        "results/depth/jacobian/summary.json",
         record=record_path("depth/summarize_jacobian"),
     log:
         log_path("depth/summarize_jacobian"),
@@ -67,7 +57,6 @@ rule summarize_jacobian:
         benchmark_file("depth/summarize_jacobian")
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
     resources:
         **resources(light),
     script:
@@ -77,7 +66,7 @@ rule summarize_jacobian:
 rule plot_jacobian:
     input:
         runs=JACOBIAN_RUNS,
-        summary=JACOBIAN_SUMMARY,
+        summary="results/depth/jacobian/summary.json",
     output:
         folder=report(
             directory("results/depth/jacobian/figures"),
@@ -95,7 +84,6 @@ rule plot_jacobian:
         benchmark_file("depth/plot_jacobian")
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
     resources:
         **resources(light),
     params:
