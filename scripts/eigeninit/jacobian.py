@@ -4,7 +4,7 @@ and the theory they are compared with. J spans tens of decades, beyond a
 float64 product's SVD, so it is kept stratified as Q diag(d) T (Q orthonormal,
 T well conditioned) by column-pivoted QR, and one-sided Jacobi (LAPACK dgejsv;
 Drmac & Veselic 2008) gets every sigma to relative accuracy. scipy is imported
-where used: the workflow reads :func:`settings` as it parses.
+where used: the workflow reads :data:`SCHEMES` as it parses.
 """
 
 from __future__ import annotations
@@ -40,16 +40,6 @@ EPS = float(np.finfo(np.float64).eps)
 EXACT, LARGE_K_LAW, ASYMPTOTIC = "exact", "large_k_law", "asymptotic"
 """Kinds of theory: exact at this k; the exact k -> infinity law at this depth;
 mean field and free probability, k -> infinity, computed numerically."""
-
-
-def settings(config: dict) -> dict:
-    """What the workflow measures for a checked depth config: its schemes among
-    :data:`SCHEMES`, all its activations, and its first ``jacobian_networks``."""
-    return {
-        "schemes": [scheme for scheme in config["schemes"] if scheme in SCHEMES],
-        "activations": list(config["activations"]),
-        "networks": config["jacobian_networks"],
-    }
 
 
 def entry_variance_times_k(scheme: str) -> float:
@@ -90,9 +80,8 @@ def _restratify(c: np.ndarray, t: np.ndarray) -> tuple:
 
 def graded_singular_values(d: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, float]:
     """Singular values (descending) of diag(d) T, d (p,), T (p, k), p <= k, by
-    dgejsv (JOBA = 'E', no vectors) on the column-scaled T^T diag(d), and its
-    condition estimate of T^T with unit columns: each sigma's relative error is
-    about f(p, k) eps times it (LAPACK working notes 169, 170)."""
+    dgejsv (JOBA = 'E') on T^T diag(d), and its condition estimate of T^T with
+    unit columns: sigma's relative error is about f(p, k) eps times it (LAWN 169)."""
     from scipy.linalg import lapack
 
     a = (d[:, None] * t).T
@@ -108,9 +97,8 @@ def graded_singular_values(d: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, fl
 
 class GradedProduct:
     """The running product of one network's factors, re-stratified before a
-    block's estimated condition passes ``block_condition`` (0 or a factor of
-    condition inf: at every factor). A factor may drop rows (ReLU's dead
-    units), which the product's rank, len(d), follows exactly."""
+    block's estimated condition passes ``block_condition``. A factor may drop
+    rows (ReLU's dead units): the rank, len(d), follows exactly."""
 
     def __init__(self, k: int, block_condition: float = BLOCK_CONDITION):
         self.block_condition = block_condition
@@ -134,8 +122,7 @@ class GradedProduct:
             self._pending = None
 
     def singular_values(self) -> tuple[np.ndarray, float]:
-        """All k singular values, the k - rank zeros exact, and the condition
-        estimate of the nonzero ones (1 when there are none)."""
+        """All k sigma (the k - rank zeros exact) and the condition estimate."""
         self.close()
         sigma = np.zeros(self.t.shape[1])
         if len(self.d) == 0:
@@ -166,21 +153,17 @@ def jacobian_spectra(
     layers: int,
     seed_sequence: np.random.SeedSequence,
     networks: range,
-    block_condition: float = BLOCK_CONDITION,
 ) -> dict[str, JacobianRun]:
-    """The Jacobians of networks ``networks`` of ``scheme`` per activation, on the
-    draws and forward arithmetic of :func:`eigeninit.depth.run_depth` with
-    independent weights (so ``log10_norms`` equal its own bit for bit), each
-    network alone."""
+    """The Jacobians of ``networks`` of ``scheme`` per activation, each network
+    alone, on the draws and forward arithmetic of :func:`eigeninit.depth.run_depth`
+    with independent weights (``log10_norms`` equal its own bit for bit)."""
     entry_variance_times_k(scheme)
     for activation in activations:
         depth.check_activation(activation)
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     generators = (member_generator(seed_sequence, i) for i in networks)
-    per_network = [
-        _network(scheme, activations, k, layers, g, block_condition) for g in generators
-    ]
+    per_network = [_network(scheme, activations, k, layers, g) for g in generators]
     return {
         a: JacobianRun(
             *map(np.stack, zip(*(run[a] for run in per_network), strict=True))
@@ -189,7 +172,7 @@ def jacobian_spectra(
     }
 
 
-def _network(scheme, activations, k, layers, generator, block_condition) -> dict:
+def _network(scheme, activations, k, layers, generator) -> dict:
     """One network's Jacobian per activation, as a tuple of JacobianRun's fields."""
     x0 = generator.standard_normal(k)
     # As eigeninit.depth.propagate_each: homogeneous activations carry the
@@ -197,7 +180,7 @@ def _network(scheme, activations, k, layers, generator, block_condition) -> dict
     homogeneous = {a: a in depth.POSITIVELY_HOMOGENEOUS for a in activations}
     signals = {a: depth._normalized(x0) if homogeneous[a] else x0 for a in activations}
     norms = {a: [depth._log10_norm(x0)] for a in activations}
-    products = {a: GradedProduct(k, block_condition) for a in activations}
+    products = {a: GradedProduct(k) for a in activations}
     log_det = dict.fromkeys(activations, 0.0)
     orthogonal = initializers.SCHEMES[scheme].family == ORTHOGONAL
     layer_condition = 1.0 if orthogonal else GAUSSIAN_LAYER_CONDITION * k
@@ -367,9 +350,8 @@ class FreeProduct:
 
     def __init__(self, mp_scales=(), values=None, weights=(1.0,)):
         self.mp = np.asarray(mp_scales, dtype=float)
-        self.values = np.atleast_2d(
-            np.asarray(np.zeros((0, 1)) if values is None else values, dtype=float)
-        )
+        values = np.zeros((0, 1)) if values is None else values
+        self.values = np.atleast_2d(np.asarray(values, dtype=float))
         self.weights = np.asarray(weights, dtype=float)
         self.n = len(self.mp) + len(self.values)
         if self.n == 0:
@@ -377,8 +359,8 @@ class FreeProduct:
         self._pd = self.weights * self.values
         self.m1 = self.values @ self.weights
         # The norm of a product bounds its support.
-        self.upper_bound = float(np.prod(4.0 * self.mp)) * float(
-            np.prod(self.values.max(axis=1))
+        self.upper_bound = float(
+            np.prod(4.0 * self.mp) * np.prod(self.values.max(axis=1))
         )
         self.mean = float(np.prod(self.mp) * np.prod(self.m1))
 

@@ -77,12 +77,8 @@ def jacobian_summary(datasets: list[xr.Dataset], depth_summary: dict | None) -> 
 def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
     """One setting's entry (see the schema) from its part of a Jacobian dataset."""
     scheme, activation = part.attrs["scheme"], part["activation"].item()
-    k, layers, relu = (
-        int(part.attrs["k"]),
-        int(part.attrs["layers"]),
-        activation == "relu",
-    )
-    sigma = part["sigma"].values
+    k, layers = int(part.attrs["k"]), int(part.attrs["layers"])
+    sigma, relu = part["sigma"].values, activation == "relu"
     quantiles = log10_sigma_quantiles(sigma)
     values, kind, note = quantile_theory(scheme, activation, k, layers)
     zero_share = jacobian.relu_zero_share(k, layers) if relu else 0.0
@@ -92,11 +88,12 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
     condition = log10_condition(sigma)
     isometry = isometry_verdict(quantiles, condition["singular"])
     mean_sigma2 = jacobian.mean_sigma2(scheme, activation, layers)
-    zero_note = (
-        "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
-        if relu
-        else "every factor is invertible almost surely"
-    )
+    zeros = (sigma == 0).mean(axis=1)
+    zero_note = "every factor is invertible almost surely"
+    if relu:
+        zero_note = "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
+    gap = np.abs(part["log_det_gap"].values)
+    jacobi_condition = float(part["jacobi_condition"].values.max())
     return {
         "quantiles": quantiles,
         "quantile_theory": {"kind": kind, "note": note},
@@ -104,11 +101,13 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
         "mean_sigma2": _compared(
             (sigma**2).mean(axis=1), *mean_sigma2, _MEAN_SIGMA2_NOTES[activation]
         ),
-        "zero_share": _compared(
-            (sigma == 0).mean(axis=1), zero_share, EXACT, zero_note
-        ),
+        "zero_share": _compared(zeros, zero_share, EXACT, zero_note),
         "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
-        "numerics": numerics(part, k),
+        "numerics": {  # the worst log-det gap, and the final Jacobi step's error bound
+            "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
+            "jacobi_condition_max": jacobi_condition,
+            "relative_error_bound": k * jacobian.EPS * jacobi_condition,
+        },
         "isometry": isometry,
         "forward": forward,
         "reading": reading(isometry["shape"], forward and forward["verdict"]),
@@ -177,11 +176,8 @@ def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
         )
         return None, None, note
     share = jacobian.relu_zero_share(k, layers)
-    return (
-        None,
-        None,
-        f"sigma = 0 for a share {share:.4f} (exact); no law for the nonzero values",
-    )
+    note = f"sigma = 0 for a share {share:.4f} (exact); no law for the nonzero values"
+    return None, None, note
 
 
 def _compared(samples, value, kind, note, numerical_error: float = 0.0) -> dict:
@@ -217,9 +213,8 @@ def _mean_log10_sigma(part: xr.Dataset, scheme, activation, k, layers) -> dict:
     by the log-det gap: |gap| / (k ln 10)."""
     samples = _log10(part["sigma"].values).mean(axis=1)
     if activation == "relu":
-        return _compared(
-            samples, None, None, "minus infinity: the Jacobian is singular"
-        )
+        note = "minus infinity: the Jacobian is singular"
+        return _compared(samples, None, None, note)
     error = float(np.abs(part["log_det_gap"].values).max()) / (k * math.log(10))
     orthogonal = SCHEMES[scheme].family == ORTHOGONAL
     if orthogonal and activation == "linear":
@@ -245,21 +240,7 @@ def log10_condition(sigma: np.ndarray) -> dict:
     return {"singular": False, "median": float(np.median(ratio)), "range": range_}
 
 
-def numerics(part: xr.Dataset, k: int) -> dict:
-    """The worst log-det gap (None when singular) and the worst relative error
-    bound k eps cond of the final Jacobi step."""
-    gap = np.abs(part["log_det_gap"].values)
-    condition = float(part["jacobi_condition"].values.max())
-    return {
-        "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
-        "jacobi_condition_max": condition,
-        "relative_error_bound": k * jacobian.EPS * condition,
-    }
-
-
-def isometry_verdict(
-    quantiles: list[dict], singular: bool, band: float = ISOMETRY_BAND
-) -> dict:
+def isometry_verdict(quantiles: list[dict], singular: bool, band=ISOMETRY_BAND) -> dict:
     """The spectrum's shape: singular (some sigma exactly 0), else by q95 - q05
     against ``band`` (:data:`ISOMETRY_BAND`); with that spread, the theory's
     and the median of log10 sigma."""

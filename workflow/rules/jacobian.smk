@@ -1,12 +1,12 @@
 # The input-output Jacobian of the depth experiment's first networks with
 # independent weights (lecun, kaiming, orthogonal; every activation): its
 # singular values per scheme, their summary beside theory, and one figure.
-from eigeninit.jacobian import settings as jacobian_settings
+from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS
 from eigeninit.jobs import jacobian_cost
 from eigeninit.part_two_figures import JACOBIAN_FIGURES
 
-JACOBIAN = jacobian_settings(DEPTH)
-JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN["schemes"])
+JACOBIAN_SCHEMES = [scheme for scheme in DEPTH["schemes"] if scheme in JACOBIAN_LAWS]
+JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN_SCHEMES)
 # For the rules that read it: none when no scheme's Jacobian is measured.
 JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
 # What the archive keeps of it, and the jobs behind (for common.smk).
@@ -14,7 +14,7 @@ JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
 JACOBIAN_RESULTS += (
     figure_files("results/depth/jacobian", JACOBIAN_FIGURES) if JACOBIAN_RUNS else []
 )
-JACOBIAN_JOBS = [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN["schemes"]]
+JACOBIAN_JOBS = [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN_SCHEMES]
 JACOBIAN_JOBS += (
     ["depth/summarize_jacobian", "depth/plot_jacobian"] if JACOBIAN_RUNS else []
 )
@@ -29,7 +29,7 @@ rule measure_jacobian:
     benchmark:
         benchmark_file("depth/measure_jacobian_{scheme}")
     wildcard_constraints:
-        scheme="|".join(JACOBIAN["schemes"]),
+        scheme="|".join(JACOBIAN_SCHEMES),
     # Heavy: before the light jobs, as run_depth.
     priority: 1
     conda:
@@ -38,8 +38,10 @@ rule measure_jacobian:
     resources:
         **resources(lambda wildcards: jacobian_cost(DEPTH, wildcards.scheme)),
     params:
-        depth={key: DEPTH[key] for key in ("k", "layers", "seed", "jacobian_networks")}
-        | {"activations": JACOBIAN["activations"]},
+        depth={
+            key: DEPTH[key]
+            for key in ("k", "layers", "seed", "jacobian_networks", "activations")
+        },
     script:
         "../../scripts/measure_jacobian.py"
 
