@@ -314,14 +314,6 @@ def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> t
     return (4.0 * e / (1.0 + e) ** 2) ** 2, weights
 
 
-def tanh_orthogonal_quantiles(layers: int, probs: Sequence[float]) -> np.ndarray:
-    """Quantiles of log10 sigma for tanh with Haar weights, k -> infinity
-    (:data:`ASYMPTOTIC`): the free multiplicative convolution of the layers'
-    D^2 laws (Pennington, Schoenholz & Ganguli 2017)."""
-    d2, weights = tanh_derivative_laws("orthogonal", layers)
-    return FreeProduct(values=d2, weights=weights).log10_sigma_quantiles(probs)
-
-
 class FreeProduct:
     """The free multiplicative convolution of laws on (0, inf): Marchenko-Pastur
     laws of scales ``mp_scales`` (W^T W, W with entries N(0, s/k)) and discrete

@@ -163,7 +163,10 @@ def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
         )
         return values, LARGE_K_LAW, note
     if activation == "tanh" and orthogonal:
-        values = jacobian.tanh_orthogonal_quantiles(layers, PROBS).tolist()
+        # The free multiplicative convolution of the layers' D^2 laws.
+        d2, weights = jacobian.tanh_derivative_laws(scheme, layers)
+        free = jacobian.FreeProduct(values=d2, weights=weights)
+        values = free.log10_sigma_quantiles(PROBS).tolist()
         note = (
             "mean field and free probability (Pennington, Schoenholz & Ganguli "
             "2017), k -> infinity; numerically within 5e-4 decade"
