@@ -129,10 +129,9 @@ class GradedProduct:
 
 @dataclass(frozen=True)
 class JacobianRun:
-    """One activation's Jacobians, one row per network: sigma (descending, exact
-    zeros kept), rank, log_det_gap (sum ln sigma - ln|det J|, NaN when
-    singular), dgejsv's condition estimate, QR steps, and the forward pass's
-    log10 norms as :func:`eigeninit.depth.run_depth` records them."""
+    """One activation's Jacobians, a row per network: sigma (descending), rank,
+    sum ln sigma - ln|det J| (NaN when singular), dgejsv's condition estimate,
+    QR steps, and the forward pass's log10 norms as run_depth records them."""
 
     sigma: np.ndarray
     rank: np.ndarray
@@ -297,11 +296,10 @@ the orthogonal tanh quantiles by 2.3e-4 decade at 5% and 5e-6 elsewhere."""
 
 
 def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> tuple:
-    """The laws of D(l)^2 = sech^4(h), h ~ N(0, s q(l-1)), l = 1..L, q from the
-    mean-field map from q(0) = 1: atoms (layers, atoms) and weights (atoms,), by
-    the Gauss rule for u^(-1/2) e^(-u), u = g^2/2 (generalized Laguerre): the
-    Gauss-Hermite rule of 2 ``atoms`` nodes with +-g merged, which stays finite
-    at sizes where hermegauss overflows."""
+    """The laws of D(l)^2 = sech^4(h), h ~ N(0, s q(l-1)), q from the mean-field
+    map from q(0) = 1, as atoms (layers, atoms) and weights (atoms,): the Gauss
+    rule for u^(-1/2) e^(-u), u = g^2/2, i.e. 2 ``atoms`` Gauss-Hermite nodes
+    with +-g merged (finite where hermegauss overflows)."""
     from scipy import special
 
     from eigeninit.theory import tanh_mean_field_variances
