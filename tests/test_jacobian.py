@@ -65,18 +65,19 @@ def network_factors(kind: str, k: int, layers: int, seed: int) -> list[np.ndarra
 
 def stratified(factors, block_condition: float = 0.0) -> np.ndarray:
     """Singular values of A(L) ... A(1) (factors in the order A(1), ...) by the
-    library's products: zero rows dropped exactly, else blocks closed on the
-    factors' exact condition numbers (0: one QR per factor)."""
+    library's product: zero rows dropped exactly (as for ReLU) with a QR per
+    factor, else blocks closed on the factors' exact condition numbers (0: one
+    QR per factor)."""
     k = factors[0].shape[0]
-    if any(np.any(~np.any(a != 0, axis=1)) for a in factors):
-        product = J.RankTrackingProduct(k)
-        for a in factors:
-            rows = np.flatnonzero(np.any(a != 0, axis=1))
-            product.apply(a, rows, np.ones(len(rows)))
-        return product.singular_values()[0]
-    product = J.GradedProduct(k, block_condition)
+    drop_rows = any(np.any(~np.any(a != 0, axis=1)) for a in factors)
+    product, rows = J.GradedProduct(k, block_condition), np.arange(k)
     for a in factors:
-        product.apply(a, float(np.linalg.cond(a)) if block_condition else np.inf)
+        if drop_rows:
+            active = np.flatnonzero(np.any(a != 0, axis=1))
+            product.apply(a[np.ix_(active, rows)], np.inf)
+            rows = active
+        else:
+            product.apply(a, float(np.linalg.cond(a)) if block_condition else np.inf)
     return product.singular_values()[0]
 
 
@@ -180,6 +181,17 @@ def test_relu_rank_is_the_fewest_active_units():
         == min(active)
     )
     assert min(active) < 8
+
+
+def test_a_product_left_without_rows_is_exactly_zero():
+    """When ReLU turns every unit off, J = 0: k exact zeros, rank 0, and no QR
+    counted for the empty factors."""
+    product = J.GradedProduct(4)
+    for factor in (3 * np.eye(4)[:2], np.zeros((0, 2)), np.zeros((3, 0))):
+        product.apply(factor, np.inf)
+    sigma, condition = product.singular_values()
+    assert sigma.tolist() == [0.0] * 4 and condition == 1.0
+    assert len(product.d) == 0 and product.restratifications == 1
 
 
 def test_graded_product_over_200_decades_is_exact():
@@ -357,7 +369,7 @@ def test_fuss_catalan_parametrization_has_the_fuss_catalan_moments(layers):
 
 def test_one_layer_quantiles_are_marchenko_pastur():
     """FC_1 is Marchenko-Pastur: F(x) = (2/pi)(t + sin t cos t), t = asin(sqrt(x)/2)."""
-    x = J.fuss_catalan_quantiles(1, [0.05, 0.5, 0.95])
+    x = 10 ** (2 * J.gaussian_linear_quantiles("lecun", 1, [0.05, 0.5, 0.95]))
     t = np.arcsin(np.sqrt(x) / 2)
     np.testing.assert_allclose(
         2 / np.pi * (t + np.sin(t) * np.cos(t)), [0.05, 0.5, 0.95], atol=1e-10
@@ -553,19 +565,15 @@ def test_the_figure_draws(small_runs, small_summary, tmp_path):
         assert (tmp_path / f"{name}.png").stat().st_size > 0
 
 
-def test_settings_and_cost():
+def test_schemes_and_cost():
     depth = {
         "k": 256,
         "layers": 50,
-        "schemes": ["standard", "orthogonal", "lecun"],
         "activations": ["linear", "relu", "tanh"],
         "jacobian_networks": 8,
     }
-    assert J.settings(depth) == {
-        "schemes": ["orthogonal", "lecun"],
-        "activations": ["linear", "relu", "tanh"],
-        "networks": 8,
-    }
+    # The workflow measures a depth config's schemes among these.
+    assert J.SCHEMES == ("lecun", "kaiming", "orthogonal")
     # Measured: 0.5 to 0.6 s per network and scheme at k = 256, L = 50.
     assert 3 < jacobian_cost(depth, "lecun").seconds < 8
     assert jacobian_cost(depth, "lecun").megabytes < 1000

@@ -1,13 +1,10 @@
 """Singular values of the input-output Jacobian J = D(L) W(L) ... D(1) W(1),
 D(l) = diag f'(W(l) x(l-1)), of the depth networks with independent weights,
-and the theory they are compared with.
-
-These products span tens of decades, beyond a float64 product's SVD, so J is
-kept stratified as Q diag(d) T (Q orthonormal, d of any range, T well
-conditioned) by column-pivoted QR, and one-sided Jacobi (LAPACK dgejsv; Drmac
-& Veselic 2008) gets every sigma of diag(d) T to relative accuracy; sum ln
-sigma = ln|det J| checks each network. ReLU's dead rows are dropped exactly.
-scipy is imported where used: the workflow reads :func:`settings` as it parses.
+and the theory they are compared with. J spans tens of decades, beyond a
+float64 product's SVD, so it is kept stratified as Q diag(d) T (Q orthonormal,
+T well conditioned) by column-pivoted QR, and one-sided Jacobi (LAPACK dgejsv;
+Drmac & Veselic 2008) gets every sigma to relative accuracy. scipy is imported
+where used: the workflow reads :data:`SCHEMES` as it parses.
 """
 
 from __future__ import annotations
@@ -18,14 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eigeninit import initializers
-from eigeninit.depth import (
-    ACTIVATIONS,
-    POSITIVELY_HOMOGENEOUS,
-    _log10_norm,
-    _normalized,
-    check_activation,
-)
+from eigeninit import depth, initializers
 from eigeninit.initializers import ORTHOGONAL, member_generator, sample
 
 SCHEMES = tuple(name for name, s in initializers.SCHEMES.items() if s.jacobian)
@@ -52,29 +42,18 @@ EXACT, LARGE_K_LAW, ASYMPTOTIC = "exact", "large_k_law", "asymptotic"
 mean field and free probability, k -> infinity, computed numerically."""
 
 
-def settings(depth: dict) -> dict:
-    """What the workflow measures for a checked depth config: its schemes among
-    :data:`SCHEMES`, all its activations, and its first ``jacobian_networks``."""
-    return {
-        "schemes": [scheme for scheme in depth["schemes"] if scheme in SCHEMES],
-        "activations": list(depth["activations"]),
-        "networks": depth["jacobian_networks"],
-    }
-
-
 def entry_variance_times_k(scheme: str) -> float:
     """s, k times the variance of an entry, of a scheme in :data:`SCHEMES`."""
     if scheme not in SCHEMES:
-        raise ValueError(
-            f"no Jacobian for scheme {scheme!r}; have {', '.join(SCHEMES)}"
-        )
+        have = ", ".join(SCHEMES)
+        raise ValueError(f"no Jacobian for scheme {scheme!r}; have {have}")
     return initializers.SCHEMES[scheme].variance_times_k
 
 
 def derivative(activation: str, h: np.ndarray) -> np.ndarray:
     """f'(h); tanh' as 4 e^(-2|h|) / (1 + e^(-2|h|))^2, positive where
     1 - tanh(h)^2 rounds to 0; relu'(0) = 0."""
-    check_activation(activation)
+    depth.check_activation(activation)
     if activation == "linear":
         return np.ones_like(h)
     if activation == "relu":
@@ -84,120 +63,75 @@ def derivative(activation: str, h: np.ndarray) -> np.ndarray:
 
 
 def _restratify(c: np.ndarray, t: np.ndarray) -> tuple:
-    """c (r, m) and t (m, k) to q (r, p), d (p,), t' (p, k), p = min(r, m):
-    c P = q R with P sorting c's columns by decreasing norm, d = |diag R|,
-    t' = diag(d)^-1 R P^T t."""
+    """c (r, m) and t (m, k) to q (r, p), d (p,), t' (p, k), p = min(r, m), with
+    c t = q diag(d) t': c P = q R, P sorting c's columns by decreasing norm."""
     order = np.argsort(-np.linalg.norm(c, axis=0), kind="stable")
     q, r = np.linalg.qr(c[:, order])
-    diagonal = np.diagonal(r)
-    sign = np.where(diagonal < 0, -1.0, 1.0)
-    d = np.abs(diagonal)
-    if np.any(d == 0):
-        raise FloatingPointError(
-            "a stratification pivot is exactly zero: the product lost rank "
-            "outside the rows dropped exactly"
-        )
+    sign = np.where(np.diagonal(r) < 0, -1.0, 1.0)
+    d = np.abs(np.diagonal(r))
+    if np.any(d == 0):  # rank lost outside the rows dropped exactly
+        raise FloatingPointError("a stratification pivot is exactly zero")
     return q * sign, d, (r * (sign / d)[:, None]) @ t[order]
 
 
 def graded_singular_values(d: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, float]:
-    """Singular values (descending) of diag(d) T, d (p,) and T (p, k), by dgejsv
-    on the column-scaled T^T diag(d), and its condition estimate of T^T with
-    unit columns: each sigma's relative error is about f(p, k) eps times it
-    (LAPACK working notes 169, 170). Jobs: JOBA = 'E', no vectors, JOB[RTP] = 'N'.
-    """
+    """Singular values (descending) of diag(d) T, d (p,), T (p, k), p <= k, by
+    dgejsv (JOBA = 'E') on T^T diag(d), and its condition estimate of T^T with
+    unit columns: sigma's relative error is about f(p, k) eps times it (LAWN 169)."""
     from scipy.linalg import lapack
 
-    matrix = (d[:, None] * t).T
-    a = matrix if matrix.shape[0] >= matrix.shape[1] else matrix.T
+    a = (d[:, None] * t).T
     scale = np.abs(a).max()
-    if scale == 0:
-        return np.zeros(a.shape[1]), 1.0
     sva, _, _, work, _, info = lapack.dgejsv(
         np.asfortranarray(a / scale), joba=1, jobu=3, jobv=3, jobr=0, jobt=0, jobp=0
     )
-    if info != 0:
-        raise np.linalg.LinAlgError(f"dgejsv returned info = {info}")
-    if work[0] != work[1]:  # cannot happen at max |entry| = 1
-        raise FloatingPointError(f"dgejsv left a scale factor {work[0] / work[1]}")
+    # A scale factor work[0] / work[1] != 1 cannot happen at max |entry| = 1.
+    if info != 0 or work[0] != work[1]:
+        raise np.linalg.LinAlgError(f"dgejsv: info {info}, scale {work[0] / work[1]}")
     return np.sort(sva)[::-1] * scale, float(work[2])
 
 
 class GradedProduct:
-    """The running product of one network's k x k factors, re-stratified before a
-    block's estimated condition passes ``block_condition`` (0: every factor)."""
+    """The running product of one network's factors, re-stratified before a
+    block's estimated condition passes ``block_condition``. A factor may drop
+    rows (ReLU's dead units): the rank, len(d), follows exactly."""
 
     def __init__(self, k: int, block_condition: float = BLOCK_CONDITION):
         self.block_condition = block_condition
         self.q, self.d, self.t = np.eye(k), np.ones(k), np.eye(k)
-        self._pending: np.ndarray | None = None
-        self._pending_condition = 1.0
+        self._pending, self._condition = None, 1.0
         self.restratifications = 0
 
     def apply(self, factor: np.ndarray, condition: float) -> None:
         """Multiply on the left by ``factor``, of condition about ``condition``."""
-        if (
-            self._pending is not None
-            and self._pending_condition * condition > self.block_condition
-        ):
+        if self._condition * condition > self.block_condition:
             self.close()
         if self._pending is None:
-            self._pending = self.q * self.d
-            self._pending_condition = 1.0
+            self._pending, self._condition = self.q * self.d, 1.0
         self._pending = factor @ self._pending
-        self._pending_condition *= condition
+        self._condition *= condition
 
     def close(self) -> None:
         if self._pending is not None:
             self.q, self.d, self.t = _restratify(self._pending, self.t)
+            self.restratifications += bool(self._pending.size)
             self._pending = None
-            self.restratifications += 1
 
     def singular_values(self) -> tuple[np.ndarray, float]:
+        """All k sigma (the k - rank zeros exact) and the condition estimate."""
         self.close()
-        return graded_singular_values(self.d, self.t)
-
-
-class RankTrackingProduct:
-    """The running product of factors D W whose D is zero off the rows ``active``
-    (ReLU): dead rows are dropped exactly, one QR per layer."""
-
-    def __init__(self, k: int):
-        self.k = k
-        self.rows = np.arange(k)
-        self.q, self.d, self.t = np.eye(k), np.ones(k), np.eye(k)
-        self.restratifications = 0
-
-    @property
-    def rank(self) -> int:
-        return len(self.d)
-
-    def apply(self, w: np.ndarray, active: np.ndarray, scale: np.ndarray) -> None:
-        if self.rank == 0 or len(active) == 0:
-            self.q, self.d = np.zeros((len(active), 0)), np.zeros(0)
-            self.t = np.zeros((0, self.k))
-        else:
-            c = (scale[:, None] * w[np.ix_(active, self.rows)]) @ (self.q * self.d)
-            self.q, self.d, self.t = _restratify(c, self.t)
-            self.restratifications += 1
-        self.rows = np.asarray(active)
-
-    def singular_values(self) -> tuple[np.ndarray, float]:
-        """All k singular values, the k - rank zeros exact, and the condition
-        estimate of the nonzero ones (1 when there are none)."""
-        sigma = np.zeros(self.k)
-        if self.rank == 0:
+        sigma = np.zeros(self.t.shape[1])
+        if len(self.d) == 0:
             return sigma, 1.0
-        sigma[: self.rank], condition = graded_singular_values(self.d, self.t)
+        sigma[: len(self.d)], condition = graded_singular_values(self.d, self.t)
         return sigma, condition
 
 
 @dataclass(frozen=True)
 class JacobianRun:
-    """One activation's Jacobians, one row per network: sigma (descending, exact
-    zeros kept), rank, log_det_gap (sum ln sigma - ln|det J|, NaN when
-    singular), dgejsv's condition estimate, QR steps, and the forward pass's
-    log10 norms as :func:`eigeninit.depth.run_depth` records them."""
+    """One activation's Jacobians, a row per network: sigma (descending), rank,
+    sum ln sigma - ln|det J| (NaN when singular), dgejsv's condition estimate,
+    QR steps, and the forward pass's log10 norms as run_depth records them."""
 
     sigma: np.ndarray
     rank: np.ndarray
@@ -214,97 +148,70 @@ def jacobian_spectra(
     layers: int,
     seed_sequence: np.random.SeedSequence,
     networks: range,
-    block_condition: float = BLOCK_CONDITION,
 ) -> dict[str, JacobianRun]:
-    """The Jacobians of networks ``networks`` of ``scheme`` per activation, on the
-    draws and forward arithmetic of :func:`eigeninit.depth.run_depth` with
-    independent weights (so ``log10_norms`` equal its own bit for bit), each
-    network alone."""
+    """The Jacobians of ``networks`` of ``scheme`` per activation, each network
+    alone, on the draws and forward arithmetic of :func:`eigeninit.depth.run_depth`
+    with independent weights (``log10_norms`` equal its own bit for bit)."""
     entry_variance_times_k(scheme)
     for activation in activations:
-        check_activation(activation)
+        depth.check_activation(activation)
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    per_network = [
-        _network(
-            scheme,
-            activations,
-            k,
-            layers,
-            member_generator(seed_sequence, i),
-            block_condition,
-        )
-        for i in networks
-    ]
-    return {
-        activation: JacobianRun(
-            *(
-                np.stack([runs[activation][field] for runs in per_network])
-                for field in JacobianRun.__dataclass_fields__
-            )
-        )
-        for activation in activations
-    }
+    generators = (member_generator(seed_sequence, i) for i in networks)
+    runs = [_network(scheme, activations, k, layers, g) for g in generators]
+    fields = {a: zip(*(run[a] for run in runs), strict=True) for a in activations}
+    return {a: JacobianRun(*map(np.stack, values)) for a, values in fields.items()}
 
 
-def _network(scheme, activations, k, layers, generator, block_condition) -> dict:
-    """One network's Jacobian per activation, as the fields of JacobianRun."""
+def _network(scheme, activations, k, layers, generator) -> dict:
+    """One network's Jacobian per activation, as a tuple of JacobianRun's fields."""
     x0 = generator.standard_normal(k)
     # As eigeninit.depth.propagate_each: homogeneous activations carry the
     # normalized signal and accumulate log norms, tanh the signal itself.
-    homogeneous = {a: a in POSITIVELY_HOMOGENEOUS for a in activations}
-    signals = {a: _normalized(x0) if homogeneous[a] else x0 for a in activations}
-    log10_norms = {a: [_log10_norm(x0)] for a in activations}
-    products = {
-        a: RankTrackingProduct(k) if a == "relu" else GradedProduct(k, block_condition)
-        for a in activations
-    }
+    homogeneous = {a: a in depth.POSITIVELY_HOMOGENEOUS for a in activations}
+    signals = {a: depth._normalized(x0) if homogeneous[a] else x0 for a in activations}
+    norms = {a: [depth._log10_norm(x0)] for a in activations}
+    products = {a: GradedProduct(k) for a in activations}
     log_det = dict.fromkeys(activations, 0.0)
     orthogonal = initializers.SCHEMES[scheme].family == ORTHOGONAL
     layer_condition = 1.0 if orthogonal else GAUSSIAN_LAYER_CONDITION * k
-    dense = any(activation != "relu" for activation in activations)
+    dense = any(a != "relu" for a in activations)
+    relu_rows = np.arange(k)  # the units ReLU kept on in the layer before
     for _ in range(layers):
         w = sample(scheme, 1, k, generator)[0]
         # |det W| = 1 for orthogonal W (to k eps); ReLU needs no determinant.
         w_log_det = np.linalg.slogdet(w)[1] if dense and not orthogonal else 0.0
-        for activation in activations:
-            h = w @ signals[activation]
-            y = ACTIVATIONS[activation](h)
-            slope = derivative(activation, h)
-            norms = log10_norms[activation]
-            if homogeneous[activation]:
-                norms.append(norms[-1] + _log10_norm(y))
-                signals[activation] = _normalized(y)
+        for a in activations:
+            h = w @ signals[a]
+            y = depth.ACTIVATIONS[a](h)
+            slope = derivative(a, h)
+            if homogeneous[a]:
+                norms[a].append(norms[a][-1] + depth._log10_norm(y))
+                signals[a] = depth._normalized(y)
             else:
-                norms.append(_log10_norm(y))
-                signals[activation] = y
-            if activation == "relu":
+                norms[a].append(depth._log10_norm(y))
+                signals[a] = y
+            if a == "relu":  # dead units' rows dropped, one QR per layer
                 active = np.flatnonzero(slope > 0)
-                products[activation].apply(w, active, slope[active])
+                factor = slope[active, None] * w[np.ix_(active, relu_rows)]
+                products[a].apply(factor, math.inf)
+                relu_rows = active
                 continue
             if np.any(slope == 0):
-                raise FloatingPointError(f"{activation}: f' underflowed to 0")
-            log_det[activation] += w_log_det + np.log(slope).sum()
+                raise FloatingPointError(f"{a}: f' underflowed to 0")
+            log_det[a] += w_log_det + np.log(slope).sum()
             spread = slope.max() / slope.min()
-            products[activation].apply(slope[:, None] * w, spread * layer_condition)
-    fields = {}
-    for activation, product in products.items():
+            products[a].apply(slope[:, None] * w, spread * layer_condition)
+    runs = {}
+    for a, product in products.items():
         sigma, condition = product.singular_values()
-        singular = activation == "relu"
-        fields[activation] = {
-            "sigma": sigma,
-            "rank": product.rank if singular else k,
-            "log_det_gap": math.nan
-            if singular
-            else np.log(sigma).sum() - log_det[activation],
-            "condition": condition,
-            "restratifications": product.restratifications,
-            "log10_norms": np.array(log10_norms[activation]),
-        }
-    return fields
+        gap = math.nan if a == "relu" else np.log(sigma).sum() - log_det[a]
+        rank, count = len(product.d), product.restratifications
+        runs[a] = (sigma, rank, gap, condition, count, np.array(norms[a]))
+    return runs
 
 
-# ---- theory ----
+# ---- theory
 
 
 def fuss_catalan_parametrization(layers: int, theta: np.ndarray) -> tuple:
@@ -316,48 +223,35 @@ def fuss_catalan_parametrization(layers: int, theta: np.ndarray) -> tuple:
     s, theta = layers, np.asarray(theta, dtype=float)
     a, b, c = np.sin(theta), np.sin((s + 1) * theta), np.sin(s * theta)
     log_u = (s + 1) * np.log(b) - np.log(a) - s * np.log(c)
-    d_log_u = (
-        (s + 1) ** 2 * np.cos((s + 1) * theta) / b
-        - np.cos(theta) / a
-        - s**2 * np.cos(s * theta) / c
-    )
+    d_log_u = (s + 1) ** 2 * np.cos((s + 1) * theta) / b - np.cos(theta) / a
+    d_log_u = d_log_u - s**2 * np.cos(s * theta) / c
     return np.exp(log_u), -a * b / c * d_log_u / np.pi
-
-
-def fuss_catalan_quantiles(layers: int, probs: Sequence[float]) -> np.ndarray:
-    """Quantiles of x ~ FC_L, to 1e-12 relative."""
-    from scipy import integrate, optimize
-
-    top = math.pi / (layers + 1)
-
-    def cdf(theta: float) -> float:
-        return integrate.quad(
-            lambda t: fuss_catalan_parametrization(layers, t)[1],
-            theta,
-            top,
-            epsabs=1e-13,
-            epsrel=1e-12,
-            limit=200,
-        )[0]
-
-    thetas = [
-        optimize.brentq(
-            lambda t, p=p: cdf(t) - p, 1e-12 * top, top * (1 - 1e-12), xtol=1e-14 * top
-        )
-        for p in probs
-    ]
-    return np.array([float(fuss_catalan_parametrization(layers, t)[0]) for t in thetas])
 
 
 def gaussian_linear_quantiles(
     scheme: str, layers: int, probs: Sequence[float]
 ) -> np.ndarray:
     """Quantiles of log10 sigma for linear Gaussian layers, k -> infinity
-    (:data:`LARGE_K_LAW`): half the log10 of FC_L's, plus (L/2) log10 s."""
+    (:data:`LARGE_K_LAW`): half the log10 of FC_L's (to 1e-12 relative), plus
+    (L/2) log10 s."""
+    from scipy import integrate, optimize
+
+    top = math.pi / (layers + 1)
+
+    def weight(theta: float) -> float:
+        return fuss_catalan_parametrization(layers, theta)[1]
+
+    def excess(theta: float, p: float) -> float:
+        mass = integrate.quad(weight, theta, top, epsabs=1e-13, epsrel=1e-12, limit=200)
+        return mass[0] - p
+
+    low, high = 1e-12 * top, top * (1 - 1e-12)
+    thetas = [
+        optimize.brentq(excess, low, high, args=(p,), xtol=1e-14 * top) for p in probs
+    ]
+    x = np.array([float(fuss_catalan_parametrization(layers, t)[0]) for t in thetas])
     s = entry_variance_times_k(scheme)
-    return 0.5 * np.log10(
-        fuss_catalan_quantiles(layers, probs)
-    ) + 0.5 * layers * math.log10(s)
+    return 0.5 * np.log10(x) + 0.5 * layers * math.log10(s)
 
 
 def gaussian_linear_mean_log10_sigma(scheme: str, k: int, layers: int) -> float:
@@ -367,9 +261,8 @@ def gaussian_linear_mean_log10_sigma(scheme: str, k: int, layers: int) -> float:
 
     s = entry_variance_times_k(scheme)
     j = np.arange(1, k + 1)
-    per_layer = math.log(s / k) + float(
-        np.mean(special.digamma(j / 2.0) + math.log(2.0))
-    )
+    mean_log_chi2 = float(np.mean(special.digamma(j / 2.0) + math.log(2.0)))
+    per_layer = math.log(s / k) + mean_log_chi2
     return 0.5 * layers * per_layer / math.log(10.0)
 
 
@@ -379,8 +272,7 @@ def relu_zero_share(k: int, layers: int) -> float:
     W -> S W (S diagonal signs) leaves either law unchanged."""
     from scipy import special
 
-    r = np.arange(1, k + 1)
-    at_least = special.bdtrc(r - 1, k, 0.5)  # P(Binomial(k, 1/2) >= r)
+    at_least = special.bdtrc(np.arange(k), k, 0.5)  # P(Binomial(k, 1/2) >= r), r = 1..k
     return 1.0 - float((at_least**layers).sum()) / k
 
 
@@ -389,7 +281,7 @@ def mean_sigma2(scheme: str, activation: str, layers: int) -> tuple[float, str]:
     -> S W swaps which units are active), for tanh the product over layers of
     s E sech^4(h), h from the mean-field map (:data:`ASYMPTOTIC`)."""
     s = entry_variance_times_k(scheme)
-    check_activation(activation)
+    depth.check_activation(activation)
     if activation == "linear":
         return s**layers, EXACT
     if activation == "relu":
@@ -404,13 +296,10 @@ the orthogonal tanh quantiles by 2.3e-4 decade at 5% and 5e-6 elsewhere."""
 
 
 def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> tuple:
-    """The laws of D(l)^2 = sech^4(h), h ~ N(0, s q(l-1)), l = 1..L, q from the
-    mean-field map from q(0) = 1: atoms (layers, atoms) and weights (atoms,).
-
-    The Gauss rule for u^(-1/2) e^(-u), u = g^2/2 (generalized Laguerre): the
-    Gauss-Hermite rule of 2 ``atoms`` nodes with +-g merged, which stays
-    finite at sizes where hermegauss overflows.
-    """
+    """The laws of D(l)^2 = sech^4(h), h ~ N(0, s q(l-1)), q from the mean-field
+    map from q(0) = 1, as atoms (layers, atoms) and weights (atoms,): the Gauss
+    rule for u^(-1/2) e^(-u), u = g^2/2, i.e. 2 ``atoms`` Gauss-Hermite nodes
+    with +-g merged (finite where hermegauss overflows)."""
     from scipy import special
 
     from eigeninit.theory import tanh_mean_field_variances
@@ -423,48 +312,29 @@ def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> t
     return (4.0 * e / (1.0 + e) ** 2) ** 2, weights
 
 
-def tanh_orthogonal_quantiles(layers: int, probs: Sequence[float]) -> np.ndarray:
-    """Quantiles of log10 sigma for tanh with Haar weights, k -> infinity
-    (:data:`ASYMPTOTIC`): the free multiplicative convolution of the layers'
-    D^2 laws (Pennington, Schoenholz & Ganguli 2017)."""
-    d2, weights = tanh_derivative_laws("orthogonal", layers)
-    return FreeProduct(values=d2, weights=weights).log10_sigma_quantiles(probs)
-
-
 class FreeProduct:
     """The free multiplicative convolution of laws on (0, inf): Marchenko-Pastur
     laws of scales ``mp_scales`` (W^T W, W with entries N(0, s/k)) and discrete
-    laws (atoms ``values[j]`` with ``weights``).
+    laws (atoms ``values[j]`` with ``weights``). S of the product is the product
+    of the factors' S (Voiculescu 1987): with v = zeta G(zeta) and w = v - 1,
+    each factor has zeta_j with zeta_j G_j(zeta_j) - 1 = w (zeta_j = s v^2/(v - 1)
+    for Marchenko-Pastur), and zeta = prod_j zeta_j ((v - 1)/v)^(n - 1). Newton
+    solves this at zeta = x (1 + i eps), continued downwards in ln x; the density
+    is -Im G / pi, the CDF the mass integrated from the top."""
 
-    S of the product is the product of the factors' S (Voiculescu 1987). With
-    v = zeta G(zeta) and w = v - 1, each factor has zeta_j with zeta_j
-    G_j(zeta_j) - 1 = w (zeta_j = s v^2/(v - 1) for Marchenko-Pastur), and
-    zeta = prod_j zeta_j ((v - 1)/v)^(n - 1). Newton's method solves this at
-    zeta = x (1 + i eps), continued downwards in ln x; the density is -Im G / pi
-    and the CDF the mass integrated from the top. Against exact Fuss-Catalan
-    laws the quantiles of log10 sigma agree to 1e-4 decade (tests).
-    """
-
-    def __init__(
-        self,
-        mp_scales: Sequence[float] = (),
-        values: np.ndarray | None = None,
-        weights: np.ndarray | None = None,
-    ):
+    def __init__(self, mp_scales=(), values=None, weights=(1.0,)):
         self.mp = np.asarray(mp_scales, dtype=float)
-        if values is None:
-            self.values, self.weights = np.zeros((0, 1)), np.ones(1)
-        else:
-            self.values = np.atleast_2d(np.asarray(values, dtype=float))
-            self.weights = np.asarray(weights, dtype=float)
+        values = np.zeros((0, 1)) if values is None else values
+        self.values = np.atleast_2d(np.asarray(values, dtype=float))
+        self.weights = np.asarray(weights, dtype=float)
         self.n = len(self.mp) + len(self.values)
         if self.n == 0:
             raise ValueError("a free product needs at least one factor")
         self._pd = self.weights * self.values
         self.m1 = self.values @ self.weights
         # The norm of a product bounds its support.
-        self.upper_bound = float(np.prod(4.0 * self.mp)) * float(
-            np.prod(self.values.max(axis=1))
+        self.upper_bound = float(
+            np.prod(4.0 * self.mp) * np.prod(self.values.max(axis=1))
         )
         self.mean = float(np.prod(self.mp) * np.prod(self.m1))
 
@@ -477,39 +347,27 @@ class FreeProduct:
             inverse = 1.0 / (zj[:, None] - self.values)
             terms = self._pd * inverse
             f = terms.sum(axis=1) - w
-            df = -(terms * inverse).sum(axis=1)
-            step = f / df
+            step = f / -(terms * inverse).sum(axis=1)
             zj = zj - step
             # converged: a tiny step, or a residual at the rounding level of
             # the sum (which cancels against w when w is near -1)
             floor = 8 * EPS * (np.abs(terms).sum(axis=1) + abs(w))
             if np.all((np.abs(step) <= 1e-14 * np.abs(zj)) | (np.abs(f) <= floor)):
-                break
-        else:
-            raise ArithmeticError("the subordination Newton did not converge")
-        inverse = 1.0 / (zj[:, None] - self.values)
-        return zj, -1.0 / (self._pd * inverse * inverse).sum(axis=1)
+                inverse = 1.0 / (zj[:, None] - self.values)
+                return zj, -1.0 / (self._pd * inverse * inverse).sum(axis=1)
+        raise ArithmeticError("the subordination Newton did not converge")
 
     def _solve(self, zeta: complex, w: complex, zj: np.ndarray) -> tuple:
         """Newton in w on the log of the S-transform equation (in w, not v:
         nothing cancels far above the support, where w ~ mean / zeta)."""
-        n, n_mp = self.n, len(self.mp)
-        log_s = np.log(self.mp).sum()
+        n, n_mp, log_s = self.n, len(self.mp), np.log(self.mp).sum()
         for iteration in range(1, 100):
             zj, dzj = self._subordination(w, zj)
             lv, lw = np.log1p(w), np.log(w)
-            phi = (
-                np.log(zj).sum()
-                + n_mp * (2 * lv - lw)
-                + log_s
-                + (n - 1) * (lw - lv)
-                - np.log(zeta)
-            )
-            dphi = (
-                (dzj / zj).sum()
-                + n_mp * (2.0 / (1.0 + w) - 1.0 / w)
-                + (n - 1) * (1.0 / w - 1.0 / (1.0 + w))
-            )
+            mp = n_mp * (2 * lv - lw)
+            phi = np.log(zj).sum() + mp + log_s + (n - 1) * (lw - lv) - np.log(zeta)
+            d_mp = n_mp * (2.0 / (1.0 + w) - 1.0 / w)
+            dphi = (dzj / zj).sum() + d_mp + (n - 1) * (1.0 / w - 1.0 / (1.0 + w))
             step = phi / dphi
             while abs(step) > 0.5 * min(abs(w), abs(1.0 + w)):  # off the branch points
                 step *= 0.5
@@ -517,23 +375,40 @@ class FreeProduct:
             # the residual test matters at the soft edges, where d phi / dw
             # tends to 0 and Newton's steps stall near sqrt(eps)
             if abs(step) <= 1e-14 * abs(w) + 1e-300 or abs(phi) <= 1e-13:
-                zj, _ = self._subordination(w, zj)
-                return w, zj, iteration
+                return w, self._subordination(w, zj)[0], iteration
         raise ArithmeticError("the S-transform Newton did not converge")
 
-    def distribution(
-        self,
-        eps: float = 1e-10,
-        max_change: float = 0.02,
-        h_max: float = 0.05,
-        mass_target: float = 0.995,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def distribution(self, eps: float = 1e-10, mass_target: float = 0.995) -> tuple:
         """(x, density, CDF), x falling from above the support until the mass
-        reaches ``mass_target``, in steps h <= ``h_max`` of ln x over which x
-        times the density changes by at most exp(``max_change``) and its
-        log-slope by ``max_change`` / h. Steps below 1e-10 (a discrete law's
-        far tail) stop the walk, leaving the mass below unresolved.
-        """
+        reaches ``mass_target``, in steps h <= 0.05 of ln x over which x times
+        the density changes by at most exp(0.02) and its log-slope by 0.02 / h.
+        Steps below 1e-10 (a discrete law's far tail) stop the walk, leaving
+        the mass below unresolved."""
+        max_change, h_max = 0.02, 0.05
+
+        def step(h: float) -> tuple | None:
+            """The walk's next point x e^-h, or None where the step is too long."""
+            x_new = x * math.exp(-h)
+            zeta = x_new * (1 + 1j * eps)
+            try:
+                w_new, zj_new, iterations = self._solve(zeta, w, zj)
+            except (ArithmeticError, FloatingPointError, ZeroDivisionError):
+                return None
+            f0, f1 = fs[-1], -((1.0 + w_new) / zeta).imag / np.pi * x_new
+            change = math.log(f1 / f0) if min(f0, f1) > 0 else None
+            slope = None if change is None else change / h
+            if max(f0, f1) >= max(1e-12 * peak, 1e-14) and h > 1e-7:  # resolved
+                if change is None or abs(change) > max_change:
+                    return None
+                if (
+                    slope_before is not None
+                    and abs(slope - slope_before) * h > max_change
+                ):
+                    return None  # curvature
+            if w_new.imag > 0:  # the wrong half plane
+                return None
+            return x_new, w_new, zj_new, iterations, f1, slope
+
         # Above the support: twice the norm bound, at most 1e7 times the mean
         # (by Markov, less than 1e-7 of the mass lies above).
         x = min(2.0 * self.upper_bound, 1e7 * self.mean)
@@ -545,43 +420,19 @@ class FreeProduct:
         h, mass, peak, slope_before = 0.25, 0.0, 0.0, None
         while mass < mass_target:
             h_try = h
-            while True:
-                x_new = x * math.exp(-h_try)
-                zeta = x_new * (1 + 1j * eps)
-                try:
-                    w_new, zj_new, iterations = self._solve(zeta, w, zj)
-                    if w_new.imag > 0:
-                        raise ArithmeticError("wrong half plane")
-                    f0 = fs[-1]
-                    f1 = -((1.0 + w_new) / zeta).imag / np.pi * x_new
-                    negligible = max(f0, f1) < max(1e-12 * peak, 1e-14)
-                    if not negligible and h_try > 1e-7:
-                        if min(f0, f1) <= 0 or abs(math.log(f1 / f0)) > max_change:
-                            raise ArithmeticError("step too long")
-                        slope = math.log(f1 / f0) / h_try
-                        if (
-                            slope_before is not None
-                            and abs(slope - slope_before) * h_try > max_change
-                        ):
-                            raise ArithmeticError("curvature")
-                    break
-                except (ArithmeticError, FloatingPointError, ZeroDivisionError):
-                    h_try *= 0.5
-                    if h_try < 1e-10:
-                        break
-            if h_try < 1e-10:
+            while (new := step(h_try)) is None and h_try * 0.5 >= 1e-10:
+                h_try *= 0.5
+            if new is None:
                 break
-            slope_before = math.log(f1 / f0) / h_try if min(f0, f1) > 0 else None
-            mass += 0.5 * h_try * (f0 + f1)
+            x, w, zj, iterations, f1, slope_before = new
+            mass += 0.5 * h_try * (fs[-1] + f1)
             peak = max(peak, f1)
-            x, w, zj = x_new, w_new, zj_new
             xs.append(x)
             fs.append(f1)
             h = min(h_try * (1.5 if iterations <= 6 else 1.0), h_max)
         xs, fs = np.array(xs), np.array(fs)
         u = -np.log(xs)
-        cumulative = _cumulative_simpson(u - u[0], fs)
-        return xs, fs / xs, 1.0 - cumulative
+        return xs, fs / xs, 1.0 - _cumulative_simpson(u - u[0], fs)
 
     def log10_sigma_quantiles(self, probs: Sequence[float], **options) -> np.ndarray:
         """Quantiles of log10 sigma = log10(x)/2 by PCHIP interpolation of log10 x
@@ -602,9 +453,8 @@ def _cumulative_simpson(u: np.ndarray, f: np.ndarray) -> np.ndarray:
     parabola through its ends and the next point (the previous one at the
     end), relative to the interval's start so short intervals do not cancel."""
     out = np.zeros_like(f)
-    m = len(u)
-    for i in range(m - 1):
-        j = i + 2 if i + 2 < m else i - 1
+    for i in range(len(u) - 1):
+        j = i + 2 if i + 2 < len(u) else i - 1
         h, c = u[i + 1] - u[i], u[j] - u[i]
         w0 = (h**3 / 3 - (h + c) * h**2 / 2 + h * c * h) / (h * c)
         w1 = (h**3 / 3 - c * h**2 / 2) / (h * (h - c))

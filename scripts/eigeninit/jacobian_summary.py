@@ -14,36 +14,24 @@ from eigeninit.stats import finite_or_none
 
 PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
 QUANTILE_NAMES = ("fifth", "lower_quartile", "median", "upper_quartile", "ninety_fifth")
-BOOTSTRAP_RESAMPLES = 400
-BOOTSTRAP_SEED = 0
+BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 400, 0
 
 ISOMETRY_BAND = 1.0
 """Decades that q95 - q05 of log10 sigma may span for an isometric Jacobian;
 three times as many for a moderately spread one."""
 
-ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR = (
-    "isometric",
-    "moderately_spread",
-    "ill_conditioned",
-    "singular",
-)
-SHAPES = (ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR)
+SHAPES = ("isometric", "moderately_spread", "ill_conditioned", "singular")
+ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR = SHAPES
 
 READINGS = {
     "both_kept": "the signal's norm and the Jacobian's shape are both kept",
-    "scale_only": (
-        "the forward verdict is about a common scale of every singular value; "
-        "their spread, which gradients feel, stays small"
-    ),
-    "shape_lost": (
-        "the norm is kept, but the singular values spread over many decades: "
-        "the forward verdict misses the loss"
-    ),
+    "scale_only": "the forward verdict is about a common scale of every singular "
+    "value; their spread, which gradients feel, stays small",
+    "shape_lost": "the norm is kept, but the singular values spread over many "
+    "decades: the forward verdict misses the loss",
     "both_lost": "the norm changes and the singular values spread over many decades",
-    "singular": (
-        "the Jacobian has a null space (exact zeros), whatever the norm does: "
-        "gradients along it vanish exactly"
-    ),
+    "singular": "the Jacobian has a null space (exact zeros), whatever the norm "
+    "does: gradients along it vanish exactly",
 }
 """How the isometry verdict reads beside the forward-norm verdict."""
 
@@ -51,81 +39,75 @@ READINGS = {
 def jacobian_summary(datasets: list[xr.Dataset], depth_summary: dict | None) -> dict:
     """The summary of the Jacobian datasets (one per scheme), with the depth
     summary's forward verdicts beside (None: no verdicts)."""
-    first = datasets[0].attrs
-    k, layers = int(first["k"]), int(first["layers"])
-    entries: dict = {}
-    for dataset in datasets:
-        scheme = dataset.attrs["scheme"]
-        for activation in dataset["activation"].values.tolist():
-            part = dataset.sel(activation=activation)
-            forward = _forward(depth_summary, scheme, activation)
-            entries.setdefault(scheme, {})[activation] = setting_summary(
-                part, scheme, activation, k, layers, forward
+    attrs = datasets[0].attrs
+    settings = {
+        run.attrs["scheme"]: {
+            activation: setting_summary(
+                run.sel(activation=activation),
+                _forward(depth_summary, run.attrs["scheme"], activation),
             )
+            for activation in run["activation"].values.tolist()
+        }
+        for run in datasets
+    }
+    shapes = [
+        (entry["isometry"]["shape"], {"scheme": scheme, "activation": activation})
+        for scheme, by_activation in settings.items()
+        for activation, entry in by_activation.items()
+    ]
     summary = {
-        "k": k,
-        "layers": layers,
+        "k": int(attrs["k"]),
+        "layers": int(attrs["layers"]),
         "networks": int(datasets[0].sizes["member"]),
-        "seed": int(first["seed"]),
+        "seed": int(attrs["seed"]),
         "weights": jacobian.WEIGHTS,
-        "method": first["method"],
-        "block_condition": float(first["block_condition"]),
+        "method": attrs["method"],
+        "block_condition": float(attrs["block_condition"]),
         "probabilities": list(PROBS),
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "isometry_band": ISOMETRY_BAND,
         "free_probability_atoms": jacobian.TANH_ATOMS,
-        "settings": entries,
-        "shapes": {
-            shape: [
-                {"scheme": scheme, "activation": activation}
-                for scheme, by_activation in entries.items()
-                for activation, entry in by_activation.items()
-                if entry["isometry"]["shape"] == shape
-            ]
-            for shape in SHAPES
-        },
+        "settings": settings,
+        "shapes": {s: [key for got, key in shapes if got == s] for s in SHAPES},
         "readings": READINGS,
     }
     return schemas.validate("jacobian", summary)
 
 
-def setting_summary(
-    part: xr.Dataset,
-    scheme: str,
-    activation: str,
-    k: int,
-    layers: int,
-    forward: dict | None = None,
-) -> dict:
-    """One setting's entry (see the schema)."""
-    sigma = part["sigma"].values
+def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
+    """One setting's entry (see the schema) from its part of a Jacobian dataset."""
+    scheme, activation = part.attrs["scheme"], part["activation"].item()
+    k, layers = int(part.attrs["k"]), int(part.attrs["layers"])
+    sigma, relu = part["sigma"].values, activation == "relu"
     quantiles = log10_sigma_quantiles(sigma)
-    theory_values, kind, note = quantile_theory(scheme, activation, k, layers)
-    zero_share = jacobian.relu_zero_share(k, layers) if activation == "relu" else 0.0
-    for entry, value in zip(
-        quantiles, theory_values or [None] * len(PROBS), strict=True
-    ):
+    values, kind, note = quantile_theory(scheme, activation, k, layers)
+    zero_share = jacobian.relu_zero_share(k, layers) if relu else 0.0
+    for entry, value in zip(quantiles, values or [None] * len(PROBS), strict=True):
         entry["theory"] = value
-        entry["theory_zero"] = (
-            entry["probability"] < zero_share if activation == "relu" else None
-        )
+        entry["theory_zero"] = entry["probability"] < zero_share if relu else None
     condition = log10_condition(sigma)
     isometry = isometry_verdict(quantiles, condition["singular"])
+    mean_sigma2 = jacobian.mean_sigma2(scheme, activation, layers)
+    zeros = (sigma == 0).mean(axis=1)
+    zero_note = "every factor is invertible almost surely"
+    if relu:
+        zero_note = "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
+    gap = np.abs(part["log_det_gap"].values)
+    jacobi_condition = float(part["jacobi_condition"].values.max())
     return {
         "quantiles": quantiles,
         "quantile_theory": {"kind": kind, "note": note},
         "log10_condition": condition,
-        "mean_sigma2": _mean_sigma2(sigma, scheme, activation, layers),
-        "zero_share": _compared(
-            (sigma == 0).mean(axis=1),
-            zero_share,
-            EXACT,
-            "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
-            if activation == "relu"
-            else "every factor is invertible almost surely",
+        "mean_sigma2": _compared(
+            (sigma**2).mean(axis=1), *mean_sigma2, _MEAN_SIGMA2_NOTES[activation]
         ),
+        "zero_share": _compared(zeros, zero_share, EXACT, zero_note),
         "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
-        "numerics": numerics(part, k),
+        "numerics": {  # the worst log-det gap, and the final Jacobi step's error bound
+            "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
+            "jacobi_condition_max": jacobi_condition,
+            "relative_error_bound": k * jacobian.EPS * jacobi_condition,
+        },
         "isometry": isometry,
         "forward": forward,
         "reading": reading(isometry["shape"], forward and forward["verdict"]),
@@ -142,18 +124,15 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
     inverted CDF so that exact zeros give ``zero`` (value None) rather than NaN,
     with seeded bootstrap standard errors over networks (None when a
     resample's quantile is an exact zero)."""
-    logs = _log10(sigma)
-    values = np.quantile(logs.ravel(), PROBS, method="inverted_cdf")
+    logs, n = _log10(sigma), sigma.shape[0]
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    n = logs.shape[0]
-    resampled = np.array(
-        [
-            np.quantile(
-                logs[rng.integers(0, n, n)].ravel(), PROBS, method="inverted_cdf"
-            )
-            for _ in range(BOOTSTRAP_RESAMPLES)
-        ]
-    )
+
+    def quantiles(rows: np.ndarray) -> np.ndarray:
+        return np.quantile(rows.ravel(), PROBS, method="inverted_cdf")
+
+    resamples = [
+        quantiles(logs[rng.integers(0, n, n)]) for _ in range(BOOTSTRAP_RESAMPLES)
+    ]
     return [
         {
             "name": name,
@@ -165,7 +144,7 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
             else None,
         }
         for name, p, value, column in zip(
-            QUANTILE_NAMES, PROBS, values, resampled.T, strict=True
+            QUANTILE_NAMES, PROBS, quantiles(logs), np.array(resamples).T, strict=True
         )
     ]
 
@@ -174,49 +153,37 @@ def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
     """(values or None, kind or None, note): theory for the quantiles of log10 sigma."""
     orthogonal = SCHEMES[scheme].family == ORTHOGONAL
     if activation == "linear" and orthogonal:
-        return (
-            [0.0] * len(PROBS),
-            EXACT,
-            "a product of orthogonal matrices: every sigma is 1",
-        )
+        note = "a product of orthogonal matrices: every sigma is 1"
+        return [0.0] * len(PROBS), EXACT, note
     if activation == "linear":
-        values = jacobian.gaussian_linear_quantiles(scheme, layers, PROBS)
-        return (
-            values.tolist(),
-            LARGE_K_LAW,
+        values = jacobian.gaussian_linear_quantiles(scheme, layers, PROBS).tolist()
+        note = (
             f"Fuss-Catalan law of {layers} Gaussian factors (Penson & Zyczkowski "
-            "2011), k -> infinity; at finite k the lowest quantiles lie below it",
+            "2011), k -> infinity; at finite k the lowest quantiles lie below it"
         )
+        return values, LARGE_K_LAW, note
     if activation == "tanh" and orthogonal:
-        values = jacobian.tanh_orthogonal_quantiles(layers, PROBS)
-        return (
-            values.tolist(),
-            ASYMPTOTIC,
+        # The free multiplicative convolution of the layers' D^2 laws.
+        d2, weights = jacobian.tanh_derivative_laws(scheme, layers)
+        free = jacobian.FreeProduct(values=d2, weights=weights)
+        values = free.log10_sigma_quantiles(PROBS).tolist()
+        note = (
             "mean field and free probability (Pennington, Schoenholz & Ganguli "
-            "2017), k -> infinity; numerically within 5e-4 decade",
+            "2017), k -> infinity; numerically within 5e-4 decade"
         )
+        return values, ASYMPTOTIC, note
     if activation == "tanh":
-        return (
-            None,
-            None,
+        note = (
             "not computed: free probability gives it with Marchenko-Pastur "
-            "factors (FreeProduct), at about 8 s of CPU per scheme",
+            "factors (FreeProduct), at about 8 s of CPU per scheme"
         )
-    return (
-        None,
-        None,
-        f"sigma = 0 for a share {jacobian.relu_zero_share(k, layers):.4f} "
-        "(exact); no law for the nonzero values",
-    )
+        return None, None, note
+    share = jacobian.relu_zero_share(k, layers)
+    note = f"sigma = 0 for a share {share:.4f} (exact); no law for the nonzero values"
+    return None, None, note
 
 
-def _compared(
-    samples: np.ndarray,
-    value: float | None,
-    kind: str | None,
-    note: str,
-    numerical_error: float = 0.0,
-) -> dict:
+def _compared(samples, value, kind, note, numerical_error: float = 0.0) -> dict:
     """Mean and standard error of per-network samples beside a theory value;
     against exact theory, :func:`eigeninit.theory.agreement`'s score, whose
     scale adds ``numerical_error``, a bound on the computed mean's own error."""
@@ -244,21 +211,13 @@ _MEAN_SIGMA2_NOTES = {
 }
 
 
-def _mean_sigma2(sigma, scheme, activation, layers) -> dict:
-    value, kind = jacobian.mean_sigma2(scheme, activation, layers)
-    return _compared(
-        (sigma**2).mean(axis=1), value, kind, _MEAN_SIGMA2_NOTES[activation]
-    )
-
-
 def _mean_log10_sigma(part: xr.Dataset, scheme, activation, k, layers) -> dict:
     """The mean of log10 sigma, (1/k) log10 |det J|, its numerical error bounded
     by the log-det gap: |gap| / (k ln 10)."""
     samples = _log10(part["sigma"].values).mean(axis=1)
     if activation == "relu":
-        return _compared(
-            samples, None, None, "minus infinity: the Jacobian is singular"
-        )
+        note = "minus infinity: the Jacobian is singular"
+        return _compared(samples, None, None, note)
     error = float(np.abs(part["log_det_gap"].values).max()) / (k * math.log(10))
     orthogonal = SCHEMES[scheme].family == ORTHOGONAL
     if orthogonal and activation == "linear":
@@ -279,66 +238,38 @@ def log10_condition(sigma: np.ndarray) -> dict:
     """log10 sigma_max / sigma_min per network: median and range, or singular."""
     if np.any(sigma[:, -1] == 0):
         return {"singular": True, "median": None, "range": None}
-    logs = _log10(sigma)
-    ratio = logs[:, 0] - logs[:, -1]
-    return {
-        "singular": False,
-        "median": float(np.median(ratio)),
-        "range": [float(ratio.min()), float(ratio.max())],
-    }
+    ratio = _log10(sigma[:, 0]) - _log10(sigma[:, -1])
+    range_ = [float(ratio.min()), float(ratio.max())]
+    return {"singular": False, "median": float(np.median(ratio)), "range": range_}
 
 
-def numerics(part: xr.Dataset, k: int) -> dict:
-    """The worst log-det gap (None when singular) and the worst relative error
-    bound k eps cond of the final Jacobi step."""
-    gap = np.abs(part["log_det_gap"].values)
-    condition = float(part["jacobi_condition"].values.max())
-    return {
-        "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
-        "jacobi_condition_max": condition,
-        "relative_error_bound": k * jacobian.EPS * condition,
-    }
-
-
-def isometry_verdict(
-    quantiles: list[dict], singular: bool, band: float = ISOMETRY_BAND
-) -> dict:
+def isometry_verdict(quantiles: list[dict], singular: bool, band=ISOMETRY_BAND) -> dict:
     """The spectrum's shape: singular (some sigma exactly 0), else by q95 - q05
     against ``band`` (:data:`ISOMETRY_BAND`); with that spread, the theory's
     and the median of log10 sigma."""
     by_p = {entry["probability"]: entry for entry in quantiles}
     low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
+    theory_low, theory_high = low.get("theory"), high.get("theory")
+    spread = None if singular else high["value"] - low["value"]
     if singular:
-        return {
-            "shape": SINGULAR,
-            "spread_decades": None,
-            "theory_spread_decades": None,
-            "median_log10_sigma": median["value"],
-        }
-    theory_bounds = low.get("theory"), high.get("theory")
-    spread = high["value"] - low["value"]
-    if spread <= band:
+        shape = SINGULAR
+    elif spread <= band:
         shape = ISOMETRIC
-    elif spread <= 3 * band:
-        shape = MODERATE
     else:
-        shape = ILL_CONDITIONED
+        shape = MODERATE if spread <= 3 * band else ILL_CONDITIONED
+    known = not singular and theory_low is not None and theory_high is not None
     return {
         "shape": shape,
         "spread_decades": spread,
-        "theory_spread_decades": theory_bounds[1] - theory_bounds[0]
-        if None not in theory_bounds
-        else None,
+        "theory_spread_decades": theory_high - theory_low if known else None,
         "median_log10_sigma": median["value"],
     }
 
 
 def reading(shape: str, forward_verdict: str | None) -> str | None:
     """The isometry verdict read with the forward verdict (:data:`READINGS`)."""
-    if shape == SINGULAR:
-        return "singular"
-    if forward_verdict is None:
-        return None
+    if shape == SINGULAR or forward_verdict is None:
+        return "singular" if shape == SINGULAR else None
     spread = shape == ILL_CONDITIONED
     if forward_verdict == "keeps":
         return "shape_lost" if spread else "both_kept"

@@ -1,32 +1,22 @@
 # The input-output Jacobian of the depth experiment's first networks with
 # independent weights (lecun, kaiming, orthogonal; every activation): its
 # singular values per scheme, their summary beside theory, and one figure.
-from eigeninit.jacobian import settings as jacobian_settings
+from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS
 from eigeninit.jobs import jacobian_cost
 from eigeninit.part_two_figures import JACOBIAN_FIGURES
 
-JACOBIAN = jacobian_settings(DEPTH)
-JACOBIAN_RUNS = [
-    f"results/depth/jacobian/{scheme}.nc" for scheme in JACOBIAN["schemes"]
-]
-JACOBIAN_SUMMARY = "results/depth/jacobian/summary.json"
+JACOBIAN_SCHEMES = [scheme for scheme in DEPTH["schemes"] if scheme in JACOBIAN_LAWS]
+JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN_SCHEMES)
 # For the rules that read it: none when no scheme's Jacobian is measured.
-JACOBIAN_SUMMARIES = [JACOBIAN_SUMMARY] if JACOBIAN["schemes"] else []
+JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
 # What the archive keeps of it, and the jobs behind (for common.smk).
-JACOBIAN_RESULTS = (
-    [
-        *JACOBIAN_RUNS,
-        JACOBIAN_SUMMARY,
-        *figure_files("results/depth/jacobian", JACOBIAN_FIGURES),
-    ]
-    if JACOBIAN["schemes"]
-    else []
+JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
+JACOBIAN_RESULTS += (
+    figure_files("results/depth/jacobian", JACOBIAN_FIGURES) if JACOBIAN_RUNS else []
 )
-JACOBIAN_JOBS = (
-    [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN["schemes"]]
-    + ["depth/summarize_jacobian", "depth/plot_jacobian"]
-    if JACOBIAN["schemes"]
-    else []
+JACOBIAN_JOBS = [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN_SCHEMES]
+JACOBIAN_JOBS += (
+    ["depth/summarize_jacobian", "depth/plot_jacobian"] if JACOBIAN_RUNS else []
 )
 
 
@@ -39,7 +29,7 @@ rule measure_jacobian:
     benchmark:
         benchmark_file("depth/measure_jacobian_{scheme}")
     wildcard_constraints:
-        scheme="|".join(JACOBIAN["schemes"]),
+        scheme="|".join(JACOBIAN_SCHEMES),
     # Heavy: before the light jobs, as run_depth.
     priority: 1
     conda:
@@ -48,8 +38,10 @@ rule measure_jacobian:
     resources:
         **resources(lambda wildcards: jacobian_cost(DEPTH, wildcards.scheme)),
     params:
-        depth={key: DEPTH[key] for key in ("k", "layers", "seed", "jacobian_networks")}
-        | {"activations": JACOBIAN["activations"]},
+        depth={
+            key: DEPTH[key]
+            for key in ("k", "layers", "seed", "jacobian_networks", "activations")
+        },
     script:
         "../../scripts/measure_jacobian.py"
 
@@ -59,7 +51,7 @@ rule summarize_jacobian:
         runs=JACOBIAN_RUNS,
         depth="results/depth/summary.json",
     output:
-        JACOBIAN_SUMMARY,
+        "results/depth/jacobian/summary.json",
         record=record_path("depth/summarize_jacobian"),
     log:
         log_path("depth/summarize_jacobian"),
@@ -67,7 +59,6 @@ rule summarize_jacobian:
         benchmark_file("depth/summarize_jacobian")
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
     resources:
         **resources(light),
     script:
@@ -77,7 +68,7 @@ rule summarize_jacobian:
 rule plot_jacobian:
     input:
         runs=JACOBIAN_RUNS,
-        summary=JACOBIAN_SUMMARY,
+        summary="results/depth/jacobian/summary.json",
     output:
         folder=report(
             directory("results/depth/jacobian/figures"),
@@ -95,7 +86,6 @@ rule plot_jacobian:
         benchmark_file("depth/plot_jacobian")
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
     resources:
         **resources(light),
     params:
