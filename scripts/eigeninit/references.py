@@ -1,13 +1,9 @@
-"""Finite-size references for part two that no closed form gives: simulated,
-or extrapolated from simulations, each with its standard error, from its own
-seed stream (keyed "reference").
-
-For real Gaussian k x k matrices G: rho(G)/sqrt(k) is simulated where a full
-spectrum is cheap and beyond that extrapolated from Kostlan's exact complex
-mean; sigma_max(G)/sqrt(k) is simulated at every size from the Golub-Kahan
-bidiagonal model, whose singular values have exactly G's law. tanh networks
-with a fresh matrix per layer are simulated exactly by a chain of one scalar
-per network (:func:`chain_growth`).
+"""Finite-size references for part two that no closed form gives, each with its
+standard error, from its own seed stream (keyed "reference"): rho(G)/sqrt(k) of
+a real Gaussian G simulated where a full spectrum is cheap, else extrapolated
+from Kostlan's exact complex mean; sigma_max(G)/sqrt(k) simulated from the
+Golub-Kahan bidiagonal model, which has G's singular-value law exactly; tanh
+networks with a fresh matrix per layer by an exact scalar chain per network.
 """
 
 import math
@@ -179,12 +175,10 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict
     sizes = np.array(sorted(anchors), dtype=np.float64)
     result = {}
     for quantity, exact in COMPLEX_EXACT.items():
-        real = [anchors[a][quantity] for a in sorted(anchors)]
-        # sqrt(a) (real - complex) at each anchor, and its standard error.
-        gaps = np.sqrt(sizes) * np.array(
-            [r.mean - exact(a) for r, a in zip(real, sorted(anchors), strict=True)]
-        )
-        weights = 1.0 / (sizes * np.array([r.se for r in real]) ** 2)
+        real = {a: anchors[a][quantity] for a in sorted(anchors)}
+        # sqrt(a) (real - complex) at each anchor, weighted by its precision.
+        gaps = np.sqrt(sizes) * np.array([r.mean - exact(a) for a, r in real.items()])
+        weights = 1.0 / (sizes * np.array([r.se for r in real.values()]) ** 2)
         c = float((weights * gaps).sum() / weights.sum())
         centre = float((weights * np.log2(sizes)).sum() / weights.sum())
         drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
@@ -206,15 +200,9 @@ def layer_scale(
     if facts.family == ORTHOGONAL:
         return 1.0 / np.linalg.norm(g, axis=1)
     if facts.divisor == SIGMA_MAX:
-        count = g.shape[0]
-        diag = np.concatenate(
-            [
-                np.linalg.norm(g, axis=1)[None],
-                _chi(rng, np.arange(k - 1, 0, -1.0), count),
-            ]
-        )
-        superdiag = _chi(rng, np.arange(k - 1, 0, -1.0), count)
-        return 1.0 / bidiagonal_sigma_max(diag, superdiag)
+        dof, count = np.arange(k - 1, 0, -1.0), g.shape[0]
+        diag = np.vstack([np.linalg.norm(g, axis=1), _chi(rng, dof, count)])
+        return 1.0 / bidiagonal_sigma_max(diag, _chi(rng, dof, count))
     raise ValueError(f"no scalar chain is exact for {scheme}")
 
 
