@@ -148,8 +148,8 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         "expected_real_eigenvalues": expected_real,
         "asymptotic_real_eigenvalues": theory.asymptotic_real_eigenvalues(k),
         "expected_real_excess": expected_real - theory.asymptotic_real_eigenvalues(k),
-        "disk_ks_statistic": uniformity.statistic,
-        "disk_ks_pvalue": uniformity.pvalue,
+        "disk_ks_statistic": float(uniformity.statistic),
+        "disk_ks_pvalue": float(uniformity.pvalue),
         "disk_ks_finite_size": theory_block(None, None, None, _DISK_KS_NOTE),
         "dominant_real_count": dominant_real_count,
         "dominant_real_fraction": proportion_ci95(dominant_real_count, radius.size)

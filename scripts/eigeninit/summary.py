@@ -101,10 +101,9 @@ def summarize(
 ) -> dict:
     """Every number about one experiment the write-up may quote, validated, with
     ``published_values`` (numbers a publication printed) set beside ours."""
-    raw = iterations.sel(run="raw")
-    rescaled = iterations.sel(run="rescaled")
+    raw, rescaled = (iterations.sel(run=run) for run in ("raw", "rescaled"))
     eigenvalues = complex_values(spectrum, "eigenvalue").values
-    dominant_eigenvalue = eigenvalues[-1]
+    top = eigenvalues[-1]
     spectral_radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = supported_stretch(raw)
     values = matrix["matrix"].values
@@ -115,11 +114,7 @@ def summarize(
     steps = steps_to_resolution(ratio)
     max_over_min = quotient_max_over_min(raw["quotient"].values)
     agreement = agreement_digits(stretching_factor, spectral_radius)
-    whole_digits, at_resolution = (
-        (None, None)
-        if agreement is None
-        else (math.floor(agreement), agreement >= FLOAT64_DIGITS)
-    )
+    measured = agreement is not None
     rescaled_last_quotient = finite_or_none(rescaled["quotient"].values[-1])
     summary = {
         "experiment": matrix.attrs["experiment"],
@@ -142,11 +137,8 @@ def summarize(
         "dominant_agrees": dominant_agrees(
             dominant, spectrum.attrs["dominant"], spectral_radius
         ),
-        "dominant_eigenvalue": [
-            float(dominant_eigenvalue.real),
-            float(dominant_eigenvalue.imag),
-        ],
-        "sign_flips": bool(dominant == REAL and dominant_eigenvalue.real < 0),
+        "dominant_eigenvalue": [float(top.real), float(top.imag)],
+        "sign_flips": bool(dominant == REAL and top.real < 0),
         "stretching_factor": stretching_factor,
         "spectral_radius": spectral_radius,
         "log10_spectral_radius": (
@@ -156,8 +148,8 @@ def summarize(
         "eigenvalue_moduli": spectrum["modulus"].values.tolist(),
         "largest_moduli": spectrum["modulus"].values[-PREVIEW_SIZE:].tolist(),
         "agreement_digits": agreement,
-        "agreement_whole_digits": whole_digits,
-        "agreement_at_resolution": at_resolution,
+        "agreement_whole_digits": math.floor(agreement) if measured else None,
+        "agreement_at_resolution": agreement >= FLOAT64_DIGITS if measured else None,
         "convergence_ratio": ratio,
         "digits_per_step": -math.log10(ratio) if ratio > 0 else None,
         "steps_to_resolution": steps,
@@ -180,7 +172,7 @@ def summarize(
         "convergence_tolerance": float(iterations.attrs["convergence_tolerance"]),
     }
     if dominant == COMPLEX_PAIR:
-        rotation = float(np.degrees(abs(np.angle(dominant_eigenvalue))))
+        rotation = float(np.degrees(abs(np.angle(top))))
         offset, period = norm_swing(rotation)
         summary |= {
             "rotation_degrees": rotation,

@@ -14,7 +14,7 @@ from scipy import stats as scipy_stats
 from scipy.optimize import brentq
 from scipy.special import digamma, gammainc, gammaln
 
-from eigeninit.stats import KSResult, uniform_ks
+from eigeninit.stats import uniform_ks
 
 TW1_MEAN = -1.2065335745820
 TW1_SD = float(np.sqrt(1.6077810345810))
@@ -121,7 +121,7 @@ def asymptotic_real_eigenvalues(k: int) -> float:
     return float(np.sqrt(2.0 * k / np.pi))
 
 
-def disk_uniformity(eigenvalues: np.ndarray, k: int) -> KSResult:
+def disk_uniformity(eigenvalues: np.ndarray, k: int):
     """KS test of |lambda|^2 / k against Uniform(0, 1), the circular law; the
     eigenvalues of one matrix repel, so the p-value is only indicative."""
     return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)
