@@ -95,8 +95,6 @@ def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
         "sizes": {str(entry["k"]): entry for entry in entries},
         "matrices_per_size": counts.pop() if len(counts) == 1 else None,
         "seed": int(by_size[-1].attrs["seed"]),
-        "smallest_size": entries[0]["k"],
-        "largest_size": entries[-1]["k"],
         "disk_ks_narrows": (
             entries[-1]["disk_ks_statistic"] < entries[0]["disk_ks_statistic"]
             if len(entries) > 1
@@ -332,13 +330,6 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
         "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
         "median_second_ratio": median_ratio,
         "depth_scale": -1.0 / math.log(median_ratio) if 0 < median_ratio < 1 else None,
-        "law_note": (
-            "growth over l layers = rho exp(C/l), rho each network's own; C tends,"
-            " for each matrix, to the log of the start vector's weight on the"
-            " dominant mode, ln(|u.x| |v| / (|u.v| |x|)) with u, v its left and"
-            " right eigenvectors (theory.dominant_mode_constant), once the second"
-            " mode has died out; a complex dominant pair makes C oscillate"
-        ),
     }
 
 

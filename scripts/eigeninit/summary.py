@@ -229,15 +229,10 @@ def compare_published(summary: dict, published: dict) -> dict:
         }
     if "rescaled_final_norm" in published and "settled_norm_scale" in summary:
         text = published["rescaled_final_norm"]
-        band = summary["settled_norm_band"]
+        settled = scipy.stats.halfnorm(scale=summary["settled_norm_scale"])
         compared |= {
             "published_rescaled_final_norm": float(text),
             "published_rescaled_final_norm_decimals": decimals_of(text),
-            "published_settled_norm_in_band": bool(band[0] <= float(text) <= band[1]),
-            "published_settled_norm_probability": float(
-                scipy.stats.halfnorm(scale=summary["settled_norm_scale"]).cdf(
-                    float(text)
-                )
-            ),
+            "published_settled_norm_probability": float(settled.cdf(float(text))),
         }
     return compared
