@@ -42,15 +42,10 @@ def measure_sizes(
     matrices: range,
     keep_eigenvalues: bool = False,
 ) -> SizeMeasurement:
-    """Measure the spectra of the N(0, 1) matrices numbered ``matrices``, of size k.
-
-    Matrix i is drawn from its own stream, :func:`member_generator` of
-    ``seed_sequence`` and i, so a job measuring part of an ensemble gets what
-    one measuring all of it gets for those matrices; matrices go in batches of
-    at most 64 MiB. LAPACK gives a real matrix's real eigenvalues an imaginary
-    part of exactly zero (1x1 blocks of the real Schur form), so ``imag == 0``
-    counts them, and says whether the eigenvalue of largest modulus is real.
-    """
+    """Measure the spectra of the N(0, 1) matrices numbered ``matrices``, of size k,
+    matrix i from its own stream (:func:`member_generator` of ``seed_sequence``
+    and i), in batches of at most 64 MiB. LAPACK's real eigenvalues of a real
+    matrix have an imaginary part of exactly zero, so ``imag == 0`` counts them."""
     parts = []
     for batch in batches(matrices, k):
         stack = np.stack(

@@ -1,11 +1,8 @@
-"""The numbers part two of the write-up quotes, read from its datasets.
-
-Every measured value has a 95% band and a ``finite_size`` block beside it:
-the theory at the measured size or None, its standard error, kind and note,
-and the Student-t score against it (:func:`eigeninit.theory.agreement`).
-:func:`comparisons` weighs every score as one family under Holm's rule. The
-counts and groupings the write-up states are here too, so the templates only
-format; workflow/schemas/*_summary.schema.yaml define every key.
+"""The numbers part two of the write-up quotes, read from its datasets: each
+measured value with its 95% band and a ``finite_size`` block (theory, its error,
+kind and note, and the Student-t score against it), every score weighed as one
+family in :func:`comparisons`, and the groupings the write-up states, so the
+templates only format. workflow/schemas/*_summary.schema.yaml define every key.
 """
 
 import math
@@ -61,16 +58,10 @@ _DISK_KS_NOTE = (
 
 
 def _scored(block: dict, samples: np.ndarray) -> dict:
-    """A ``finite_size`` block, with the samples' score when there is a theory
-    value (mean field, for tanh, after the score)."""
-    if block["theory"] is None:
-        return block
-    mean_field = {key: block.pop(key) for key in ["mean_field"] if key in block}
-    return (
-        block
-        | theory.agreement(samples, block["theory"], block["theory_se"])
-        | mean_field
-    )
+    """A ``finite_size`` block, with the samples' score when there is a theory value."""
+    if block["theory"] is not None:
+        block |= theory.agreement(samples, block["theory"], block["theory_se"])
+    return block
 
 
 def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
@@ -91,15 +82,12 @@ def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
     entries = [_size_summary(d, int(d.attrs["k"]), references) for d in by_size]
     counts = {entry["matrices"] for entry in entries}
+    first, last = (entry["disk_ks_statistic"] for entry in (entries[0], entries[-1]))
     summary = {
         "sizes": {str(entry["k"]): entry for entry in entries},
         "matrices_per_size": counts.pop() if len(counts) == 1 else None,
         "seed": int(by_size[-1].attrs["seed"]),
-        "disk_ks_narrows": (
-            entries[-1]["disk_ks_statistic"] < entries[0]["disk_ks_statistic"]
-            if len(entries) > 1
-            else None
-        ),
+        "disk_ks_narrows": last < first if len(entries) > 1 else None,
     }
     return schemas.validate("circular_law", summary)
 

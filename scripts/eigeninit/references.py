@@ -7,7 +7,6 @@ networks with a fresh matrix per layer by an exact scalar chain per network.
 """
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 
@@ -53,22 +52,18 @@ def draws_within(seconds: float, draw_seconds: float) -> int:
     return int(min(MAX_DRAWS, seconds // draw_seconds))
 
 
-class Estimate(NamedTuple):
+def _estimate(mean: float, se: float, kind: str, draws: int) -> dict:
     """A mean with its standard error, and how it was obtained."""
-
-    mean: float
-    se: float
-    kind: str
-    draws: int
+    return {"mean": mean, "se": se, "kind": kind, "draws": draws}
 
 
-def estimate(values: np.ndarray) -> Estimate:
+def estimate(values: np.ndarray) -> dict:
     values = np.ravel(values)
     se = float(values.std(ddof=1) / math.sqrt(values.size))
-    return Estimate(float(values.mean()), se, SIMULATED, int(values.size))
+    return _estimate(float(values.mean()), se, SIMULATED, int(values.size))
 
 
-def edge_estimates(scaled: np.ndarray) -> dict[str, Estimate]:
+def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
     """Of draws of d / sqrt(k): E d/sqrt(k), E log(d/sqrt(k)) and E k/d^2."""
     return {
         "scaled": estimate(scaled),
@@ -167,7 +162,7 @@ COMPLEX_EXACT = {
 """Kostlan's exact complex-Ginibre value of each radius quantity."""
 
 
-def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict:
+def extrapolated_radius(k: int, anchors: dict[int, dict[str, dict]]) -> dict:
     """Real-Ginibre radius quantities at k: the complex exact value plus c/sqrt(k),
     c the inverse-variance mean of sqrt(k) (real - complex) over the anchors;
     the standard error adds :data:`CORRECTION_DRIFT` per doubling of k beyond
@@ -177,13 +172,13 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict
     for quantity, exact in COMPLEX_EXACT.items():
         real = {a: anchors[a][quantity] for a in sorted(anchors)}
         # sqrt(a) (real - complex) at each anchor, weighted by its precision.
-        gaps = np.sqrt(sizes) * np.array([r.mean - exact(a) for a, r in real.items()])
-        weights = 1.0 / (sizes * np.array([r.se for r in real.values()]) ** 2)
+        gaps = np.sqrt(sizes) * [r["mean"] - exact(a) for a, r in real.items()]
+        weights = 1.0 / (sizes * np.array([r["se"] for r in real.values()]) ** 2)
         c = float((weights * gaps).sum() / weights.sum())
         centre = float((weights * np.log2(sizes)).sum() / weights.sum())
         drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
         se = math.hypot(weights.sum() ** -0.5, drift) / math.sqrt(k)
-        result[quantity] = Estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
+        result[quantity] = _estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
     return result
 
 
@@ -260,7 +255,7 @@ def compute(
         for scheme in depth["schemes"]
         if has_chain(scheme) and "tanh" in depth["activations"]
     }
-    simulated = [k for k in compared if radius[k]["scaled"].kind == SIMULATED]
+    simulated = [k for k in compared if radius[k]["scaled"]["kind"] == SIMULATED]
     return {
         "seed": seed,
         "seconds_per_size": seconds_per_size,
@@ -268,11 +263,7 @@ def compute(
         "radius_anchors": list(RADIUS_ANCHORS),
         "correction_drift": CORRECTION_DRIFT,
         "largest_simulated_radius": max(simulated, default=None),
-        "radius": {str(k): _plain(v) for k, v in radius.items() if k in compared},
-        "sigma_max": {str(k): _plain(v) for k, v in sigma.items()},
-        "tanh": {scheme: e._asdict() for scheme, e in tanh.items()},
+        "radius": {str(k): v for k, v in radius.items() if k in compared},
+        "sigma_max": {str(k): v for k, v in sigma.items()},
+        "tanh": tanh,
     }
-
-
-def _plain(estimates: dict[str, Estimate]) -> dict:
-    return {quantity: e._asdict() for quantity, e in estimates.items()}

@@ -210,12 +210,10 @@ _LEGENDRE_NODES, _LEGENDRE_WEIGHTS = np.polynomial.legendre.leggauss(200)
 
 def tanh_variance_map(q: float, s: float) -> float:
     """One layer of the mean-field map q(l+1) = E tanh(sqrt(s q) g)^2, g ~ N(0, 1),
-    exact as k grows for q(l) = |x(l)|^2 / k and entry variance s / k.
-
-    In u = sqrt(s q) g by 200-node Gauss-Legendre on [0, min(40, 12 a)],
-    a = sqrt(s q), which resolves the dip of width 1 at u = 0 that a Hermite
-    rule in g steps over; for a >= 1 the smaller 1 - E sech(u)^2.
-    """
+    exact as k grows for q(l) = |x(l)|^2 / k and entry variance s / k: in u =
+    sqrt(s q) g by 200-node Gauss-Legendre on [0, min(40, 12 a)], a = sqrt(s q),
+    which resolves the dip at u = 0 that a Hermite rule in g steps over (for
+    a >= 1 the smaller 1 - E sech(u)^2)."""
     if q <= 0:
         return 0.0
     a = float(np.sqrt(s * q))
