@@ -115,7 +115,8 @@ def summarize(
     max_over_min = quotient_max_over_min(raw["quotient"].values)
     agreement = agreement_digits(stretching_factor, spectral_radius)
     measured = agreement is not None
-    rescaled_last_quotient = finite_or_none(rescaled["quotient"].values[-1])
+    rescaled_quotient = finite_or_none(rescaled["quotient"].values[-1])
+    from_spectrum = spectrum.attrs["dominant"]
     summary = {
         "experiment": matrix.attrs["experiment"],
         "k": k,
@@ -133,10 +134,8 @@ def summarize(
         "quotient_max_over_min": max_over_min,
         "quotient_spread": None if max_over_min is None else max_over_min - 1,
         "dominant": dominant,
-        "dominant_from_spectrum": spectrum.attrs["dominant"],
-        "dominant_agrees": dominant_agrees(
-            dominant, spectrum.attrs["dominant"], spectral_radius
-        ),
+        "dominant_from_spectrum": from_spectrum,
+        "dominant_agrees": dominant_agrees(dominant, from_spectrum, spectral_radius),
         "dominant_eigenvalue": [float(top.real), float(top.imag)],
         "sign_flips": bool(dominant == REAL and top.real < 0),
         "stretching_factor": stretching_factor,
@@ -165,10 +164,8 @@ def summarize(
         "rescaled_stretching_factor": supported_stretch(rescaled),
         "rescaled_dominant": dominant_structure(rescaled["dominant"]),
         "rescaled_final_norm": finite_or_none(rescaled["norm"].values[-1]),
-        "rescaled_last_quotient": rescaled_last_quotient,
-        "rescaled_quotient_agreement_digits": agreement_digits(
-            rescaled_last_quotient, 1.0
-        ),
+        "rescaled_last_quotient": rescaled_quotient,
+        "rescaled_quotient_agreement_digits": agreement_digits(rescaled_quotient, 1.0),
         "convergence_tolerance": float(iterations.attrs["convergence_tolerance"]),
     }
     if dominant == COMPLEX_PAIR:
