@@ -165,22 +165,18 @@ def depth_summary(
     k, layers = int(first["k"]), int(first["layers"])
     for dataset in datasets:
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
-        for activation in dataset["activation"].values.tolist():
+        by_activation = growth_per_layer.setdefault(scheme, {})
+        activations = dataset["activation"].values.tolist()
+        for activation in activations:
             growth = dataset["growth"].sel(activation=activation).values
             setting = (scheme, activation, weights)
             entry = _growth_entry(setting, k, layers, growth, references)
             entry["verdict"] = verdict(entry["mean"], layers, stable_within)
-            if (
-                weights == "shared"
-                and activation == "linear"
-                and SCHEMES[scheme].family != ORTHOGONAL
-            ):
-                depth_laws[scheme] = depth_law(
-                    dataset, dataset["log10_norm"].sel(activation=activation).values
-                )
-            growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
-                weights
-            ] = entry
+            by_activation.setdefault(activation, {})[weights] = entry
+        if weights == "shared" and SCHEMES[scheme].family != ORTHOGONAL:
+            if "linear" in activations:
+                norms = dataset["log10_norm"].sel(activation="linear").values
+                depth_laws[scheme] = depth_law(dataset, norms)
     facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
         scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
@@ -302,18 +298,13 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     real = dataset["dominant_is_real"].values.astype(bool)
     constants = theory.depth_law_constants(log10_norms, radius, depths)[real]
     bands = [
-        mean_ci95(column) if column.size else (np.nan,) * 3 for column in constants.T
+        [finite_or_none(v) for v in (mean_ci95(c) if c.size else (np.nan,) * 3)]
+        for c in constants.T
     ]
     median_ratio = float(np.median(dataset["second_ratio"].values))
     return {
         "depths": depths.tolist(),
-        "constant": [
-            {
-                "mean": finite_or_none(mean),
-                "ci95": [finite_or_none(lo), finite_or_none(hi)],
-            }
-            for mean, lo, hi in bands
-        ],
+        "constant": [{"mean": mean, "ci95": [lo, hi]} for mean, lo, hi in bands],
         "real_dominant_networks": int(real.sum()),
         "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
         "median_second_ratio": median_ratio,

@@ -64,12 +64,10 @@ def holm_adjusted(pvalues: np.ndarray) -> np.ndarray:
     level alpha when its adjusted p-value is at most alpha, whatever the
     dependence between the tests (Holm 1979)."""
     p = np.asarray(pvalues, dtype=np.float64)
-    m = p.size
     order = np.argsort(p, kind="stable")
-    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    adjusted = np.empty(m)
-    adjusted[order] = np.minimum(stepped, 1.0)
-    return adjusted
+    adjusted = np.empty(p.size)
+    adjusted[order] = np.maximum.accumulate((p.size - np.arange(p.size)) * p[order])
+    return np.minimum(adjusted, 1.0)
 
 
 def chance_exceedances(tests: int, level: float = 0.05) -> dict[str, float | list]:
