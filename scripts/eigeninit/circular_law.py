@@ -54,15 +54,10 @@ def measure_sizes(
         spectrum = np.linalg.eigvals(stack).astype(np.complex128, copy=False)
         top = np.argmax(np.abs(spectrum), axis=-1)[:, np.newaxis]
         dominant = np.take_along_axis(spectrum, top, axis=-1)[:, 0]
-        parts.append(
-            (
-                np.abs(dominant),
-                np.linalg.svd(stack, compute_uv=False)[:, 0],
-                np.count_nonzero(spectrum.imag == 0, axis=-1),
-                dominant.imag == 0,
-                spectrum if keep_eigenvalues else None,
-            )
-        )
+        sigma = np.linalg.svd(stack, compute_uv=False)[:, 0]
+        real_count = np.count_nonzero(spectrum.imag == 0, axis=-1)
+        kept = spectrum if keep_eigenvalues else None
+        parts.append((np.abs(dominant), sigma, real_count, dominant.imag == 0, kept))
     *measured, eigenvalues = zip(*parts, strict=True)
     return SizeMeasurement(
         k,

@@ -68,17 +68,14 @@ def propagate_each(
     x = np.asarray(x0, dtype=np.float64)
     homogeneous = {a: a in POSITIVELY_HOMOGENEOUS for a in activations}
     signals = {a: _normalized(x) if homogeneous[a] else x for a in activations}
-    log10_norms = {a: [_log10_norm(x)] for a in activations}
+    logs = {a: [_log10_norm(x)] for a in activations}
     for matrices in layer_matrices:
         for a in activations:
             y = ACTIVATIONS[a](np.matmul(matrices, signals[a][..., np.newaxis])[..., 0])
-            if homogeneous[a]:
-                log10_norms[a].append(log10_norms[a][-1] + _log10_norm(y))
-                signals[a] = _normalized(y)
-            else:
-                log10_norms[a].append(_log10_norm(y))
-                signals[a] = y
-    return {a: np.stack(norms, axis=-1) for a, norms in log10_norms.items()}
+            step = _log10_norm(y)
+            logs[a].append(logs[a][-1] + step if homogeneous[a] else step)
+            signals[a] = _normalized(y) if homogeneous[a] else y
+    return {a: np.stack(norms, axis=-1) for a, norms in logs.items()}
 
 
 def _log10_norm(x: np.ndarray) -> np.ndarray:
@@ -165,11 +162,9 @@ def run_depth(
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
         for a, norms in propagate_each(x0, layer_matrices, activations).items():
             log10_norms[a][rows] = norms
-    shared = (
-        SharedSpectra(*map(np.concatenate, zip(*spectra, strict=True)))
-        if spectra
-        else None
-    )
+    shared = None
+    if spectra:
+        shared = SharedSpectra(*map(np.concatenate, zip(*spectra, strict=True)))
     return {
         activation: DepthRun(norms, growth_per_layer(norms), shared)
         for activation, norms in log10_norms.items()

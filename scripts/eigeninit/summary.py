@@ -88,9 +88,8 @@ def quotient_max_over_min(quotient: np.ndarray) -> float | None:
 
 def settled_norm_band(scale: float) -> tuple[float, float]:
     """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
-    half_normal = scipy.stats.halfnorm(scale=scale)
-    tail = (1 - SETTLED_NORM_BAND) / 2
-    return float(half_normal.ppf(tail)), float(half_normal.ppf(1 - tail))
+    low, high = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
+    return float(low), float(high)
 
 
 def summarize(
