@@ -7,8 +7,5 @@ from eigeninit.runlog import logged
 with logged(snakemake) as log:
     spectrum = stages.spectrum(read(snakemake.input[0]))
     write(spectrum, snakemake.output[0])
-    log.info(
-        "spectral radius %.10g, dominant %s",
-        spectrum.attrs["spectral_radius"],
-        spectrum.attrs["dominant"],
-    )
+    attrs = spectrum.attrs
+    log.info("rho %.10g, dominant %s", attrs["spectral_radius"], attrs["dominant"])

@@ -10,10 +10,5 @@ with logged(snakemake) as log:
     matrices = parse_range_label(snakemake.wildcards.matrices)
     part = stages.circular_law_part(k, snakemake.params.seed, matrices)
     write(part, snakemake.output[0])
-    log.info(
-        "k = %d, matrices %d to %d: mean rho/sqrt(k) %.4f",
-        k,
-        matrices.start,
-        matrices.stop - 1,
-        float(part["spectral_radius"].mean()) / k**0.5,
-    )
+    radius = float(part["spectral_radius"].mean()) / k**0.5
+    log.info("k = %d, matrices %r: mean rho/sqrt(k) %.4f", k, matrices, radius)

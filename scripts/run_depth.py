@@ -12,13 +12,5 @@ with logged(snakemake) as log:
     parts = stages.depth_parts(scheme, snakemake.params.depth, networks)
     for (sharing, part), path in zip(parts.items(), snakemake.output.runs, strict=True):
         write(part, path)
-        for activation in part["activation"].values:
-            log.info(
-                "%s %s %s, networks %d to %d: mean growth %.4f",
-                scheme,
-                activation,
-                sharing,
-                networks.start,
-                networks.stop - 1,
-                float(part["growth"].sel(activation=activation).mean()),
-            )
+        growth = part["growth"].mean("member").to_series().round(4).to_dict()
+        log.info("%s %s %r: mean growth %s", scheme, sharing, networks, growth)

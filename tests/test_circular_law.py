@@ -108,8 +108,8 @@ def test_edge_ratios_approach_their_limits() -> None:
         measure_sizes(k, ensemble(k), range(seeds))
         for k, seeds in ((16, 2000), (64, 200), (256, 24))
     ]
-    radius = [m.scaled_spectral_radius.mean() for m in measurements]
-    sigma = [m.scaled_sigma_max.mean() for m in measurements]
+    radius = [(m.spectral_radius / np.sqrt(m.k)).mean() for m in measurements]
+    sigma = [(m.sigma_max / np.sqrt(m.k)).mean() for m in measurements]
     assert radius[0] > radius[1] > radius[2] > 1.0
     assert radius[2] - 1 < 0.06
     assert sigma[0] < sigma[1] < sigma[2] < 2.0

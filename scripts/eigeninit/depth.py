@@ -1,39 +1,25 @@
 """Signal propagation through depth: x(l+1) = f(W(l) x(l)) for a stack of networks.
 
-Norms are tracked as log10 so that nothing over- or underflows over many
-layers (the standard scheme at k = 256 grows by about 16 per layer). For
-positively homogeneous activations (linear, relu: f(c z) = c f(z) for c > 0)
-the vector is renormalized every layer and the log norms are accumulated, which
-is exact. tanh is not homogeneous (tanh(c z) != c tanh(z)), so for tanh the true
-vector is propagated; it saturates, so it cannot overflow.
-
-Growth per layer of one network is the geometric mean of the per-layer norm ratios,
-exp(mean_l log(|x(l+1)| / |x(l)|)) = 10 ** ((log10|x(L)| - log10|x(0)|) / L).
+Norms are tracked as log10, so nothing over- or underflows over many layers.
+For positively homogeneous activations (f(c z) = c f(z) for c > 0: linear,
+relu) the vector is renormalized every layer and the log norms accumulated,
+which is exact; tanh is not homogeneous, so its true vector is propagated (it
+saturates, so it cannot overflow). A network's growth per layer is the
+geometric mean of its norm ratios, 10 ** ((log10|x(L)| - log10|x(0)|) / L).
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
 from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 
 from eigeninit.initializers import batches, check_scheme, member_generator, sample
 from eigeninit.spectrum import TIE_TOLERANCE
 
-Activation = Callable[[np.ndarray], np.ndarray]
-
-
-def _linear(z: np.ndarray) -> np.ndarray:
-    return z
-
-
-def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    "linear": _linear,
-    "relu": _relu,
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "linear": lambda z: z,
+    "relu": lambda z: np.maximum(z, 0.0),
     "tanh": np.tanh,
 }
 
@@ -48,69 +34,48 @@ WEIGHT_MODES = ("independent", "shared")
 reused at every layer (the power-iteration model)."""
 
 
+def _check(value: str, allowed, what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+
+
 def check_activation(activation: str) -> None:
     """Raise a ValueError naming the allowed activations when unknown."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; allowed: {', '.join(ACTIVATIONS)}"
-        )
+    _check(activation, ACTIVATIONS, "activation")
 
 
 def check_weights(weights: str) -> None:
     """Raise a ValueError naming the allowed weight modes when unknown."""
-    if weights not in WEIGHT_MODES:
-        raise ValueError(
-            f"unknown weights mode {weights!r}; allowed: {', '.join(WEIGHT_MODES)}"
-        )
+    _check(weights, WEIGHT_MODES, "weights mode")
 
 
 def propagate(
     x0: np.ndarray, layer_matrices: Iterable[np.ndarray], activation: str
 ) -> np.ndarray:
-    """log10 norms of x(0), ..., x(L) for a stack of inputs, shape (n, L + 1).
-
-    ``x0`` is (n, k); ``layer_matrices`` yields one (n, k, k) stack per layer
-    (the same stack every layer for shared weights). A signal that vanishes
-    exactly (e.g. relu of an all-negative pre-activation) gets log10 norm -inf
-    from then on, and stays at zero, instead of producing NaN.
-    """
+    """log10 norms of x(0), ..., x(L) for inputs ``x0`` (n, k), shape (n, L + 1):
+    ``layer_matrices`` yields one (n, k, k) stack per layer. A signal that
+    vanishes exactly gets log10 norm -inf from then on, not NaN."""
     return propagate_each(x0, layer_matrices, (activation,))[activation]
 
 
 def propagate_each(
     x0: np.ndarray, layer_matrices: Iterable[np.ndarray], activations: Sequence[str]
 ) -> dict[str, np.ndarray]:
-    """:func:`propagate` for several activations through the same layers.
-
-    Each layer's matrices are used by every activation before the next layer
-    is drawn, so activations are compared on identical weights without holding
-    all layers in memory.
-    """
+    """:func:`propagate` for several activations through the same layers, each
+    layer drawn once and used by all, so no layer is held longer than needed."""
     for activation in activations:
         check_activation(activation)
     x = np.asarray(x0, dtype=np.float64)
-    signals = {activation: _normalized(x) for activation in activations}
-    log10_norms = {activation: [_log10_norm(x)] for activation in activations}
-    for activation in activations:
-        if activation not in POSITIVELY_HOMOGENEOUS:
-            signals[activation] = x
+    homogeneous = {a: a in POSITIVELY_HOMOGENEOUS for a in activations}
+    signals = {a: _normalized(x) if homogeneous[a] else x for a in activations}
+    logs = {a: [_log10_norm(x)] for a in activations}
     for matrices in layer_matrices:
-        for activation in activations:
-            y = ACTIVATIONS[activation](
-                np.matmul(matrices, signals[activation][..., np.newaxis])[..., 0]
-            )
-            if activation in POSITIVELY_HOMOGENEOUS:
-                log10_norms[activation].append(
-                    log10_norms[activation][-1] + _log10_norm(y)
-                )
-                signals[activation] = _normalized(y)
-            else:
-                log10_norms[activation].append(_log10_norm(y))
-                signals[activation] = y
-    return {
-        activation: np.stack(norms, axis=-1)
-        for activation, norms in log10_norms.items()
-    }
+        for a in activations:
+            y = ACTIVATIONS[a](np.matmul(matrices, signals[a][..., np.newaxis])[..., 0])
+            step = _log10_norm(y)
+            logs[a].append(logs[a][-1] + step if homogeneous[a] else step)
+            signals[a] = _normalized(y) if homogeneous[a] else y
+    return {a: np.stack(norms, axis=-1) for a, norms in logs.items()}
 
 
 def _log10_norm(x: np.ndarray) -> np.ndarray:
@@ -124,16 +89,13 @@ def _normalized(x: np.ndarray) -> np.ndarray:
 
 
 def growth_per_layer(log10_norms: np.ndarray) -> np.ndarray:
-    """Geometric-mean norm ratio per layer, from log10 norms (..., L + 1).
-
-    A vanished signal has growth 0.
-    """
+    """Geometric-mean norm ratio per layer from log10 norms (..., L + 1); 0 for a
+    vanished signal."""
     layers = log10_norms.shape[-1] - 1
     return 10.0 ** ((log10_norms[..., -1] - log10_norms[..., 0]) / layers)
 
 
-@dataclass(frozen=True)
-class SharedSpectra:
+class SharedSpectra(NamedTuple):
     """Per network, the spectrum facts of its one shared matrix W: rho(W),
     whether the eigenvalue of largest modulus is real, and |lambda_2| / rho,
     the largest modulus not tied with rho over rho (how fast the dominant mode
@@ -156,8 +118,7 @@ def shared_spectra(matrices: np.ndarray) -> SharedSpectra:
     return SharedSpectra(radius, real, below.max(axis=-1) / radius)
 
 
-@dataclass(frozen=True)
-class DepthRun:
+class DepthRun(NamedTuple):
     """log10 norms (networks, layers + 1), index 0 the input, and growth (networks,);
     with shared weights, the spectra of the networks' matrices."""
 
@@ -175,29 +136,19 @@ def run_depth(
     seed_sequence: np.random.SeedSequence,
     networks: range,
 ) -> dict[str, DepthRun]:
-    """Propagate a standard Gaussian input through ``layers`` k x k layers per network.
-
-    Every activation sees the same inputs and the same weight matrices, so
-    their differences are not sampling noise. The input x(0) has iid N(0, 1)
-    entries; linear and relu results do not depend on its scale, tanh results
-    do (tanh is linear near 0 and saturates at 1).
-
-    Network i draws from its own stream, :func:`member_generator` of
-    ``seed_sequence`` and i: its input, then its weight matrices layer by layer
-    (independent) or its one matrix (shared). A job running part of the
-    networks therefore gets exactly what one job running all of them gets for
-    those networks. Networks are propagated as batched stacks of at most
-    64 MiB of matrices, never all at once.
-    """
+    """Propagate an N(0, I) input through ``layers`` k x k layers per network,
+    every activation on the same inputs and weights. Network i draws from its
+    own stream (:func:`member_generator` of ``seed_sequence`` and i): its input,
+    then its matrix per layer (independent) or its one matrix (shared), so a
+    job running some of the networks gets what one running all gets for them.
+    Networks go in stacks of at most 64 MiB of matrices."""
     check_scheme(scheme)
     for activation in activations:
         check_activation(activation)
     check_weights(weights)
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    log10_norms = {
-        activation: np.empty((len(networks), layers + 1)) for activation in activations
-    }
+    log10_norms = {a: np.empty((len(networks), layers + 1)) for a in activations}
     spectra = []
     for batch in batches(networks, k):
         generators = [member_generator(seed_sequence, i) for i in batch]
@@ -209,20 +160,11 @@ def run_depth(
             spectra.append(shared_spectra(matrices))
             layer_matrices = repeat(matrices, layers)
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
-        for activation, norms in propagate_each(
-            x0, layer_matrices, activations
-        ).items():
-            log10_norms[activation][rows] = norms
-    shared = (
-        SharedSpectra(
-            *(
-                np.concatenate([getattr(part, field.name) for part in spectra])
-                for field in fields(SharedSpectra)
-            )
-        )
-        if spectra
-        else None
-    )
+        for a, norms in propagate_each(x0, layer_matrices, activations).items():
+            log10_norms[a][rows] = norms
+    shared = None
+    if spectra:
+        shared = SharedSpectra(*map(np.concatenate, zip(*spectra, strict=True)))
     return {
         activation: DepthRun(norms, growth_per_layer(norms), shared)
         for activation, norms in log10_norms.items()

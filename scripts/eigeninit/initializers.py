@@ -36,16 +36,10 @@ def job_seed_sequence(seed: int, *key: str | int) -> np.random.SeedSequence:
     ``hash()``: a job's draws depend only on its parameters."""
     if not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    parts = []
-    for part in key:
-        if isinstance(part, str):
-            parts.append(f"s:{part}")
-        elif isinstance(part, Integral):
-            parts.append(f"i:{int(part)}")
-        else:
-            raise TypeError(f"key parts must be str or int, got {type(part).__name__}")
-    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
-    key_words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 32, 4)]
+    if not all(isinstance(part, str | Integral) for part in key):
+        raise TypeError(f"key parts must be str or int, got {key!r}")
+    text = "\x1f".join(f"s:{p}" if isinstance(p, str) else f"i:{int(p)}" for p in key)
+    key_words = np.frombuffer(hashlib.sha256(text.encode()).digest(), "<u4").tolist()
     return np.random.SeedSequence([int(seed), *key_words])
 
 

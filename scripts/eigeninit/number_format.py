@@ -1,8 +1,6 @@
 """Numbers as the write-up prints them: significant digits, a real minus sign,
-powers of ten as superscripts.
-
-Every function starts with float(), which jinja2's StrictUndefined refuses, so
-a missing number is an error rather than a blank.
+powers of ten as superscripts. Every function starts with float(), which
+jinja2's StrictUndefined refuses, so a missing number is an error, not a blank.
 """
 
 import math
@@ -30,11 +28,8 @@ def scientific(value: float, digits: int = 3) -> Markup:
 
 
 def number(value: float, digits: int = 6) -> Markup:
-    """``digits`` significant digits (trailing zeros kept, so columns show precision).
-
-    Switches to scientific notation when tiny or huge; always returns markup,
-    so a template can use it wherever a number goes.
-    """
+    """``digits`` significant digits, trailing zeros kept (columns show precision);
+    scientific notation when tiny or huge."""
     text = f"{float(value):#.{digits}g}"
     if "e" in text:
         return scientific(value, digits)
@@ -65,10 +60,8 @@ def complex_number(pair: list[float], digits: int = 5) -> Markup:
 
 
 def ten_to(log10_value: float | None, digits: int = 3) -> Markup:
-    """10 to a power: a plain number when modest, ``10^x`` when huge or tiny.
-
-    None (a signal that vanished exactly) reads as 0.
-    """
+    """10 to a power: a plain number when modest, ``10^x`` when huge or tiny; None
+    (a signal that vanished exactly) reads as 0."""
     if log10_value is None:
         return Markup("0")
     if abs(float(log10_value)) < 3:
@@ -85,15 +78,9 @@ def percent(fraction: float, digits: int | None = None) -> Markup:
 
 
 def linear_norm_exponent(log10_norms) -> int:
-    """E such that a linear norm panel plots |x(n)| / 10^E; 0 when plain.
-
-    Norms up to :data:`LINEAR_AXIS_MAX` are drawn as they are. Larger ones are
-    drawn as 10^(log10|x(n)| - E), which stays finite even when |x(n)| is near
-    or past the float64 range (1.8e308), where a plain linear axis fails; the
-    axis label says so. A caption gets the same E from the summary:
-    ``linear_norm_exponent(summary["max_log10_norm"])`` for the norm figure,
-    ``summary["rescaled_max_log10_norm"]`` for the rescaled one.
-    """
+    """E such that a linear norm panel plots |x(n)| / 10^E, finite even past
+    float64's range; 0 for norms up to :data:`LINEAR_AXIS_MAX`, drawn as they are.
+    A caption gets the same E from the summary's ``max_log10_norm``."""
     values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
     finite = values[np.isfinite(values)]
     largest = finite.max() if finite.size else 0.0

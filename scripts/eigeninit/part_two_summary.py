@@ -1,11 +1,8 @@
-"""The numbers part two of the write-up quotes, read from its datasets.
-
-Every measured value has a 95% band and a ``finite_size`` block beside it:
-the theory at the measured size or None, its standard error, kind and note,
-and the Student-t score against it (:func:`eigeninit.theory.agreement`).
-:func:`comparisons` weighs every score as one family under Holm's rule. The
-counts and groupings the write-up states are here too, so the templates only
-format; workflow/schemas/*_summary.schema.yaml define every key.
+"""The numbers part two of the write-up quotes, read from its datasets: each
+measured value with its 95% band and a ``finite_size`` block (theory, its error,
+kind and note, and the Student-t score against it), every score weighed as one
+family in :func:`comparisons`, and the groupings the write-up states, so the
+templates only format. workflow/schemas/*_summary.schema.yaml define every key.
 """
 
 import math
@@ -18,7 +15,13 @@ from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
 from eigeninit.initializers import ORTHOGONAL, SCHEMES
-from eigeninit.scheme_facts import EXACT, finite_size_growth, gain, limit_growth
+from eigeninit.scheme_facts import (
+    EXACT,
+    finite_size_growth,
+    gain,
+    limit_growth,
+    theory_block,
+)
 from eigeninit.stats import (
     chance_exceedances,
     finite_or_none,
@@ -54,20 +57,9 @@ _DISK_KS_NOTE = (
 )
 
 
-def finite_size(
-    samples: np.ndarray | None,
-    value: float | None,
-    se: float | None,
-    kind: str | None,
-    note: str,
-) -> dict:
-    """A ``finite_size`` block, with the samples' score when there is a value."""
-    block = {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
-    return _scored(block, samples)
-
-
-def _scored(block: dict, samples: np.ndarray | None) -> dict:
-    if block["theory"] is not None and samples is not None:
+def _scored(block: dict, samples: np.ndarray) -> dict:
+    """A ``finite_size`` block, with the samples' score when there is a theory value."""
+    if block["theory"] is not None:
         block |= theory.agreement(samples, block["theory"], block["theory_se"])
     return block
 
@@ -79,9 +71,9 @@ def _reference_block(samples: np.ndarray, reference: dict, note: str) -> dict:
         else "Kostlan's exact complex mean plus the real-matrix correction c/sqrt(k)"
         " measured at the simulated sizes, its error including c's drift"
     )
-    return finite_size(
-        samples, reference["mean"], reference["se"], reference["kind"], f"{note}: {how}"
-    )
+    block = theory_block(reference["mean"], reference["se"], reference["kind"], note)
+    block["theory_note"] += f": {how}"
+    return _scored(block, samples)
 
 
 def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
@@ -90,17 +82,12 @@ def circular_law_summary(datasets: list[xr.Dataset], references: dict) -> dict:
     by_size = sorted(datasets, key=lambda dataset: int(dataset.attrs["k"]))
     entries = [_size_summary(d, int(d.attrs["k"]), references) for d in by_size]
     counts = {entry["matrices"] for entry in entries}
+    first, last = (entry["disk_ks_statistic"] for entry in (entries[0], entries[-1]))
     summary = {
         "sizes": {str(entry["k"]): entry for entry in entries},
         "matrices_per_size": counts.pop() if len(counts) == 1 else None,
         "seed": int(by_size[-1].attrs["seed"]),
-        "smallest_size": entries[0]["k"],
-        "largest_size": entries[-1]["k"],
-        "disk_ks_narrows": (
-            entries[-1]["disk_ks_statistic"] < entries[0]["disk_ks_statistic"]
-            if len(entries) > 1
-            else None
-        ),
+        "disk_ks_narrows": last < first if len(entries) > 1 else None,
     }
     return schemas.validate("circular_law", summary)
 
@@ -110,7 +97,7 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     radius = dataset["spectral_radius"].values / root_k
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
-    dominant_real = dataset["dominant_is_real"].values.astype(bool)
+    dominant_real_count = int(dataset["dominant_is_real"].values.astype(bool).sum())
     uniformity = theory.disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
     expected_real = theory.expected_real_eigenvalues(k)
     radius_entry = summarize_samples(radius) | {
@@ -130,13 +117,10 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
             "exact law of the largest singular value (Golub-Kahan bidiagonal model)",
         ),
     }
+    real_note = "Edelman, Kostlan and Shub (1994), exact at every k"
     real_entry = summarize_samples(real_count) | {
-        "finite_size": finite_size(
-            real_count,
-            expected_real,
-            0.0,
-            EXACT,
-            "Edelman, Kostlan and Shub (1994), exact at every k",
+        "finite_size": _scored(
+            theory_block(expected_real, 0.0, EXACT, real_note), real_count
         )
     }
     return {
@@ -150,14 +134,12 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         "expected_real_eigenvalues": expected_real,
         "asymptotic_real_eigenvalues": theory.asymptotic_real_eigenvalues(k),
         "expected_real_excess": expected_real - theory.asymptotic_real_eigenvalues(k),
-        "disk_ks_statistic": uniformity.statistic,
-        "disk_ks_pvalue": uniformity.pvalue,
-        "disk_ks_finite_size": finite_size(None, None, None, None, _DISK_KS_NOTE),
-        "dominant_real_count": int(dominant_real.sum()),
-        "dominant_real_fraction": proportion_ci95(
-            int(dominant_real.sum()), dominant_real.size
-        )
-        | {"finite_size": finite_size(None, None, None, None, _DOMINANT_REAL_NOTE)},
+        "disk_ks_statistic": float(uniformity.statistic),
+        "disk_ks_pvalue": float(uniformity.pvalue),
+        "disk_ks_finite_size": theory_block(None, None, None, _DISK_KS_NOTE),
+        "dominant_real_count": dominant_real_count,
+        "dominant_real_fraction": proportion_ci95(dominant_real_count, radius.size)
+        | {"finite_size": theory_block(None, None, None, _DOMINANT_REAL_NOTE)},
     }
 
 
@@ -183,22 +165,18 @@ def depth_summary(
     k, layers = int(first["k"]), int(first["layers"])
     for dataset in datasets:
         scheme, weights = dataset.attrs["scheme"], dataset.attrs["weights"]
-        for activation in dataset["activation"].values.tolist():
+        by_activation = growth_per_layer.setdefault(scheme, {})
+        activations = dataset["activation"].values.tolist()
+        for activation in activations:
             growth = dataset["growth"].sel(activation=activation).values
             setting = (scheme, activation, weights)
             entry = _growth_entry(setting, k, layers, growth, references)
             entry["verdict"] = verdict(entry["mean"], layers, stable_within)
-            if (
-                weights == "shared"
-                and activation == "linear"
-                and SCHEMES[scheme].family != ORTHOGONAL
-            ):
-                depth_laws[scheme] = depth_law(
-                    dataset, dataset["log10_norm"].sel(activation=activation).values
-                )
-            growth_per_layer.setdefault(scheme, {}).setdefault(activation, {})[
-                weights
-            ] = entry
+            by_activation.setdefault(activation, {})[weights] = entry
+        if weights == "shared" and SCHEMES[scheme].family != ORTHOGONAL:
+            if "linear" in activations:
+                norms = dataset["log10_norm"].sel(activation="linear").values
+                depth_laws[scheme] = depth_law(dataset, norms)
     facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
         scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
@@ -246,28 +224,24 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
     """Per weight sharing, the settings by verdict (in :data:`VERDICTS` order,
     those present), then activation, naming the schemes in the summary's order."""
     activations, modes = _activations_and_modes(growth_per_layer)
-    leaves = _leaves(growth_per_layer, SETTING)
-    groups = {}
-    for weights in modes:
-        groups[weights] = []
-        for group_verdict in VERDICTS:
-            by_activation = [
-                {"activation": activation, "schemes": schemes}
-                for activation in activations
-                if (
-                    schemes := [
-                        key["scheme"]
-                        for key, entry in leaves
-                        if (key["activation"], key["weights"], entry["verdict"])
-                        == (activation, weights, group_verdict)
-                    ]
-                )
-            ]
-            if by_activation:
-                groups[weights].append(
-                    {"verdict": group_verdict, "activations": by_activation}
-                )
-    return groups
+    schemes: dict[tuple, list] = {}
+    for key, entry in _leaves(growth_per_layer, SETTING):
+        group = (key["weights"], entry["verdict"], key["activation"])
+        schemes.setdefault(group, []).append(key["scheme"])
+    return {
+        weights: [
+            {"verdict": verdict, "activations": by_activation}
+            for verdict in VERDICTS
+            if (
+                by_activation := [
+                    {"activation": activation, "schemes": schemes[group]}
+                    for activation in activations
+                    if (group := (weights, verdict, activation)) in schemes
+                ]
+            )
+        ]
+        for weights in modes
+    }
 
 
 def tanh_regimes(growth_per_layer: dict) -> dict[str, list[str]]:
@@ -302,13 +276,9 @@ def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> di
     """One (scheme, activation, weights) setting's entry, without its verdict."""
     measured = summarize_samples(growth)
     predicted = finite_size_growth(*setting, k, layers, references)
-    mean_field = predicted.pop("mean_field", None)
-    block = _scored(predicted, growth)
-    if mean_field is not None:
-        block["mean_field"] = mean_field
     return measured | {
         "limit": limit_growth(*setting, k),
-        "finite_size": block,
+        "finite_size": _scored(predicted, growth),
         "log10_norm_ratio": layers * math.log10(measured["mean"])
         if measured["mean"] > 0
         else None,
@@ -327,30 +297,18 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     radius = dataset["spectral_radius"].values
     real = dataset["dominant_is_real"].values.astype(bool)
     constants = theory.depth_law_constants(log10_norms, radius, depths)[real]
-    bands = []
-    for column in constants.T:
-        mean, low, high = mean_ci95(column) if column.size else (np.nan,) * 3
-        bands.append(
-            {
-                "mean": finite_or_none(mean),
-                "ci95": [finite_or_none(low), finite_or_none(high)],
-            }
-        )
+    bands = [
+        [finite_or_none(v) for v in (mean_ci95(c) if c.size else (np.nan,) * 3)]
+        for c in constants.T
+    ]
     median_ratio = float(np.median(dataset["second_ratio"].values))
     return {
         "depths": depths.tolist(),
-        "constant": bands,
+        "constant": [{"mean": mean, "ci95": [lo, hi]} for mean, lo, hi in bands],
         "real_dominant_networks": int(real.sum()),
         "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
         "median_second_ratio": median_ratio,
         "depth_scale": -1.0 / math.log(median_ratio) if 0 < median_ratio < 1 else None,
-        "law_note": (
-            "growth over l layers = rho exp(C/l), rho each network's own; C tends,"
-            " for each matrix, to the log of the start vector's weight on the"
-            " dominant mode, ln(|u.x| |v| / (|u.v| |x|)) with u, v its left and"
-            " right eigenvectors (theory.dominant_mode_constant), once the second"
-            " mode has died out; a complex dominant pair makes C oscillate"
-        ),
     }
 
 

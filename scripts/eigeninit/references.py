@@ -1,17 +1,12 @@
-"""Finite-size references for part two that no closed form gives: simulated,
-or extrapolated from simulations, each with its standard error, from its own
-seed stream (keyed "reference").
-
-For real Gaussian k x k matrices G: rho(G)/sqrt(k) is simulated where a full
-spectrum is cheap and beyond that extrapolated from Kostlan's exact complex
-mean; sigma_max(G)/sqrt(k) is simulated at every size from the Golub-Kahan
-bidiagonal model, whose singular values have exactly G's law. tanh networks
-with a fresh matrix per layer are simulated exactly by a chain of one scalar
-per network (:func:`chain_growth`).
+"""Finite-size references for part two that no closed form gives, each with its
+standard error, from its own seed stream (keyed "reference"): rho(G)/sqrt(k) of
+a real Gaussian G simulated where a full spectrum is cheap, else extrapolated
+from Kostlan's exact complex mean; sigma_max(G)/sqrt(k) simulated from the
+Golub-Kahan bidiagonal model, which has G's singular-value law exactly; tanh
+networks with a fresh matrix per layer by an exact scalar chain per network.
 """
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 
@@ -57,22 +52,18 @@ def draws_within(seconds: float, draw_seconds: float) -> int:
     return int(min(MAX_DRAWS, seconds // draw_seconds))
 
 
-class Estimate(NamedTuple):
+def _estimate(mean: float, se: float, kind: str, draws: int) -> dict:
     """A mean with its standard error, and how it was obtained."""
-
-    mean: float
-    se: float
-    kind: str
-    draws: int
+    return {"mean": mean, "se": se, "kind": kind, "draws": draws}
 
 
-def estimate(values: np.ndarray) -> Estimate:
+def estimate(values: np.ndarray) -> dict:
     values = np.ravel(values)
     se = float(values.std(ddof=1) / math.sqrt(values.size))
-    return Estimate(float(values.mean()), se, SIMULATED, int(values.size))
+    return _estimate(float(values.mean()), se, SIMULATED, int(values.size))
 
 
-def edge_estimates(scaled: np.ndarray) -> dict[str, Estimate]:
+def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
     """Of draws of d / sqrt(k): E d/sqrt(k), E log(d/sqrt(k)) and E k/d^2."""
     return {
         "scaled": estimate(scaled),
@@ -171,7 +162,7 @@ COMPLEX_EXACT = {
 """Kostlan's exact complex-Ginibre value of each radius quantity."""
 
 
-def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict:
+def extrapolated_radius(k: int, anchors: dict[int, dict[str, dict]]) -> dict:
     """Real-Ginibre radius quantities at k: the complex exact value plus c/sqrt(k),
     c the inverse-variance mean of sqrt(k) (real - complex) over the anchors;
     the standard error adds :data:`CORRECTION_DRIFT` per doubling of k beyond
@@ -179,17 +170,15 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, Estimate]]) -> dict
     sizes = np.array(sorted(anchors), dtype=np.float64)
     result = {}
     for quantity, exact in COMPLEX_EXACT.items():
-        real = [anchors[a][quantity] for a in sorted(anchors)]
-        # sqrt(a) (real - complex) at each anchor, and its standard error.
-        gaps = np.sqrt(sizes) * np.array(
-            [r.mean - exact(a) for r, a in zip(real, sorted(anchors), strict=True)]
-        )
-        weights = 1.0 / (sizes * np.array([r.se for r in real]) ** 2)
+        real = {a: anchors[a][quantity] for a in sorted(anchors)}
+        # sqrt(a) (real - complex) at each anchor, weighted by its precision.
+        gaps = np.sqrt(sizes) * [r["mean"] - exact(a) for a, r in real.items()]
+        weights = 1.0 / (sizes * np.array([r["se"] for r in real.values()]) ** 2)
         c = float((weights * gaps).sum() / weights.sum())
         centre = float((weights * np.log2(sizes)).sum() / weights.sum())
         drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
         se = math.hypot(weights.sum() ** -0.5, drift) / math.sqrt(k)
-        result[quantity] = Estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
+        result[quantity] = _estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
     return result
 
 
@@ -206,15 +195,9 @@ def layer_scale(
     if facts.family == ORTHOGONAL:
         return 1.0 / np.linalg.norm(g, axis=1)
     if facts.divisor == SIGMA_MAX:
-        count = g.shape[0]
-        diag = np.concatenate(
-            [
-                np.linalg.norm(g, axis=1)[None],
-                _chi(rng, np.arange(k - 1, 0, -1.0), count),
-            ]
-        )
-        superdiag = _chi(rng, np.arange(k - 1, 0, -1.0), count)
-        return 1.0 / bidiagonal_sigma_max(diag, superdiag)
+        dof, count = np.arange(k - 1, 0, -1.0), g.shape[0]
+        diag = np.vstack([np.linalg.norm(g, axis=1), _chi(rng, dof, count)])
+        return 1.0 / bidiagonal_sigma_max(diag, _chi(rng, dof, count))
     raise ValueError(f"no scalar chain is exact for {scheme}")
 
 
@@ -272,7 +255,7 @@ def compute(
         for scheme in depth["schemes"]
         if has_chain(scheme) and "tanh" in depth["activations"]
     }
-    simulated = [k for k in compared if radius[k]["scaled"].kind == SIMULATED]
+    simulated = [k for k in compared if radius[k]["scaled"]["kind"] == SIMULATED]
     return {
         "seed": seed,
         "seconds_per_size": seconds_per_size,
@@ -280,11 +263,7 @@ def compute(
         "radius_anchors": list(RADIUS_ANCHORS),
         "correction_drift": CORRECTION_DRIFT,
         "largest_simulated_radius": max(simulated, default=None),
-        "radius": {str(k): _plain(v) for k, v in radius.items() if k in compared},
-        "sigma_max": {str(k): _plain(v) for k, v in sigma.items()},
-        "tanh": {scheme: e._asdict() for scheme, e in tanh.items()},
+        "radius": {str(k): v for k, v in radius.items() if k in compared},
+        "sigma_max": {str(k): v for k, v in sigma.items()},
+        "tanh": tanh,
     }
-
-
-def _plain(estimates: dict[str, Estimate]) -> dict:
-    return {quantity: e._asdict() for quantity, e in estimates.items()}

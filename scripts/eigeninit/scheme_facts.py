@@ -38,10 +38,8 @@ DIVISOR_LIMITS = {SPECTRAL_RADIUS: SPECTRAL_RADIUS_LIMIT, SIGMA_MAX: SIGMA_MAX_L
 def edge_reference(scheme: str, k: int, references: dict, quantity: str) -> dict:
     """A normalized scheme's divisor reference at k: ``quantity`` is scaled
     (E d/sqrt(k)), log (E log(d/sqrt(k))) or inverse_square (E k/d^2)."""
-    divisor = check_scheme(scheme).divisor
-    return references["radius" if divisor == SPECTRAL_RADIUS else "sigma_max"][str(k)][
-        quantity
-    ]
+    edge = "radius" if check_scheme(scheme).divisor == SPECTRAL_RADIUS else "sigma_max"
+    return references[edge][str(k)][quantity]
 
 
 def gain(scheme: str, k: int, references: dict | None = None) -> float:
@@ -82,60 +80,54 @@ def limit_growth(scheme: str, activation: str, weights: str, k: int) -> float | 
 def finite_size_growth(
     scheme: str, activation: str, weights: str, k: int, layers: int, references: dict
 ) -> dict:
-    """Mean growth per layer over ``layers`` layers at width k, with its kind and
-    a note, or None and why: ``{"theory", "theory_se", "kind", "theory_note"}``.
-
-    Independent weights: exact for Gaussian and orthogonal linear or relu
-    layers; E log|f(Gx)| - E log d for G/d(G) with d's reference; for tanh the
-    exact law simulated by the references (none for eigen), mean field beside.
-    Shared weights: exact only for orthogonal linear layers.
-    """
+    """Mean growth per layer over ``layers`` layers at width k as a
+    :func:`theory_block`, or None and why. Independent weights: exact for
+    Gaussian and orthogonal linear or relu layers; E log|f(Gx)| - E log d for
+    G/d(G) with d's reference; for tanh the exact law simulated by the
+    references (none for eigen), mean field beside. Shared weights: exact only
+    for orthogonal linear layers."""
     facts = check_scheme(scheme)
     check_activation(activation)
     check_weights(weights)
     if facts.family == ORTHOGONAL and activation == "linear":
-        return _value(1.0, 0.0, EXACT, "an orthogonal matrix preserves every norm")
+        return theory_block(
+            1.0, 0.0, EXACT, "an orthogonal matrix preserves every norm"
+        )
     if weights == "shared":
-        return _value(None, None, None, _SHARED_NOTES[activation])
+        return theory_block(None, None, None, _SHARED_NOTES[activation])
     if activation == "tanh":
         return _tanh_value(scheme, k, layers, references)
     if facts.family == NORMALIZED:
         log_divisor = edge_reference(scheme, k, references, "log")
-        rate = math.exp(
-            theory.normalized_log_growth(k, activation, log_divisor["mean"])
+        log_rate = theory.normalized_log_growth(k, activation, log_divisor["mean"])
+        rate, kind = math.exp(log_rate), log_divisor["kind"]
+        note = (
+            f"E log|f(Gx)| exact, minus E log of the divisor, {kind} for real"
+            " matrices; the mean over networks exceeds this large-depth rate by"
+            " 1 + O(1/(kL))"
         )
-        return _value(
-            rate,
-            rate * log_divisor["se"],
-            log_divisor["kind"],
-            "E log|f(Gx)| exact, minus E log of the divisor, "
-            + log_divisor["kind"]
-            + " for real matrices; the mean over networks exceeds this large-depth"
-            " rate by 1 + O(1/(kL))",
-        )
+        return theory_block(rate, rate * log_divisor["se"], kind, note)
     if facts.family == ORTHOGONAL:
         value = theory.relu_orthogonal_growth(k, layers)
-        return _value(
-            value, 0.0, EXACT, "Haar rows, relu keeps Bin(k, 1/2) coordinates"
-        )
-    growth = (
-        theory.linear_gaussian_growth
-        if activation == "linear"
-        else theory.relu_gaussian_growth
-    )
-    value = growth(k, gain(scheme, k), layers)
-    if not facts.gaussian:
-        return _value(
-            value,
-            0.0,
-            APPROXIMATION,
-            "Gaussian law of the same variance; uniform entries differ at O(k^-2)",
-        )
-    return _value(
-        value, 0.0, EXACT, "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L"
-    )
+        return theory_block(value, 0.0, EXACT, _HAAR_RELU_NOTE)
+    growth = {
+        "linear": theory.linear_gaussian_growth,
+        "relu": theory.relu_gaussian_growth,
+    }
+    value = growth[activation](k, gain(scheme, k), layers)
+    if facts.gaussian:
+        return theory_block(value, 0.0, EXACT, _CHI_SQUARE_NOTE)
+    return theory_block(value, 0.0, APPROXIMATION, _UNIFORM_NOTE)
 
 
+def theory_block(value: float | None, se: float | None, kind: str | None, note: str):
+    """The theory part of a summary's ``finite_size`` block."""
+    return {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
+
+
+_HAAR_RELU_NOTE = "Haar rows, relu keeps Bin(k, 1/2) coordinates"
+_CHI_SQUARE_NOTE = "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L"
+_UNIFORM_NOTE = "Gaussian law of the same variance; uniform entries differ at O(k^-2)"
 _SHARED_NOTES = {
     "linear": (
         "no closed form at finite depth: the growth over L layers follows"
@@ -151,50 +143,14 @@ _SHARED_NOTES = {
         " reused matrix correlates the pre-activations across layers"
     ),
 }
-
-
-def _tanh_value(scheme: str, k: int, layers: int, references: dict) -> dict:
-    s = gain(scheme, k, references) ** 2
-    regime = theory.tanh_regime(s)
-    mean_field = {
-        "growth": theory.tanh_mean_field_growth(s, layers),
-        "s": s,
-        "q_final": float(theory.tanh_mean_field_variances(s, layers)[-1]),
-        "critical_q_final": theory.tanh_critical_variance(layers)
-        if regime["regime"] == "critical"
-        else None,
-        "is_rate": regime["regime"] == "vanishes",
-        "note": "mean-field map q <- E tanh(sqrt(s q) g)^2 from q(0) = 1, exact as k"
-        " grows; at finite k the mean over networks differs by O(1/k) per layer; "
-        + _TANH_REGIME_NOTES[regime["regime"]],
-    } | regime
-    chain = references["tanh"].get(scheme)
-    if chain is None:
-        value = _value(
-            None,
-            None,
-            None,
-            "no closed form, nor a reduced model to simulate: W = G / rho(G) ties"
-            " each layer's pre-activations to its spectral radius; mean field is"
-            " shown for context",
-        )
-    else:
-        gaussian = SCHEMES[scheme].gaussian
-        value = _value(
-            chain["mean"],
-            chain["se"],
-            SIMULATED if gaussian else APPROXIMATION,
-            f"exact law of the norm, simulated over {chain['draws']} networks"
-            + (
-                ""
-                if gaussian
-                else " with Gaussian entries of the same variance (uniform ones"
-                " differ at O(k^-2))"
-            ),
-        )
-    return value | {"mean_field": mean_field}
-
-
+_UNIFORM_CHAIN_NOTE = (
+    " with Gaussian entries of the same variance (uniform ones differ at O(k^-2))"
+)
+_NO_TANH_CHAIN_NOTE = (
+    "no closed form, nor a reduced model to simulate: W = G / rho(G) ties each"
+    " layer's pre-activations to its spectral radius; mean field is shown for"
+    " context"
+)
 _TANH_REGIME_NOTES = {
     "vanishes": "s < 1: q(L) ~ s^L, so the growth per layer is a rate, -> sqrt(s)",
     "critical": (
@@ -208,5 +164,28 @@ _TANH_REGIME_NOTES = {
 }
 
 
-def _value(value: float | None, se: float | None, kind: str | None, note: str) -> dict:
-    return {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
+def _tanh_value(scheme: str, k: int, layers: int, references: dict) -> dict:
+    s = gain(scheme, k, references) ** 2
+    regime = theory.tanh_regime(s)
+    critical = regime["regime"] == "critical"
+    note = (
+        "mean-field map q <- E tanh(sqrt(s q) g)^2 from q(0) = 1, exact as k grows;"
+        " at finite k the mean over networks differs by O(1/k) per layer; "
+    )
+    mean_field = {
+        "growth": theory.tanh_mean_field_growth(s, layers),
+        "s": s,
+        "q_final": float(theory.tanh_mean_field_variances(s, layers)[-1]),
+        "critical_q_final": theory.tanh_critical_variance(layers) if critical else None,
+        "is_rate": regime["regime"] == "vanishes",
+        "note": note + _TANH_REGIME_NOTES[regime["regime"]],
+    }
+    mean_field = {"mean_field": mean_field | regime}
+    chain = references["tanh"].get(scheme)
+    if chain is None:
+        return theory_block(None, None, None, _NO_TANH_CHAIN_NOTE) | mean_field
+    note = f"exact law of the norm, simulated over {chain['draws']} networks"
+    if SCHEMES[scheme].gaussian:
+        return theory_block(chain["mean"], chain["se"], SIMULATED, note) | mean_field
+    note += _UNIFORM_CHAIN_NOTE
+    return theory_block(chain["mean"], chain["se"], APPROXIMATION, note) | mean_field

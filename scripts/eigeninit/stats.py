@@ -1,7 +1,5 @@
 """Summaries of Monte Carlo samples: means with 95% intervals, and uniformity tests."""
 
-from typing import NamedTuple
-
 import numpy as np
 from scipy import stats as scipy_stats
 
@@ -10,11 +8,6 @@ def finite_or_none(value) -> float | None:
     """A float for JSON, or None where the value is NaN or infinite."""
     value = float(value)
     return value if np.isfinite(value) else None
-
-
-class KSResult(NamedTuple):
-    statistic: float
-    pvalue: float
 
 
 def mean_ci95(
@@ -46,11 +39,10 @@ def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
     return {"mean": float(mean), "se": float(se), "ci95": [float(lo), float(hi)]}
 
 
-def uniform_ks(u: np.ndarray) -> KSResult:
-    """KS test of samples against Uniform(0, 1); the p-value assumes them
-    independent."""
-    result = scipy_stats.kstest(np.ravel(u), "uniform")
-    return KSResult(float(result.statistic), float(result.pvalue))
+def uniform_ks(u: np.ndarray):
+    """KS test of samples against Uniform(0, 1), its ``statistic`` and
+    ``pvalue``; the p-value assumes them independent."""
+    return scipy_stats.kstest(np.ravel(u), "uniform")
 
 
 def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:
@@ -72,12 +64,10 @@ def holm_adjusted(pvalues: np.ndarray) -> np.ndarray:
     level alpha when its adjusted p-value is at most alpha, whatever the
     dependence between the tests (Holm 1979)."""
     p = np.asarray(pvalues, dtype=np.float64)
-    m = p.size
     order = np.argsort(p, kind="stable")
-    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    adjusted = np.empty(m)
-    adjusted[order] = np.minimum(stepped, 1.0)
-    return adjusted
+    adjusted = np.empty(p.size)
+    adjusted[order] = np.maximum.accumulate((p.size - np.arange(p.size)) * p[order])
+    return np.minimum(adjusted, 1.0)
 
 
 def chance_exceedances(tests: int, level: float = 0.05) -> dict[str, float | list]:

@@ -88,9 +88,8 @@ def quotient_max_over_min(quotient: np.ndarray) -> float | None:
 
 def settled_norm_band(scale: float) -> tuple[float, float]:
     """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
-    half_normal = scipy.stats.halfnorm(scale=scale)
-    tail = (1 - SETTLED_NORM_BAND) / 2
-    return float(half_normal.ppf(tail)), float(half_normal.ppf(1 - tail))
+    low, high = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
+    return float(low), float(high)
 
 
 def summarize(
@@ -101,10 +100,9 @@ def summarize(
 ) -> dict:
     """Every number about one experiment the write-up may quote, validated, with
     ``published_values`` (numbers a publication printed) set beside ours."""
-    raw = iterations.sel(run="raw")
-    rescaled = iterations.sel(run="rescaled")
+    raw, rescaled = (iterations.sel(run=run) for run in ("raw", "rescaled"))
     eigenvalues = complex_values(spectrum, "eigenvalue").values
-    dominant_eigenvalue = eigenvalues[-1]
+    top = eigenvalues[-1]
     spectral_radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = supported_stretch(raw)
     values = matrix["matrix"].values
@@ -115,12 +113,9 @@ def summarize(
     steps = steps_to_resolution(ratio)
     max_over_min = quotient_max_over_min(raw["quotient"].values)
     agreement = agreement_digits(stretching_factor, spectral_radius)
-    whole_digits, at_resolution = (
-        (None, None)
-        if agreement is None
-        else (math.floor(agreement), agreement >= FLOAT64_DIGITS)
-    )
-    rescaled_last_quotient = finite_or_none(rescaled["quotient"].values[-1])
+    measured = agreement is not None
+    rescaled_quotient = finite_or_none(rescaled["quotient"].values[-1])
+    from_spectrum = spectrum.attrs["dominant"]
     summary = {
         "experiment": matrix.attrs["experiment"],
         "k": k,
@@ -138,15 +133,10 @@ def summarize(
         "quotient_max_over_min": max_over_min,
         "quotient_spread": None if max_over_min is None else max_over_min - 1,
         "dominant": dominant,
-        "dominant_from_spectrum": spectrum.attrs["dominant"],
-        "dominant_agrees": dominant_agrees(
-            dominant, spectrum.attrs["dominant"], spectral_radius
-        ),
-        "dominant_eigenvalue": [
-            float(dominant_eigenvalue.real),
-            float(dominant_eigenvalue.imag),
-        ],
-        "sign_flips": bool(dominant == REAL and dominant_eigenvalue.real < 0),
+        "dominant_from_spectrum": from_spectrum,
+        "dominant_agrees": dominant_agrees(dominant, from_spectrum, spectral_radius),
+        "dominant_eigenvalue": [float(top.real), float(top.imag)],
+        "sign_flips": bool(dominant == REAL and top.real < 0),
         "stretching_factor": stretching_factor,
         "spectral_radius": spectral_radius,
         "log10_spectral_radius": (
@@ -156,8 +146,8 @@ def summarize(
         "eigenvalue_moduli": spectrum["modulus"].values.tolist(),
         "largest_moduli": spectrum["modulus"].values[-PREVIEW_SIZE:].tolist(),
         "agreement_digits": agreement,
-        "agreement_whole_digits": whole_digits,
-        "agreement_at_resolution": at_resolution,
+        "agreement_whole_digits": math.floor(agreement) if measured else None,
+        "agreement_at_resolution": agreement >= FLOAT64_DIGITS if measured else None,
         "convergence_ratio": ratio,
         "digits_per_step": -math.log10(ratio) if ratio > 0 else None,
         "steps_to_resolution": steps,
@@ -173,14 +163,12 @@ def summarize(
         "rescaled_stretching_factor": supported_stretch(rescaled),
         "rescaled_dominant": dominant_structure(rescaled["dominant"]),
         "rescaled_final_norm": finite_or_none(rescaled["norm"].values[-1]),
-        "rescaled_last_quotient": rescaled_last_quotient,
-        "rescaled_quotient_agreement_digits": agreement_digits(
-            rescaled_last_quotient, 1.0
-        ),
+        "rescaled_last_quotient": rescaled_quotient,
+        "rescaled_quotient_agreement_digits": agreement_digits(rescaled_quotient, 1.0),
         "convergence_tolerance": float(iterations.attrs["convergence_tolerance"]),
     }
     if dominant == COMPLEX_PAIR:
-        rotation = float(np.degrees(abs(np.angle(dominant_eigenvalue))))
+        rotation = float(np.degrees(abs(np.angle(top))))
         offset, period = norm_swing(rotation)
         summary |= {
             "rotation_degrees": rotation,
@@ -237,15 +225,10 @@ def compare_published(summary: dict, published: dict) -> dict:
         }
     if "rescaled_final_norm" in published and "settled_norm_scale" in summary:
         text = published["rescaled_final_norm"]
-        band = summary["settled_norm_band"]
+        settled = scipy.stats.halfnorm(scale=summary["settled_norm_scale"])
         compared |= {
             "published_rescaled_final_norm": float(text),
             "published_rescaled_final_norm_decimals": decimals_of(text),
-            "published_settled_norm_in_band": bool(band[0] <= float(text) <= band[1]),
-            "published_settled_norm_probability": float(
-                scipy.stats.halfnorm(scale=summary["settled_norm_scale"]).cdf(
-                    float(text)
-                )
-            ),
+            "published_settled_norm_probability": float(settled.cdf(float(text))),
         }
     return compared

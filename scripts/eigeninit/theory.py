@@ -6,6 +6,7 @@ integral at the size given) or asymptotic (a large-k law, for context).
 """
 
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from scipy import integrate
@@ -13,7 +14,7 @@ from scipy import stats as scipy_stats
 from scipy.optimize import brentq
 from scipy.special import digamma, gammainc, gammaln
 
-from eigeninit.stats import KSResult, uniform_ks
+from eigeninit.stats import uniform_ks
 
 TW1_MEAN = -1.2065335745820
 TW1_SD = float(np.sqrt(1.6077810345810))
@@ -61,10 +62,7 @@ def complex_spectral_radius(k: int) -> float:
     (1992) the squared eigenvalue moduli are independent Gamma(j, 1), j = 1..k.
     Real matrices sit lower (by 0.046 at k = 5, 0.0036 at k = 1024)."""
     _check_size(k)
-    inner = integrate.quad(lambda t: _kostlan_tail(t, k), 0.0, 1.0, limit=200)[0]
-    return float(
-        inner + integrate.quad(lambda t: _kostlan_tail(t, k), 1.0, np.inf, limit=200)[0]
-    )
+    return _integral(lambda t: _kostlan_tail(t, k), (0.0, 1.0, np.inf), 200)
 
 
 @lru_cache
@@ -72,9 +70,8 @@ def complex_log_spectral_radius(k: int) -> float:
     """E log(rho / sqrt(k)) for complex Ginibre (exact), as the integral of
     (1 - F(t)) / t above 1 minus that of F(t) / t below."""
     _check_size(k)
-    above = integrate.quad(lambda t: _kostlan_tail(t, k) / t, 1.0, np.inf)[0]
-    below = integrate.quad(lambda t: _kostlan_cdf(t, k) / t, 0.0, 1.0, limit=200)[0]
-    return float(above - below)
+    above = _integral(lambda t: _kostlan_tail(t, k) / t, (1.0, np.inf))
+    return above - _integral(lambda t: _kostlan_cdf(t, k) / t, (0.0, 1.0), 200)
 
 
 @lru_cache
@@ -83,14 +80,15 @@ def complex_inverse_square_radius(k: int) -> float:
     finite for k >= 2."""
     if k < 2:
         raise ValueError(f"E[k / rho^2] is infinite at k = 1, got k = {k}")
-    pieces = ((0.0, 0.5), (0.5, 1.0), (1.0, 2.0), (2.0, np.inf))
+    pieces = (0.0, 0.5, 1.0, 2.0, np.inf)
+    return _integral(lambda t: 2.0 * _kostlan_cdf(t, k) / t**3, pieces, 400)
+
+
+def _integral(integrand, bounds: tuple, limit: int = 50) -> float:
+    """The integral over consecutive ``bounds``, by quad piece by piece."""
+    pieces = pairwise(bounds)
     return float(
-        sum(
-            integrate.quad(lambda t: 2.0 * _kostlan_cdf(t, k) / t**3, a, b, limit=400)[
-                0
-            ]
-            for a, b in pieces
-        )
+        sum(integrate.quad(integrand, a, b, limit=limit)[0] for a, b in pieces)
     )
 
 
@@ -123,7 +121,7 @@ def asymptotic_real_eigenvalues(k: int) -> float:
     return float(np.sqrt(2.0 * k / np.pi))
 
 
-def disk_uniformity(eigenvalues: np.ndarray, k: int) -> KSResult:
+def disk_uniformity(eigenvalues: np.ndarray, k: int):
     """KS test of |lambda|^2 / k against Uniform(0, 1), the circular law; the
     eigenvalues of one matrix repel, so the p-value is only indicative."""
     return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)
@@ -134,10 +132,16 @@ def disk_uniformity(eigenvalues: np.ndarray, k: int) -> KSResult:
 # tends to exp(E log r), the large-depth rate (``layers=None``), as L grows.
 
 
-def _binomial_active_units(k: int) -> tuple[np.ndarray, np.ndarray]:
-    """N = 1..k and P(N) for N ~ Bin(k, 1/2), the units relu keeps; N = 0 left out."""
+def _relu_moment(k: int, layers: int | None) -> float:
+    """Over the N ~ Bin(k, 1/2) units relu keeps, N = 0 left out: the sum of
+    P(N) Gamma(N/2 + a) / Gamma(N/2), a = 1/(2L); for ``layers=None`` the mean of
+    digamma(N/2) over N > 0."""
     active = np.arange(1, k + 1, dtype=np.float64)
-    return active, scipy_stats.binom.pmf(active, k, 0.5)
+    weight = scipy_stats.binom.pmf(active, k, 0.5)
+    if layers is None:
+        return (weight * digamma(active / 2)).sum() / weight.sum()
+    a = _power(layers)
+    return (weight * np.exp(gammaln(active / 2 + a) - gammaln(active / 2))).sum()
 
 
 def linear_gaussian_growth(k: int, s: float = 1.0, layers: int | None = None) -> float:
@@ -158,12 +162,9 @@ def relu_gaussian_growth(k: int, s: float = 1.0, layers: int | None = None) -> f
     chi^2_N; N = 0 (probability 2^-k) ends the signal with growth 0. The rate
     is that of surviving signals, s / sqrt(2) exp(-5/(4k) + O(k^-2))."""
     _check_size(k)
-    active, weight = _binomial_active_units(k)
+    moment = _relu_moment(k, layers)
     if layers is None:
-        mean_digamma = (weight * digamma(active / 2)).sum() / weight.sum()
-        return float(s * np.exp((mean_digamma + np.log(2.0) - np.log(k)) / 2))
-    a = _power(layers)
-    moment = (weight * np.exp(gammaln(active / 2 + a) - gammaln(active / 2))).sum()
+        return float(s * np.exp((moment + np.log(2.0) - np.log(k)) / 2))
     return float(s * np.sqrt(2.0 / k) * np.exp(layers * np.log(moment)))
 
 
@@ -172,15 +173,10 @@ def relu_orthogonal_growth(k: int, layers: int | None = None) -> float:
     is uniform on the sphere, so given the N ~ Bin(k, 1/2) units relu keeps,
     r^2 is Beta(N/2, (k - N)/2); N = 0 as in :func:`relu_gaussian_growth`."""
     _check_size(k)
-    active, weight = _binomial_active_units(k)
+    moment = _relu_moment(k, layers)
     if layers is None:
-        mean_digamma = (weight * digamma(active / 2)).sum() / weight.sum()
-        return float(np.exp((mean_digamma - digamma(k / 2)) / 2))
-    a = _power(layers)
-    log_ratio = gammaln(active / 2 + a) - gammaln(active / 2)
-    moment = (weight * np.exp(log_ratio)).sum() * np.exp(
-        gammaln(k / 2) - gammaln(k / 2 + a)
-    )
+        return float(np.exp((moment - digamma(k / 2)) / 2))
+    moment *= np.exp(gammaln(k / 2) - gammaln(k / 2 + _power(layers)))
     return float(np.exp(layers * np.log(moment)))
 
 
@@ -214,12 +210,10 @@ _LEGENDRE_NODES, _LEGENDRE_WEIGHTS = np.polynomial.legendre.leggauss(200)
 
 def tanh_variance_map(q: float, s: float) -> float:
     """One layer of the mean-field map q(l+1) = E tanh(sqrt(s q) g)^2, g ~ N(0, 1),
-    exact as k grows for q(l) = |x(l)|^2 / k and entry variance s / k.
-
-    In u = sqrt(s q) g by 200-node Gauss-Legendre on [0, min(40, 12 a)],
-    a = sqrt(s q), which resolves the dip of width 1 at u = 0 that a Hermite
-    rule in g steps over; for a >= 1 the smaller 1 - E sech(u)^2.
-    """
+    exact as k grows for q(l) = |x(l)|^2 / k and entry variance s / k: in u =
+    sqrt(s q) g by 200-node Gauss-Legendre on [0, min(40, 12 a)], a = sqrt(s q),
+    which resolves the dip at u = 0 that a Hermite rule in g steps over (for
+    a >= 1 the smaller 1 - E sech(u)^2)."""
     if q <= 0:
         return 0.0
     a = float(np.sqrt(s * q))
@@ -256,20 +250,16 @@ def tanh_regime(s: float) -> dict[str, float | str]:
     "critical", q(L) ~ 1 / (2L), an algebraic decay; s > 1 "settles" on the
     map's fixed point q* > 0, the growth tending to 1."""
     if np.isclose(s, 1.0, rtol=1e-12, atol=0.0):
-        return {"regime": "critical", "rate_limit": 1.0, "fixed_point": 0.0}
-    if s < 1:
-        return {
-            "regime": "vanishes",
-            "rate_limit": float(np.sqrt(s)),
-            "fixed_point": 0.0,
-        }
-    fixed_point = _tanh_fixed_point(s)
-    return {"regime": "settles", "rate_limit": 1.0, "fixed_point": fixed_point}
-
-
-def _tanh_fixed_point(s: float) -> float:
-    # q* lies in (0, 1]: the map is below 1 everywhere and above q near 0 when s > 1.
-    return float(brentq(lambda q: tanh_variance_map(q, s) - q, 1e-12, 1.0, xtol=1e-14))
+        regime, rate, fixed_point = "critical", 1.0, 0.0
+    elif s < 1:
+        regime, rate, fixed_point = "vanishes", float(np.sqrt(s)), 0.0
+    else:
+        # q* lies in (0, 1]: the map is below 1 everywhere, above q near 0.
+        regime, rate = "settles", 1.0
+        fixed_point = float(
+            brentq(lambda q: tanh_variance_map(q, s) - q, 1e-12, 1.0, xtol=1e-14)
+        )
+    return {"regime": regime, "rate_limit": rate, "fixed_point": fixed_point}
 
 
 def tanh_critical_variance(layers: int, q0: float = 1.0) -> float:

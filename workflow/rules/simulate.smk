@@ -25,6 +25,9 @@ DEPTH_PARTS = {
 CIRCULAR_LAW_VALUES = 2 * sum(k * n for k, n in matrices_per_size(CIRCULAR_LAW).items())
 DEPTH_VALUES = len(DEPTH_PARTS) * DEPTH["networks_per_setting"]
 DEPTH_VALUES *= (len(DEPTH["activations"]) + 1) * (DEPTH["layers"] + 2)
+# The settings a depth job and the references depend on: no others rerun them.
+DEPTH_RUN_KEYS = ("k", "layers", "seed", "activations", "weight_sharing")
+DEPTH_REFERENCE_KEYS = ("k", "layers", "schemes", "activations", "networks_per_setting")
 
 
 rule draw_matrix:
@@ -164,15 +167,12 @@ rule run_depth:
             )
         ),
     params:
-        depth={
-            key: DEPTH[key]
-            for key in ("k", "layers", "seed", "activations", "weight_sharing")
-        },
+        depth={key: DEPTH[key] for key in DEPTH_RUN_KEYS},
     script:
         "../../scripts/run_depth.py"
 
 
-rule merge_depth:
+use rule merge_circular_law as merge_depth with:
     input:
         all_parts(DEPTH_PARTS),
     output:
@@ -182,14 +182,10 @@ rule merge_depth:
         log_path("depth/merge_depth"),
     benchmark:
         benchmark_file("depth/merge_depth")
-    conda:
-        "../envs/pipeline.yaml"
     resources:
         **resources(lambda wildcards: merge_cost(DEPTH_VALUES)),
     params:
         parts=DEPTH_PARTS,
-    script:
-        "../../scripts/merge_parts.py"
 
 
 # The finite-size references no closed form gives: one job, its own streams.
@@ -207,20 +203,9 @@ rule compute_references:
     threads: 1
     resources:
         **resources(light),
-    # Only what the references depend on, so that a new seed or job size of
-    # the measurements does not rerun them.
     params:
         circular_law={key: CIRCULAR_LAW[key] for key in ("sizes", "matrices_per_size")},
-        depth={
-            key: DEPTH[key]
-            for key in (
-                "k",
-                "layers",
-                "schemes",
-                "activations",
-                "networks_per_setting",
-            )
-        },
+        depth={key: DEPTH[key] for key in DEPTH_REFERENCE_KEYS},
         references=config["references"],
     script:
         "../../scripts/compute_references.py"
