@@ -36,8 +36,6 @@ rule measure_jacobian:
         record=record_path("depth/measure_jacobian_{scheme}"),
     log:
         log_path("depth/measure_jacobian_{scheme}"),
-    benchmark:
-        benchmark_file("depth/measure_jacobian_{scheme}")
     wildcard_constraints:
         scheme="|".join(JACOBIAN["schemes"]),
     # Heavy: before the light jobs, as run_depth.
@@ -63,8 +61,6 @@ rule summarize_jacobian:
         record=record_path("depth/summarize_jacobian"),
     log:
         log_path("depth/summarize_jacobian"),
-    benchmark:
-        benchmark_file("depth/summarize_jacobian")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -91,8 +87,6 @@ rule plot_jacobian:
         record=record_path("depth/plot_jacobian"),
     log:
         log_path("depth/plot_jacobian"),
-    benchmark:
-        benchmark_file("depth/plot_jacobian")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
