@@ -7,8 +7,8 @@ eigenvalues and its singular values. Per depth scheme, weight sharing and
 network: its layers' draws with the scheme's normalizing decomposition (QR,
 eigenvalues or singular values), a matrix-vector product per layer and
 activation, and for shared weights the eigenvalues of the one matrix. Per
-Jacobian network and activation: its layers' draws, their product (one k x k
-product per layer) and the singular values of it. The references' simulated
+Jacobian network: its layers' draws, and per activation their product (one
+k x k product per layer) and its singular values. The references' simulated
 draws, as many as the build's references summary records: the spectra of the
 radius draws, the chi variables of the bidiagonal sigma_max draws, the
 Gaussian vectors of the tanh chains. And a fixed cost per figure the build
@@ -20,6 +20,8 @@ Kostlan, free probability, bootstraps), analysis beyond the calls above
 of each bidiagonal reference draw, the re-orthogonalizations (QR) and the
 Jacobi SVD that keep the Jacobian's small singular values accurate, the
 write-up, and every Python start-up but one.
+
+Prints, as JSON, how many members of each kind the calls covered.
 
     python benchmarks/minimal.py [--configfile FILE] [--results results]
 """
