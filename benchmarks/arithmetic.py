@@ -1,8 +1,6 @@
-"""The benchmark's arithmetic: ratios of paired measurements, and power-law fits."""
+"""The benchmark's arithmetic: ratios of paired measurements against targets."""
 
 import statistics
-
-import numpy as np
 
 
 def paired_ratio(numerators, denominators) -> dict:
@@ -21,12 +19,3 @@ def paired_ratio(numerators, denominators) -> dict:
 def with_target(ratio: dict, target: float) -> dict:
     """The ratio with its target and whether it holds (median at most the target)."""
     return ratio | {"target": target, "holds": ratio["median"] <= target}
-
-
-def power_law(sizes, values) -> dict:
-    """Least-squares fit of values = c * size^exponent on log-log axes."""
-    sizes, values = np.asarray(sizes, float), np.asarray(values, float)
-    if sizes.size < 2 or np.any(sizes <= 0) or np.any(values <= 0):
-        raise ValueError("a power law needs at least two positive points")
-    exponent, log_c = np.polyfit(np.log(sizes), np.log(values), 1)
-    return {"exponent": float(exponent), "coefficient": float(np.exp(log_c))}

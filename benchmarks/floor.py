@@ -28,10 +28,12 @@ from eigeninit.experiments import (  # noqa: E402
 )
 from eigeninit.figure_style import save_figures  # noqa: E402
 from eigeninit.figures import FIGURES  # noqa: E402
+from eigeninit.jacobian import settings as jacobian_settings  # noqa: E402
 from eigeninit.jobs import matrices_per_size  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
+    JACOBIAN_FIGURES,
     depth_figure_names,
 )
 from eigeninit.settings import Settings, check_config  # noqa: E402
@@ -70,27 +72,27 @@ def main(configfile: str | None, figures: Path) -> None:
         )
         save_figures(FIGURES.values(), figures / name, **data, summary=summary)
 
-    circular_law = config["circular_law"]
+    circular_law, depth = config["circular_law"], config["depth"]
+    references = stages.references(circular_law, depth, config["references"])
     sizes = [
         stages.merge([stages.circular_law_part(k, circular_law["seed"], range(count))])
         for k, count in matrices_per_size(circular_law).items()
     ]
-    summary = stages.circular_law_summary(sizes)
+    circular_summary = stages.circular_law_summary(sizes, references)
     save_figures(
         CIRCULAR_LAW_FIGURES.values(),
         figures / "circular_law",
         sizes=sizes,
-        summary=summary,
+        summary=circular_summary,
     )
 
-    depth = config["depth"]
     networks = range(depth["networks_per_setting"])
     runs = [
         stages.merge([part])
         for scheme in depth["schemes"]
         for part in stages.depth_parts(scheme, depth, networks).values()
     ]
-    summary = stages.depth_summary(runs, depth["stable_within"])
+    summary = stages.depth_summary(runs, depth["stable_within"], references)
     names = depth_figure_names(depth["weight_sharing"])
     save_figures(
         [DEPTH_FIGURES[name] for name in names],
@@ -98,6 +100,19 @@ def main(configfile: str | None, figures: Path) -> None:
         runs=runs,
         summary=summary,
     )
+
+    jacobian_schemes = jacobian_settings(depth)["schemes"]
+    jacobian_summary = None
+    if jacobian_schemes:
+        runs = [stages.jacobian(scheme, depth) for scheme in jacobian_schemes]
+        jacobian_summary = stages.jacobian_summary(runs, summary)
+        save_figures(
+            JACOBIAN_FIGURES.values(),
+            figures / "jacobian",
+            runs=runs,
+            summary=jacobian_summary,
+        )
+    stages.comparisons(circular_summary, summary, jacobian_summary)
 
 
 if __name__ == "__main__":

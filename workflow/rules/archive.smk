@@ -10,8 +10,6 @@ rule build_archive:
         record=record_path("build_archive"),
     log:
         log_path("build_archive"),
-    benchmark:
-        benchmark_file("build_archive")
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -91,6 +91,11 @@ def figure_files(folder, names, suffixes=("png", "pdf")):
     )
 
 
+def descriptions(definitions):
+    """{figure name: description}, for the report's captions."""
+    return {name: definition.description for name, definition in definitions.items()}
+
+
 def all_parts(parts):
     """Every part file of a {merged file: parts} mapping."""
     return [path for paths in parts.values() for path in paths]
@@ -104,10 +109,6 @@ def record_path(job):
     """The job's record of the files it read and wrote (eigeninit.runlog): an
     output of every rule, so that losing it reruns the job."""
     return f"results/logs/{job}.job.json"
-
-
-def benchmark_file(job):
-    return f"results/benchmarks/{job}.tsv"
 
 
 def archived_results():

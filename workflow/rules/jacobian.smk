@@ -9,14 +9,10 @@ JACOBIAN_SCHEMES = [scheme for scheme in DEPTH["schemes"] if scheme in JACOBIAN_
 JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN_SCHEMES)
 # For the rules that read it: none when no scheme's Jacobian is measured.
 JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
-# What the archive keeps of it, and the jobs behind (for common.smk).
+# What the archive keeps of it.
 JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
 JACOBIAN_RESULTS += (
     figure_files("results/depth/jacobian", JACOBIAN_FIGURES) if JACOBIAN_RUNS else []
-)
-JACOBIAN_JOBS = [f"depth/measure_jacobian_{scheme}" for scheme in JACOBIAN_SCHEMES]
-JACOBIAN_JOBS += (
-    ["depth/summarize_jacobian", "depth/plot_jacobian"] if JACOBIAN_RUNS else []
 )
 
 
@@ -26,8 +22,6 @@ rule measure_jacobian:
         record=record_path("depth/measure_jacobian_{scheme}"),
     log:
         log_path("depth/measure_jacobian_{scheme}"),
-    benchmark:
-        benchmark_file("depth/measure_jacobian_{scheme}")
     wildcard_constraints:
         scheme="|".join(JACOBIAN_SCHEMES),
     # Heavy: before the light jobs, as run_depth.
@@ -55,8 +49,6 @@ rule summarize_jacobian:
         record=record_path("depth/summarize_jacobian"),
     log:
         log_path("depth/summarize_jacobian"),
-    benchmark:
-        benchmark_file("depth/summarize_jacobian")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -82,8 +74,6 @@ rule plot_jacobian:
         record=record_path("depth/plot_jacobian"),
     log:
         log_path("depth/plot_jacobian"),
-    benchmark:
-        benchmark_file("depth/plot_jacobian")
     conda:
         "../envs/pipeline.yaml"
     resources:

@@ -28,8 +28,6 @@ rule export_numbers:
         record=record_path("paper/export_numbers"),
     log:
         log_path("paper/export_numbers"),
-    benchmark:
-        benchmark_file("paper/export_numbers")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -48,8 +46,6 @@ rule export_figures:
         record=record_path("paper/export_figures"),
     log:
         log_path("paper/export_figures"),
-    benchmark:
-        benchmark_file("paper/export_figures")
     conda:
         "../envs/pipeline.yaml"
     resources:

@@ -5,10 +5,6 @@
 # each name to its description.
 
 
-def descriptions(definitions):
-    return {name: definition.description for name, definition in definitions.items()}
-
-
 rule plot_experiment:
     input:
         matrix="results/experiments/{experiment}/matrix.nc",
@@ -28,8 +24,6 @@ rule plot_experiment:
         record=record_path("experiments/{experiment}/plot_experiment"),
     log:
         log_path("experiments/{experiment}/plot_experiment"),
-    benchmark:
-        benchmark_file("experiments/{experiment}/plot_experiment")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -60,8 +54,6 @@ rule plot_circular_law:
         record=record_path("circular_law/plot_circular_law"),
     log:
         log_path("circular_law/plot_circular_law"),
-    benchmark:
-        benchmark_file("circular_law/plot_circular_law")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -89,8 +81,6 @@ rule plot_depth:
         record=record_path("depth/plot_depth"),
     log:
         log_path("depth/plot_depth"),
-    benchmark:
-        benchmark_file("depth/plot_depth")
     conda:
         "../envs/pipeline.yaml"
     resources:

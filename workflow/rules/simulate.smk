@@ -38,8 +38,6 @@ rule draw_matrix:
         record=record_path("experiments/{experiment}/draw_matrix"),
     log:
         log_path("experiments/{experiment}/draw_matrix"),
-    benchmark:
-        benchmark_file("experiments/{experiment}/draw_matrix")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -59,8 +57,6 @@ rule compute_spectrum:
         record=record_path("experiments/{experiment}/compute_spectrum"),
     log:
         log_path("experiments/{experiment}/compute_spectrum"),
-    benchmark:
-        benchmark_file("experiments/{experiment}/compute_spectrum")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -79,8 +75,6 @@ rule iterate:
         record=record_path("experiments/{experiment}/iterate"),
     log:
         log_path("experiments/{experiment}/iterate"),
-    benchmark:
-        benchmark_file("experiments/{experiment}/iterate")
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -103,8 +97,6 @@ rule measure_circular_law:
         record=record_path("circular_law/measure_k{k}_matrices{matrices}"),
     log:
         log_path("circular_law/measure_k{k}_matrices{matrices}"),
-    benchmark:
-        benchmark_file("circular_law/measure_k{k}_matrices{matrices}")
     # Heavy jobs first, so the light ones fill the cores at the end.
     priority: 1
     conda:
@@ -130,8 +122,6 @@ rule merge_circular_law:
         record=record_path("circular_law/merge_circular_law"),
     log:
         log_path("circular_law/merge_circular_law"),
-    benchmark:
-        benchmark_file("circular_law/merge_circular_law")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -153,8 +143,6 @@ rule run_depth:
         record=record_path("depth/run_{scheme}_networks{networks}"),
     log:
         log_path("depth/run_{scheme}_networks{networks}"),
-    benchmark:
-        benchmark_file("depth/run_{scheme}_networks{networks}")
     # Heavy: before the light jobs, as measure_circular_law.
     priority: 1
     conda:
@@ -180,8 +168,6 @@ use rule merge_circular_law as merge_depth with:
         record=record_path("depth/merge_depth"),
     log:
         log_path("depth/merge_depth"),
-    benchmark:
-        benchmark_file("depth/merge_depth")
     resources:
         **resources(lambda wildcards: merge_cost(DEPTH_VALUES)),
     params:
@@ -195,8 +181,6 @@ rule compute_references:
         record=record_path("references/compute_references"),
     log:
         log_path("references/compute_references"),
-    benchmark:
-        benchmark_file("references/compute_references")
     priority: 1
     conda:
         "../envs/pipeline.yaml"

@@ -8,8 +8,6 @@ rule summarize_experiment:
         record=record_path("experiments/{experiment}/summarize_experiment"),
     log:
         log_path("experiments/{experiment}/summarize_experiment"),
-    benchmark:
-        benchmark_file("experiments/{experiment}/summarize_experiment")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -29,8 +27,6 @@ rule summarize_circular_law:
         record=record_path("circular_law/summarize_circular_law"),
     log:
         log_path("circular_law/summarize_circular_law"),
-    benchmark:
-        benchmark_file("circular_law/summarize_circular_law")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -48,8 +44,6 @@ rule summarize_depth:
         record=record_path("depth/summarize_depth"),
     log:
         log_path("depth/summarize_depth"),
-    benchmark:
-        benchmark_file("depth/summarize_depth")
     conda:
         "../envs/pipeline.yaml"
     resources:
@@ -70,8 +64,6 @@ rule compare_with_theory:
         record=record_path("part_two/compare_with_theory"),
     log:
         log_path("part_two/compare_with_theory"),
-    benchmark:
-        benchmark_file("part_two/compare_with_theory")
     conda:
         "../envs/pipeline.yaml"
     resources:

@@ -37,8 +37,6 @@ rule render_writeup:
         record=record_path("render_writeup"),
     log:
         log_path("render_writeup"),
-    benchmark:
-        benchmark_file("render_writeup")
     conda:
         "../envs/pipeline.yaml"
     resources:
