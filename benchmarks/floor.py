@@ -28,7 +28,7 @@ from eigeninit.experiments import (  # noqa: E402
 )
 from eigeninit.figure_style import save_figures  # noqa: E402
 from eigeninit.figures import FIGURES  # noqa: E402
-from eigeninit.jacobian import settings as jacobian_settings  # noqa: E402
+from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS  # noqa: E402
 from eigeninit.jobs import matrices_per_size  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
@@ -101,7 +101,8 @@ def main(configfile: str | None, figures: Path) -> None:
         summary=summary,
     )
 
-    jacobian_schemes = jacobian_settings(depth)["schemes"]
+    # As jacobian.smk: the depth schemes with a Jacobian law.
+    jacobian_schemes = [s for s in depth["schemes"] if s in JACOBIAN_LAWS]
     jacobian_summary = None
     if jacobian_schemes:
         runs = [stages.jacobian(scheme, depth) for scheme in jacobian_schemes]
