@@ -37,9 +37,8 @@ GAUSSIAN_LAYER_CONDITION = 4.0
 
 EPS = float(np.finfo(np.float64).eps)
 
-EXACT, LARGE_K_LAW, ASYMPTOTIC = "exact", "large_k_law", "asymptotic"
-"""Kinds of theory: exact at this k; the exact k -> infinity law at this depth;
-mean field and free probability, k -> infinity, computed numerically."""
+EXACT, ASYMPTOTIC = "exact", "asymptotic"
+"""Kinds of theory: exact at this k; mean field, k -> infinity."""
 
 
 def entry_variance_times_k(scheme: str) -> float:
@@ -231,9 +230,8 @@ def fuss_catalan_parametrization(layers: int, theta: np.ndarray) -> tuple:
 def gaussian_linear_quantiles(
     scheme: str, layers: int, probs: Sequence[float]
 ) -> np.ndarray:
-    """Quantiles of log10 sigma for linear Gaussian layers, k -> infinity
-    (:data:`LARGE_K_LAW`): half the log10 of FC_L's (to 1e-12 relative), plus
-    (L/2) log10 s."""
+    """Quantiles of log10 sigma for linear Gaussian layers, k -> infinity: half
+    the log10 of FC_L's (to 1e-12 relative), plus (L/2) log10 s."""
     from scipy import integrate, optimize
 
     top = math.pi / (layers + 1)
