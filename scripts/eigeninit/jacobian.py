@@ -184,16 +184,12 @@ def _network(scheme, activations, k, layers, generator) -> dict:
             h = w @ signals[a]
             y = depth.ACTIVATIONS[a](h)
             slope = derivative(a, h)
-            if homogeneous[a]:
-                norms[a].append(norms[a][-1] + depth._log10_norm(y))
-                signals[a] = depth._normalized(y)
-            else:
-                norms[a].append(depth._log10_norm(y))
-                signals[a] = y
+            step = depth._log10_norm(y)
+            norms[a].append(norms[a][-1] + step if homogeneous[a] else step)
+            signals[a] = depth._normalized(y) if homogeneous[a] else y
             if a == "relu":  # dead units' rows dropped, one QR per layer
                 active = np.flatnonzero(slope > 0)
-                factor = slope[active, None] * w[np.ix_(active, relu_rows)]
-                products[a].apply(factor, math.inf)
+                products[a].apply(w[np.ix_(active, relu_rows)], math.inf)
                 relu_rows = active
                 continue
             if np.any(slope == 0):
@@ -306,8 +302,7 @@ def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> t
     q = tanh_mean_field_variances(s, layers, 1.0)[:-1]
     u, weights = special.roots_genlaguerre(atoms, -0.5)
     g, weights = np.sqrt(2.0 * u), weights / weights.sum()
-    e = np.exp(-2.0 * np.sqrt(s * q)[:, None] * g[None, :])
-    return (4.0 * e / (1.0 + e) ** 2) ** 2, weights
+    return derivative("tanh", np.sqrt(s * q)[:, None] * g) ** 2, weights
 
 
 class FreeProduct:
