@@ -390,15 +390,11 @@ class FreeProduct:
             f0, f1 = fs[-1], -((1.0 + w_new) / zeta).imag / np.pi * x_new
             change = math.log(f1 / f0) if min(f0, f1) > 0 else None
             slope = None if change is None else change / h
-            if max(f0, f1) >= max(1e-12 * peak, 1e-14) and h > 1e-7:  # resolved
-                if change is None or abs(change) > max_change:
-                    return None
-                if (
-                    slope_before is not None
-                    and abs(slope - slope_before) * h > max_change
-                ):
-                    return None  # curvature
-            if w_new.imag > 0:  # the wrong half plane
+            resolved = max(f0, f1) >= max(1e-12 * peak, 1e-14) and h > 1e-7
+            rough = change is None or abs(change) > max_change
+            if not rough and slope_before is not None:
+                rough = abs(slope - slope_before) * h > max_change  # curvature
+            if (resolved and rough) or w_new.imag > 0:  # or the wrong half plane
                 return None
             return x_new, w_new, zj_new, iterations, f1, slope
 

@@ -92,13 +92,10 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
     resample's quantile is an exact zero)."""
     logs, n = _log10(sigma), sigma.shape[0]
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-
-    def quantiles(rows: np.ndarray) -> np.ndarray:
-        return np.quantile(rows.ravel(), PROBS, method="inverted_cdf")
-
-    resamples = [
-        quantiles(logs[rng.integers(0, n, n)]) for _ in range(BOOTSTRAP_RESAMPLES)
-    ]
+    rows = rng.integers(0, n, (BOOTSTRAP_RESAMPLES, n))  # networks per resample
+    values = np.quantile(logs, PROBS, method="inverted_cdf")
+    resampled = logs[rows].reshape(BOOTSTRAP_RESAMPLES, -1)
+    resamples = np.quantile(resampled, PROBS, axis=1, method="inverted_cdf")
     return [
         {
             "name": name,
@@ -110,7 +107,7 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
             else None,
         }
         for name, p, value, column in zip(
-            QUANTILE_NAMES, PROBS, quantiles(logs), np.array(resamples).T, strict=True
+            QUANTILE_NAMES, PROBS, values, resamples, strict=True
         )
     ]
 
@@ -194,11 +191,10 @@ def log10_condition(sigma: np.ndarray) -> dict:
 
 
 def isometry_verdict(quantiles: list[dict], singular: bool, band=ISOMETRY_BAND) -> dict:
-    """The spectrum's shape: singular (some sigma exactly 0), else by q95 - q05
-    against ``band`` (:data:`ISOMETRY_BAND`); with that spread, the theory's
-    and the median of log10 sigma."""
-    by_p = {entry["probability"]: entry for entry in quantiles}
-    low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
+    """The shape of a spectrum from its quantiles at :data:`PROBS`: singular
+    (some sigma exactly 0), else by q95 - q05 against ``band``; with that
+    spread, the theory's and the median of log10 sigma."""
+    low, median, high = quantiles[0], quantiles[2], quantiles[4]
     theory_low, theory_high = low.get("theory"), high.get("theory")
     spread = None if singular else high["value"] - low["value"]
     if singular:
