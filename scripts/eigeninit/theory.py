@@ -278,24 +278,6 @@ def depth_law_constants(
     return log_growth - depths * np.log(np.asarray(spectral_radius))[:, np.newaxis]
 
 
-def dominant_mode_constant(matrix: np.ndarray, x: np.ndarray) -> float:
-    """Large-depth C for a matrix with a real dominant eigenvalue, right and left
-    eigenvectors v and u: W^l x ~ lambda^l (u.x) / (u.v) v gives C =
-    ln(|u.x| |v| / (|u.v| |x|)). A ValueError for a complex dominant pair,
-    under which C oscillates."""
-    eigenvalues, right = np.linalg.eig(matrix)
-    dominant = int(np.argmax(np.abs(eigenvalues)))
-    if eigenvalues[dominant].imag != 0:
-        raise ValueError("the dominant eigenvalue is complex: no single constant")
-    left_values, left = np.linalg.eig(matrix.T)
-    match = int(np.argmin(np.abs(left_values - eigenvalues[dominant])))
-    v = right[:, dominant].real
-    u = left[:, match].real
-    return float(
-        np.log(abs(u @ x) * np.linalg.norm(v) / (abs(u @ v) * np.linalg.norm(x)))
-    )
-
-
 def agreement(
     samples: np.ndarray, theory: float, theory_se: float = 0.0, rtol: float = 1e-12
 ) -> dict[str, float]:
