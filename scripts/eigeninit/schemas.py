@@ -17,14 +17,6 @@ from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 """Where the schemas are: the package lives in the workflow's scripts/ folder."""
-SUMMARIES = (
-    "experiment",
-    "circular_law",
-    "depth",
-    "comparisons",
-    "references",
-    "jacobian",
-)
 _SHARED = "part_two_definitions.schema.yaml"
 
 
@@ -35,9 +27,7 @@ def document(filename: str) -> dict:
 
 
 def schema(summary: str) -> dict:
-    """The schema of ``summary``, one of :data:`SUMMARIES`."""
-    if summary not in SUMMARIES:
-        raise ValueError(f"unknown summary {summary!r}; have {', '.join(SUMMARIES)}")
+    """The schema of ``summary`` (experiment, depth, ...), from its file."""
     return document(f"{summary}_summary.schema.yaml")
 
 
@@ -75,12 +65,6 @@ def _fullest(node: dict, root: dict, longest_list: int):
     return 0
 
 
-def _item_label(node: dict, index: int) -> str:
-    """A list item's name part: after the list's x-item-label, numbered from one."""
-    label = node.get("x-item-label")
-    return f"{label}_{index + 1}" if label else str(index + 1)
-
-
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
     """Every x-quoted number of ``data`` (nulls skipped) with its name parts."""
     yield from _walk(schema(summary), schema(summary), data, ())
@@ -114,24 +98,21 @@ def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
     if isinstance(value, list):
         item_names = node.get("x-item-names")
         item_key = node.get("x-item-key")
-        items = node.get("items", {})
+        items, prefix = node.get("items", {}), node.get("x-item-label")
         for index, item in enumerate(value):
             if item_names is not None:
                 label = item_names[index]
             elif item_key is not None:
                 label = item[item_key]
             else:
-                label = _item_label(node, index)
+                label = f"{prefix}_{index + 1}" if prefix else str(index + 1)
             quoted = {"x-quoted": node.get("x-quoted", False)} | items
             yield from _walk(quoted, root, item, (*name, label))
         return
     properties = node.get("properties", {})
     for key, item in value.items():
-        if key in properties:
-            child = properties[key]
-        elif isinstance(node.get("additionalProperties"), dict):
-            child = node["additionalProperties"]
-        else:
+        child = properties.get(key, node.get("additionalProperties"))
+        if not isinstance(child, dict):
             continue
         label = _resolve(child, root)[0].get("x-macro", key)
         yield from _walk(child, root, item, (*name, label) if label else name)
