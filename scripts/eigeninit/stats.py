@@ -1,4 +1,5 @@
-"""Summaries of Monte Carlo samples: means with 95% intervals, and uniformity tests."""
+"""Summaries of Monte Carlo samples: means and shares with 95% intervals, and
+Holm's correction for a family of tests."""
 
 import numpy as np
 from scipy import stats as scipy_stats
@@ -37,12 +38,6 @@ def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
     mean, lo, hi = mean_ci95(values)
     se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
     return {"mean": float(mean), "se": float(se), "ci95": [float(lo), float(hi)]}
-
-
-def uniform_ks(u: np.ndarray):
-    """KS test of samples against Uniform(0, 1), its ``statistic`` and
-    ``pvalue``; the p-value assumes them independent."""
-    return scipy_stats.kstest(np.ravel(u), "uniform")
 
 
 def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:

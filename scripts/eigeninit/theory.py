@@ -14,8 +14,6 @@ from scipy import stats as scipy_stats
 from scipy.optimize import brentq
 from scipy.special import digamma, gammainc, gammaln
 
-from eigeninit.stats import uniform_ks
-
 TW1_MEAN = -1.2065335745820
 TW1_SD = float(np.sqrt(1.6077810345810))
 """Mean and standard deviation of the GOE Tracy-Widom law F1 (Bornemann 2010)."""
@@ -124,7 +122,7 @@ def asymptotic_real_eigenvalues(k: int) -> float:
 def disk_uniformity(eigenvalues: np.ndarray, k: int):
     """KS test of |lambda|^2 / k against Uniform(0, 1), the circular law; the
     eigenvalues of one matrix repel, so the p-value is only indicative."""
-    return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)
+    return scipy_stats.kstest(np.abs(np.ravel(eigenvalues)) ** 2 / k, "uniform")
 
 
 # With a fresh rotation-invariant W per layer the ratios r_l = |x(l)|/|x(l-1)|
