@@ -1,7 +1,8 @@
 """The workflow's JSON schemas in workflow/schemas/: the config's and every
 summary's (<summary>_summary.schema.yaml, part two's shared pieces in
 part_two_definitions.schema.yaml). Summaries are validated before they are
-written; the paper exports the numbers marked ``x-quoted``, named by their key
+written; the paper exports the numbers marked ``x-quoted`` (or inside a list
+or object so marked, unless marked false), named by their key
 path in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names``
 names a list's items, ``x-item-key`` the field that names them; other lists
 count from one, after ``x-item-label`` when given).
@@ -54,7 +55,7 @@ def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
 
 
 def _fullest(node: dict, root: dict, longest_list: int):
-    """A value with every property and the most items ``node`` allows, leaves 0."""
+    """A value with every property and the most items ``node`` allows, numbers 0."""
     node, root = _resolve(node, root)
     if "items" in node:
         count = len(node.get("x-item-names", ())) or node.get("maxItems", longest_list)
@@ -62,7 +63,9 @@ def _fullest(node: dict, root: dict, longest_list: int):
     if "properties" in node:
         properties = node["properties"].items()
         return {key: _fullest(child, root, longest_list) for key, child in properties}
-    return 0
+    kinds = node.get("type", [])
+    numeric = {"number", "integer"} & set([kinds] if isinstance(kinds, str) else kinds)
+    return 0 if numeric else None
 
 
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
@@ -85,14 +88,17 @@ def _resolve(node: dict, root: dict) -> tuple[dict, dict]:
     return target | {key: value for key, value in node.items() if key != "$ref"}, source
 
 
-def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
+def _walk(node: dict, root: dict, value, name: tuple[str, ...], quoted=False):
+    """The quoted numbers under ``node``: x-quoted on a list or object holds for
+    what it contains unless they say otherwise."""
     node, root = _resolve(node, root)
+    quoted = node.get("x-quoted", quoted)
     for part in node.get("allOf", ()):
-        yield from _walk(part, root, value, name)
+        yield from _walk(part, root, value, name, quoted)
     if value is None or isinstance(value, bool | str):
         return
     if isinstance(value, int | float):
-        if node.get("x-quoted"):
+        if quoted:
             yield name, value
         return
     if isinstance(value, list):
@@ -106,8 +112,7 @@ def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
                 label = item[item_key]
             else:
                 label = f"{prefix}_{index + 1}" if prefix else str(index + 1)
-            quoted = {"x-quoted": node.get("x-quoted", False)} | items
-            yield from _walk(quoted, root, item, (*name, label))
+            yield from _walk(items, root, item, (*name, label), quoted)
         return
     properties = node.get("properties", {})
     for key, item in value.items():
@@ -115,4 +120,4 @@ def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
         if not isinstance(child, dict):
             continue
         label = _resolve(child, root)[0].get("x-macro", key)
-        yield from _walk(child, root, item, (*name, label) if label else name)
+        yield from _walk(child, root, item, (*name, label) if label else name, quoted)
