@@ -1,7 +1,6 @@
 """The numbers part two of the write-up quotes, read from its datasets: each
-measured value with its 95% band and a ``finite_size`` block (theory, its error,
-kind and note, and the Student-t score against it), every score weighed as one
-family in :func:`comparisons`, and the groupings the write-up states, so the
+measured value beside its finite-size theory and score, every score weighed as
+one family (:func:`comparisons`), and the groupings the write-up states, so the
 templates only format. workflow/schemas/*_summary.schema.yaml define every key.
 """
 
@@ -175,8 +174,7 @@ def depth_summary(
             by_activation.setdefault(activation, {})[weights] = entry
         if weights == "shared" and SCHEMES[scheme].family != ORTHOGONAL:
             if "linear" in activations:
-                norms = dataset["log10_norm"].sel(activation="linear").values
-                depth_laws[scheme] = depth_law(dataset, norms)
+                depth_laws[scheme] = depth_law(dataset)
     facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
         scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
@@ -191,7 +189,7 @@ def depth_summary(
         "networks_per_setting": int(first["members"]),
         "seed": int(first["seed"]),
         "stable_within": stable_within,
-        "keeps_band": list(growth_bounds(stable_within, layers)),
+        "keeps_band": [stable_within ** (-1 / layers), stable_within ** (1 / layers)],
         "activations": {a: ACTIVATION_NAMES[a] for a in activations},
         "weight_sharing": modes,
         "schemes": schemes,
@@ -213,11 +211,6 @@ def _activations_and_modes(growth_per_layer: dict) -> tuple[list, list]:
     """The activations and weight modes of the settings, in the order they ran."""
     keys = [key for key, _ in _leaves(growth_per_layer, SETTING)]
     return [list(dict.fromkeys(key[level] for key in keys)) for level in SETTING[1:]]
-
-
-def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
-    """Growth per layer that keeps the norm within ``stable_within`` over ``layers``."""
-    return float(stable_within) ** (-1 / layers), float(stable_within) ** (1 / layers)
 
 
 def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
@@ -285,11 +278,12 @@ def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> di
     }
 
 
-def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
+def depth_law(dataset: xr.Dataset) -> dict:
     """Shared linear weights against growth over l layers = rho exp(C/l), rho
     each network's own: C's mean and band over the real-dominant networks at a
     few depths, the share of complex-dominant ones (whose C oscillates), and
     the depth scale -1/ln(|lambda_2|/rho) after many times which C settles."""
+    log10_norms = dataset["log10_norm"].sel(activation="linear").values
     layers = log10_norms.shape[-1] - 1
     depths = np.unique(
         np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
@@ -338,7 +332,7 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
         for labels, block in candidates
         if "z_score" in block
     ]
-    adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
+    adjusted = holm_adjusted([test["p_value"] for test in tests])
     for test, holm_p in zip(tests, adjusted, strict=True):
         test |= {
             "holm_p_value": float(holm_p),
