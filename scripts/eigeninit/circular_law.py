@@ -1,11 +1,7 @@
-"""Spectra of real Gaussian (Ginibre) k x k matrices G of iid N(0, 1) entries.
-
-As k grows, the eigenvalues of G / sqrt(k) fill the unit disk uniformly (the
-circular law: |lambda|^2 / k is Uniform(0, 1)); rho(G) / sqrt(k) -> 1 and
-sigma_max(G) / sqrt(k) -> 2, so rho / sigma_max -> 1/2; and G has sqrt(2k/pi)
-+ 1/2 + o(1) real eigenvalues on average (Edelman, Kostlan and Shub 1994). The
-finite-size values beside the measurements are in :mod:`eigeninit.theory` and
-:mod:`eigeninit.references`. Spectra come from LAPACK's full ``eigvals``:
+"""Spectra of real Gaussian (Ginibre) k x k matrices G of iid N(0, 1) entries,
+whose eigenvalues fill the disk of radius sqrt(k) uniformly as k grows (the
+circular law; finite-size values in :mod:`eigeninit.theory` and
+:mod:`eigeninit.references`). Spectra come from LAPACK's full ``eigvals``:
 iterative solvers land on wrong eigenvalues of a spectrum crowded at the edge.
 """
 

@@ -52,15 +52,12 @@ def draws_within(seconds: float, draw_seconds: float) -> int:
     return int(min(MAX_DRAWS, seconds // draw_seconds))
 
 
-def _estimate(mean: float, se: float, kind: str, draws: int) -> dict:
-    """A mean with its standard error, and how it was obtained."""
-    return {"mean": mean, "se": se, "kind": kind, "draws": draws}
-
-
 def estimate(values: np.ndarray) -> dict:
+    """The mean of simulated ``values`` with its standard error, and their count."""
     values = np.ravel(values)
     se = float(values.std(ddof=1) / math.sqrt(values.size))
-    return _estimate(float(values.mean()), se, SIMULATED, int(values.size))
+    mean = float(values.mean())
+    return {"mean": mean, "se": se, "kind": SIMULATED, "draws": values.size}
 
 
 def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
@@ -178,7 +175,8 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, dict]]) -> dict:
         centre = float((weights * np.log2(sizes)).sum() / weights.sum())
         drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
         se = math.hypot(weights.sum() ** -0.5, drift) / math.sqrt(k)
-        result[quantity] = _estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
+        mean = exact(k) + c / math.sqrt(k)
+        result[quantity] = {"mean": mean, "se": se, "kind": EXTRAPOLATED, "draws": 0}
     return result
 
 
