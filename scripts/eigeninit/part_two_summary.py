@@ -158,8 +158,7 @@ def depth_summary(
     """growth_per_layer[scheme][activation][weights] with band, limit,
     finite-size theory and verdict; each scheme's registry facts and gain; the
     depth laws of shared linear weights; the groupings the write-up states."""
-    growth_per_layer: dict = {}
-    depth_laws: dict = {}
+    growth_per_layer, depth_laws = {}, {}
     first = datasets[0].attrs
     k, layers = int(first["k"]), int(first["layers"])
     for dataset in datasets:
@@ -198,8 +197,7 @@ def depth_summary(
         "tanh_regimes": tanh_regimes(growth_per_layer),
         "depth_laws": depth_laws,
     }
-    comparison = kaiming_over_lecun(growth_per_layer, schemes)
-    if comparison is not None:
+    if (comparison := kaiming_over_lecun(growth_per_layer, schemes)) is not None:
         summary["kaiming_over_lecun"] = comparison
     return schemas.validate("depth", summary)
 

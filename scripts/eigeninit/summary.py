@@ -208,10 +208,8 @@ def compare_published(summary: dict, published: dict) -> dict:
         }
     for key in ("mean", "std"):
         if key in published:
-            compared[f"published_{key}"] = float(published[key])
-            compared[f"{key}_abs_difference"] = abs(
-                summary[f"matrix_{key}"] - float(published[key])
-            )
+            theirs = compared[f"published_{key}"] = float(published[key])
+            compared[f"{key}_abs_difference"] = abs(summary[f"matrix_{key}"] - theirs)
     if "stretching_factor" in published:
         text = published["stretching_factor"]
         decimals = decimals_of(text)
