@@ -39,9 +39,7 @@ def _registry() -> Registry:
 
 def validate(summary: str, data: dict) -> dict:
     """``data`` unchanged if it fits ``summary``'s schema; else a ValidationError."""
-    jsonschema.Draft202012Validator(schema(summary), registry=_registry()).validate(
-        data
-    )
+    jsonschema.validate(data, schema(summary), registry=_registry())
     return data
 
 
