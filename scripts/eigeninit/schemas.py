@@ -1,11 +1,11 @@
 """The workflow's JSON schemas in workflow/schemas/: the config's and every
 summary's (<summary>_summary.schema.yaml, part two's shared pieces in
 part_two_definitions.schema.yaml). Summaries are validated before they are
-written; the paper exports the numbers marked ``x-quoted`` (or inside a list
-or object so marked, unless marked false), named by their key
-path in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names``
-names a list's items, ``x-item-key`` the field that names them; other lists
-count from one, after ``x-item-label`` when given).
+written; the paper exports their non-null numbers marked ``x-quoted`` (or held
+in a list or object so marked, unless marked false), named by their key path
+in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names`` names a
+list's items, ``x-item-key`` the field that names them; other lists count from
+one, after ``x-item-label`` when given).
 """
 
 from collections.abc import Iterator
