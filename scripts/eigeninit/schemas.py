@@ -87,8 +87,7 @@ def _resolve(node: dict, root: dict) -> tuple[dict, dict]:
 
 
 def _walk(node: dict, root: dict, value, name: tuple[str, ...], quoted=False):
-    """The quoted numbers under ``node``: x-quoted on a list or object holds for
-    what it contains unless they say otherwise."""
+    """The quoted numbers of ``value`` (described by ``node``), with their names."""
     node, root = _resolve(node, root)
     quoted = node.get("x-quoted", quoted)
     for part in node.get("allOf", ()):
