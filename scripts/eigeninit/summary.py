@@ -26,7 +26,7 @@ PREVIEW_SIZE = 8
 """Rows, columns and moduli the write-up shows; larger matrices show this corner."""
 
 SETTLED_NORM_BAND = 0.9
-"""Probability of the band of settled norms a random start vector gives."""
+"""Probability of the central band of settled norms |z| kappa, z standard normal."""
 
 
 def agreement_digits(estimate: float | None, exact: float) -> float | None:
@@ -84,12 +84,6 @@ def quotient_max_over_min(quotient: np.ndarray) -> float | None:
     if tail.size == 0 or tail.min() == 0:
         return None
     return float(tail.max() / tail.min())
-
-
-def settled_norm_band(scale: float) -> tuple[float, float]:
-    """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
-    low, high = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
-    return float(low), float(high)
 
 
 def summarize(
@@ -180,7 +174,8 @@ def summarize(
     if spectrum.attrs["condition_number"] != "" and dominant == REAL:
         scale = float(spectrum.attrs["condition_number"])
         summary["settled_norm_scale"] = scale
-        summary["settled_norm_band"] = list(settled_norm_band(scale))
+        band = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
+        summary["settled_norm_band"] = [float(bound) for bound in band]
     summary.update(compare_published(summary, published_values))
     return schemas.validate("experiment", summary)
 
