@@ -9,8 +9,8 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
-from scipy import integrate
 from scipy import stats as scipy_stats
+from scipy.integrate import quad
 from scipy.optimize import brentq
 from scipy.special import digamma, gammainc, gammaln
 
@@ -82,12 +82,9 @@ def complex_inverse_square_radius(k: int) -> float:
     return _integral(lambda t: 2.0 * _kostlan_cdf(t, k) / t**3, pieces, 400)
 
 
-def _integral(integrand, bounds: tuple, limit: int = 50) -> float:
-    """The integral over consecutive ``bounds``, by quad piece by piece."""
-    pieces = pairwise(bounds)
-    return float(
-        sum(integrate.quad(integrand, a, b, limit=limit)[0] for a, b in pieces)
-    )
+def _integral(f, bounds: tuple, limit: int = 50) -> float:
+    """The integral of ``f`` over consecutive ``bounds``, by quad piece by piece."""
+    return float(sum(quad(f, a, b, limit=limit)[0] for a, b in pairwise(bounds)))
 
 
 def spectral_radius_asymptotic(k: int) -> float | None:
