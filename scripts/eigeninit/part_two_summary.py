@@ -9,7 +9,7 @@ import math
 import numpy as np
 import xarray as xr
 
-from eigeninit import schemas, theory
+from eigeninit import schemas, stats, theory
 from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
@@ -20,14 +20,6 @@ from eigeninit.scheme_facts import (
     gain,
     limit_growth,
     theory_block,
-)
-from eigeninit.stats import (
-    chance_exceedances,
-    finite_or_none,
-    holm_adjusted,
-    mean_ci95,
-    proportion_ci95,
-    summarize_samples,
 )
 
 KEEPS, EXPLODES, VANISHES = "keeps", "explodes", "vanishes"
@@ -96,10 +88,10 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     radius = dataset["spectral_radius"].values / root_k
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
-    dominant_real_count = int(dataset["dominant_is_real"].values.astype(bool).sum())
+    real_dominant = int(dataset["dominant_is_real"].values.astype(bool).sum())
     uniformity = theory.disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
     expected_real = theory.expected_real_eigenvalues(k)
-    radius_entry = summarize_samples(radius) | {
+    radius_entry = stats.summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
         "complex_exact": theory.complex_spectral_radius(k),
@@ -107,7 +99,7 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
             radius, references["radius"][str(k)]["scaled"], "real Ginibre mean"
         ),
     }
-    sigma_entry = summarize_samples(sigma) | {
+    sigma_entry = stats.summarize_samples(sigma) | {
         "limit": SIGMA_MAX_LIMIT,
         "tracy_widom": theory.sigma_max_tracy_widom(k),
         "finite_size": _reference_block(
@@ -117,7 +109,7 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         ),
     }
     real_note = "Edelman, Kostlan and Shub (1994), exact at every k"
-    real_entry = summarize_samples(real_count) | {
+    real_entry = stats.summarize_samples(real_count) | {
         "finite_size": _scored(
             theory_block(expected_real, 0.0, EXACT, real_note), real_count
         )
@@ -136,8 +128,8 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         "disk_ks_statistic": float(uniformity.statistic),
         "disk_ks_pvalue": float(uniformity.pvalue),
         "disk_ks_finite_size": theory_block(None, None, None, _DISK_KS_NOTE),
-        "dominant_real_count": dominant_real_count,
-        "dominant_real_fraction": proportion_ci95(dominant_real_count, radius.size)
+        "dominant_real_count": real_dominant,
+        "dominant_real_fraction": stats.proportion_ci95(real_dominant, radius.size)
         | {"finite_size": theory_block(None, None, None, _DOMINANT_REAL_NOTE)},
     }
 
@@ -265,7 +257,7 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
 
 def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
     """One (scheme, activation, weights) setting's entry, without its verdict."""
-    measured = summarize_samples(growth)
+    measured = stats.summarize_samples(growth)
     predicted = finite_size_growth(*setting, k, layers, references)
     return measured | {
         "limit": limit_growth(*setting, k),
@@ -289,8 +281,9 @@ def depth_law(dataset: xr.Dataset) -> dict:
     radius = dataset["spectral_radius"].values
     real = dataset["dominant_is_real"].values.astype(bool)
     constants = theory.depth_law_constants(log10_norms, radius, depths)[real]
+    empty = (np.nan,) * 3
     bands = [
-        [finite_or_none(v) for v in (mean_ci95(c) if c.size else (np.nan,) * 3)]
+        [stats.finite_or_none(v) for v in (stats.mean_ci95(c) if c.size else empty)]
         for c in constants.T
     ]
     median_ratio = float(np.median(dataset["second_ratio"].values))
@@ -298,7 +291,7 @@ def depth_law(dataset: xr.Dataset) -> dict:
         "depths": depths.tolist(),
         "constant": [{"mean": mean, "ci95": [lo, hi]} for mean, lo, hi in bands],
         "real_dominant_networks": int(real.sum()),
-        "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
+        "complex_dominant_share": stats.proportion_ci95(int((~real).sum()), real.size),
         "median_second_ratio": median_ratio,
         "depth_scale": -1.0 / math.log(median_ratio) if 0 < median_ratio < 1 else None,
     }
@@ -330,7 +323,7 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
         for labels, block in candidates
         if "z_score" in block
     ]
-    adjusted = holm_adjusted([test["p_value"] for test in tests])
+    adjusted = stats.holm_adjusted([test["p_value"] for test in tests])
     for test, holm_p in zip(tests, adjusted, strict=True):
         test |= {
             "holm_p_value": float(holm_p),
@@ -342,7 +335,7 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
         "count": len(tests),
         "below_level": sum(test["p_value"] < FAMILY_LEVEL for test in tests),
         "beyond_two": sum(abs(test["z_score"]) > 2 for test in tests),
-        "chance": chance_exceedances(len(tests), FAMILY_LEVEL),
+        "chance": stats.chance_exceedances(len(tests), FAMILY_LEVEL),
         "disagreements": sum(test["disagrees"] for test in tests),
     }
     return schemas.validate("comparisons", summary)
