@@ -55,18 +55,15 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     eigenvalues, eigenvectors = np.linalg.eig(matrix)
     order = np.lexsort((eigenvalues.imag, np.abs(eigenvalues)))
     eigenvalues = eigenvalues[order]
-    eigenvectors = eigenvectors[:, order]
-    principal = eigenvectors[:, -1].astype(np.complex128)
+    principal = eigenvectors[:, order[-1]].astype(np.complex128)
     # Fix the arbitrary complex phase: largest component real and positive.
     pivot = principal[np.argmax(np.abs(principal))]
     principal = principal * (abs(pivot) / pivot) / np.linalg.norm(principal)
     if eigenvalues[-1].imag == 0:
         principal = principal.real.astype(np.complex128)
     basis = dominant_subspace(matrix, eigenvalues)
-    simple_real = eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
-    condition = (
-        condition_number(matrix) if simple_real and basis.shape[1] == 1 else None
-    )
+    simple = basis.shape[1] == 1 and eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
+    condition = condition_number(matrix) if simple else None
     return Spectrum(eigenvalues, principal, basis, condition)
 
 
