@@ -298,10 +298,9 @@ def depth_law(dataset: xr.Dataset) -> dict:
 
 
 def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
-    """Every score of part two against its theory (the Jacobian's against exact
-    theory, when measured) as one family: a measurement disagrees only when
-    Holm's rule rejects it at :data:`FAMILY_LEVEL`, whatever the scores'
-    dependence."""
+    """Every score of part two against its theory (the Jacobian's when measured)
+    as one family: a measurement disagrees only when Holm's rule rejects it at
+    :data:`FAMILY_LEVEL`, whatever the scores' dependence."""
     growth = _leaves(depth["growth_per_layer"], SETTING)
     settings = _leaves((jacobian or {}).get("settings", {}), ("scheme", "activation"))
     candidates = [
