@@ -16,8 +16,8 @@ from eigeninit.initializers import (
     ORTHOGONAL,
     SIGMA_MAX,
     SPECTRAL_RADIUS,
+    batches,
     check_scheme,
-    default_chunk,
     job_seed_sequence,
 )
 
@@ -72,15 +72,11 @@ def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
 def radius_draws(k: int, draws: int, seed: int) -> np.ndarray:
     """``draws`` values of rho(G) / sqrt(k), batches of at most 64 MiB."""
     rng = np.random.default_rng(job_seed_sequence(seed, "reference", "radius", k))
-    batch = default_chunk(k)
-    return np.concatenate(
-        [
-            np.abs(
-                np.linalg.eigvals(rng.standard_normal((min(batch, draws - n), k, k)))
-            ).max(axis=-1)
-            for n in range(0, draws, batch)
-        ]
-    ) / math.sqrt(k)
+    radii = [
+        np.abs(np.linalg.eigvals(rng.standard_normal((len(b), k, k)))).max(axis=-1)
+        for b in batches(range(draws), k)
+    ]
+    return np.concatenate(radii) / math.sqrt(k)
 
 
 def bidiagonal_sigma_max(diag: np.ndarray, superdiag: np.ndarray) -> np.ndarray:
