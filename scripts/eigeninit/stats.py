@@ -11,9 +11,7 @@ def finite_or_none(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def mean_ci95(
-    samples: np.ndarray, axis: int = -1
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mean_ci95(samples: np.ndarray, axis: int = -1) -> tuple[np.ndarray, ...]:
     """``(mean, lo, hi)`` along ``axis``: the mean and its Student-t 95% interval
     (samples are few); NaN bounds for one sample; non-finite samples propagate."""
     values = np.asarray(samples, dtype=np.float64)
