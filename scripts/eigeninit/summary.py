@@ -97,7 +97,7 @@ def summarize(
     raw, rescaled = (iterations.sel(run=run) for run in ("raw", "rescaled"))
     eigenvalues = complex_values(spectrum, "eigenvalue").values
     top = eigenvalues[-1]
-    spectral_radius = float(spectrum.attrs["spectral_radius"])
+    radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = supported_stretch(raw)
     values = matrix["matrix"].values
     k = int(matrix.attrs["k"])
@@ -106,7 +106,7 @@ def summarize(
     ratio = float(spectrum.attrs["convergence_ratio"])
     steps = steps_to_resolution(ratio)
     max_over_min = quotient_max_over_min(raw["quotient"].values)
-    agreement = agreement_digits(stretching_factor, spectral_radius)
+    agreement = agreement_digits(stretching_factor, radius)
     measured = agreement is not None
     rescaled_quotient = finite_or_none(rescaled["quotient"].values[-1])
     from_spectrum = spectrum.attrs["dominant"]
@@ -128,14 +128,12 @@ def summarize(
         "quotient_spread": None if max_over_min is None else max_over_min - 1,
         "dominant": dominant,
         "dominant_from_spectrum": from_spectrum,
-        "dominant_agrees": dominant_agrees(dominant, from_spectrum, spectral_radius),
+        "dominant_agrees": dominant_agrees(dominant, from_spectrum, radius),
         "dominant_eigenvalue": [float(top.real), float(top.imag)],
         "sign_flips": bool(dominant == REAL and top.real < 0),
         "stretching_factor": stretching_factor,
-        "spectral_radius": spectral_radius,
-        "log10_spectral_radius": (
-            math.log10(spectral_radius) if spectral_radius > 0 else None
-        ),
+        "spectral_radius": radius,
+        "log10_spectral_radius": math.log10(radius) if radius > 0 else None,
         "eigenvalues": [[float(z.real), float(z.imag)] for z in eigenvalues],
         "eigenvalue_moduli": spectrum["modulus"].values.tolist(),
         "largest_moduli": spectrum["modulus"].values[-PREVIEW_SIZE:].tolist(),
