@@ -147,9 +147,8 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 def depth_summary(
     datasets: list[xr.Dataset], stable_within: float, references: dict
 ) -> dict:
-    """growth_per_layer[scheme][activation][weights] with band, limit,
-    finite-size theory and verdict; each scheme's registry facts and gain; the
-    depth laws of shared linear weights; the groupings the write-up states."""
+    """Each setting's growth per layer beside its theory, with its verdict and the
+    groupings the write-up states; each scheme's facts; shared weights' depth laws."""
     growth_per_layer, depth_laws = {}, {}
     first = datasets[0].attrs
     k, layers = int(first["k"]), int(first["layers"])
@@ -228,8 +227,7 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
 
 
 def tanh_regimes(growth_per_layer: dict) -> dict[str, list[str]]:
-    """Schemes by the regime of their tanh mean-field map (independent weights):
-    ``vanishes`` (s < 1), ``critical`` (s = 1) and ``settles`` (s > 1)."""
+    """Schemes by tanh mean-field regime, independent weights (theory.tanh_regime)."""
     regimes: dict[str, list[str]] = {"vanishes": [], "critical": [], "settles": []}
     for scheme, by_activation in growth_per_layer.items():
         entry = by_activation.get("tanh", {}).get("independent")
@@ -258,13 +256,12 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
 def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
     """One (scheme, activation, weights) setting's entry, without its verdict."""
     measured = stats.summarize_samples(growth)
+    mean = measured["mean"]
     predicted = finite_size_growth(*setting, k, layers, references)
     return measured | {
         "limit": limit_growth(*setting, k),
         "finite_size": _scored(predicted, growth),
-        "log10_norm_ratio": layers * math.log10(measured["mean"])
-        if measured["mean"] > 0
-        else None,
+        "log10_norm_ratio": layers * math.log10(mean) if mean > 0 else None,
     }
 
 
