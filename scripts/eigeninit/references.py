@@ -122,9 +122,7 @@ def _pivot_sums(a: np.ndarray, c2: np.ndarray, t: np.ndarray):
     for i in range(1, a.shape[0]):
         u = c2[i - 1] / q
         q = t - a[i] - u
-        w_next = (1.0 + u * w) / q
-        v = u * (v - 2.0 * w * w) / q
-        w = w_next
+        w, v = (1.0 + u * w) / q, u * (v - 2.0 * w * w) / q
         g_sum += w
         h_sum += w * w - v
     return g_sum, h_sum
