@@ -224,11 +224,10 @@ def tanh_mean_field_variances(s: float, layers: int, q0: float = 1.0) -> np.ndar
     """q(0), ..., q(L) of the mean-field map :func:`tanh_variance_map`."""
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    q = np.empty(layers + 1)
-    q[0] = q0
-    for layer in range(layers):
-        q[layer + 1] = tanh_variance_map(q[layer], s)
-    return q
+    q = [q0]
+    for _ in range(layers):
+        q.append(tanh_variance_map(q[-1], s))
+    return np.array(q, dtype=np.float64)
 
 
 def tanh_mean_field_growth(s: float, layers: int, q0: float = 1.0) -> float:
