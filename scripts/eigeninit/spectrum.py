@@ -42,7 +42,7 @@ class Spectrum:
         """Largest modulus below the tied dominant moduli over the spectral
         radius, the factor power iteration's error shrinks by per step (0 when
         every eigenvalue ties)."""
-        below = self.moduli[self.moduli < _tie_threshold(self.spectral_radius)]
+        below = self.moduli[self.moduli < self.spectral_radius * (1 - TIE_TOLERANCE)]
         if below.size == 0:
             return 0.0
         return float(below[-1] / self.spectral_radius)
@@ -78,10 +78,6 @@ def condition_number(matrix: np.ndarray) -> float:
     return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
 
 
-def _tie_threshold(spectral_radius: float) -> float:
-    return spectral_radius * (1 - TIE_TOLERANCE)
-
-
 def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
     """Orthonormal basis of the invariant subspace of the tied largest moduli:
     leading vectors of an ordered real Schur form, which span it also for
@@ -89,7 +85,7 @@ def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray
     # Imported here: the many jobs that only read spectra skip its import time.
     import scipy.linalg
 
-    threshold = _tie_threshold(float(np.abs(eigenvalues).max()))
+    threshold = float(np.abs(eigenvalues).max()) * (1 - TIE_TOLERANCE)
     _, vectors, count = scipy.linalg.schur(
         np.asarray(matrix, dtype=np.float64),
         output="real",
