@@ -7,8 +7,7 @@ from scipy import stats as scipy_stats
 
 def finite_or_none(value) -> float | None:
     """A float for JSON, or None where the value is NaN or infinite."""
-    value = float(value)
-    return value if np.isfinite(value) else None
+    return float(value) if np.isfinite(value) else None
 
 
 def mean_ci95(samples: np.ndarray, axis: int = -1) -> tuple[np.ndarray, ...]:
