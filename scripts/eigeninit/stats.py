@@ -19,12 +19,10 @@ def mean_ci95(samples: np.ndarray, axis: int = -1) -> tuple[np.ndarray, ...]:
         raise ValueError("mean_ci95 needs at least one sample")
     mean = values.mean(axis=axis)
     if n == 1:
-        nan = np.full_like(mean, np.nan)
-        return mean, nan, nan.copy()
+        return mean, np.full_like(mean, np.nan), np.full_like(mean, np.nan)
+    t = scipy_stats.t.ppf(0.975, n - 1)
     with np.errstate(invalid="ignore"):
-        half_width = (
-            scipy_stats.t.ppf(0.975, n - 1) * values.std(axis=axis, ddof=1) / np.sqrt(n)
-        )
+        half_width = t * values.std(axis=axis, ddof=1) / np.sqrt(n)
     return mean, mean - half_width, mean + half_width
 
 
