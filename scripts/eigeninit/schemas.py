@@ -44,9 +44,8 @@ def validate(summary: str, data: dict) -> dict:
 
 
 def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
-    """The name parts of every number a summary with fixed keys (the
-    experiment's) can quote, from its schema alone: those of its fullest value,
-    with lists at their ``maxItems``, else ``longest_list``."""
+    """Name parts of every number a fixed-key summary (the experiment's) can quote,
+    from its schema: its fullest value's, lists at ``maxItems`` or ``longest_list``."""
     root = schema(summary)
     fullest = _fullest(root, root, longest_list)
     return [name for name, _ in _walk(root, root, fullest, ())]

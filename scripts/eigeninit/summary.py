@@ -32,11 +32,9 @@ SETTLED_NORM_BAND = 0.9
 def agreement_digits(estimate: float | None, exact: float) -> float | None:
     """-log10 of the relative difference, capped at float64's resolution; None
     without an estimate, or when only the exact value is 0."""
-    if estimate is None:
-        return None
     if estimate == exact:
         return FLOAT64_DIGITS
-    if exact == 0:
+    if estimate is None or exact == 0:
         return None
     relative = abs(estimate - exact) / abs(exact)
     return -math.log10(max(relative, FLOAT64_RESOLUTION))
