@@ -247,10 +247,8 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
         }
     except KeyError:
         return None
-    return {
-        "gain_ratio": schemes["kaiming"]["gain"] / schemes["lecun"]["gain"],
-        "measured_ratio": measured,
-    }
+    gain_ratio = schemes["kaiming"]["gain"] / schemes["lecun"]["gain"]
+    return {"gain_ratio": gain_ratio, "measured_ratio": measured}
 
 
 def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:

@@ -9,7 +9,8 @@ one, after ``x-item-label`` when given).
 """
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, reduce
+from operator import getitem
 from pathlib import Path
 
 import jsonschema
@@ -78,9 +79,7 @@ def _resolve(node: dict, root: dict) -> tuple[dict, dict]:
         return node, root
     filename, _, pointer = reference.partition("#")
     source = document(filename) if filename else root
-    target = source
-    for part in filter(None, pointer.split("/")):
-        target = target[part]
+    target = reduce(getitem, filter(None, pointer.split("/")), source)
     target, source = _resolve(target, source)
     return target | {key: value for key, value in node.items() if key != "$ref"}, source
 
