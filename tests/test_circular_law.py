@@ -69,7 +69,7 @@ def test_real_count_matches_monte_carlo_at_k16() -> None:
 
 
 def test_real_eigenvalues_are_exactly_real_and_complex_ones_pair_up() -> None:
-    measurement = measure_sizes(9, ensemble(1), range(200), keep_eigenvalues=True)
+    measurement = measure_sizes(9, ensemble(1), range(200))
     eigenvalues = measurement.eigenvalues
     assert eigenvalues.shape == (200, 9) and eigenvalues.dtype == np.complex128
     assert np.all((9 - measurement.real_eigenvalue_count) % 2 == 0)
@@ -131,7 +131,7 @@ def test_measurements_match_direct_linear_algebra() -> None:
     np.testing.assert_allclose(
         measurement.sigma_max, np.linalg.norm(matrices, ord=2, axis=(1, 2))
     )
-    assert measurement.eigenvalues is None
+    np.testing.assert_allclose(measurement.eigenvalues, np.linalg.eigvals(matrices))
 
 
 def test_a_range_of_matrices_measures_what_the_whole_ensemble_does(
@@ -141,8 +141,8 @@ def test_a_range_of_matrices_measures_what_the_whole_ensemble_does(
     to 39 seven, cut elsewhere; the job measuring only those gets the same
     numbers bit for bit."""
     monkeypatch.setattr("eigeninit.initializers.CHUNK_BYTES", 4 * 8 * 12 * 12)
-    whole = measure_sizes(12, ensemble(5), range(40), keep_eigenvalues=True)
-    part = measure_sizes(12, ensemble(5), range(13, 40), keep_eigenvalues=True)
+    whole = measure_sizes(12, ensemble(5), range(40))
+    part = measure_sizes(12, ensemble(5), range(13, 40))
     np.testing.assert_array_equal(whole.eigenvalues[13:], part.eigenvalues)
     np.testing.assert_array_equal(whole.sigma_max[13:], part.sigma_max)
     np.testing.assert_array_equal(
@@ -166,8 +166,6 @@ def test_size_one() -> None:
 def test_disk_uniformity() -> None:
     """At k = 256 the pooled |lambda|^2/k are close to uniform (KS distance
     ~0.03, from the blurred edge), while shrinking the disk is rejected."""
-    eigenvalues = measure_sizes(
-        256, ensemble(7), range(8), keep_eigenvalues=True
-    ).eigenvalues
+    eigenvalues = measure_sizes(256, ensemble(7), range(8)).eigenvalues
     assert disk_uniformity(eigenvalues, 256).statistic < 0.05
     assert disk_uniformity(0.8 * eigenvalues, 256).pvalue < 1e-6

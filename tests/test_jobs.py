@@ -70,7 +70,7 @@ def assert_same_content(merged: xr.Dataset, whole: xr.Dataset) -> None:
 
 
 def circular_law_part(members: range) -> xr.Dataset:
-    measurement = measure_sizes(6, ENSEMBLE, members, keep_eigenvalues=True)
+    measurement = measure_sizes(6, ENSEMBLE, members)
     return circular_law_dataset(measurement, {"k": 6, "seed": 31})
 
 

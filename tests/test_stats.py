@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from eigeninit.stats import mean_ci95, proportion_ci95, summarize_samples, uniform_ks
+from eigeninit.stats import mean_ci95, proportion_ci95, summarize_samples
 
 
 def test_mean_ci95_known_data() -> None:
@@ -52,19 +52,6 @@ def test_summarize_samples_is_json_ready() -> None:
     assert all(isinstance(bound, float) for bound in summary["ci95"])
     assert summary["ci95"][0] < 2.5 < summary["ci95"][1]
     json.dumps(summary)
-
-
-def test_uniform_ks_accepts_uniform_and_rejects_skewed() -> None:
-    u = np.random.default_rng(1).uniform(size=5000)
-    assert uniform_ks(u).pvalue > 1e-3
-    assert uniform_ks(u**2).pvalue < 1e-6
-
-
-def test_uniform_ks_statistic_of_a_single_midpoint() -> None:
-    """One sample at 0.5: the empirical CDF jumps 0 -> 1 where F = 0.5."""
-    statistic, pvalue = uniform_ks(np.array([0.5]))
-    assert statistic == pytest.approx(0.5)
-    assert pvalue == pytest.approx(1.0)
 
 
 def test_wilson_interval_inverts_the_score_test() -> None:

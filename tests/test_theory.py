@@ -20,7 +20,6 @@ from eigeninit.theory import (
     complex_log_spectral_radius,
     complex_spectral_radius,
     depth_law_constants,
-    dominant_mode_constant,
     linear_gaussian_growth,
     normalized_log_growth,
     relu_gaussian_growth,
@@ -308,21 +307,17 @@ def test_depth_law_constants_on_a_known_spectrum() -> None:
     np.testing.assert_allclose(constants, expected, rtol=1e-10)
 
 
-def test_dominant_mode_constant_of_a_non_normal_matrix() -> None:
-    """[[1, b], [0, mu]]: right eigenvector (1, 0), left (1, b/(1 - mu)); the
-    constant is the limit of C_l, reached at l = 200 since mu^200 is negligible."""
+def test_depth_law_constant_of_a_non_normal_matrix() -> None:
+    """[[1, b], [0, mu]]: right eigenvector (1, 0), left u = (1, b/(1 - mu)), so
+    C_l tends to ln(|u.x| / (|u_1| |x|)), reached at l = 200 (mu^200 is negligible)."""
     b, mu = 3.0, 0.5
     matrix = np.array([[1.0, b], [0.0, mu]])
     x = np.array([0.1, 1.0])
     u = np.array([1.0, b / (1 - mu)])
     expected = math.log(abs(u @ x) / (abs(u[0]) * np.linalg.norm(x)))
-    assert dominant_mode_constant(matrix, x) == pytest.approx(expected, rel=1e-12)
     log10_norms = propagate(x[np.newaxis], [matrix[np.newaxis]] * 200, "linear")
     constant = depth_law_constants(log10_norms, np.array([1.0]), np.array([200]))[0, 0]
     assert constant == pytest.approx(expected, rel=1e-10)
-    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
-    with pytest.raises(ValueError, match="complex"):
-        dominant_mode_constant(rotation, x)
 
 
 # ---- agreement ----

@@ -1,11 +1,7 @@
-"""Spectra of real Gaussian (Ginibre) k x k matrices G of iid N(0, 1) entries.
-
-As k grows, the eigenvalues of G / sqrt(k) fill the unit disk uniformly (the
-circular law: |lambda|^2 / k is Uniform(0, 1)); rho(G) / sqrt(k) -> 1 and
-sigma_max(G) / sqrt(k) -> 2, so rho / sigma_max -> 1/2; and G has sqrt(2k/pi)
-+ 1/2 + o(1) real eigenvalues on average (Edelman, Kostlan and Shub 1994). The
-finite-size values beside the measurements are in :mod:`eigeninit.theory` and
-:mod:`eigeninit.references`. Spectra come from LAPACK's full ``eigvals``:
+"""Spectra of real Gaussian (Ginibre) k x k matrices G of iid N(0, 1) entries,
+whose eigenvalues fill the disk of radius sqrt(k) uniformly as k grows (the
+circular law; finite-size values in :mod:`eigeninit.theory` and
+:mod:`eigeninit.references`). Spectra come from LAPACK's full ``eigvals``:
 iterative solvers land on wrong eigenvalues of a spectrum crowded at the edge.
 """
 
@@ -24,8 +20,7 @@ SIGMA_MAX_LIMIT = 2.0
 
 class SizeMeasurement(NamedTuple):
     """Per-matrix measurements of the matrices ``matrices`` of size k, arrays of
-    shape (len(matrices),); ``eigenvalues`` (len(matrices), k) complex128, or
-    None when not kept."""
+    shape (len(matrices),); ``eigenvalues`` (len(matrices), k) complex128."""
 
     k: int
     matrices: range
@@ -33,14 +28,11 @@ class SizeMeasurement(NamedTuple):
     sigma_max: np.ndarray
     real_eigenvalue_count: np.ndarray
     dominant_is_real: np.ndarray
-    eigenvalues: np.ndarray | None = None
+    eigenvalues: np.ndarray
 
 
 def measure_sizes(
-    k: int,
-    seed_sequence: np.random.SeedSequence,
-    matrices: range,
-    keep_eigenvalues: bool = False,
+    k: int, seed_sequence: np.random.SeedSequence, matrices: range
 ) -> SizeMeasurement:
     """Measure the spectra of the N(0, 1) matrices numbered ``matrices``, of size k,
     matrix i from its own stream (:func:`member_generator` of ``seed_sequence``
@@ -56,12 +48,6 @@ def measure_sizes(
         dominant = np.take_along_axis(spectrum, top, axis=-1)[:, 0]
         sigma = np.linalg.svd(stack, compute_uv=False)[:, 0]
         real_count = np.count_nonzero(spectrum.imag == 0, axis=-1)
-        kept = spectrum if keep_eigenvalues else None
-        parts.append((np.abs(dominant), sigma, real_count, dominant.imag == 0, kept))
-    *measured, eigenvalues = zip(*parts, strict=True)
-    return SizeMeasurement(
-        k,
-        matrices,
-        *map(np.concatenate, measured),
-        np.concatenate(eigenvalues) if keep_eigenvalues else None,
-    )
+        real = dominant.imag == 0
+        parts.append((np.abs(dominant), sigma, real_count, real, spectrum))
+    return SizeMeasurement(k, matrices, *map(np.concatenate, zip(*parts, strict=True)))

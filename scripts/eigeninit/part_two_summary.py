@@ -1,7 +1,6 @@
 """The numbers part two of the write-up quotes, read from its datasets: each
-measured value with its 95% band and a ``finite_size`` block (theory, its error,
-kind and note, and the Student-t score against it), every score weighed as one
-family in :func:`comparisons`, and the groupings the write-up states, so the
+measured value beside its finite-size theory and score, every score weighed as
+one family (:func:`comparisons`), and the groupings the write-up states, so the
 templates only format. workflow/schemas/*_summary.schema.yaml define every key.
 """
 
@@ -10,7 +9,7 @@ import math
 import numpy as np
 import xarray as xr
 
-from eigeninit import schemas, theory
+from eigeninit import schemas, stats, theory
 from eigeninit.circular_law import SIGMA_MAX_LIMIT, SPECTRAL_RADIUS_LIMIT
 from eigeninit.datasets import complex_values
 from eigeninit.depth import ACTIVATION_NAMES
@@ -21,14 +20,6 @@ from eigeninit.scheme_facts import (
     gain,
     limit_growth,
     theory_block,
-)
-from eigeninit.stats import (
-    chance_exceedances,
-    finite_or_none,
-    holm_adjusted,
-    mean_ci95,
-    proportion_ci95,
-    summarize_samples,
 )
 
 KEEPS, EXPLODES, VANISHES = "keeps", "explodes", "vanishes"
@@ -97,10 +88,10 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
     radius = dataset["spectral_radius"].values / root_k
     sigma = dataset["sigma_max"].values / root_k
     real_count = dataset["real_eigenvalue_count"].values
-    dominant_real_count = int(dataset["dominant_is_real"].values.astype(bool).sum())
+    real_dominant = int(dataset["dominant_is_real"].values.astype(bool).sum())
     uniformity = theory.disk_uniformity(complex_values(dataset, "eigenvalue").values, k)
     expected_real = theory.expected_real_eigenvalues(k)
-    radius_entry = summarize_samples(radius) | {
+    radius_entry = stats.summarize_samples(radius) | {
         "limit": SPECTRAL_RADIUS_LIMIT,
         "asymptotic": theory.spectral_radius_asymptotic(k) if k >= 3 else None,
         "complex_exact": theory.complex_spectral_radius(k),
@@ -108,7 +99,7 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
             radius, references["radius"][str(k)]["scaled"], "real Ginibre mean"
         ),
     }
-    sigma_entry = summarize_samples(sigma) | {
+    sigma_entry = stats.summarize_samples(sigma) | {
         "limit": SIGMA_MAX_LIMIT,
         "tracy_widom": theory.sigma_max_tracy_widom(k),
         "finite_size": _reference_block(
@@ -118,7 +109,7 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         ),
     }
     real_note = "Edelman, Kostlan and Shub (1994), exact at every k"
-    real_entry = summarize_samples(real_count) | {
+    real_entry = stats.summarize_samples(real_count) | {
         "finite_size": _scored(
             theory_block(expected_real, 0.0, EXACT, real_note), real_count
         )
@@ -137,8 +128,8 @@ def _size_summary(dataset: xr.Dataset, k: int, references: dict) -> dict:
         "disk_ks_statistic": float(uniformity.statistic),
         "disk_ks_pvalue": float(uniformity.pvalue),
         "disk_ks_finite_size": theory_block(None, None, None, _DISK_KS_NOTE),
-        "dominant_real_count": dominant_real_count,
-        "dominant_real_fraction": proportion_ci95(dominant_real_count, radius.size)
+        "dominant_real_count": real_dominant,
+        "dominant_real_fraction": stats.proportion_ci95(real_dominant, radius.size)
         | {"finite_size": theory_block(None, None, None, _DOMINANT_REAL_NOTE)},
     }
 
@@ -156,11 +147,9 @@ def verdict(growth: float, layers: int, stable_within: float) -> str:
 def depth_summary(
     datasets: list[xr.Dataset], stable_within: float, references: dict
 ) -> dict:
-    """growth_per_layer[scheme][activation][weights] with band, limit,
-    finite-size theory and verdict; each scheme's registry facts and gain; the
-    depth laws of shared linear weights; the groupings the write-up states."""
-    growth_per_layer: dict = {}
-    depth_laws: dict = {}
+    """Each setting's growth per layer beside its theory, with its verdict and the
+    groupings the write-up states; each scheme's facts; shared weights' depth laws."""
+    growth_per_layer, depth_laws = {}, {}
     first = datasets[0].attrs
     k, layers = int(first["k"]), int(first["layers"])
     for dataset in datasets:
@@ -175,8 +164,7 @@ def depth_summary(
             by_activation.setdefault(activation, {})[weights] = entry
         if weights == "shared" and SCHEMES[scheme].family != ORTHOGONAL:
             if "linear" in activations:
-                norms = dataset["log10_norm"].sel(activation="linear").values
-                depth_laws[scheme] = depth_law(dataset, norms)
+                depth_laws[scheme] = depth_law(dataset)
     facts = ("name", "entries", "description", "family", "divisor")
     schemes = {
         scheme: {fact: getattr(SCHEMES[scheme], fact) for fact in facts}
@@ -191,7 +179,7 @@ def depth_summary(
         "networks_per_setting": int(first["members"]),
         "seed": int(first["seed"]),
         "stable_within": stable_within,
-        "keeps_band": list(growth_bounds(stable_within, layers)),
+        "keeps_band": [stable_within ** (-1 / layers), stable_within ** (1 / layers)],
         "activations": {a: ACTIVATION_NAMES[a] for a in activations},
         "weight_sharing": modes,
         "schemes": schemes,
@@ -200,8 +188,7 @@ def depth_summary(
         "tanh_regimes": tanh_regimes(growth_per_layer),
         "depth_laws": depth_laws,
     }
-    comparison = kaiming_over_lecun(growth_per_layer, schemes)
-    if comparison is not None:
+    if (comparison := kaiming_over_lecun(growth_per_layer, schemes)) is not None:
         summary["kaiming_over_lecun"] = comparison
     return schemas.validate("depth", summary)
 
@@ -213,11 +200,6 @@ def _activations_and_modes(growth_per_layer: dict) -> tuple[list, list]:
     """The activations and weight modes of the settings, in the order they ran."""
     keys = [key for key, _ in _leaves(growth_per_layer, SETTING)]
     return [list(dict.fromkeys(key[level] for key in keys)) for level in SETTING[1:]]
-
-
-def growth_bounds(stable_within: float, layers: int) -> tuple[float, float]:
-    """Growth per layer that keeps the norm within ``stable_within`` over ``layers``."""
-    return float(stable_within) ** (-1 / layers), float(stable_within) ** (1 / layers)
 
 
 def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
@@ -245,8 +227,7 @@ def verdict_groups(growth_per_layer: dict) -> dict[str, list[dict]]:
 
 
 def tanh_regimes(growth_per_layer: dict) -> dict[str, list[str]]:
-    """Schemes by the regime of their tanh mean-field map (independent weights):
-    ``vanishes`` (s < 1), ``critical`` (s = 1) and ``settles`` (s > 1)."""
+    """Schemes by tanh mean-field regime, independent weights (theory.tanh_regime)."""
     regimes: dict[str, list[str]] = {"vanishes": [], "critical": [], "settles": []}
     for scheme, by_activation in growth_per_layer.items():
         entry = by_activation.get("tanh", {}).get("independent")
@@ -266,30 +247,28 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
         }
     except KeyError:
         return None
-    return {
-        "gain_ratio": schemes["kaiming"]["gain"] / schemes["lecun"]["gain"],
-        "measured_ratio": measured,
-    }
+    gain_ratio = schemes["kaiming"]["gain"] / schemes["lecun"]["gain"]
+    return {"gain_ratio": gain_ratio, "measured_ratio": measured}
 
 
 def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
     """One (scheme, activation, weights) setting's entry, without its verdict."""
-    measured = summarize_samples(growth)
+    measured = stats.summarize_samples(growth)
+    mean = measured["mean"]
     predicted = finite_size_growth(*setting, k, layers, references)
     return measured | {
         "limit": limit_growth(*setting, k),
         "finite_size": _scored(predicted, growth),
-        "log10_norm_ratio": layers * math.log10(measured["mean"])
-        if measured["mean"] > 0
-        else None,
+        "log10_norm_ratio": layers * math.log10(mean) if mean > 0 else None,
     }
 
 
-def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
+def depth_law(dataset: xr.Dataset) -> dict:
     """Shared linear weights against growth over l layers = rho exp(C/l), rho
     each network's own: C's mean and band over the real-dominant networks at a
     few depths, the share of complex-dominant ones (whose C oscillates), and
     the depth scale -1/ln(|lambda_2|/rho) after many times which C settles."""
+    log10_norms = dataset["log10_norm"].sel(activation="linear").values
     layers = log10_norms.shape[-1] - 1
     depths = np.unique(
         np.maximum(1, (layers * np.array([0.1, 0.2, 0.5, 1.0])).astype(int))
@@ -297,8 +276,9 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
     radius = dataset["spectral_radius"].values
     real = dataset["dominant_is_real"].values.astype(bool)
     constants = theory.depth_law_constants(log10_norms, radius, depths)[real]
+    empty = (np.nan,) * 3
     bands = [
-        [finite_or_none(v) for v in (mean_ci95(c) if c.size else (np.nan,) * 3)]
+        [stats.finite_or_none(v) for v in (stats.mean_ci95(c) if c.size else empty)]
         for c in constants.T
     ]
     median_ratio = float(np.median(dataset["second_ratio"].values))
@@ -306,17 +286,16 @@ def depth_law(dataset: xr.Dataset, log10_norms: np.ndarray) -> dict:
         "depths": depths.tolist(),
         "constant": [{"mean": mean, "ci95": [lo, hi]} for mean, lo, hi in bands],
         "real_dominant_networks": int(real.sum()),
-        "complex_dominant_share": proportion_ci95(int((~real).sum()), real.size),
+        "complex_dominant_share": stats.proportion_ci95(int((~real).sum()), real.size),
         "median_second_ratio": median_ratio,
         "depth_scale": -1.0 / math.log(median_ratio) if 0 < median_ratio < 1 else None,
     }
 
 
 def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -> dict:
-    """Every score of part two against its theory (the Jacobian's against exact
-    theory, when measured) as one family: a measurement disagrees only when
-    Holm's rule rejects it at :data:`FAMILY_LEVEL`, whatever the scores'
-    dependence."""
+    """Every score of part two against its theory (the Jacobian's when measured)
+    as one family: a measurement disagrees only when Holm's rule rejects it at
+    :data:`FAMILY_LEVEL`, whatever the scores' dependence."""
     growth = _leaves(depth["growth_per_layer"], SETTING)
     settings = _leaves((jacobian or {}).get("settings", {}), ("scheme", "activation"))
     candidates = [
@@ -338,7 +317,7 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
         for labels, block in candidates
         if "z_score" in block
     ]
-    adjusted = holm_adjusted([test["p_value"] for test in tests]) if tests else []
+    adjusted = stats.holm_adjusted([test["p_value"] for test in tests])
     for test, holm_p in zip(tests, adjusted, strict=True):
         test |= {
             "holm_p_value": float(holm_p),
@@ -350,7 +329,7 @@ def comparisons(circular_law: dict, depth: dict, jacobian: dict | None = None) -
         "count": len(tests),
         "below_level": sum(test["p_value"] < FAMILY_LEVEL for test in tests),
         "beyond_two": sum(abs(test["z_score"]) > 2 for test in tests),
-        "chance": chance_exceedances(len(tests), FAMILY_LEVEL),
+        "chance": stats.chance_exceedances(len(tests), FAMILY_LEVEL),
         "disagreements": sum(test["disagrees"] for test in tests),
     }
     return schemas.validate("comparisons", summary)

@@ -16,8 +16,8 @@ from eigeninit.initializers import (
     ORTHOGONAL,
     SIGMA_MAX,
     SPECTRAL_RADIUS,
+    batches,
     check_scheme,
-    default_chunk,
     job_seed_sequence,
 )
 
@@ -52,15 +52,12 @@ def draws_within(seconds: float, draw_seconds: float) -> int:
     return int(min(MAX_DRAWS, seconds // draw_seconds))
 
 
-def _estimate(mean: float, se: float, kind: str, draws: int) -> dict:
-    """A mean with its standard error, and how it was obtained."""
-    return {"mean": mean, "se": se, "kind": kind, "draws": draws}
-
-
 def estimate(values: np.ndarray) -> dict:
+    """The mean of simulated ``values`` with its standard error, and their count."""
     values = np.ravel(values)
     se = float(values.std(ddof=1) / math.sqrt(values.size))
-    return _estimate(float(values.mean()), se, SIMULATED, int(values.size))
+    mean = float(values.mean())
+    return {"mean": mean, "se": se, "kind": SIMULATED, "draws": values.size}
 
 
 def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
@@ -75,15 +72,11 @@ def edge_estimates(scaled: np.ndarray) -> dict[str, dict]:
 def radius_draws(k: int, draws: int, seed: int) -> np.ndarray:
     """``draws`` values of rho(G) / sqrt(k), batches of at most 64 MiB."""
     rng = np.random.default_rng(job_seed_sequence(seed, "reference", "radius", k))
-    batch = default_chunk(k)
-    return np.concatenate(
-        [
-            np.abs(
-                np.linalg.eigvals(rng.standard_normal((min(batch, draws - n), k, k)))
-            ).max(axis=-1)
-            for n in range(0, draws, batch)
-        ]
-    ) / math.sqrt(k)
+    radii = [
+        np.abs(np.linalg.eigvals(rng.standard_normal((len(b), k, k)))).max(axis=-1)
+        for b in batches(range(draws), k)
+    ]
+    return np.concatenate(radii) / math.sqrt(k)
 
 
 def bidiagonal_sigma_max(diag: np.ndarray, superdiag: np.ndarray) -> np.ndarray:
@@ -129,9 +122,7 @@ def _pivot_sums(a: np.ndarray, c2: np.ndarray, t: np.ndarray):
     for i in range(1, a.shape[0]):
         u = c2[i - 1] / q
         q = t - a[i] - u
-        w_next = (1.0 + u * w) / q
-        v = u * (v - 2.0 * w * w) / q
-        w = w_next
+        w, v = (1.0 + u * w) / q, u * (v - 2.0 * w * w) / q
         g_sum += w
         h_sum += w * w - v
     return g_sum, h_sum
@@ -178,7 +169,8 @@ def extrapolated_radius(k: int, anchors: dict[int, dict[str, dict]]) -> dict:
         centre = float((weights * np.log2(sizes)).sum() / weights.sum())
         drift = CORRECTION_DRIFT * max(0.0, math.log2(k) - centre)
         se = math.hypot(weights.sum() ** -0.5, drift) / math.sqrt(k)
-        result[quantity] = _estimate(exact(k) + c / math.sqrt(k), se, EXTRAPOLATED, 0)
+        mean = exact(k) + c / math.sqrt(k)
+        result[quantity] = {"mean": mean, "se": se, "kind": EXTRAPOLATED, "draws": 0}
     return result
 
 

@@ -1,14 +1,16 @@
 """The workflow's JSON schemas in workflow/schemas/: the config's and every
 summary's (<summary>_summary.schema.yaml, part two's shared pieces in
 part_two_definitions.schema.yaml). Summaries are validated before they are
-written; the paper exports the numbers marked ``x-quoted``, named by their key
-path in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names``
-names a list's items, ``x-item-key`` the field that names them; other lists
-count from one, after ``x-item-label`` when given).
+written; the paper exports their non-null numbers marked ``x-quoted`` (or held
+in a list or object so marked, unless marked false), named by their key path
+in CamelCase (``x-macro`` renames a key, "" drops it; ``x-item-names`` names a
+list's items, ``x-item-key`` the field that names them; other lists count from
+one, after ``x-item-label`` when given).
 """
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, reduce
+from operator import getitem
 from pathlib import Path
 
 import jsonschema
@@ -17,14 +19,6 @@ from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 """Where the schemas are: the package lives in the workflow's scripts/ folder."""
-SUMMARIES = (
-    "experiment",
-    "circular_law",
-    "depth",
-    "comparisons",
-    "references",
-    "jacobian",
-)
 _SHARED = "part_two_definitions.schema.yaml"
 
 
@@ -35,9 +29,7 @@ def document(filename: str) -> dict:
 
 
 def schema(summary: str) -> dict:
-    """The schema of ``summary``, one of :data:`SUMMARIES`."""
-    if summary not in SUMMARIES:
-        raise ValueError(f"unknown summary {summary!r}; have {', '.join(SUMMARIES)}")
+    """The schema of ``summary`` (experiment, depth, ...), from its file."""
     return document(f"{summary}_summary.schema.yaml")
 
 
@@ -48,23 +40,20 @@ def _registry() -> Registry:
 
 def validate(summary: str, data: dict) -> dict:
     """``data`` unchanged if it fits ``summary``'s schema; else a ValidationError."""
-    jsonschema.Draft202012Validator(schema(summary), registry=_registry()).validate(
-        data
-    )
+    jsonschema.validate(data, schema(summary), registry=_registry())
     return data
 
 
 def quoted_names(summary: str, longest_list: int) -> list[tuple[str, ...]]:
-    """The name parts of every number a summary with fixed keys (the
-    experiment's) can quote, from its schema alone: those of its fullest value,
-    with lists at their ``maxItems``, else ``longest_list``."""
+    """Name parts of every number a fixed-key summary (the experiment's) can quote,
+    from its schema: its fullest value's, lists at ``maxItems`` or ``longest_list``."""
     root = schema(summary)
     fullest = _fullest(root, root, longest_list)
     return [name for name, _ in _walk(root, root, fullest, ())]
 
 
 def _fullest(node: dict, root: dict, longest_list: int):
-    """A value with every property and the most items ``node`` allows, leaves 0."""
+    """A value with every property and the most items ``node`` allows, numbers 0."""
     node, root = _resolve(node, root)
     if "items" in node:
         count = len(node.get("x-item-names", ())) or node.get("maxItems", longest_list)
@@ -72,13 +61,9 @@ def _fullest(node: dict, root: dict, longest_list: int):
     if "properties" in node:
         properties = node["properties"].items()
         return {key: _fullest(child, root, longest_list) for key, child in properties}
-    return 0
-
-
-def _item_label(node: dict, index: int) -> str:
-    """A list item's name part: after the list's x-item-label, numbered from one."""
-    label = node.get("x-item-label")
-    return f"{label}_{index + 1}" if label else str(index + 1)
+    kinds = node.get("type", [])
+    numeric = {"number", "integer"} & set([kinds] if isinstance(kinds, str) else kinds)
+    return 0 if numeric else None
 
 
 def quoted_numbers(summary: str, data: dict) -> Iterator[tuple[tuple[str, ...], float]]:
@@ -94,44 +79,40 @@ def _resolve(node: dict, root: dict) -> tuple[dict, dict]:
         return node, root
     filename, _, pointer = reference.partition("#")
     source = document(filename) if filename else root
-    target = source
-    for part in filter(None, pointer.split("/")):
-        target = target[part]
+    target = reduce(getitem, filter(None, pointer.split("/")), source)
     target, source = _resolve(target, source)
     return target | {key: value for key, value in node.items() if key != "$ref"}, source
 
 
-def _walk(node: dict, root: dict, value, name: tuple[str, ...]):
+def _walk(node: dict, root: dict, value, name: tuple[str, ...], quoted=False):
+    """The quoted numbers of ``value`` (described by ``node``), with their names."""
     node, root = _resolve(node, root)
+    quoted = node.get("x-quoted", quoted)
     for part in node.get("allOf", ()):
-        yield from _walk(part, root, value, name)
+        yield from _walk(part, root, value, name, quoted)
     if value is None or isinstance(value, bool | str):
         return
     if isinstance(value, int | float):
-        if node.get("x-quoted"):
+        if quoted:
             yield name, value
         return
     if isinstance(value, list):
         item_names = node.get("x-item-names")
         item_key = node.get("x-item-key")
-        items = node.get("items", {})
+        items, prefix = node.get("items", {}), node.get("x-item-label")
         for index, item in enumerate(value):
             if item_names is not None:
                 label = item_names[index]
             elif item_key is not None:
                 label = item[item_key]
             else:
-                label = _item_label(node, index)
-            quoted = {"x-quoted": node.get("x-quoted", False)} | items
-            yield from _walk(quoted, root, item, (*name, label))
+                label = f"{prefix}_{index + 1}" if prefix else str(index + 1)
+            yield from _walk(items, root, item, (*name, label), quoted)
         return
     properties = node.get("properties", {})
     for key, item in value.items():
-        if key in properties:
-            child = properties[key]
-        elif isinstance(node.get("additionalProperties"), dict):
-            child = node["additionalProperties"]
-        else:
+        child = properties.get(key, node.get("additionalProperties"))
+        if not isinstance(child, dict):
             continue
         label = _resolve(child, root)[0].get("x-macro", key)
-        yield from _walk(child, root, item, (*name, label) if label else name)
+        yield from _walk(child, root, item, (*name, label) if label else name, quoted)

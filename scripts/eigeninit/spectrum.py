@@ -42,7 +42,7 @@ class Spectrum:
         """Largest modulus below the tied dominant moduli over the spectral
         radius, the factor power iteration's error shrinks by per step (0 when
         every eigenvalue ties)."""
-        below = self.moduli[self.moduli < _tie_threshold(self.spectral_radius)]
+        below = self.moduli[self.moduli < self.spectral_radius * (1 - TIE_TOLERANCE)]
         if below.size == 0:
             return 0.0
         return float(below[-1] / self.spectral_radius)
@@ -55,18 +55,15 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     eigenvalues, eigenvectors = np.linalg.eig(matrix)
     order = np.lexsort((eigenvalues.imag, np.abs(eigenvalues)))
     eigenvalues = eigenvalues[order]
-    eigenvectors = eigenvectors[:, order]
-    principal = eigenvectors[:, -1].astype(np.complex128)
+    principal = eigenvectors[:, order[-1]].astype(np.complex128)
     # Fix the arbitrary complex phase: largest component real and positive.
     pivot = principal[np.argmax(np.abs(principal))]
     principal = principal * (abs(pivot) / pivot) / np.linalg.norm(principal)
     if eigenvalues[-1].imag == 0:
         principal = principal.real.astype(np.complex128)
     basis = dominant_subspace(matrix, eigenvalues)
-    simple_real = eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
-    condition = (
-        condition_number(matrix) if simple_real and basis.shape[1] == 1 else None
-    )
+    simple = basis.shape[1] == 1 and eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
+    condition = condition_number(matrix) if simple else None
     return Spectrum(eigenvalues, principal, basis, condition)
 
 
@@ -81,10 +78,6 @@ def condition_number(matrix: np.ndarray) -> float:
     return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
 
 
-def _tie_threshold(spectral_radius: float) -> float:
-    return spectral_radius * (1 - TIE_TOLERANCE)
-
-
 def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
     """Orthonormal basis of the invariant subspace of the tied largest moduli:
     leading vectors of an ordered real Schur form, which span it also for
@@ -92,7 +85,7 @@ def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray
     # Imported here: the many jobs that only read spectra skip its import time.
     import scipy.linalg
 
-    threshold = _tie_threshold(float(np.abs(eigenvalues).max()))
+    threshold = float(np.abs(eigenvalues).max()) * (1 - TIE_TOLERANCE)
     _, vectors, count = scipy.linalg.schur(
         np.asarray(matrix, dtype=np.float64),
         output="real",

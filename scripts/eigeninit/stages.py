@@ -82,7 +82,7 @@ def circular_law_part(k: int, seed: int, matrices: range) -> xr.Dataset:
     """Spectra of standard Gaussian k x k matrices numbered ``matrices``, matrix
     i from child i of the stream keyed ("circular_law", k)."""
     ensemble = job_seed_sequence(seed, "circular_law", k)
-    measurement = measure_sizes(k, ensemble, matrices, keep_eigenvalues=True)
+    measurement = measure_sizes(k, ensemble, matrices)
     return datasets.circular_law_dataset(measurement, {"k": k, "seed": seed})
 
 

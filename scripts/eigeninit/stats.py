@@ -1,4 +1,5 @@
-"""Summaries of Monte Carlo samples: means with 95% intervals, and uniformity tests."""
+"""Summaries of Monte Carlo samples: means and shares with 95% intervals, and
+Holm's correction for a family of tests."""
 
 import numpy as np
 from scipy import stats as scipy_stats
@@ -6,13 +7,10 @@ from scipy import stats as scipy_stats
 
 def finite_or_none(value) -> float | None:
     """A float for JSON, or None where the value is NaN or infinite."""
-    value = float(value)
-    return value if np.isfinite(value) else None
+    return float(value) if np.isfinite(value) else None
 
 
-def mean_ci95(
-    samples: np.ndarray, axis: int = -1
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mean_ci95(samples: np.ndarray, axis: int = -1) -> tuple[np.ndarray, ...]:
     """``(mean, lo, hi)`` along ``axis``: the mean and its Student-t 95% interval
     (samples are few); NaN bounds for one sample; non-finite samples propagate."""
     values = np.asarray(samples, dtype=np.float64)
@@ -21,12 +19,10 @@ def mean_ci95(
         raise ValueError("mean_ci95 needs at least one sample")
     mean = values.mean(axis=axis)
     if n == 1:
-        nan = np.full_like(mean, np.nan)
-        return mean, nan, nan.copy()
+        return mean, np.full_like(mean, np.nan), np.full_like(mean, np.nan)
+    t = scipy_stats.t.ppf(0.975, n - 1)
     with np.errstate(invalid="ignore"):
-        half_width = (
-            scipy_stats.t.ppf(0.975, n - 1) * values.std(axis=axis, ddof=1) / np.sqrt(n)
-        )
+        half_width = t * values.std(axis=axis, ddof=1) / np.sqrt(n)
     return mean, mean - half_width, mean + half_width
 
 
@@ -39,17 +35,9 @@ def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
     return {"mean": float(mean), "se": float(se), "ci95": [float(lo), float(hi)]}
 
 
-def uniform_ks(u: np.ndarray):
-    """KS test of samples against Uniform(0, 1), its ``statistic`` and
-    ``pvalue``; the p-value assumes them independent."""
-    return scipy_stats.kstest(np.ravel(u), "uniform")
-
-
 def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:
     """Share of successes with the Wilson score 95% interval, which keeps its
-    coverage near 0 and 1 and for few trials."""
-    if trials < 1:
-        raise ValueError("proportion_ci95 needs at least one trial")
+    coverage near 0 and 1 and for few trials (scipy refuses no trials)."""
     interval = scipy_stats.binomtest(successes, trials).proportion_ci(
         confidence_level=0.95, method="wilson"
     )

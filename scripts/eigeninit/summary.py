@@ -26,17 +26,15 @@ PREVIEW_SIZE = 8
 """Rows, columns and moduli the write-up shows; larger matrices show this corner."""
 
 SETTLED_NORM_BAND = 0.9
-"""Probability of the band of settled norms a random start vector gives."""
+"""Probability of the central band of settled norms |z| kappa, z standard normal."""
 
 
 def agreement_digits(estimate: float | None, exact: float) -> float | None:
     """-log10 of the relative difference, capped at float64's resolution; None
     without an estimate, or when only the exact value is 0."""
-    if estimate is None:
-        return None
     if estimate == exact:
         return FLOAT64_DIGITS
-    if exact == 0:
+    if estimate is None or exact == 0:
         return None
     relative = abs(estimate - exact) / abs(exact)
     return -math.log10(max(relative, FLOAT64_RESOLUTION))
@@ -86,12 +84,6 @@ def quotient_max_over_min(quotient: np.ndarray) -> float | None:
     return float(tail.max() / tail.min())
 
 
-def settled_norm_band(scale: float) -> tuple[float, float]:
-    """Central :data:`SETTLED_NORM_BAND` range of |z| ``scale``, z standard normal."""
-    low, high = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
-    return float(low), float(high)
-
-
 def summarize(
     matrix: xr.Dataset,
     spectrum: xr.Dataset,
@@ -103,7 +95,7 @@ def summarize(
     raw, rescaled = (iterations.sel(run=run) for run in ("raw", "rescaled"))
     eigenvalues = complex_values(spectrum, "eigenvalue").values
     top = eigenvalues[-1]
-    spectral_radius = float(spectrum.attrs["spectral_radius"])
+    radius = float(spectrum.attrs["spectral_radius"])
     stretching_factor = supported_stretch(raw)
     values = matrix["matrix"].values
     k = int(matrix.attrs["k"])
@@ -112,7 +104,7 @@ def summarize(
     ratio = float(spectrum.attrs["convergence_ratio"])
     steps = steps_to_resolution(ratio)
     max_over_min = quotient_max_over_min(raw["quotient"].values)
-    agreement = agreement_digits(stretching_factor, spectral_radius)
+    agreement = agreement_digits(stretching_factor, radius)
     measured = agreement is not None
     rescaled_quotient = finite_or_none(rescaled["quotient"].values[-1])
     from_spectrum = spectrum.attrs["dominant"]
@@ -134,14 +126,12 @@ def summarize(
         "quotient_spread": None if max_over_min is None else max_over_min - 1,
         "dominant": dominant,
         "dominant_from_spectrum": from_spectrum,
-        "dominant_agrees": dominant_agrees(dominant, from_spectrum, spectral_radius),
+        "dominant_agrees": dominant_agrees(dominant, from_spectrum, radius),
         "dominant_eigenvalue": [float(top.real), float(top.imag)],
         "sign_flips": bool(dominant == REAL and top.real < 0),
         "stretching_factor": stretching_factor,
-        "spectral_radius": spectral_radius,
-        "log10_spectral_radius": (
-            math.log10(spectral_radius) if spectral_radius > 0 else None
-        ),
+        "spectral_radius": radius,
+        "log10_spectral_radius": math.log10(radius) if radius > 0 else None,
         "eigenvalues": [[float(z.real), float(z.imag)] for z in eigenvalues],
         "eigenvalue_moduli": spectrum["modulus"].values.tolist(),
         "largest_moduli": spectrum["modulus"].values[-PREVIEW_SIZE:].tolist(),
@@ -180,7 +170,8 @@ def summarize(
     if spectrum.attrs["condition_number"] != "" and dominant == REAL:
         scale = float(spectrum.attrs["condition_number"])
         summary["settled_norm_scale"] = scale
-        summary["settled_norm_band"] = list(settled_norm_band(scale))
+        band = scipy.stats.halfnorm(scale=scale).interval(SETTLED_NORM_BAND)
+        summary["settled_norm_band"] = [float(bound) for bound in band]
     summary.update(compare_published(summary, published_values))
     return schemas.validate("experiment", summary)
 
@@ -208,10 +199,8 @@ def compare_published(summary: dict, published: dict) -> dict:
         }
     for key in ("mean", "std"):
         if key in published:
-            compared[f"published_{key}"] = float(published[key])
-            compared[f"{key}_abs_difference"] = abs(
-                summary[f"matrix_{key}"] - float(published[key])
-            )
+            theirs = compared[f"published_{key}"] = float(published[key])
+            compared[f"{key}_abs_difference"] = abs(summary[f"matrix_{key}"] - theirs)
     if "stretching_factor" in published:
         text = published["stretching_factor"]
         decimals = decimals_of(text)

@@ -9,12 +9,10 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
-from scipy import integrate
 from scipy import stats as scipy_stats
+from scipy.integrate import quad
 from scipy.optimize import brentq
 from scipy.special import digamma, gammainc, gammaln
-
-from eigeninit.stats import uniform_ks
 
 TW1_MEAN = -1.2065335745820
 TW1_SD = float(np.sqrt(1.6077810345810))
@@ -84,12 +82,9 @@ def complex_inverse_square_radius(k: int) -> float:
     return _integral(lambda t: 2.0 * _kostlan_cdf(t, k) / t**3, pieces, 400)
 
 
-def _integral(integrand, bounds: tuple, limit: int = 50) -> float:
-    """The integral over consecutive ``bounds``, by quad piece by piece."""
-    pieces = pairwise(bounds)
-    return float(
-        sum(integrate.quad(integrand, a, b, limit=limit)[0] for a, b in pieces)
-    )
+def _integral(f, bounds: tuple, limit: int = 50) -> float:
+    """The integral of ``f`` over consecutive ``bounds``, by quad piece by piece."""
+    return float(sum(quad(f, a, b, limit=limit)[0] for a, b in pairwise(bounds)))
 
 
 def spectral_radius_asymptotic(k: int) -> float | None:
@@ -124,7 +119,7 @@ def asymptotic_real_eigenvalues(k: int) -> float:
 def disk_uniformity(eigenvalues: np.ndarray, k: int):
     """KS test of |lambda|^2 / k against Uniform(0, 1), the circular law; the
     eigenvalues of one matrix repel, so the p-value is only indicative."""
-    return uniform_ks(np.abs(np.ravel(eigenvalues)) ** 2 / k)
+    return scipy_stats.kstest(np.abs(np.ravel(eigenvalues)) ** 2 / k, "uniform")
 
 
 # With a fresh rotation-invariant W per layer the ratios r_l = |x(l)|/|x(l-1)|
@@ -229,11 +224,10 @@ def tanh_mean_field_variances(s: float, layers: int, q0: float = 1.0) -> np.ndar
     """q(0), ..., q(L) of the mean-field map :func:`tanh_variance_map`."""
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    q = np.empty(layers + 1)
-    q[0] = q0
-    for layer in range(layers):
-        q[layer + 1] = tanh_variance_map(q[layer], s)
-    return q
+    q = [q0]
+    for _ in range(layers):
+        q.append(tanh_variance_map(q[-1], s))
+    return np.array(q, dtype=np.float64)
 
 
 def tanh_mean_field_growth(s: float, layers: int, q0: float = 1.0) -> float:
@@ -276,24 +270,6 @@ def depth_law_constants(
     eigenvalue has died out."""
     log_growth = np.log(10.0) * (log10_norms[:, depths] - log10_norms[:, :1])
     return log_growth - depths * np.log(np.asarray(spectral_radius))[:, np.newaxis]
-
-
-def dominant_mode_constant(matrix: np.ndarray, x: np.ndarray) -> float:
-    """Large-depth C for a matrix with a real dominant eigenvalue, right and left
-    eigenvectors v and u: W^l x ~ lambda^l (u.x) / (u.v) v gives C =
-    ln(|u.x| |v| / (|u.v| |x|)). A ValueError for a complex dominant pair,
-    under which C oscillates."""
-    eigenvalues, right = np.linalg.eig(matrix)
-    dominant = int(np.argmax(np.abs(eigenvalues)))
-    if eigenvalues[dominant].imag != 0:
-        raise ValueError("the dominant eigenvalue is complex: no single constant")
-    left_values, left = np.linalg.eig(matrix.T)
-    match = int(np.argmin(np.abs(left_values - eigenvalues[dominant])))
-    v = right[:, dominant].real
-    u = left[:, match].real
-    return float(
-        np.log(abs(u @ x) * np.linalg.norm(v) / (abs(u @ v) * np.linalg.norm(x)))
-    )
 
 
 def agreement(
