@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -79,27 +80,19 @@ def measure(config: dict, repeats: int, scratch: Path) -> tuple[dict, dict, Path
     """Cold builds, floors and minimal floors, in turns whose order alternates;
     the minimal floor counts its references and figures in the latest build."""
     seconds = {run: [] for run in ("cold", "floor", "minimal")}
-    counts, workdir = {}, None
+    workdir = None
     for repeat in range(repeats):
         new = fresh_workdir(scratch, config, f"cold{repeat}")
-        runs = ["cold", "floor", "minimal"]
-        for run in runs if repeat % 2 == 0 else runs[1:] + runs[:1]:
+        runs = list(seconds) if repeat % 2 == 0 else ["floor", "minimal", "cold"]
+        for run in runs:
+            command = [sys.executable, str(PROJECT / "benchmarks" / f"{run}.py")]
+            command += ["--configfile", str(new / "config.yaml")]
             if run == "cold":
-                command = snakemake(new, *BUILD)
-            else:
-                script = str(PROJECT / "benchmarks" / f"{run}.py")
-                command = [
-                    sys.executable,
-                    script,
-                    "--configfile",
-                    str(new / "config.yaml"),
-                ]
-                if run == "minimal":
-                    command += ["--results", str(workdir / "results")]
+                command, workdir = snakemake(new, *BUILD), new
+            elif run == "minimal":
+                command += ["--results", str(workdir / "results")]
             seconds[run].append(timed(command, new))
-            workdir = new if run == "cold" else workdir
-            if run == "minimal":
-                counts = json.loads(seconds[run][-1]["stdout"])
+    counts = json.loads(seconds["minimal"][-1]["stdout"])
     for times in seconds.values():
         for run in times:
             del run["stdout"]
@@ -107,14 +100,17 @@ def measure(config: dict, repeats: int, scratch: Path) -> tuple[dict, dict, Path
 
 
 def ratios(seconds: dict, floor: str) -> dict:
+    """The cold build's CPU time against the floor's, and its wall time against
+    the floor's CPU time over the build's cores, each with its target."""
     cpu = [run["cpu"] for run in seconds[floor]]
     cold = seconds["cold"]
-    return {
+    measures = {
         "cpu": paired_ratio([run["cpu"] for run in cold], cpu),
         f"wall / (CPU / {CORES})": paired_ratio(
             [run["wall"] for run in cold], [c / CORES for c in cpu]
         ),
     }
+    return {name: with_target(r, TARGETS[name]) for name, r in measures.items()}
 
 
 def no_op_rerun(workdir: Path, repeats: int) -> dict:
@@ -126,16 +122,9 @@ def no_op_rerun(workdir: Path, repeats: int) -> dict:
 
 
 def machine() -> dict:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    model = re.search(r"^model name\s*: (.*)$", Path("/proc/cpuinfo").read_text(), re.M)
     return {
-        "cpu": model,
+        "cpu": model[1] if model else platform.processor(),
         "cpus": os.cpu_count(),
         "load_average_before": os.getloadavg(),
         "python": platform.python_version(),
@@ -179,13 +168,7 @@ def main() -> None:
         rerun = no_op_rerun(workdir, max(3, arguments.repeats))
         if arguments.keep:
             shutil.copytree(workdir, arguments.keep, dirs_exist_ok=True)
-    result["ratios"] = {
-        floor: {
-            name: with_target(r, TARGETS[name])
-            for name, r in ratios(seconds, floor).items()
-        }
-        for floor in ("floor", "minimal")
-    }
+    result["ratios"] = {floor: ratios(seconds, floor) for floor in ("floor", "minimal")}
     result["ratios"]["snakemake --version"] = {
         "no-op rerun": with_target(rerun, TARGETS["no-op rerun"])
     }

@@ -21,14 +21,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from eigeninit import stages  # noqa: E402
-from eigeninit.experiments import (  # noqa: E402
-    archived_name,
-    file_sha256,
-    read_matrix_csv,
-)
 from eigeninit.figure_style import save_figures  # noqa: E402
 from eigeninit.figures import FIGURES  # noqa: E402
-from eigeninit.jacobian import settings as jacobian_settings  # noqa: E402
+from eigeninit.jacobian import SCHEMES as JACOBIAN_SCHEMES  # noqa: E402
 from eigeninit.jobs import matrices_per_size  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
@@ -54,14 +49,7 @@ def main(configfile: str | None, figures: Path) -> None:
     settings = merged_settings(configfile)
     config = settings.config
     for name, experiment in settings.experiments.items():
-        params, given = experiment.matrix_params(), None
-        if experiment.matrix:
-            path = PROJECT / experiment.matrix
-            given = read_matrix_csv(path, name)
-            params["matrix_file"] = archived_name(
-                path, PROJECT, lambda path=path: file_sha256(path)
-            )
-        matrix = stages.matrix(params, given)
+        matrix = stages.matrix(experiment.matrix_params(), root=PROJECT)
         spectrum = stages.spectrum(matrix)
         iterations = stages.iterations(
             matrix, spectrum, experiment.iterations, config["convergence_tolerance"]
@@ -101,7 +89,7 @@ def main(configfile: str | None, figures: Path) -> None:
         summary=summary,
     )
 
-    jacobian_schemes = jacobian_settings(depth)["schemes"]
+    jacobian_schemes = [s for s in depth["schemes"] if s in JACOBIAN_SCHEMES]
     jacobian_summary = None
     if jacobian_schemes:
         runs = [stages.jacobian(scheme, depth) for scheme in jacobian_schemes]

@@ -1,18 +1,12 @@
 """How the heavy work is split into jobs of bounded size, and what each job costs.
 
 An ensemble (the matrices of one circular-law size, the networks of one depth
-scheme) is split into consecutive ranges of members, one job each, so that no
-job does much more than :data:`TARGET_JOB_SECONDS` of LAPACK work: two cores
-stay busy to the end and a cluster can spread a large ensemble over many
-nodes. Members draw from streams keyed by their index, so the split changes
-how fast results come, never what they are.
-
-Costs are single-core times measured with OpenBLAS on a Haswell core
-(``eigvals`` from 0.022 s at k = 256 to 22 s at k = 4096, singular values
-likewise, interpolated between and extrapolated as k^3 beyond; QR as a
-fraction of ``eigvals``; drawing and products per matrix entry). They size
-jobs and tell a scheduler how long a job may run, with a margin added there;
-a faster machine only makes jobs shorter.
+scheme) is split into consecutive ranges of members, each job about
+:data:`TARGET_JOB_SECONDS` of work, so two cores stay busy to the end and a
+cluster can spread an ensemble over many nodes. Members draw from streams keyed
+by their index, so the split changes how fast results come, never what they are.
+Costs are single-core times measured with OpenBLAS on a Haswell core; they size
+jobs and, with a margin, the run time a job asks a scheduler for.
 """
 
 import math
@@ -20,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from eigeninit.initializers import default_chunk
+from eigeninit.initializers import SCHEMES, default_chunk
 
 TARGET_JOB_SECONDS = 10.0
 """Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
@@ -35,13 +29,6 @@ on memory, so each call has its own table."""
 
 QR_PER_EIGVALS = 0.15
 """QR's time relative to ``eigvals`` at the same k (0.14 to 0.16 at 256 and 1024)."""
-
-SCHEME_DECOMPOSITION = {
-    "orthogonal": "qr",
-    "eigen": "eigvals",
-    "spectral": "singular_values",
-}
-"""The decomposition each normalized scheme makes per matrix; iid schemes make none."""
 
 GAUSSIAN_SECONDS_PER_VALUE = 8e-9
 """Drawing one standard normal float64 (the iid schemes' cost per layer)."""
@@ -73,7 +60,7 @@ def matrix_seconds(k: int) -> float:
 
 def layer_seconds(scheme: str, k: int) -> float:
     """Draw one k x k layer of ``scheme`` (with its normalizing decomposition)."""
-    decomposition = SCHEME_DECOMPOSITION.get(scheme)
+    decomposition = SCHEMES[scheme].decomposition
     normalizing = lapack_seconds(decomposition, k) if decomposition else 0.0
     return GAUSSIAN_SECONDS_PER_VALUE * k * k + normalizing
 

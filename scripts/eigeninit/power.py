@@ -78,10 +78,6 @@ class StretchEstimates:
     plane_modulus: np.ndarray
     plane_discriminant: np.ndarray
 
-    @property
-    def plane_complex(self) -> np.ndarray:
-        return self.plane_discriminant < 0
-
 
 def estimate_stretch(matrix: np.ndarray, run: PowerRun) -> StretchEstimates:
     """Fit the real and the complex-pair model at every step, vectorized."""
@@ -178,12 +174,6 @@ def measure(
     )
 
 
-def rescaling_divisor(spectral_radius: float) -> float:
-    """What the rescaled run divides A by: its spectral radius, or 1 when that is
-    0 (a nilpotent A)."""
-    return spectral_radius if spectral_radius > 0 else 1.0
-
-
 def measure_runs(
     matrix: np.ndarray,
     inputs: dict[str, np.ndarray],
@@ -192,8 +182,9 @@ def measure_runs(
     dominant_basis: np.ndarray,
     tolerance: float,
 ) -> tuple[dict[str, Measurement], dict[str, float]]:
-    """The raw run (A) and the rescaled run (A / spectral radius), and the divisors."""
-    scales = {"raw": 1.0, "rescaled": rescaling_divisor(spectral_radius)}
+    """The raw run (A) and the rescaled run (A / spectral radius, or A when that
+    is 0: a nilpotent A), and the divisors."""
+    scales = {"raw": 1.0, "rescaled": spectral_radius if spectral_radius > 0 else 1.0}
     measurements = {
         run: measure(matrix / scales[run], start, iterations, dominant_basis, tolerance)
         for run, start in inputs.items()

@@ -9,6 +9,7 @@ the :func:`references`, and ``comparisons``.
 """
 
 import importlib
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -17,6 +18,7 @@ from eigeninit import datasets
 from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
+from eigeninit.experiments import archived_name, file_sha256, read_matrix_csv
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
 from eigeninit.jobs import matrices_per_size
@@ -41,10 +43,20 @@ def __getattr__(name: str):
     return getattr(importlib.import_module(module), function)
 
 
-def matrix(settings: dict, given: np.ndarray | None = None) -> xr.Dataset:
+def matrix(
+    settings: dict, given: np.ndarray | None = None, root: str | Path = "."
+) -> xr.Dataset:
     """A and the two runs' input vectors of one experiment: ``settings`` holds
     ``experiment``, ``k``, ``seed``, ``rng`` and ``matrix_file`` ("" when A is
-    drawn); ``given`` is A as read from that file."""
+    drawn). A is ``given``, else read from that file (relative to ``root``),
+    which the dataset then names as the archive stores it: no local paths."""
+    name = settings["matrix_file"]
+    if given is None and name:
+        path = Path(root) / name
+        setting = f"experiments.{settings['experiment']}.matrix"
+        given = read_matrix_csv(path, setting, shown_as=name)
+        archived = archived_name(name, root, lambda: file_sha256(path))
+        settings = settings | {"matrix_file": archived}
     draws = draw(settings["k"], settings["seed"], settings["rng"], given is None)
     inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
     return datasets.matrix_dataset(
