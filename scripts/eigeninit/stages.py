@@ -1,11 +1,7 @@
 """One function per stage of the workflow: from plain settings, the dataset or
 summary its rule writes, with the seed stream and attributes the stage owns.
-Rule scripts, the floor benchmark and the tests all call these.
-
-Part one: :func:`matrix` -> :func:`spectrum` -> :func:`iterations` ->
-``experiment_summary``. Part two: members per job (:func:`circular_law_part`,
-:func:`depth_parts`, :func:`jacobian`), :func:`merge`, the summaries against
-the :func:`references`, and ``comparisons``.
+Rule scripts, the floor benchmark and the tests all call these, in the order
+of the functions below (the summaries, imported when first used, last).
 """
 
 import importlib
@@ -102,21 +98,14 @@ def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Datas
     """Networks ``networks`` of ``scheme`` in every weight sharing of the config's
     ``depth``, each from the stream keyed ("depth", scheme, sharing), every
     activation on the same draws."""
+    k, layers, seed = depth["k"], depth["layers"], depth["seed"]
     parts = {}
     for sharing in depth["weight_sharing"]:
-        ensemble = job_seed_sequence(depth["seed"], "depth", scheme, sharing)
+        ensemble = job_seed_sequence(seed, "depth", scheme, sharing)
         runs = run_depth(
-            scheme,
-            depth["activations"],
-            sharing,
-            depth["k"],
-            depth["layers"],
-            ensemble,
-            networks,
+            scheme, depth["activations"], sharing, k, layers, ensemble, networks
         )
-        params = {"scheme": scheme, "weights": sharing} | {
-            key: depth[key] for key in ("k", "layers", "seed")
-        }
+        params = dict(scheme=scheme, weights=sharing, k=k, layers=layers, seed=seed)
         parts[sharing] = datasets.depth_dataset(runs, params, networks)
     return parts
 
@@ -136,13 +125,7 @@ def references(circular_law: dict, depth: dict, settings: dict) -> dict:
     compared = matrices_per_size(circular_law)
     drawn = depth["networks_per_setting"] * depth["layers"]
     compared[depth["k"]] = max(compared.get(depth["k"], 0), drawn)
-    values = reference_values.compute(
-        compared,
-        depth,
-        settings["seed"],
-        settings["seconds_per_size"],
-        settings["tanh_networks"],
-    )
+    values = reference_values.compute(compared, depth, **settings)
     return schemas.validate("references", values)
 
 
@@ -155,10 +138,9 @@ def jacobian(scheme: str, depth: dict) -> xr.Dataset:
     runs = jacobian_spectra(
         scheme, depth["activations"], depth["k"], depth["layers"], ensemble, networks
     )
-    params = {
+    params = {key: depth[key] for key in ("k", "layers", "seed")} | {
         "scheme": scheme,
         "weights": WEIGHTS,
-        **{key: depth[key] for key in ("k", "layers", "seed")},
         "block_condition": BLOCK_CONDITION,
         "method": METHOD,
     }
