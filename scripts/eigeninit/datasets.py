@@ -168,7 +168,7 @@ def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
     return dataset
 
 
-def _dataset(variables, coords, params: dict, title: str, written_by: str, **extra):
+def _dataset(variables, coords, params: dict, title: str, written_by: str):
     """The dataset, its text coordinates indexed; global attributes are CF's own,
     then the settings (which may be another dataset's), with None spelled "".
     """
@@ -179,7 +179,7 @@ def _dataset(variables, coords, params: dict, title: str, written_by: str, **ext
         "history": f"written by eigeninit.datasets.{written_by}",
     }
     settings = {key: value for key, value in params.items() if key not in described}
-    attrs = described | settings | extra
+    attrs = described | settings
     attrs = {key: "" if value is None else value for key, value in attrs.items()}
     return _index_labels(xr.Dataset(variables, coords=coords, attrs=attrs))
 
@@ -214,18 +214,11 @@ def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
             ("component", "basis_vector"), s.dominant_basis, basis
         ),
     }
-    return _dataset(
-        variables,
-        _index_coords(eigen=k, component=k, basis_vector=rank),
-        params,
-        "Eigen-spectrum of A",
-        "spectrum_dataset",
-        spectral_radius=s.spectral_radius,
-        dominant=s.dominant,
-        convergence_ratio=s.convergence_ratio,
-        # "" where no single simple real eigenvalue dominates.
-        condition_number=s.condition_number,
-    )
+    coords = _index_coords(eigen=k, component=k, basis_vector=rank)
+    # condition_number is "" where no single simple real eigenvalue dominates.
+    facts = ("spectral_radius", "dominant", "convergence_ratio", "condition_number")
+    attrs = params | {fact: getattr(s, fact) for fact in facts}
+    return _dataset(variables, coords, attrs, "Eigen-spectrum of A", "spectrum_dataset")
 
 
 def iterations_dataset(
@@ -241,9 +234,8 @@ def iterations_dataset(
     dominant = "dominant structure decided from the iterates"
     flags = _flags(DOMINANT_STRUCTURES)
     variables["dominant"] = _variable(PER_RUN, codes, dominant, **flags)
-    divisors = np.array([scales[run] for run in RUNS])
     scale = "divisor applied to A before iterating"
-    variables["scale"] = _variable(PER_RUN, divisors, scale)
+    variables["scale"] = _variable(PER_RUN, [scales[run] for run in RUNS], scale)
     coords = _index_coords(step=runs[0].run.log10_norm.size) | _run_coords()
     title = "Repeated products x(n+1) = A x(n)"
     return _dataset(variables, coords, params, title, "iterations_dataset")
