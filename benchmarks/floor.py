@@ -66,13 +66,9 @@ def main(configfile: str | None, figures: Path) -> None:
         stages.merge([stages.circular_law_part(k, circular_law["seed"], range(count))])
         for k, count in matrices_per_size(circular_law).items()
     ]
-    circular_summary = stages.circular_law_summary(sizes, references)
-    save_figures(
-        CIRCULAR_LAW_FIGURES.values(),
-        figures / "circular_law",
-        sizes=sizes,
-        summary=circular_summary,
-    )
+    circular = stages.circular_law_summary(sizes, references)
+    folder = figures / "circular_law"
+    save_figures(CIRCULAR_LAW_FIGURES.values(), folder, sizes=sizes, summary=circular)
 
     networks = range(depth["networks_per_setting"])
     runs = [
@@ -80,27 +76,18 @@ def main(configfile: str | None, figures: Path) -> None:
         for scheme in depth["schemes"]
         for part in stages.depth_parts(scheme, depth, networks).values()
     ]
-    summary = stages.depth_summary(runs, depth["stable_within"], references)
+    signals = stages.depth_summary(runs, depth["stable_within"], references)
     names = depth_figure_names(depth["weight_sharing"])
-    save_figures(
-        [DEPTH_FIGURES[name] for name in names],
-        figures / "depth",
-        runs=runs,
-        summary=summary,
-    )
+    depth_figures = [DEPTH_FIGURES[name] for name in names]
+    save_figures(depth_figures, figures / "depth", runs=runs, summary=signals)
 
-    jacobian_schemes = [s for s in depth["schemes"] if s in JACOBIAN_SCHEMES]
-    jacobian_summary = None
-    if jacobian_schemes:
-        runs = [stages.jacobian(scheme, depth) for scheme in jacobian_schemes]
-        jacobian_summary = stages.jacobian_summary(runs, summary)
-        save_figures(
-            JACOBIAN_FIGURES.values(),
-            figures / "jacobian",
-            runs=runs,
-            summary=jacobian_summary,
-        )
-    stages.comparisons(circular_summary, summary, jacobian_summary)
+    jacobian = None
+    if schemes := [s for s in depth["schemes"] if s in JACOBIAN_SCHEMES]:
+        runs = [stages.jacobian(scheme, depth) for scheme in schemes]
+        jacobian = stages.jacobian_summary(runs, signals)
+        folder = figures / "jacobian"
+        save_figures(JACOBIAN_FIGURES.values(), folder, runs=runs, summary=jacobian)
+    stages.comparisons(circular, signals, jacobian)
 
 
 if __name__ == "__main__":

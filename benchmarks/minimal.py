@@ -1,27 +1,22 @@
 """The minimal floor: the LAPACK and BLAS calls the results need, in one process
 on one BLAS thread, written from the results' definitions (no workflow code).
 
-Per experiment: A (drawn, or the given file's size) and its eigendecomposition,
-and two runs of matrix-vector products. Per circular-law matrix: its draw, its
-eigenvalues and its singular values. Per depth scheme, weight sharing and
-network: its layers' draws with the scheme's normalizing decomposition (QR,
-eigenvalues or singular values), a matrix-vector product per layer and
-activation, and for shared weights the eigenvalues of the one matrix. Per
-Jacobian network: its layers' draws, and per activation their product (one
-k x k product per layer) and its singular values. The references' simulated
-draws, as many as the build's references summary records: the spectra of the
-radius draws, the chi variables of the bidiagonal sigma_max draws, the
-Gaussian vectors of the tanh chains. And a fixed cost per figure the build
-made: one line plot saved as PNG and PDF.
+Per experiment: A (drawn, or read) and its eigendecomposition, and two runs of
+matrix-vector products. Per circular-law matrix: its draw, eigenvalues and
+singular values. Per depth network (scheme, weight sharing): its layers' draws
+with the scheme's normalizing decomposition (QR, eigenvalues or singular
+values), a matrix-vector product per layer and activation, and a shared
+matrix's eigenvalues. Per Jacobian network: its layers' draws and, per
+activation, their product and its singular values. The references' simulated
+draws, as many as the build's references summary records (the radius draws'
+spectra, the sigma_max draws' chi variables, the tanh chains' Gaussian
+vectors). A line plot saved as PNG and PDF per figure the build made.
 
-Left out: reading and writing files, every summary and its theory (Tracy-Widom,
-Kostlan, free probability, bootstraps), analysis beyond the calls above
-(moduli, counts, norms along the runs, subspaces), the largest singular value
-of each bidiagonal reference draw, the re-orthogonalizations (QR) and the
-Jacobi SVD that keep the Jacobian's small singular values accurate, the
-write-up, and every Python start-up but one.
-
-Prints, as JSON, how many members of each kind the calls covered.
+Left out: files, summaries and their theory, analysis beyond these calls, the
+largest singular value of each bidiagonal reference draw, the QR and Jacobi SVD
+that keep the Jacobian's small singular values accurate, the write-up, and
+every Python start-up but one. Prints, as JSON, how many members of each kind
+the calls covered.
 
     python benchmarks/minimal.py [--configfile FILE] [--results results]
 """

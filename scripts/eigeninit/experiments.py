@@ -78,13 +78,14 @@ class _MatrixFile:
         try:
             with self.path.open(encoding="utf-8") as lines:
                 for number, line in enumerate(lines, start=1):
-                    if line.strip() and (parse_all or not rows):
-                        rows.append(self.values(line.rstrip("\r\n"), number))
-                        widths.add(rows[-1].size)
-                    elif line.strip():
-                        rows.append(None)
-                        widths.add(line.count(",") + 1)
-                    self.check_size(max(len(rows), *widths, 0))
+                    if not line.strip():
+                        continue
+                    parse = parse_all or not rows
+                    rows.append(
+                        self.values(line.rstrip("\r\n"), number) if parse else None
+                    )
+                    widths.add(line.count(",") + 1)
+                    self.check_size(max(len(rows), *widths))
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
             self.fail(f"cannot be read ({reason})")

@@ -23,9 +23,6 @@ from eigeninit.initializers import (
 )
 from eigeninit.references import SIMULATED
 
-SCHEME_FACTS = SCHEMES
-"""The registry, :data:`eigeninit.initializers.SCHEMES`, under its former name."""
-
 EXACT, APPROXIMATION = "exact", "approximation"
 """Kinds of finite-size value besides the references' (simulated, extrapolated):
 a closed form or numerically exact integral, or an approximation with a

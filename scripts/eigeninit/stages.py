@@ -53,11 +53,10 @@ def matrix(
         given = read_matrix_csv(path, setting, shown_as=name)
         archived = archived_name(name, root, lambda: file_sha256(path))
         settings = settings | {"matrix_file": archived}
-    draws = draw(settings["k"], settings["seed"], settings["rng"], given is None)
-    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
-    return datasets.matrix_dataset(
-        draws.matrix if given is None else given, inputs, settings
+    drawn, inputs = draw(
+        settings["k"], settings["seed"], settings["rng"], given is None
     )
+    return datasets.matrix_dataset(drawn if given is None else given, inputs, settings)
 
 
 def spectrum(matrix_data: xr.Dataset) -> xr.Dataset:
