@@ -149,14 +149,10 @@ def table(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="config/test.yaml")
-    parser.add_argument(
-        "--configfile", type=Path, help="overrides of config/config.yaml"
-    )
+    parser.add_argument("--configfile", type=Path, help="overrides of the config")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each")
     parser.add_argument("--keep", type=Path, help="where to keep the last build")
-    parser.add_argument(
-        "--json", type=Path, default=PROJECT / "results" / "benchmark.json"
-    )
+    parser.add_argument("--json", type=Path, default=PROJECT / "results/benchmark.json")
     arguments = parser.parse_args()
     configfile = arguments.configfile or PROJECT / "config" / (
         "test.yaml" if arguments.quick else "config.yaml"

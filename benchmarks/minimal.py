@@ -21,17 +21,14 @@ the calls covered.
     python benchmarks/minimal.py [--configfile FILE] [--results results]
 """
 
+import argparse
+import json
 import os
+from pathlib import Path
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads BLAS
-os.environ["OMP_NUM_THREADS"] = "1"
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import yaml  # noqa: E402
+import numpy as np
+import yaml
+from threadpoolctl import threadpool_limits
 
 PROJECT = Path(__file__).resolve().parents[1]
 RNG = np.random.default_rng(0)
@@ -185,4 +182,5 @@ if __name__ == "__main__":
         help="a build's results, for the counts the config does not set",
     )
     arguments = parser.parse_args()
-    print(json.dumps(main(arguments.configfile, arguments.results)))
+    with threadpool_limits(limits=1):
+        print(json.dumps(main(arguments.configfile, arguments.results)))

@@ -163,15 +163,9 @@ def measure(
     run = iterate(matrix, start, iterations)
     estimates = estimate_stretch(matrix, run)
     dominant = classify(run, estimates, tolerance)
+    stretching = stretching_estimate(run, estimates, dominant)
     inside, outside = alignment(run, dominant_basis)
-    return Measurement(
-        run=run,
-        estimates=estimates,
-        dominant=dominant,
-        stretching=stretching_estimate(run, estimates, dominant),
-        alignment=inside,
-        misalignment=outside,
-    )
+    return Measurement(run, estimates, dominant, stretching, inside, outside)
 
 
 def measure_runs(

@@ -45,14 +45,12 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     """Checked settings from Snakemake's merged config, or a ConfigError;
     relative paths are read from ``base_dir``, the working directory."""
     config = copy.deepcopy(dict(config))
-    _check_shape(config, "")
     depth = config.get("depth")
     jacobian_given = isinstance(depth, dict) and "jacobian_networks" in depth
     _validate(config, CONFIG_SCHEMA, "")
     experiments = config["experiments"]
     if isinstance(experiments, str):
         experiments = load_yaml(Path(base_dir) / experiments, shown_as=experiments)
-    _check_shape(experiments, "experiments")
     _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
     config["experiments"] = experiments
     _check_matrices_per_size(config["circular_law"])
@@ -121,10 +119,12 @@ def _check_shape(value, setting: str) -> None:
 
 
 def _validate(data: dict, schema_file: str, setting: str) -> None:
-    """Snakemake's validator, defaults filled in, numbers typed as the schema asks."""
+    """:func:`_check_shape`, then Snakemake's validator, defaults filled in,
+    numbers typed as the schema asks."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
+    _check_shape(data, setting)
     _typed(data, document(schema_file))
     try:
         validate(data, str(SCHEMA_DIR / schema_file), set_default=True)
