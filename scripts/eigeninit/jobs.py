@@ -71,12 +71,9 @@ def member_ranges(
     per_job: int | None = None,
     target: float = TARGET_JOB_SECONDS,
 ) -> list[range]:
-    """Members 0 .. count - 1 in consecutive ranges, one per job.
-
-    ``per_job`` members each (the last fewer) when given; else as few
-    near-equal ranges (sizes differ by at most one) as keep each at most
-    ``target`` seconds of work, a member heavier than that alone.
-    """
+    """Members 0 .. count - 1 in consecutive ranges, one per job: ``per_job``
+    each (the last fewer), else as few near-equal ranges as keep each within
+    ``target`` seconds of work (a heavier member alone)."""
     if count < 1:
         raise ValueError(f"an ensemble needs at least one member, got {count}")
     if per_job is not None:
@@ -95,9 +92,6 @@ def range_label(members: range) -> str:
 def parse_range_label(label: str) -> range:
     """Inverse of :func:`range_label`."""
     return range(*map(int, label.split("-")))
-
-
-# The ensembles of a config, split into jobs
 
 
 def matrices_per_size(circular_law: dict) -> dict[int, int]:
@@ -138,15 +132,11 @@ def depth_jobs(depth: dict) -> dict[str, list[range]]:
     }
 
 
-# What a job asks a scheduler for
-
-
 PYTHON_MB = 400
 """Memory of a job's Python with numpy, xarray and matplotlib loaded."""
 
 MARGIN = 3
-"""Run time asked for, as a multiple of the cost model's (measured on one
-core of a 2-core machine, OpenBLAS)."""
+"""Run time asked for, as a multiple of the cost model's."""
 
 
 class Cost(NamedTuple):
@@ -182,9 +172,8 @@ def _batch_values(k: int, members: int) -> int:
 
 def circular_law_cost(k: int, matrices: int) -> Cost:
     """A range of matrices, decomposed a batch at a time; all their eigenvalues."""
-    return _cost(
-        _batch_values(k, matrices) + 2 * matrices * k, matrices * matrix_seconds(k)
-    )
+    values = _batch_values(k, matrices) + 2 * matrices * k
+    return _cost(values, matrices * matrix_seconds(k))
 
 
 def depth_cost(depth: dict, scheme: str, networks: int) -> Cost:
