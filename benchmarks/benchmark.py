@@ -1,20 +1,14 @@
 """What a cold build costs against two floors, as ratios of runs made side by side.
 
-* orchestration overhead: a cold ``snakemake -c2`` against ``floor.py``, the
-  workflow's own stage functions and figures in one process;
-* total overhead: the cold build against ``minimal.py``, the bare LAPACK and
-  BLAS calls the results need;
+A cold ``snakemake -c2`` against ``floor.py`` (the workflow's own stage functions
+and figures in one process: the orchestration overhead) and against
+``minimal.py`` (the bare LAPACK and BLAS calls the results need: the total
+overhead), in CPU time, and in wall time against the floor's CPU time over the
+build's 2 cores; and a no-op rerun against ``snakemake --version``. Each ratio is
+the median over the repeats. Prints the table and writes it, with every raw
+time, the machine and the minimal floor's counts, to ``--json``.
 
-each as CPU time against the floor's CPU time, and wall time against the
-floor's CPU time over the build's 2 cores; and a no-op rerun against
-``snakemake --version``. Each ratio is the median over the repeats.
-
-    python benchmarks/benchmark.py            # default config
-    python benchmarks/benchmark.py --quick    # config/test.yaml, checks the machinery
-
-Prints the table and writes it, with every raw time, the machine and the
-minimal floor's counts, to ``results/benchmark.json`` (or ``--json``);
-``--keep DIR`` keeps the last build.
+    python benchmarks/benchmark.py [--quick]   # --quick: config/test.yaml
 """
 
 import argparse

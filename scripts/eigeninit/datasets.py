@@ -178,8 +178,7 @@ def _dataset(variables, coords, params: dict, title: str, written_by: str):
         # Undated, unlike most history lines, so equal results hash equally.
         "history": f"written by eigeninit.datasets.{written_by}",
     }
-    settings = {key: value for key, value in params.items() if key not in described}
-    attrs = described | settings
+    attrs = described | {key: params[key] for key in params if key not in described}
     attrs = {key: "" if value is None else value for key, value in attrs.items()}
     return _index_labels(xr.Dataset(variables, coords=coords, attrs=attrs))
 
@@ -245,11 +244,12 @@ def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Datas
     """Per-matrix spectral measurements of standard k x k matrices, by matrix index."""
     m, per = measurement, "member"
     real = "whether the largest-modulus eigenvalue is real"
+    count = "number of real eigenvalues"
     variables = {
         "spectral_radius": _variable(per, m.spectral_radius, "spectral radius rho(G)"),
         "sigma_max": _variable(per, m.sigma_max, "largest singular value of G"),
         "real_eigenvalue_count": _variable(
-            per, m.real_eigenvalue_count, "number of real eigenvalues", "count"
+            per, m.real_eigenvalue_count, count, "count"
         ),
         "dominant_is_real": _is_real(per, m.dominant_is_real, real),
         **_complex_parts(
@@ -271,30 +271,25 @@ def depth_dataset(
 ) -> xr.Dataset:
     """log10 norms through the layers and growth per layer, per activation and
     network (``networks``: their indices, the ``member`` coordinate)."""
+    per_network = (PER_ACTIVATION, "member")
     norms = _stacked(runs.values(), "log10_norms")
-    growth = "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))"
+    growth = _stacked(runs.values(), "growth")
+    norm = "log10 of the signal norm |x(l)|"
+    about_growth = "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))"
     variables = {
-        "log10_norm": _variable(
-            (PER_ACTIVATION, "member", "layer"),
-            norms,
-            "log10 of the signal norm |x(l)|",
-        ),
-        "growth": _variable(
-            (PER_ACTIVATION, "member"), _stacked(runs.values(), "growth"), growth
-        ),
+        "log10_norm": _variable((*per_network, "layer"), norms, norm),
+        "growth": _variable(per_network, growth, about_growth),
     }
     shared = next(iter(runs.values())).shared
     if shared is not None:
         radius = "spectral radius rho(W) of the shared W"
         real = "whether the shared W's largest-modulus eigenvalue is real"
         second = "largest modulus of the shared W below rho, over rho"
-        variables["spectral_radius"] = _variable(
-            "member", shared.spectral_radius, radius
-        )
-        variables["dominant_is_real"] = _is_real(
-            "member", shared.dominant_is_real, real
-        )
-        variables["second_ratio"] = _variable("member", shared.second_ratio, second)
+        variables |= {
+            "spectral_radius": _variable("member", shared.spectral_radius, radius),
+            "dominant_is_real": _is_real("member", shared.dominant_is_real, real),
+            "second_ratio": _variable("member", shared.second_ratio, second),
+        }
     coords = _ensemble_coords(runs, networks, layer=norms.shape[-1])
     title = "Signal norms through depth"
     return _dataset(variables, coords, params, title, "depth_dataset")
@@ -308,21 +303,19 @@ def jacobian_dataset(
     per_network = (PER_ACTIVATION, "member")
     sigma = _stacked(runs.values(), "sigma")
     norms = _stacked(runs.values(), "log10_norms")
+    about_sigma = (
+        "singular value of the input-output Jacobian dx(L)/dx(0), "
+        "descending; exactly 0 in the null space of a singular Jacobian"
+    )
     variables = {
-        "sigma": _variable(
-            (*per_network, "singular_value"),
-            sigma,
-            "singular value of the input-output Jacobian dx(L)/dx(0), "
-            "descending; exactly 0 in the null space of a singular Jacobian",
-        )
+        "sigma": _variable((*per_network, "singular_value"), sigma, about_sigma)
     }
     for name, (field, units, long_name) in JACOBIAN_CHECKS.items():
         values = _stacked(runs.values(), field)
         variables[name] = _variable(per_network, values, long_name, units=units)
     ratio = "log10 |x(L)| / |x(0)| of the forward pass"
-    variables["log10_norm_ratio"] = _variable(
-        per_network, norms[..., -1] - norms[..., 0], ratio
-    )
+    norm_ratio = norms[..., -1] - norms[..., 0]
+    variables["log10_norm_ratio"] = _variable(per_network, norm_ratio, ratio)
     coords = _ensemble_coords(runs, networks, singular_value=sigma.shape[-1])
     title = "Singular values of the input-output Jacobian"
     return _dataset(variables, coords, params, title, "jacobian_dataset")
