@@ -139,13 +139,10 @@ def matrix_file_size(path, setting: str, shown_as: str | None = None) -> int:
 
 
 def archived_name(name: str, root: str | Path, sha256: Callable[[], str]) -> str:
-    """How results and the archive name an input file the config names.
-
-    A file inside ``root`` (the working directory) keeps its normalized path
-    relative to it; one outside goes to ``external/<content hash>/<file name>``,
-    so no machine's paths reach a dataset. ``sha256()`` gives the file's hex
-    digest and is called only for files outside ``root``.
-    """
+    """How results and the archive name an input file the config names: its
+    normalized path relative to ``root`` (the working directory) when inside it,
+    else ``external/<sha256()[:16]>/<file name>``, so no machine's paths reach a
+    dataset (``sha256()``, the file's hex digest, is called only then)."""
     root = os.path.abspath(root)
     path = os.path.normpath(os.path.join(root, name))
     if os.path.commonpath([root, path]) == root:

@@ -52,10 +52,9 @@ def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
     """Record ``iterations`` norms, the input's and ``iterations - 1`` products';
     after an exactly zero iterate, stretches and directions are zero."""
     matrix = np.asarray(matrix, dtype=np.float64)
-    start = np.asarray(start, dtype=np.float64)
+    vector = np.asarray(start, dtype=np.float64)
     stretch = np.zeros(iterations)
-    directions = np.zeros((iterations, start.size))
-    vector = start
+    directions = np.zeros((iterations, vector.size))
     for step in range(iterations):
         stretch[step] = np.linalg.norm(vector)
         if stretch[step] == 0:

@@ -1,11 +1,6 @@
-"""What theory predicts for each scheme's growth per layer through depth.
-
-Per setting (scheme, activation, weight sharing): :func:`limit_growth`, the
-large-k (and, for shared weights, large-depth) limit, and
-:func:`finite_size_growth`, the value at the measured k and depth from
-:mod:`eigeninit.theory` and :mod:`eigeninit.references`, or the reason there
-is none. The write-up's theory section gives the derivations.
-"""
+"""What theory predicts for each scheme's growth per layer through depth, as k
+grows and at the measured k and depth; the write-up's theory section gives the
+derivations."""
 
 import math
 

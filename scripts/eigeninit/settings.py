@@ -1,9 +1,7 @@
-"""The checked config, or one line saying what is wrong.
-
-:func:`check_config` reads the experiments the config names, validates both
-with Snakemake's validator against their JSON schemas (which fill in defaults)
-and makes the checks a schema cannot express. Every problem is a
-:class:`ConfigError` whose message starts with the dotted setting.
+"""The checked config, or one line saying what is wrong: :func:`check_config`
+reads the experiments the config names, validates both against their JSON
+schemas (filling in defaults) and makes the checks a schema cannot express.
+Every problem is a :class:`ConfigError` whose message starts with the setting.
 """
 
 import copy

@@ -6,8 +6,8 @@ import sys
 WORKFLOW_ROOT = Path(workflow.current_basedir).parents[1]
 sys.path.insert(0, str(WORKFLOW_ROOT / "scripts"))
 
-from eigeninit.figures import FIGURES
 from eigeninit import jobs
+from eigeninit.figures import FIGURES
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
