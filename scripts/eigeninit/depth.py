@@ -139,9 +139,7 @@ def run_depth(
     :func:`member_generator` of ``seed_sequence`` and i, whichever job runs it.
     Networks go in stacks of at most 64 MiB of matrices."""
     check_scheme(scheme)
-    for activation in activations:
-        check_activation(activation)
-    check_weights(weights)
+    check_weights(weights)  # propagate_each checks the activations
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     log10_norms = {a: np.empty((len(networks), layers + 1)) for a in activations}
