@@ -145,14 +145,13 @@ class Cost(NamedTuple):
     megabytes: int
     seconds: float
 
+    def minutes(self, attempt: int = 1) -> int:
+        """Run time to ask for: a margin over the work, growing with each retry."""
+        return math.ceil(5 + attempt * MARGIN * self.seconds / 60)
+
 
 def _cost(float64_values: float, seconds: float) -> Cost:
     return Cost(PYTHON_MB + math.ceil(8 * float64_values / 2**20), seconds)
-
-
-def minutes(seconds: float, attempt: int = 1) -> int:
-    """Run time to ask for: a margin over the work, growing with each retry."""
-    return math.ceil(5 + attempt * MARGIN * seconds / 60)
 
 
 def spectrum_cost(k: int) -> Cost:

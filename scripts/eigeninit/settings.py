@@ -150,11 +150,9 @@ def _typed(value, schema: Mapping):
             return typed
     if isinstance(value, dict):
         extra = schema.get("additionalProperties")
+        extra = extra if isinstance(extra, dict) else {}
         for key, item in value.items():
-            child = schema.get("properties", {}).get(key)
-            value[key] = _typed(
-                item, child or (extra if isinstance(extra, dict) else {})
-            )
+            value[key] = _typed(item, schema.get("properties", {}).get(key, extra))
     if isinstance(value, list):
         value[:] = [_typed(item, schema.get("items", {})) for item in value]
     return value

@@ -1,8 +1,7 @@
 import sys
 
-# This workflow's own folder, wherever it is used from (also as a module of
-# another workflow, whose basedir would be the host's); its scripts/ holds the
-# library the rules and the parsing below import.
+# This workflow's own folder, also when another workflow uses it as a module;
+# its scripts/ holds the library the rules and the parsing below import.
 WORKFLOW_ROOT = Path(workflow.current_basedir).parents[1]
 sys.path.insert(0, str(WORKFLOW_ROOT / "scripts"))
 
@@ -146,9 +145,7 @@ def resources(cost):
     (eigeninit.jobs.Cost); attempt n of a job gets n times as much."""
     return dict(
         mem_mb=lambda wildcards, attempt: attempt * cost(wildcards).megabytes,
-        runtime=lambda wildcards, attempt: jobs.minutes(
-            cost(wildcards).seconds, attempt
-        ),
+        runtime=lambda wildcards, attempt: cost(wildcards).minutes(attempt),
     )
 
 
