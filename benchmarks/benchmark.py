@@ -92,7 +92,7 @@ def measure(config: dict, repeats: int, scratch: Path) -> tuple[dict, dict, Path
     """Cold builds, floors and minimal floors, in turns whose order alternates;
     the minimal floor counts its references and figures in the latest build."""
     seconds = {run: [] for run in ("cold", "floor", "minimal")}
-    workdir = None
+    counts, workdir = {}, None
     for repeat in range(repeats):
         new = fresh_workdir(scratch, config, f"cold{repeat}")
         runs = list(seconds) if repeat % 2 == 0 else ["floor", "minimal", "cold"]
@@ -104,10 +104,8 @@ def measure(config: dict, repeats: int, scratch: Path) -> tuple[dict, dict, Path
             elif run == "minimal":
                 command += ["--results", str(workdir / "results")]
             seconds[run].append(timed(command, new))
-    counts = json.loads(seconds["minimal"][-1]["stdout"])
-    for times in seconds.values():
-        for run in times:
-            del run["stdout"]
+            stdout = seconds[run][-1].pop("stdout")
+            counts = json.loads(stdout) if run == "minimal" else counts
     return seconds, counts, workdir
 
 

@@ -1,10 +1,7 @@
-"""The workflow's own floor: every stage of the workflow in one bare process.
-
-Calls the same stage functions as the rules (:mod:`eigeninit.stages`), on the
-config Snakemake would merge, and draws the same figures, but starts Python
-once, keeps every dataset in memory, runs each ensemble in one call and runs
-no scheduler. What the workflow spends beyond this is its orchestration
-overhead. The write-up and the paper exports are left out.
+"""The workflow's own floor: the rules' stage functions (:mod:`eigeninit.stages`)
+and figures on the config Snakemake would merge, in one process, every dataset
+in memory, each ensemble in one call, no scheduler and no write-up or paper
+exports. What the workflow spends beyond this is its orchestration overhead.
 
     python benchmarks/floor.py [--configfile config/large.yaml] [--figures DIR]
 """
