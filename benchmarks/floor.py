@@ -90,9 +90,8 @@ def main(configfile: str | None, figures: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configfile", help="overrides of config/config.yaml")
-    parser.add_argument(
-        "--figures", type=Path, help="where figures go (default: a temporary folder)"
-    )
+    about = "where figures go (default: a temporary folder)"
+    parser.add_argument("--figures", type=Path, help=about)
     arguments = parser.parse_args()
     # The workflow's rules pin BLAS to one thread; so does the floor.
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory() as scratch:

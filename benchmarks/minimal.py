@@ -41,10 +41,9 @@ def config(configfile: str | None) -> dict:
     merged = yaml.safe_load((PROJECT / "config/config.yaml").read_text())
     if configfile:
         update_config(merged, yaml.safe_load(Path(configfile).read_text()))
-    if isinstance(merged["experiments"], str):
-        merged["experiments"] = yaml.safe_load(
-            (PROJECT / merged["experiments"]).read_text()
-        )
+    experiments = merged["experiments"]
+    if isinstance(experiments, str):
+        merged["experiments"] = yaml.safe_load((PROJECT / experiments).read_text())
     return merged
 
 
@@ -175,12 +174,8 @@ def main(configfile: str | None, results: Path) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configfile", help="overrides of config/config.yaml")
-    parser.add_argument(
-        "--results",
-        type=Path,
-        default=PROJECT / "results",
-        help="a build's results, for the counts the config does not set",
-    )
+    about = "a build's results, for the counts the config does not set"
+    parser.add_argument("--results", type=Path, default=PROJECT / "results", help=about)
     arguments = parser.parse_args()
     with threadpool_limits(limits=1):
         print(json.dumps(main(arguments.configfile, arguments.results)))

@@ -244,12 +244,11 @@ def circular_law_dataset(measurement: SizeMeasurement, params: dict) -> xr.Datas
     """Per-matrix spectral measurements of standard k x k matrices, by matrix index."""
     m, per = measurement, "member"
     real = "whether the largest-modulus eigenvalue is real"
-    count = "number of real eigenvalues"
     variables = {
         "spectral_radius": _variable(per, m.spectral_radius, "spectral radius rho(G)"),
         "sigma_max": _variable(per, m.sigma_max, "largest singular value of G"),
         "real_eigenvalue_count": _variable(
-            per, m.real_eigenvalue_count, count, "count"
+            per, m.real_eigenvalue_count, "number of real eigenvalues", "count"
         ),
         "dominant_is_real": _is_real(per, m.dominant_is_real, real),
         **_complex_parts(

@@ -46,13 +46,8 @@ class Experiment:
 
     def matrix_params(self) -> dict:
         """The settings the matrix and input draws depend on, and nothing else."""
-        return {
-            "experiment": self.name,
-            "k": self.k,
-            "seed": self.seed,
-            "rng": self.rng,
-            "matrix_file": self.matrix or "",
-        }
+        settings = dict(experiment=self.name, k=self.k, seed=self.seed, rng=self.rng)
+        return settings | {"matrix_file": self.matrix or ""}
 
 
 class _MatrixFile:

@@ -179,10 +179,8 @@ def depth_cost(depth: dict, scheme: str, networks: int) -> Cost:
     """A range of networks in every weight sharing, a batch of layers at a time;
     every layer's norm."""
     norms = 3 * len(depth["weight_sharing"]) * networks * (depth["layers"] + 1)
-    return _cost(
-        _batch_values(depth["k"], networks) + norms,
-        networks * depth_network_seconds(depth, scheme),
-    )
+    values = _batch_values(depth["k"], networks) + norms
+    return _cost(values, networks * depth_network_seconds(depth, scheme))
 
 
 JACOBIAN_LAYER_SECONDS = {

@@ -82,9 +82,7 @@ def finite_size_growth(
     check_activation(activation)
     check_weights(weights)
     if facts.family == ORTHOGONAL and activation == "linear":
-        return theory_block(
-            1.0, 0.0, EXACT, "an orthogonal matrix preserves every norm"
-        )
+        return theory_block(1.0, 0.0, EXACT, _ISOMETRY_NOTE)
     if weights == "shared":
         return theory_block(None, None, None, _SHARED_NOTES[activation])
     if activation == "tanh":
@@ -117,6 +115,7 @@ def theory_block(value: float | None, se: float | None, kind: str | None, note: 
     return {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
 
 
+_ISOMETRY_NOTE = "an orthogonal matrix preserves every norm"
 _HAAR_RELU_NOTE = "Haar rows, relu keeps Bin(k, 1/2) coordinates"
 _CHI_SQUARE_NOTE = "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L"
 _UNIFORM_NOTE = "Gaussian law of the same variance; uniform entries differ at O(k^-2)"

@@ -164,9 +164,8 @@ def describe_schema_error(error, setting: str = "") -> str:
     path = ".".join([*filter(None, [setting]), *map(str, error.absolute_path)])
     message = error.message
     if error.validator == "additionalProperties":
-        message += (
-            f"; allowed keys: {', '.join(sorted(error.schema.get('properties', {})))}"
-        )
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        message += f"; allowed keys: {allowed}"
     return f"{path or 'config'}: {message}"
 
 

@@ -61,9 +61,8 @@ def matrix(
 
 def spectrum(matrix_data: xr.Dataset) -> xr.Dataset:
     """Eigenvalues, principal eigenvector and dominant subspace of A."""
-    return datasets.spectrum_dataset(
-        analyze(matrix_data["matrix"].values), matrix_data.attrs
-    )
+    spectrum = analyze(matrix_data["matrix"].values)
+    return datasets.spectrum_dataset(spectrum, matrix_data.attrs)
 
 
 def iterations(
@@ -78,10 +77,7 @@ def iterations(
         spectrum_data["dominant_basis"].values,
         tolerance,
     )
-    params = matrix_data.attrs | {
-        "iterations": count,
-        "convergence_tolerance": tolerance,
-    }
+    params = matrix_data.attrs | dict(iterations=count, convergence_tolerance=tolerance)
     return datasets.iterations_dataset(measurements, scales, params)
 
 
@@ -137,10 +133,6 @@ def jacobian(scheme: str, depth: dict) -> xr.Dataset:
     runs = jacobian_spectra(
         scheme, depth["activations"], depth["k"], depth["layers"], ensemble, networks
     )
-    params = {key: depth[key] for key in ("k", "layers", "seed")} | {
-        "scheme": scheme,
-        "weights": WEIGHTS,
-        "block_condition": BLOCK_CONDITION,
-        "method": METHOD,
-    }
+    params = dict(scheme=scheme, weights=WEIGHTS, k=depth["k"], layers=depth["layers"])
+    params |= dict(seed=depth["seed"], block_condition=BLOCK_CONDITION, method=METHOD)
     return datasets.jacobian_dataset(runs, params, networks)
