@@ -68,14 +68,13 @@ def stacks(count: int, k: int):
 
 
 def circular_law(settings: dict) -> dict[int, int]:
-    counts = settings["matrices_per_size"]
-    if isinstance(counts, int):
-        counts = [counts] * len(settings["sizes"])
-    for k, count in zip(settings["sizes"], counts, strict=True):
+    sizes, counts = settings["sizes"], settings["matrices_per_size"]
+    counts = [counts] * len(sizes) if isinstance(counts, int) else counts
+    for k, count in zip(sizes, counts, strict=True):
         for stack in stacks(count, k):
             np.linalg.eigvals(stack)
             np.linalg.svd(stack, compute_uv=False)
-    return dict(zip(settings["sizes"], counts, strict=True))
+    return dict(zip(sizes, counts, strict=True))
 
 
 def layer(scheme: str, k: int) -> np.ndarray:
@@ -111,12 +110,10 @@ def depth(settings: dict) -> dict[str, int]:
 
 def jacobian(settings: dict) -> dict[str, int]:
     k, layers = settings["k"], settings["layers"]
-    networks = settings.get(  # the schema's default
-        "jacobian_networks", min(8, settings["networks_per_setting"])
-    )
-    schemes = [
-        s for s in settings["schemes"] if s in {"lecun", "kaiming", "orthogonal"}
-    ]
+    default = min(8, settings["networks_per_setting"])  # as the schema's
+    networks = settings.get("jacobian_networks", default)
+    with_law = {"lecun", "kaiming", "orthogonal"}  # the schemes with a Jacobian law
+    schemes = [s for s in settings["schemes"] if s in with_law]
     for scheme in schemes:
         for _ in range(networks):
             weights = [layer(scheme, k) for _ in range(layers)]

@@ -156,9 +156,8 @@ def run_depth(
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
         for a, norms in propagate_each(x0, layer_matrices, activations).items():
             log10_norms[a][rows] = norms
-    shared = None
-    if spectra:
-        shared = SharedSpectra(*map(np.concatenate, zip(*spectra, strict=True)))
+    stacked = map(np.concatenate, zip(*spectra, strict=True))
+    shared = SharedSpectra(*stacked) if spectra else None
     return {
         activation: DepthRun(norms, growth_per_layer(norms), shared)
         for activation, norms in log10_norms.items()

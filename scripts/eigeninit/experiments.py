@@ -12,9 +12,8 @@ import numpy as np
 
 from eigeninit.schemas import document
 
-MAX_MATRIX_SIZE = document("experiments.schema.yaml")["additionalProperties"][
-    "properties"
-]["k"]["maximum"]
+_EXPERIMENT = document("experiments.schema.yaml")["additionalProperties"]
+MAX_MATRIX_SIZE = _EXPERIMENT["properties"]["k"]["maximum"]
 """Largest k of an experiment, and of a matrix file, as the schema states it."""
 FULL_CHECK_BYTES = 2**20
 """Matrix files up to this size are read in full when the config is checked;

@@ -51,11 +51,8 @@ def lapack_seconds(call: str, k: int) -> float:
 
 def matrix_seconds(k: int) -> float:
     """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
-    return (
-        GAUSSIAN_SECONDS_PER_VALUE * k * k
-        + lapack_seconds("eigvals", k)
-        + lapack_seconds("singular_values", k)
-    )
+    draw = GAUSSIAN_SECONDS_PER_VALUE * k * k
+    return sum((lapack_seconds(c, k) for c in ("eigvals", "singular_values")), draw)
 
 
 def layer_seconds(scheme: str, k: int) -> float:
@@ -187,10 +184,9 @@ JACOBIAN_LAYER_SECONDS = {
     "gaussian": {"dense": 6e-3, "relu": 1.8e-3},
     "orthogonal": {"dense": 2.2e-3, "relu": 1.4e-3},
 }
-"""Measured at k = 256: one layer of one network's Jacobian, per activation,
-besides drawing the layer (dense: linear or tanh, a product of k x k matrices
-and shares of the QR steps and the final Jacobi step; relu: a QR per layer).
-They grow as k^3 (k^2.4 measured from 128 to 256)."""
+"""Measured at k = 256, growing as k^3 (k^2.4 from 128 to 256): one layer of one
+network's Jacobian beside its draw, per activation (dense: linear or tanh, a k x k
+product and shares of QR and Jacobi steps; relu: a QR per layer)."""
 
 
 def jacobian_cost(depth: dict, scheme: str) -> Cost:

@@ -129,13 +129,12 @@ def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: st
     return estimates.plane_modulus
 
 
-def alignment(
-    run: PowerRun, dominant_basis: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Norm of each x(n)'s projection on the dominant invariant subspace, and of
-    its residual (accurate down to float64 resolution, unlike sqrt(1 - cos^2))."""
-    coordinates = run.directions @ dominant_basis
-    outside = run.directions - coordinates @ dominant_basis.T
+def alignment(run: PowerRun, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Norm of each x(n)'s projection on the dominant invariant subspace (its
+    orthonormal ``basis``), and of its residual (accurate down to float64
+    resolution, unlike sqrt(1 - cos^2))."""
+    coordinates = run.directions @ basis
+    outside = run.directions - coordinates @ basis.T
     return np.linalg.norm(coordinates, axis=1), np.linalg.norm(outside, axis=1)
 
 

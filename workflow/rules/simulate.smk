@@ -128,8 +128,7 @@ rule merge_circular_law:
         "../../scripts/merge_parts.py"
 
 
-# Every weight sharing of a scheme in one job: shared weights cost little more
-# than a job's start-up.
+# A job runs every weight sharing of its scheme: shared weights cost about a start-up.
 rule run_depth:
     output:
         runs=[
