@@ -20,7 +20,7 @@ sys.path.insert(0, str(PROJECT / "scripts"))
 from eigeninit import stages  # noqa: E402
 from eigeninit.figure_style import save_figures  # noqa: E402
 from eigeninit.figures import FIGURES  # noqa: E402
-from eigeninit.jacobian import SCHEMES as JACOBIAN_SCHEMES  # noqa: E402
+from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS  # noqa: E402
 from eigeninit.jobs import matrices_per_size  # noqa: E402
 from eigeninit.part_two_figures import (  # noqa: E402
     CIRCULAR_LAW_FIGURES,
@@ -78,8 +78,9 @@ def main(configfile: str | None, figures: Path) -> None:
     depth_figures = [DEPTH_FIGURES[name] for name in names]
     save_figures(depth_figures, figures / "depth", runs=runs, summary=signals)
 
+    # As jacobian.smk: the depth schemes with a Jacobian law.
     jacobian = None
-    if schemes := [s for s in depth["schemes"] if s in JACOBIAN_SCHEMES]:
+    if schemes := [s for s in depth["schemes"] if s in JACOBIAN_LAWS]:
         runs = [stages.jacobian(scheme, depth) for scheme in schemes]
         jacobian = stages.jacobian_summary(runs, signals)
         folder = figures / "jacobian"

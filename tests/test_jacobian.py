@@ -19,7 +19,6 @@ from eigeninit.jacobian_summary import (
     isometry_verdict,
     jacobian_summary,
     log10_sigma_quantiles,
-    reading,
 )
 from eigeninit.jobs import jacobian_cost
 from eigeninit.paper import macro_name
@@ -508,16 +507,19 @@ def test_summary_verdicts_and_theory(small_summary):
     settings = small_summary["settings"]
     linear = settings["orthogonal"]["linear"]
     assert linear["isometry"]["shape"] == "isometric"
-    assert linear["quantile_theory"]["kind"] == "exact"
-    assert all(abs(q["value"]) < 1e-12 for q in linear["quantiles"])
+    assert all(
+        abs(q["value"]) < 1e-12 and q["theory"] == 0 for q in linear["quantiles"]
+    )
     relu = settings["lecun"]["relu"]
-    assert relu["isometry"]["shape"] == "singular" and relu["reading"] == "singular"
+    assert relu["isometry"]["shape"] == "singular"
+    assert all(q["theory"] is None for q in relu["quantiles"])
     assert relu["log10_condition"] == {"singular": True, "median": None, "range": None}
     assert relu["zero_share"]["theory"] == pytest.approx(J.relu_zero_share(16, 6))
     assert relu["quantiles"][0]["zero"] and relu["quantiles"][0]["theory_zero"]
-    assert settings["kaiming"]["linear"]["quantile_theory"]["kind"] == "large_k_law"
+    gaussian = [q["theory"] for q in settings["kaiming"]["linear"]["quantiles"]]
+    assert gaussian == J.gaussian_linear_quantiles("kaiming", 6, PROBS).tolist()
+    assert all(q["theory"] is None for q in settings["kaiming"]["tanh"]["quantiles"])
     tanh = settings["orthogonal"]["tanh"]
-    assert tanh["quantile_theory"]["kind"] == "asymptotic"
     # Every sigma of a product lies between the products of its factors'
     # smallest and largest: here sech^2 over each layer's atoms.
     theory = [q["theory"] for q in tanh["quantiles"]]
@@ -526,8 +528,7 @@ def test_summary_verdicts_and_theory(small_summary):
     assert low < theory[0] and np.all(np.diff(theory) > 0) and theory[-1] < high
     assert tanh["isometry"]["theory_spread_decades"] == theory[-1] - theory[0]
     assert relu["isometry"]["theory_spread_decades"] is None
-    assert tanh["forward"]["verdict"] == "vanishes"
-    assert tanh["reading"] == reading(tanh["isometry"]["shape"], "vanishes")
+    assert tanh["forward"] == {"verdict": "vanishes"}
     assert settings["lecun"]["linear"]["mean_log10_sigma"]["kind"] == "exact"
     assert settings["lecun"]["linear"]["forward"] is None
     assert schemas.validate("jacobian", small_summary) is small_summary
@@ -552,9 +553,6 @@ def test_quantiles_keep_exact_zeros_and_the_verdicts():
     assert isometry_verdict(flat, singular=False)["shape"] == "isometric"
     spread = log10_sigma_quantiles(np.logspace(0, -40, 64)[None].repeat(2, 0))
     assert isometry_verdict(spread, singular=False)["shape"] == "ill_conditioned"
-    assert reading("ill_conditioned", "keeps") == "shape_lost"
-    assert reading("moderately_spread", "vanishes") == "scale_only"
-    assert reading("isometric", None) is None
 
 
 def test_the_figure_draws(small_runs, small_summary, tmp_path):

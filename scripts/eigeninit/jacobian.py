@@ -37,9 +37,8 @@ GAUSSIAN_LAYER_CONDITION = 4.0
 
 EPS = float(np.finfo(np.float64).eps)
 
-EXACT, LARGE_K_LAW, ASYMPTOTIC = "exact", "large_k_law", "asymptotic"
-"""Kinds of theory: exact at this k; the exact k -> infinity law at this depth;
-mean field and free probability, k -> infinity, computed numerically."""
+EXACT, ASYMPTOTIC = "exact", "asymptotic"
+"""Kinds of theory: exact at this k; mean field, k -> infinity."""
 
 
 def entry_variance_times_k(scheme: str) -> float:
@@ -185,16 +184,12 @@ def _network(scheme, activations, k, layers, generator) -> dict:
             h = w @ signals[a]
             y = depth.ACTIVATIONS[a](h)
             slope = derivative(a, h)
-            if homogeneous[a]:
-                norms[a].append(norms[a][-1] + depth._log10_norm(y))
-                signals[a] = depth._normalized(y)
-            else:
-                norms[a].append(depth._log10_norm(y))
-                signals[a] = y
+            step = depth._log10_norm(y)
+            norms[a].append(norms[a][-1] + step if homogeneous[a] else step)
+            signals[a] = depth._normalized(y) if homogeneous[a] else y
             if a == "relu":  # dead units' rows dropped, one QR per layer
                 active = np.flatnonzero(slope > 0)
-                factor = slope[active, None] * w[np.ix_(active, relu_rows)]
-                products[a].apply(factor, math.inf)
+                products[a].apply(w[np.ix_(active, relu_rows)], math.inf)
                 relu_rows = active
                 continue
             if np.any(slope == 0):
@@ -231,9 +226,8 @@ def fuss_catalan_parametrization(layers: int, theta: np.ndarray) -> tuple:
 def gaussian_linear_quantiles(
     scheme: str, layers: int, probs: Sequence[float]
 ) -> np.ndarray:
-    """Quantiles of log10 sigma for linear Gaussian layers, k -> infinity
-    (:data:`LARGE_K_LAW`): half the log10 of FC_L's (to 1e-12 relative), plus
-    (L/2) log10 s."""
+    """Quantiles of log10 sigma for linear Gaussian layers, k -> infinity: half
+    the log10 of FC_L's (to 1e-12 relative), plus (L/2) log10 s."""
     from scipy import integrate, optimize
 
     top = math.pi / (layers + 1)
@@ -308,8 +302,7 @@ def tanh_derivative_laws(scheme: str, layers: int, atoms: int = TANH_ATOMS) -> t
     q = tanh_mean_field_variances(s, layers, 1.0)[:-1]
     u, weights = special.roots_genlaguerre(atoms, -0.5)
     g, weights = np.sqrt(2.0 * u), weights / weights.sum()
-    e = np.exp(-2.0 * np.sqrt(s * q)[:, None] * g[None, :])
-    return (4.0 * e / (1.0 + e) ** 2) ** 2, weights
+    return derivative("tanh", np.sqrt(s * q)[:, None] * g) ** 2, weights
 
 
 class FreeProduct:
@@ -397,15 +390,11 @@ class FreeProduct:
             f0, f1 = fs[-1], -((1.0 + w_new) / zeta).imag / np.pi * x_new
             change = math.log(f1 / f0) if min(f0, f1) > 0 else None
             slope = None if change is None else change / h
-            if max(f0, f1) >= max(1e-12 * peak, 1e-14) and h > 1e-7:  # resolved
-                if change is None or abs(change) > max_change:
-                    return None
-                if (
-                    slope_before is not None
-                    and abs(slope - slope_before) * h > max_change
-                ):
-                    return None  # curvature
-            if w_new.imag > 0:  # the wrong half plane
+            resolved = max(f0, f1) >= max(1e-12 * peak, 1e-14) and h > 1e-7
+            rough = change is None or abs(change) > max_change
+            if not rough and slope_before is not None:
+                rough = abs(slope - slope_before) * h > max_change  # curvature
+            if (resolved and rough) or w_new.imag > 0:  # or the wrong half plane
                 return None
             return x_new, w_new, zj_new, iterations, f1, slope
 

@@ -1,6 +1,6 @@
 """The numbers the write-up quotes about the input-output Jacobian, each beside
-its theory, with an isometry verdict read beside the depth summary's forward
-verdict; workflow/schemas/jacobian_summary.schema.yaml defines every key."""
+its theory, with an isometry verdict beside the depth summary's forward verdict;
+workflow/schemas/jacobian_summary.schema.yaml defines every key."""
 
 import math
 
@@ -9,7 +9,7 @@ import xarray as xr
 
 from eigeninit import jacobian, schemas, theory
 from eigeninit.initializers import ORTHOGONAL, SCHEMES
-from eigeninit.jacobian import ASYMPTOTIC, EXACT, LARGE_K_LAW
+from eigeninit.jacobian import ASYMPTOTIC, EXACT
 from eigeninit.stats import finite_or_none
 
 PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -20,56 +20,26 @@ ISOMETRY_BAND = 1.0
 """Decades that q95 - q05 of log10 sigma may span for an isometric Jacobian;
 three times as many for a moderately spread one."""
 
-SHAPES = ("isometric", "moderately_spread", "ill_conditioned", "singular")
-ISOMETRIC, MODERATE, ILL_CONDITIONED, SINGULAR = SHAPES
-
-READINGS = {
-    "both_kept": "the signal's norm and the Jacobian's shape are both kept",
-    "scale_only": "the forward verdict is about a common scale of every singular "
-    "value; their spread, which gradients feel, stays small",
-    "shape_lost": "the norm is kept, but the singular values spread over many "
-    "decades: the forward verdict misses the loss",
-    "both_lost": "the norm changes and the singular values spread over many decades",
-    "singular": "the Jacobian has a null space (exact zeros), whatever the norm "
-    "does: gradients along it vanish exactly",
-}
-"""How the isometry verdict reads beside the forward-norm verdict."""
-
 
 def jacobian_summary(datasets: list[xr.Dataset], depth_summary: dict | None) -> dict:
     """The summary of the Jacobian datasets (one per scheme), with the depth
     summary's forward verdicts beside (None: no verdicts)."""
     attrs = datasets[0].attrs
-    settings = {
-        run.attrs["scheme"]: {
-            activation: setting_summary(
-                run.sel(activation=activation),
-                _forward(depth_summary, run.attrs["scheme"], activation),
-            )
-            for activation in run["activation"].values.tolist()
-        }
-        for run in datasets
-    }
-    shapes = [
-        (entry["isometry"]["shape"], {"scheme": scheme, "activation": activation})
-        for scheme, by_activation in settings.items()
-        for activation, entry in by_activation.items()
-    ]
-    summary = {
-        "k": int(attrs["k"]),
-        "layers": int(attrs["layers"]),
+    summary = {key: int(attrs[key]) for key in ("k", "layers", "seed")}
+    summary |= {
         "networks": int(datasets[0].sizes["member"]),
-        "seed": int(attrs["seed"]),
         "weights": jacobian.WEIGHTS,
-        "method": attrs["method"],
-        "block_condition": float(attrs["block_condition"]),
-        "probabilities": list(PROBS),
-        "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "isometry_band": ISOMETRY_BAND,
-        "free_probability_atoms": jacobian.TANH_ATOMS,
-        "settings": settings,
-        "shapes": {s: [key for got, key in shapes if got == s] for s in SHAPES},
-        "readings": READINGS,
+        "settings": {
+            run.attrs["scheme"]: {
+                activation: setting_summary(
+                    run.sel(activation=activation),
+                    _forward(depth_summary, run.attrs["scheme"], activation),
+                )
+                for activation in run["activation"].values.tolist()
+            }
+            for run in datasets
+        },
     }
     return schemas.validate("jacobian", summary)
 
@@ -80,13 +50,12 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
     k, layers = int(part.attrs["k"]), int(part.attrs["layers"])
     sigma, relu = part["sigma"].values, activation == "relu"
     quantiles = log10_sigma_quantiles(sigma)
-    values, kind, note = quantile_theory(scheme, activation, k, layers)
+    values = quantile_theory(scheme, activation, layers) or [None] * len(PROBS)
     zero_share = jacobian.relu_zero_share(k, layers) if relu else 0.0
-    for entry, value in zip(quantiles, values or [None] * len(PROBS), strict=True):
+    for entry, value in zip(quantiles, values, strict=True):
         entry["theory"] = value
         entry["theory_zero"] = entry["probability"] < zero_share if relu else None
     condition = log10_condition(sigma)
-    isometry = isometry_verdict(quantiles, condition["singular"])
     mean_sigma2 = jacobian.mean_sigma2(scheme, activation, layers)
     zeros = (sigma == 0).mean(axis=1)
     zero_note = "every factor is invertible almost surely"
@@ -96,7 +65,6 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
     jacobi_condition = float(part["jacobi_condition"].values.max())
     return {
         "quantiles": quantiles,
-        "quantile_theory": {"kind": kind, "note": note},
         "log10_condition": condition,
         "mean_sigma2": _compared(
             (sigma**2).mean(axis=1), *mean_sigma2, _MEAN_SIGMA2_NOTES[activation]
@@ -105,12 +73,10 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
         "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
         "numerics": {  # the worst log-det gap, and the final Jacobi step's error bound
             "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
-            "jacobi_condition_max": jacobi_condition,
             "relative_error_bound": k * jacobian.EPS * jacobi_condition,
         },
-        "isometry": isometry,
+        "isometry": isometry_verdict(quantiles, condition["singular"]),
         "forward": forward,
-        "reading": reading(isometry["shape"], forward and forward["verdict"]),
     }
 
 
@@ -126,13 +92,10 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
     resample's quantile is an exact zero)."""
     logs, n = _log10(sigma), sigma.shape[0]
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-
-    def quantiles(rows: np.ndarray) -> np.ndarray:
-        return np.quantile(rows.ravel(), PROBS, method="inverted_cdf")
-
-    resamples = [
-        quantiles(logs[rng.integers(0, n, n)]) for _ in range(BOOTSTRAP_RESAMPLES)
-    ]
+    rows = rng.integers(0, n, (BOOTSTRAP_RESAMPLES, n))  # networks per resample
+    values = np.quantile(logs, PROBS, method="inverted_cdf")
+    resampled = logs[rows].reshape(BOOTSTRAP_RESAMPLES, -1)
+    resamples = np.quantile(resampled, PROBS, axis=1, method="inverted_cdf")
     return [
         {
             "name": name,
@@ -144,43 +107,27 @@ def log10_sigma_quantiles(sigma: np.ndarray) -> list[dict]:
             else None,
         }
         for name, p, value, column in zip(
-            QUANTILE_NAMES, PROBS, quantiles(logs), np.array(resamples).T, strict=True
+            QUANTILE_NAMES, PROBS, values, resamples, strict=True
         )
     ]
 
 
-def quantile_theory(scheme: str, activation: str, k: int, layers: int) -> tuple:
-    """(values or None, kind or None, note): theory for the quantiles of log10 sigma."""
+def quantile_theory(scheme: str, activation: str, layers: int) -> list | None:
+    """The theory's quantiles of log10 sigma: exact (0) for orthogonal linear
+    layers, the Fuss-Catalan law (Penson & Zyczkowski 2011, k -> infinity) for
+    Gaussian ones, free probability (Pennington, Schoenholz & Ganguli 2017) for
+    orthogonal tanh; else None (Gaussian tanh's, with Marchenko-Pastur factors
+    in :class:`~eigeninit.jacobian.FreeProduct`, would cost 8 s per scheme)."""
     orthogonal = SCHEMES[scheme].family == ORTHOGONAL
     if activation == "linear" and orthogonal:
-        note = "a product of orthogonal matrices: every sigma is 1"
-        return [0.0] * len(PROBS), EXACT, note
+        return [0.0] * len(PROBS)
     if activation == "linear":
-        values = jacobian.gaussian_linear_quantiles(scheme, layers, PROBS).tolist()
-        note = (
-            f"Fuss-Catalan law of {layers} Gaussian factors (Penson & Zyczkowski "
-            "2011), k -> infinity; at finite k the lowest quantiles lie below it"
-        )
-        return values, LARGE_K_LAW, note
+        return jacobian.gaussian_linear_quantiles(scheme, layers, PROBS).tolist()
     if activation == "tanh" and orthogonal:
-        # The free multiplicative convolution of the layers' D^2 laws.
         d2, weights = jacobian.tanh_derivative_laws(scheme, layers)
         free = jacobian.FreeProduct(values=d2, weights=weights)
-        values = free.log10_sigma_quantiles(PROBS).tolist()
-        note = (
-            "mean field and free probability (Pennington, Schoenholz & Ganguli "
-            "2017), k -> infinity; numerically within 5e-4 decade"
-        )
-        return values, ASYMPTOTIC, note
-    if activation == "tanh":
-        note = (
-            "not computed: free probability gives it with Marchenko-Pastur "
-            "factors (FreeProduct), at about 8 s of CPU per scheme"
-        )
-        return None, None, note
-    share = jacobian.relu_zero_share(k, layers)
-    note = f"sigma = 0 for a share {share:.4f} (exact); no law for the nonzero values"
-    return None, None, note
+        return free.log10_sigma_quantiles(PROBS).tolist()
+    return None
 
 
 def _compared(samples, value, kind, note, numerical_error: float = 0.0) -> dict:
@@ -244,19 +191,18 @@ def log10_condition(sigma: np.ndarray) -> dict:
 
 
 def isometry_verdict(quantiles: list[dict], singular: bool, band=ISOMETRY_BAND) -> dict:
-    """The spectrum's shape: singular (some sigma exactly 0), else by q95 - q05
-    against ``band`` (:data:`ISOMETRY_BAND`); with that spread, the theory's
-    and the median of log10 sigma."""
-    by_p = {entry["probability"]: entry for entry in quantiles}
-    low, high, median = by_p[0.05], by_p[0.95], by_p[0.5]
+    """The shape of a spectrum from its quantiles at :data:`PROBS`: singular
+    (some sigma exactly 0), else by q95 - q05 against ``band``; with that
+    spread, the theory's and the median of log10 sigma."""
+    low, median, high = quantiles[0], quantiles[2], quantiles[4]
     theory_low, theory_high = low.get("theory"), high.get("theory")
     spread = None if singular else high["value"] - low["value"]
     if singular:
-        shape = SINGULAR
+        shape = "singular"
     elif spread <= band:
-        shape = ISOMETRIC
+        shape = "isometric"
     else:
-        shape = MODERATE if spread <= 3 * band else ILL_CONDITIONED
+        shape = "moderately_spread" if spread <= 3 * band else "ill_conditioned"
     known = not singular and theory_low is not None and theory_high is not None
     return {
         "shape": shape,
@@ -266,16 +212,6 @@ def isometry_verdict(quantiles: list[dict], singular: bool, band=ISOMETRY_BAND) 
     }
 
 
-def reading(shape: str, forward_verdict: str | None) -> str | None:
-    """The isometry verdict read with the forward verdict (:data:`READINGS`)."""
-    if shape == SINGULAR or forward_verdict is None:
-        return "singular" if shape == SINGULAR else None
-    spread = shape == ILL_CONDITIONED
-    if forward_verdict == "keeps":
-        return "shape_lost" if spread else "both_kept"
-    return "both_lost" if spread else "scale_only"
-
-
 def _forward(depth_summary: dict | None, scheme: str, activation: str) -> dict | None:
     """The depth summary's forward verdict for this setting with independent
     weights; None when it did not run."""
@@ -283,8 +219,4 @@ def _forward(depth_summary: dict | None, scheme: str, activation: str) -> dict |
         entry = depth_summary["growth_per_layer"][scheme][activation][jacobian.WEIGHTS]
     except (KeyError, TypeError):
         return None
-    return {
-        "verdict": entry["verdict"],
-        "log10_norm_ratio": entry["log10_norm_ratio"],
-        "networks": int(depth_summary["networks_per_setting"]),
-    }
+    return {"verdict": entry["verdict"]}

@@ -318,45 +318,37 @@ SCHEME_COLORS = {"lecun": "C0", "kaiming": "C3", "orthogonal": "C2"}
 THEORY_MARKS = {"linestyle": "none", "marker": "o", "markerfacecolor": "none"}
 
 
-def _jacobian_axis_range(runs: list[xr.Dataset]) -> tuple[float, float]:
-    """log10 sigma from the lowest setting's 1% quantile to above the largest
-    value, in whole tens and fives: every setting's bulk shows, none of the
-    far lower tails (down to 10^-110) flattens the rest."""
-    lows, highs = [], []
-    for run in runs:
-        for activation in run["activation"].values.tolist():
-            sigma = run["sigma"].sel(activation=activation).values.ravel()
-            logs = np.log10(sigma[sigma > 0])
-            lows.append(np.quantile(logs, 0.01))
-            highs.append(logs.max())
-    return 10 * math.floor(min(lows) / 10), 5 * math.ceil(max(max(highs), 0.5) / 5)
-
-
 def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) -> None:
     """The empirical CDF of log10 sigma pooled over networks, a curve per
     setting, beside the theory's quantiles (open circles); a ReLU curve enters
     at its share of exact zeros, whose exact value is circled on the left edge."""
     from matplotlib.lines import Line2D
 
-    low, high = _jacobian_axis_range(runs)
     activations = runs[0]["activation"].values.tolist()
+    curves = [
+        (run.attrs["scheme"], a, run["sigma"].sel(activation=a).values.ravel())
+        for run in runs
+        for a in activations
+    ]
+    # From the lowest setting's 1% quantile to above the largest value, in whole
+    # tens and fives: every bulk shows, no far lower tail (down to 10^-110)
+    # flattens the rest.
+    logs = [np.log10(sigma[sigma > 0]) for *_, sigma in curves]
+    low = 10 * math.floor(min(np.quantile(x, 0.01) for x in logs) / 10)
+    high = 5 * math.ceil(max(*(x.max() for x in logs), 0.5) / 5)
     figure.set_figheight(3.6)
     axes = figure.subplots()
     axes.axvline(0, color="0.6", linewidth=0.6)
-    for run in runs:
-        scheme = run.attrs["scheme"]
-        color = SCHEME_COLORS[scheme]
-        for activation in activations:
-            entry = summary["settings"][scheme][activation]
-            sigma = run["sigma"].sel(activation=activation).values.ravel()
-            # Zeros (and tails below the view) lie left of it: the curve enters
-            # the view at their share.
-            logs = np.log10(np.maximum(sigma, 10.0 ** (low - 1)))
-            axes.ecdf(logs, color=color, ls=ACTIVATION_STYLES[activation][1])
-            quantiles = [(q["theory"], q["probability"]) for q in entry["quantiles"]]
-            axes.plot(*np.array(quantiles, dtype=float).T, color=color, **THEORY_MARKS)
-            if share := entry["zero_share"]["theory"]:
-                axes.plot(low, share, color=color, clip_on=False, **THEORY_MARKS)
+    for scheme, activation, sigma in curves:
+        color, entry = SCHEME_COLORS[scheme], summary["settings"][scheme][activation]
+        # Zeros (and tails below the view) lie left of it: the curve enters the
+        # view at their share.
+        shown = np.log10(np.maximum(sigma, 10.0 ** (low - 1)))
+        axes.ecdf(shown, color=color, ls=ACTIVATION_STYLES[activation][1])
+        quantiles = [(q["theory"], q["probability"]) for q in entry["quantiles"]]
+        axes.plot(*np.array(quantiles, dtype=float).T, color=color, **THEORY_MARKS)
+        if share := entry["zero_share"]["theory"]:
+            axes.plot(low, share, color=color, clip_on=False, **THEORY_MARKS)
     axes.set(xlim=(low, high), ylim=(0, 1), ylabel=r"share of $\sigma$ below")
     axes.set_xlabel(r"$\log_{10}\,\sigma$ of the input-output Jacobian")
     # Three columns, filled column by column: weight laws, activations, theory.

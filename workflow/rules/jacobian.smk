@@ -7,13 +7,11 @@ from eigeninit.part_two_figures import JACOBIAN_FIGURES
 
 JACOBIAN_SCHEMES = [scheme for scheme in DEPTH["schemes"] if scheme in JACOBIAN_LAWS]
 JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN_SCHEMES)
-# For the rules that read it: none when no scheme's Jacobian is measured.
+# None when no scheme's Jacobian is measured; the archive keeps it all.
 JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
-# What the archive keeps of it.
+JACOBIAN_FIGURE_FILES = figure_files("results/depth/jacobian", JACOBIAN_FIGURES)
 JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
-JACOBIAN_RESULTS += (
-    figure_files("results/depth/jacobian", JACOBIAN_FIGURES) if JACOBIAN_RUNS else []
-)
+JACOBIAN_RESULTS += JACOBIAN_FIGURE_FILES if JACOBIAN_RUNS else []
 
 
 rule measure_jacobian:
@@ -70,7 +68,7 @@ rule plot_jacobian:
             subcategory="Jacobian",
             labels={"figure": "{figure}"},
         ),
-        figures=figure_files("results/depth/jacobian", JACOBIAN_FIGURES),
+        figures=JACOBIAN_FIGURE_FILES,
         record=record_path("depth/plot_jacobian"),
     log:
         log_path("depth/plot_jacobian"),
