@@ -19,8 +19,7 @@ include: "workflow/rules/paper.smk"
 include: "workflow/rules/archive.smk"
 
 
-# Jobs that read small files for seconds run where Snakemake runs, also when
-# it submits the heavy ones to a cluster, where each job costs seconds to start.
+# Seconds-long jobs run where Snakemake runs; on a cluster starting one costs seconds.
 localrules:
     merge_circular_law,
     merge_depth,

@@ -1,20 +1,14 @@
 """What a cold build costs against two floors, as ratios of runs made side by side.
 
-* orchestration overhead: a cold ``snakemake -c2`` against ``floor.py``, the
-  workflow's own stage functions and figures in one process;
-* total overhead: the cold build against ``minimal.py``, the bare LAPACK and
-  BLAS calls the results need;
+A cold ``snakemake -c2`` against ``floor.py`` (the workflow's own stage functions
+and figures in one process: the orchestration overhead) and against
+``minimal.py`` (the bare LAPACK and BLAS calls the results need: the total
+overhead), in CPU time, and in wall time against the floor's CPU time over the
+build's 2 cores; and a no-op rerun against ``snakemake --version``. Each ratio is
+the median over the repeats. Prints the table and writes it, with every raw
+time, the machine and the minimal floor's counts, to ``--json``.
 
-each as CPU time against the floor's CPU time, and wall time against the
-floor's CPU time over the build's 2 cores; and a no-op rerun against
-``snakemake --version``. Each ratio is the median over the repeats.
-
-    python benchmarks/benchmark.py            # default config
-    python benchmarks/benchmark.py --quick    # config/test.yaml, checks the machinery
-
-Prints the table and writes it, with every raw time, the machine and the
-minimal floor's counts, to ``results/benchmark.json`` (or ``--json``);
-``--keep DIR`` keeps the last build.
+    python benchmarks/benchmark.py [--quick]   # --quick: config/test.yaml
 """
 
 import argparse
@@ -22,8 +16,10 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,13 +27,30 @@ import time
 from pathlib import Path
 
 import yaml
-from arithmetic import paired_ratio, with_target
 from floor import merged_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORES = 2
 BUILD = ("all", f"-c{CORES}", "--quiet", "progress")
 TARGETS = {"cpu": 1.25, f"wall / (CPU / {CORES})": 1.25, "no-op rerun": 1.5}
+
+
+def paired_ratio(numerators, denominators) -> dict:
+    """Median of the ratios of measurements taken side by side, pair by pair.
+
+    Each pair shares the machine's load at that moment, so the ratio of a pair
+    is far steadier than either time; the median discards a disturbed pair.
+    """
+    numerators, denominators = list(numerators), list(denominators)
+    if len(numerators) != len(denominators) or not numerators:
+        raise ValueError("ratios need the same number (> 0) of both measurements")
+    ratios = [n / d for n, d in zip(numerators, denominators, strict=True)]
+    return {"median": statistics.median(ratios), "ratios": ratios}
+
+
+def with_target(ratio: dict, target: float) -> dict:
+    """The ratio with its target and whether it holds (median at most the target)."""
+    return ratio | {"target": target, "holds": ratio["median"] <= target}
 
 
 def timed(command: list[str], cwd: Path) -> dict:
@@ -82,39 +95,32 @@ def measure(config: dict, repeats: int, scratch: Path) -> tuple[dict, dict, Path
     counts, workdir = {}, None
     for repeat in range(repeats):
         new = fresh_workdir(scratch, config, f"cold{repeat}")
-        runs = ["cold", "floor", "minimal"]
-        for run in runs if repeat % 2 == 0 else runs[1:] + runs[:1]:
+        runs = list(seconds) if repeat % 2 == 0 else ["floor", "minimal", "cold"]
+        for run in runs:
+            command = [sys.executable, str(PROJECT / "benchmarks" / f"{run}.py")]
+            command += ["--configfile", str(new / "config.yaml")]
             if run == "cold":
-                command = snakemake(new, *BUILD)
-            else:
-                script = str(PROJECT / "benchmarks" / f"{run}.py")
-                command = [
-                    sys.executable,
-                    script,
-                    "--configfile",
-                    str(new / "config.yaml"),
-                ]
-                if run == "minimal":
-                    command += ["--results", str(workdir / "results")]
+                command, workdir = snakemake(new, *BUILD), new
+            elif run == "minimal":
+                command += ["--results", str(workdir / "results")]
             seconds[run].append(timed(command, new))
-            workdir = new if run == "cold" else workdir
-            if run == "minimal":
-                counts = json.loads(seconds[run][-1]["stdout"])
-    for times in seconds.values():
-        for run in times:
-            del run["stdout"]
+            stdout = seconds[run][-1].pop("stdout")
+            counts = json.loads(stdout) if run == "minimal" else counts
     return seconds, counts, workdir
 
 
 def ratios(seconds: dict, floor: str) -> dict:
+    """The cold build's CPU time against the floor's, and its wall time against
+    the floor's CPU time over the build's cores, each with its target."""
     cpu = [run["cpu"] for run in seconds[floor]]
     cold = seconds["cold"]
-    return {
+    measures = {
         "cpu": paired_ratio([run["cpu"] for run in cold], cpu),
         f"wall / (CPU / {CORES})": paired_ratio(
             [run["wall"] for run in cold], [c / CORES for c in cpu]
         ),
     }
+    return {name: with_target(r, TARGETS[name]) for name, r in measures.items()}
 
 
 def no_op_rerun(workdir: Path, repeats: int) -> dict:
@@ -126,16 +132,9 @@ def no_op_rerun(workdir: Path, repeats: int) -> dict:
 
 
 def machine() -> dict:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    model = re.search(r"^model name\s*: (.*)$", Path("/proc/cpuinfo").read_text(), re.M)
     return {
-        "cpu": model,
+        "cpu": model[1] if model else platform.processor(),
         "cpus": os.cpu_count(),
         "load_average_before": os.getloadavg(),
         "python": platform.python_version(),
@@ -160,14 +159,10 @@ def table(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="config/test.yaml")
-    parser.add_argument(
-        "--configfile", type=Path, help="overrides of config/config.yaml"
-    )
+    parser.add_argument("--configfile", type=Path, help="overrides of the config")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each")
     parser.add_argument("--keep", type=Path, help="where to keep the last build")
-    parser.add_argument(
-        "--json", type=Path, default=PROJECT / "results" / "benchmark.json"
-    )
+    parser.add_argument("--json", type=Path, default=PROJECT / "results/benchmark.json")
     arguments = parser.parse_args()
     configfile = arguments.configfile or PROJECT / "config" / (
         "test.yaml" if arguments.quick else "config.yaml"
@@ -179,13 +174,7 @@ def main() -> None:
         rerun = no_op_rerun(workdir, max(3, arguments.repeats))
         if arguments.keep:
             shutil.copytree(workdir, arguments.keep, dirs_exist_ok=True)
-    result["ratios"] = {
-        floor: {
-            name: with_target(r, TARGETS[name])
-            for name, r in ratios(seconds, floor).items()
-        }
-        for floor in ("floor", "minimal")
-    }
+    result["ratios"] = {floor: ratios(seconds, floor) for floor in ("floor", "minimal")}
     result["ratios"]["snakemake --version"] = {
         "no-op rerun": with_target(rerun, TARGETS["no-op rerun"])
     }

@@ -1,10 +1,7 @@
-"""The workflow's own floor: every stage of the workflow in one bare process.
-
-Calls the same stage functions as the rules (:mod:`eigeninit.stages`), on the
-config Snakemake would merge, and draws the same figures, but starts Python
-once, keeps every dataset in memory, runs each ensemble in one call and runs
-no scheduler. What the workflow spends beyond this is its orchestration
-overhead. The write-up and the paper exports are left out.
+"""The workflow's own floor: the rules' stage functions (:mod:`eigeninit.stages`)
+and figures on the config Snakemake would merge, in one process, every dataset
+in memory, each ensemble in one call, no scheduler and no write-up or paper
+exports. What the workflow spends beyond this is its orchestration overhead.
 
     python benchmarks/floor.py [--configfile config/large.yaml] [--figures DIR]
 """
@@ -21,11 +18,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "scripts"))
 
 from eigeninit import stages  # noqa: E402
-from eigeninit.experiments import (  # noqa: E402
-    archived_name,
-    file_sha256,
-    read_matrix_csv,
-)
 from eigeninit.figure_style import save_figures  # noqa: E402
 from eigeninit.figures import FIGURES  # noqa: E402
 from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS  # noqa: E402
@@ -54,14 +46,7 @@ def main(configfile: str | None, figures: Path) -> None:
     settings = merged_settings(configfile)
     config = settings.config
     for name, experiment in settings.experiments.items():
-        params, given = experiment.matrix_params(), None
-        if experiment.matrix:
-            path = PROJECT / experiment.matrix
-            given = read_matrix_csv(path, name)
-            params["matrix_file"] = archived_name(
-                path, PROJECT, lambda path=path: file_sha256(path)
-            )
-        matrix = stages.matrix(params, given)
+        matrix = stages.matrix(experiment.matrix_params(), root=PROJECT)
         spectrum = stages.spectrum(matrix)
         iterations = stages.iterations(
             matrix, spectrum, experiment.iterations, config["convergence_tolerance"]
@@ -78,13 +63,9 @@ def main(configfile: str | None, figures: Path) -> None:
         stages.merge([stages.circular_law_part(k, circular_law["seed"], range(count))])
         for k, count in matrices_per_size(circular_law).items()
     ]
-    circular_summary = stages.circular_law_summary(sizes, references)
-    save_figures(
-        CIRCULAR_LAW_FIGURES.values(),
-        figures / "circular_law",
-        sizes=sizes,
-        summary=circular_summary,
-    )
+    circular = stages.circular_law_summary(sizes, references)
+    folder = figures / "circular_law"
+    save_figures(CIRCULAR_LAW_FIGURES.values(), folder, sizes=sizes, summary=circular)
 
     networks = range(depth["networks_per_setting"])
     runs = [
@@ -92,36 +73,26 @@ def main(configfile: str | None, figures: Path) -> None:
         for scheme in depth["schemes"]
         for part in stages.depth_parts(scheme, depth, networks).values()
     ]
-    summary = stages.depth_summary(runs, depth["stable_within"], references)
+    signals = stages.depth_summary(runs, depth["stable_within"], references)
     names = depth_figure_names(depth["weight_sharing"])
-    save_figures(
-        [DEPTH_FIGURES[name] for name in names],
-        figures / "depth",
-        runs=runs,
-        summary=summary,
-    )
+    depth_figures = [DEPTH_FIGURES[name] for name in names]
+    save_figures(depth_figures, figures / "depth", runs=runs, summary=signals)
 
     # As jacobian.smk: the depth schemes with a Jacobian law.
-    jacobian_schemes = [s for s in depth["schemes"] if s in JACOBIAN_LAWS]
-    jacobian_summary = None
-    if jacobian_schemes:
-        runs = [stages.jacobian(scheme, depth) for scheme in jacobian_schemes]
-        jacobian_summary = stages.jacobian_summary(runs, summary)
-        save_figures(
-            JACOBIAN_FIGURES.values(),
-            figures / "jacobian",
-            runs=runs,
-            summary=jacobian_summary,
-        )
-    stages.comparisons(circular_summary, summary, jacobian_summary)
+    jacobian = None
+    if schemes := [s for s in depth["schemes"] if s in JACOBIAN_LAWS]:
+        runs = [stages.jacobian(scheme, depth) for scheme in schemes]
+        jacobian = stages.jacobian_summary(runs, signals)
+        folder = figures / "jacobian"
+        save_figures(JACOBIAN_FIGURES.values(), folder, runs=runs, summary=jacobian)
+    stages.comparisons(circular, signals, jacobian)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configfile", help="overrides of config/config.yaml")
-    parser.add_argument(
-        "--figures", type=Path, help="where figures go (default: a temporary folder)"
-    )
+    about = "where figures go (default: a temporary folder)"
+    parser.add_argument("--figures", type=Path, help=about)
     arguments = parser.parse_args()
     # The workflow's rules pin BLAS to one thread; so does the floor.
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory() as scratch:

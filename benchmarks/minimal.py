@@ -1,42 +1,34 @@
 """The minimal floor: the LAPACK and BLAS calls the results need, in one process
 on one BLAS thread, written from the results' definitions (no workflow code).
 
-Per experiment: A (drawn, or the given file's size) and its eigendecomposition,
-and two runs of matrix-vector products. Per circular-law matrix: its draw, its
-eigenvalues and its singular values. Per depth scheme, weight sharing and
-network: its layers' draws with the scheme's normalizing decomposition (QR,
-eigenvalues or singular values), a matrix-vector product per layer and
-activation, and for shared weights the eigenvalues of the one matrix. Per
-Jacobian network: its layers' draws, and per activation their product (one
-k x k product per layer) and its singular values. The references' simulated
-draws, as many as the build's references summary records: the spectra of the
-radius draws, the chi variables of the bidiagonal sigma_max draws, the
-Gaussian vectors of the tanh chains. And a fixed cost per figure the build
-made: one line plot saved as PNG and PDF.
+Per experiment: A (drawn, or read) and its eigendecomposition, and two runs of
+matrix-vector products. Per circular-law matrix: its draw, eigenvalues and
+singular values. Per depth network (scheme, weight sharing): its layers' draws
+with the scheme's normalizing decomposition (QR, eigenvalues or singular
+values), a matrix-vector product per layer and activation, and a shared
+matrix's eigenvalues. Per Jacobian network: its layers' draws and, per
+activation, their product and its singular values. The references' simulated
+draws, as many as the build's references summary records (the radius draws'
+spectra, the sigma_max draws' chi variables, the tanh chains' Gaussian
+vectors). A line plot saved as PNG and PDF per figure the build made.
 
-Left out: reading and writing files, every summary and its theory (Tracy-Widom,
-Kostlan, free probability, bootstraps), analysis beyond the calls above
-(moduli, counts, norms along the runs, subspaces), the largest singular value
-of each bidiagonal reference draw, the re-orthogonalizations (QR) and the
-Jacobi SVD that keep the Jacobian's small singular values accurate, the
-write-up, and every Python start-up but one.
-
-Prints, as JSON, how many members of each kind the calls covered.
+Left out: files, summaries and their theory, analysis beyond these calls, the
+largest singular value of each bidiagonal reference draw, the QR and Jacobi SVD
+that keep the Jacobian's small singular values accurate, the write-up, and
+every Python start-up but one. Prints, as JSON, how many members of each kind
+the calls covered.
 
     python benchmarks/minimal.py [--configfile FILE] [--results results]
 """
 
+import argparse
+import json
 import os
+from pathlib import Path
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads BLAS
-os.environ["OMP_NUM_THREADS"] = "1"
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import yaml  # noqa: E402
+import numpy as np
+import yaml
+from threadpoolctl import threadpool_limits
 
 PROJECT = Path(__file__).resolve().parents[1]
 RNG = np.random.default_rng(0)
@@ -49,10 +41,9 @@ def config(configfile: str | None) -> dict:
     merged = yaml.safe_load((PROJECT / "config/config.yaml").read_text())
     if configfile:
         update_config(merged, yaml.safe_load(Path(configfile).read_text()))
-    if isinstance(merged["experiments"], str):
-        merged["experiments"] = yaml.safe_load(
-            (PROJECT / merged["experiments"]).read_text()
-        )
+    experiments = merged["experiments"]
+    if isinstance(experiments, str):
+        merged["experiments"] = yaml.safe_load((PROJECT / experiments).read_text())
     return merged
 
 
@@ -77,14 +68,13 @@ def stacks(count: int, k: int):
 
 
 def circular_law(settings: dict) -> dict[int, int]:
-    counts = settings["matrices_per_size"]
-    if isinstance(counts, int):
-        counts = [counts] * len(settings["sizes"])
-    for k, count in zip(settings["sizes"], counts, strict=True):
+    sizes, counts = settings["sizes"], settings["matrices_per_size"]
+    counts = [counts] * len(sizes) if isinstance(counts, int) else counts
+    for k, count in zip(sizes, counts, strict=True):
         for stack in stacks(count, k):
             np.linalg.eigvals(stack)
             np.linalg.svd(stack, compute_uv=False)
-    return dict(zip(settings["sizes"], counts, strict=True))
+    return dict(zip(sizes, counts, strict=True))
 
 
 def layer(scheme: str, k: int) -> np.ndarray:
@@ -120,12 +110,10 @@ def depth(settings: dict) -> dict[str, int]:
 
 def jacobian(settings: dict) -> dict[str, int]:
     k, layers = settings["k"], settings["layers"]
-    networks = settings.get(  # the schema's default
-        "jacobian_networks", min(8, settings["networks_per_setting"])
-    )
-    schemes = [
-        s for s in settings["schemes"] if s in {"lecun", "kaiming", "orthogonal"}
-    ]
+    default = min(8, settings["networks_per_setting"])  # as the schema's
+    networks = settings.get("jacobian_networks", default)
+    with_law = {"lecun", "kaiming", "orthogonal"}  # the schemes with a Jacobian law
+    schemes = [s for s in settings["schemes"] if s in with_law]
     for scheme in schemes:
         for _ in range(networks):
             weights = [layer(scheme, k) for _ in range(layers)]
@@ -183,11 +171,8 @@ def main(configfile: str | None, results: Path) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configfile", help="overrides of config/config.yaml")
-    parser.add_argument(
-        "--results",
-        type=Path,
-        default=PROJECT / "results",
-        help="a build's results, for the counts the config does not set",
-    )
+    about = "a build's results, for the counts the config does not set"
+    parser.add_argument("--results", type=Path, default=PROJECT / "results", help=about)
     arguments = parser.parse_args()
-    print(json.dumps(main(arguments.configfile, arguments.results)))
+    with threadpool_limits(limits=1):
+        print(json.dumps(main(arguments.configfile, arguments.results)))

@@ -8,7 +8,7 @@ from conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 
-from arithmetic import paired_ratio, with_target  # noqa: E402
+from benchmark import paired_ratio, with_target  # noqa: E402
 
 
 def test_paired_ratio_is_the_median_of_pair_ratios_not_a_ratio_of_medians():

@@ -33,6 +33,7 @@ from eigeninit.figure_style import (
     text_height_px,
 )
 from eigeninit.figures import FIGURES, math_number
+from eigeninit.initializers import SCHEMES
 from eigeninit.number_format import linear_norm_exponent
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
@@ -40,7 +41,6 @@ from eigeninit.part_two_figures import (
     JACOBIAN_FIGURES,
     depth_figure_names,
 )
-from eigeninit.scheme_facts import SCHEME_FACTS
 from eigeninit.summary import summarize
 
 REGISTRIES = {
@@ -206,7 +206,7 @@ def test_every_depth_panel_has_its_own_scale(drawn):
             assert axes.patches, "the keeps band is shaded"
         # Verdicts belong to the table: a panel names its scheme.
         titles = [axes.get_title(loc="left") for axes in figure.axes]
-        assert titles == [SCHEME_FACTS[scheme].name for scheme in small_results.SCHEMES]
+        assert titles == [SCHEMES[scheme].name for scheme in small_results.SCHEMES]
 
 
 def test_growth_axis_is_labelled_between_powers_of_ten(drawn):

@@ -391,10 +391,9 @@ def test_prose_math_typesets_formulas_and_escapes_the_rest() -> None:
 
 def test_every_scheme_description_typesets() -> None:
     """Each registry description's formulas parse as LaTeX and leave no dollar."""
-    from eigeninit.scheme_facts import SCHEME_FACTS
 
     for scheme in SCHEMES:
-        markup = str(prose_math(SCHEME_FACTS[scheme].description))
+        markup = str(prose_math(SCHEMES[scheme].description))
         assert "$" not in markup and "\\" not in markup
 
 

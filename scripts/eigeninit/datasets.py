@@ -168,7 +168,7 @@ def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
     return dataset
 
 
-def _dataset(variables, coords, params: dict, title: str, written_by: str, **extra):
+def _dataset(variables, coords, params: dict, title: str, written_by: str):
     """The dataset, its text coordinates indexed; global attributes are CF's own,
     then the settings (which may be another dataset's), with None spelled "".
     """
@@ -178,8 +178,7 @@ def _dataset(variables, coords, params: dict, title: str, written_by: str, **ext
         # Undated, unlike most history lines, so equal results hash equally.
         "history": f"written by eigeninit.datasets.{written_by}",
     }
-    settings = {key: value for key, value in params.items() if key not in described}
-    attrs = described | settings | extra
+    attrs = described | {key: params[key] for key in params if key not in described}
     attrs = {key: "" if value is None else value for key, value in attrs.items()}
     return _index_labels(xr.Dataset(variables, coords=coords, attrs=attrs))
 
@@ -214,18 +213,11 @@ def spectrum_dataset(spectrum: Spectrum, params: dict) -> xr.Dataset:
             ("component", "basis_vector"), s.dominant_basis, basis
         ),
     }
-    return _dataset(
-        variables,
-        _index_coords(eigen=k, component=k, basis_vector=rank),
-        params,
-        "Eigen-spectrum of A",
-        "spectrum_dataset",
-        spectral_radius=s.spectral_radius,
-        dominant=s.dominant,
-        convergence_ratio=s.convergence_ratio,
-        # "" where no single simple real eigenvalue dominates.
-        condition_number=s.condition_number,
-    )
+    coords = _index_coords(eigen=k, component=k, basis_vector=rank)
+    # condition_number is "" where no single simple real eigenvalue dominates.
+    facts = ("spectral_radius", "dominant", "convergence_ratio", "condition_number")
+    attrs = params | {fact: getattr(s, fact) for fact in facts}
+    return _dataset(variables, coords, attrs, "Eigen-spectrum of A", "spectrum_dataset")
 
 
 def iterations_dataset(
@@ -241,9 +233,8 @@ def iterations_dataset(
     dominant = "dominant structure decided from the iterates"
     flags = _flags(DOMINANT_STRUCTURES)
     variables["dominant"] = _variable(PER_RUN, codes, dominant, **flags)
-    divisors = np.array([scales[run] for run in RUNS])
     scale = "divisor applied to A before iterating"
-    variables["scale"] = _variable(PER_RUN, divisors, scale)
+    variables["scale"] = _variable(PER_RUN, [scales[run] for run in RUNS], scale)
     coords = _index_coords(step=runs[0].run.log10_norm.size) | _run_coords()
     title = "Repeated products x(n+1) = A x(n)"
     return _dataset(variables, coords, params, title, "iterations_dataset")
@@ -279,30 +270,25 @@ def depth_dataset(
 ) -> xr.Dataset:
     """log10 norms through the layers and growth per layer, per activation and
     network (``networks``: their indices, the ``member`` coordinate)."""
+    per_network = (PER_ACTIVATION, "member")
     norms = _stacked(runs.values(), "log10_norms")
-    growth = "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))"
+    growth = _stacked(runs.values(), "growth")
+    norm = "log10 of the signal norm |x(l)|"
+    about_growth = "growth per layer, exp(mean log(|x(l+1)| / |x(l)|))"
     variables = {
-        "log10_norm": _variable(
-            (PER_ACTIVATION, "member", "layer"),
-            norms,
-            "log10 of the signal norm |x(l)|",
-        ),
-        "growth": _variable(
-            (PER_ACTIVATION, "member"), _stacked(runs.values(), "growth"), growth
-        ),
+        "log10_norm": _variable((*per_network, "layer"), norms, norm),
+        "growth": _variable(per_network, growth, about_growth),
     }
     shared = next(iter(runs.values())).shared
     if shared is not None:
         radius = "spectral radius rho(W) of the shared W"
         real = "whether the shared W's largest-modulus eigenvalue is real"
         second = "largest modulus of the shared W below rho, over rho"
-        variables["spectral_radius"] = _variable(
-            "member", shared.spectral_radius, radius
-        )
-        variables["dominant_is_real"] = _is_real(
-            "member", shared.dominant_is_real, real
-        )
-        variables["second_ratio"] = _variable("member", shared.second_ratio, second)
+        variables |= {
+            "spectral_radius": _variable("member", shared.spectral_radius, radius),
+            "dominant_is_real": _is_real("member", shared.dominant_is_real, real),
+            "second_ratio": _variable("member", shared.second_ratio, second),
+        }
     coords = _ensemble_coords(runs, networks, layer=norms.shape[-1])
     title = "Signal norms through depth"
     return _dataset(variables, coords, params, title, "depth_dataset")
@@ -316,21 +302,19 @@ def jacobian_dataset(
     per_network = (PER_ACTIVATION, "member")
     sigma = _stacked(runs.values(), "sigma")
     norms = _stacked(runs.values(), "log10_norms")
+    about_sigma = (
+        "singular value of the input-output Jacobian dx(L)/dx(0), "
+        "descending; exactly 0 in the null space of a singular Jacobian"
+    )
     variables = {
-        "sigma": _variable(
-            (*per_network, "singular_value"),
-            sigma,
-            "singular value of the input-output Jacobian dx(L)/dx(0), "
-            "descending; exactly 0 in the null space of a singular Jacobian",
-        )
+        "sigma": _variable((*per_network, "singular_value"), sigma, about_sigma)
     }
     for name, (field, units, long_name) in JACOBIAN_CHECKS.items():
         values = _stacked(runs.values(), field)
         variables[name] = _variable(per_network, values, long_name, units=units)
     ratio = "log10 |x(L)| / |x(0)| of the forward pass"
-    variables["log10_norm_ratio"] = _variable(
-        per_network, norms[..., -1] - norms[..., 0], ratio
-    )
+    norm_ratio = norms[..., -1] - norms[..., 0]
+    variables["log10_norm_ratio"] = _variable(per_network, norm_ratio, ratio)
     coords = _ensemble_coords(runs, networks, singular_value=sigma.shape[-1])
     title = "Singular values of the input-output Jacobian"
     return _dataset(variables, coords, params, title, "jacobian_dataset")

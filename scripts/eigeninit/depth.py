@@ -1,11 +1,8 @@
 """Signal propagation through depth: x(l+1) = f(W(l) x(l)) for a stack of networks.
 
-Norms are tracked as log10, so nothing over- or underflows over many layers.
-For positively homogeneous activations (f(c z) = c f(z) for c > 0: linear,
-relu) the vector is renormalized every layer and the log norms accumulated,
-which is exact; tanh is not homogeneous, so its true vector is propagated (it
-saturates, so it cannot overflow). A network's growth per layer is the
-geometric mean of its norm ratios, 10 ** ((log10|x(L)| - log10|x(0)|) / L).
+Norms are tracked as log10, so nothing over- or underflows: linear and relu
+signals are renormalized every layer (exact, as f(c z) = c f(z) for c > 0), tanh
+signals propagated as they are (they saturate, so they cannot overflow).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -137,15 +134,12 @@ def run_depth(
     networks: range,
 ) -> dict[str, DepthRun]:
     """Propagate an N(0, I) input through ``layers`` k x k layers per network,
-    every activation on the same inputs and weights. Network i draws from its
-    own stream (:func:`member_generator` of ``seed_sequence`` and i): its input,
-    then its matrix per layer (independent) or its one matrix (shared), so a
-    job running some of the networks gets what one running all gets for them.
+    every activation on the same inputs and weights. Network i draws its input,
+    then its matrix per layer (independent) or its one matrix (shared), from
+    :func:`member_generator` of ``seed_sequence`` and i, whichever job runs it.
     Networks go in stacks of at most 64 MiB of matrices."""
     check_scheme(scheme)
-    for activation in activations:
-        check_activation(activation)
-    check_weights(weights)
+    check_weights(weights)  # propagate_each checks the activations
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     log10_norms = {a: np.empty((len(networks), layers + 1)) for a in activations}
@@ -162,9 +156,8 @@ def run_depth(
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
         for a, norms in propagate_each(x0, layer_matrices, activations).items():
             log10_norms[a][rows] = norms
-    shared = None
-    if spectra:
-        shared = SharedSpectra(*map(np.concatenate, zip(*spectra, strict=True)))
+    stacked = map(np.concatenate, zip(*spectra, strict=True))
+    shared = SharedSpectra(*stacked) if spectra else None
     return {
         activation: DepthRun(norms, growth_per_layer(norms), shared)
         for activation, norms in log10_norms.items()

@@ -2,8 +2,6 @@
 spawns one stream each; ``legacy`` replays a notebook's ``numpy.random.randn``
 calls for A and the two inputs in turn."""
 
-from dataclasses import dataclass
-
 import numpy as np
 
 RNG_KINDS = ("pcg64", "legacy")
@@ -12,29 +10,20 @@ LEGACY_SEED_LIMIT = 2**32
 """numpy.random.RandomState takes seeds below 2^32."""
 
 
-@dataclass(frozen=True)
-class Draws:
-    """The matrix (or ``None`` when it comes from a file) and the two inputs."""
-
-    matrix: np.ndarray | None
-    input_raw: np.ndarray
-    input_rescaled: np.ndarray
-
-
-def draw(k: int, seed: int, rng: str, draw_matrix: bool = True) -> Draws:
-    """A (k x k) and two input vectors, standard normal; only the inputs (the
-    stream's first draws in ``legacy`` mode) with ``draw_matrix=False``."""
+def draw(
+    k: int, seed: int, rng: str, draw_matrix: bool = True
+) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """A (k x k; ``None`` with ``draw_matrix=False``) and the raw and the rescaled
+    run's inputs, standard normal; without A, ``legacy`` draws the inputs first."""
     if rng == "legacy":
         stream = np.random.RandomState(seed)
         matrix = stream.randn(k, k) if draw_matrix else None
-        input_raw = stream.randn(k, 1)[:, 0]
-        input_rescaled = stream.randn(k, 1)[:, 0]
+        inputs = [stream.randn(k, 1)[:, 0] for _ in range(2)]
     elif rng == "pcg64":
         streams = map(np.random.default_rng, np.random.SeedSequence(seed).spawn(3))
-        matrix_stream, raw_stream, rescaled_stream = streams
+        matrix_stream, *input_streams = streams
         matrix = matrix_stream.standard_normal((k, k)) if draw_matrix else None
-        input_raw = raw_stream.standard_normal(k)
-        input_rescaled = rescaled_stream.standard_normal(k)
+        inputs = [stream.standard_normal(k) for stream in input_streams]
     else:
         raise ValueError(f"rng must be one of {', '.join(RNG_KINDS)}; got {rng!r}")
-    return Draws(matrix, input_raw, input_rescaled)
+    return matrix, dict(zip(("raw", "rescaled"), inputs, strict=True))

@@ -12,9 +12,8 @@ import numpy as np
 
 from eigeninit.schemas import document
 
-MAX_MATRIX_SIZE = document("experiments.schema.yaml")["additionalProperties"][
-    "properties"
-]["k"]["maximum"]
+_EXPERIMENT = document("experiments.schema.yaml")["additionalProperties"]
+MAX_MATRIX_SIZE = _EXPERIMENT["properties"]["k"]["maximum"]
 """Largest k of an experiment, and of a matrix file, as the schema states it."""
 FULL_CHECK_BYTES = 2**20
 """Matrix files up to this size are read in full when the config is checked;
@@ -46,13 +45,8 @@ class Experiment:
 
     def matrix_params(self) -> dict:
         """The settings the matrix and input draws depend on, and nothing else."""
-        return {
-            "experiment": self.name,
-            "k": self.k,
-            "seed": self.seed,
-            "rng": self.rng,
-            "matrix_file": self.matrix or "",
-        }
+        settings = dict(experiment=self.name, k=self.k, seed=self.seed, rng=self.rng)
+        return settings | {"matrix_file": self.matrix or ""}
 
 
 class _MatrixFile:
@@ -78,13 +72,14 @@ class _MatrixFile:
         try:
             with self.path.open(encoding="utf-8") as lines:
                 for number, line in enumerate(lines, start=1):
-                    if line.strip() and (parse_all or not rows):
-                        rows.append(self.values(line.rstrip("\r\n"), number))
-                        widths.add(rows[-1].size)
-                    elif line.strip():
-                        rows.append(None)
-                        widths.add(line.count(",") + 1)
-                    self.check_size(max(len(rows), *widths, 0))
+                    if not line.strip():
+                        continue
+                    parse = parse_all or not rows
+                    rows.append(
+                        self.values(line.rstrip("\r\n"), number) if parse else None
+                    )
+                    widths.add(line.count(",") + 1)
+                    self.check_size(max(len(rows), *widths))
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
             self.fail(f"cannot be read ({reason})")
@@ -138,13 +133,10 @@ def matrix_file_size(path, setting: str, shown_as: str | None = None) -> int:
 
 
 def archived_name(name: str, root: str | Path, sha256: Callable[[], str]) -> str:
-    """How results and the archive name an input file the config names.
-
-    A file inside ``root`` (the working directory) keeps its normalized path
-    relative to it; one outside goes to ``external/<content hash>/<file name>``,
-    so no machine's paths reach a dataset. ``sha256()`` gives the file's hex
-    digest and is called only for files outside ``root``.
-    """
+    """How results and the archive name an input file the config names: its
+    normalized path relative to ``root`` (the working directory) when inside it,
+    else ``external/<sha256()[:16]>/<file name>``, so no machine's paths reach a
+    dataset (``sha256()``, the file's hex digest, is called only then)."""
     root = os.path.abspath(root)
     path = os.path.normpath(os.path.join(root, name))
     if os.path.commonpath([root, path]) == root:

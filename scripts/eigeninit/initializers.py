@@ -1,9 +1,7 @@
-"""Weight-initialization schemes for square k x k layers, their registry, and
-per-job seeding.
+"""Weight-initialization schemes for square k x k layers, and per-job seeding.
 
-Every sampler draws a stack ``(n, k, k)`` of float64 matrices with one
-sequential fill of its generator, so drawing a + b matrices at once gives the
-same matrices as drawing a then b: callers may chunk without changing a draw.
+Every sampler draws a stack ``(n, k, k)`` with one sequential fill of its
+generator, so a + b matrices at once are those of a then b: callers may chunk.
 """
 
 import hashlib
@@ -16,7 +14,6 @@ import numpy as np
 Sampler = Callable[[int, int, np.random.Generator], np.ndarray]
 
 CHUNK_BYTES = 64 * 2**20
-"""Default working-set budget for one chunk of stacked k x k float64 matrices."""
 
 
 def default_chunk(k: int) -> int:
@@ -47,8 +44,7 @@ def member_generator(
     seed_sequence: np.random.SeedSequence, index: int
 ) -> np.random.Generator:
     """The generator of member ``index`` of an ensemble: the child
-    ``seed_sequence.spawn`` would give, built directly, so results do not
-    depend on how an ensemble is split into jobs."""
+    ``seed_sequence.spawn`` would give, whichever job asks."""
     child = np.random.SeedSequence(
         seed_sequence.entropy,
         spawn_key=(*seed_sequence.spawn_key, int(index)),

@@ -1,18 +1,12 @@
 """How the heavy work is split into jobs of bounded size, and what each job costs.
 
 An ensemble (the matrices of one circular-law size, the networks of one depth
-scheme) is split into consecutive ranges of members, one job each, so that no
-job does much more than :data:`TARGET_JOB_SECONDS` of LAPACK work: two cores
-stay busy to the end and a cluster can spread a large ensemble over many
-nodes. Members draw from streams keyed by their index, so the split changes
-how fast results come, never what they are.
-
-Costs are single-core times measured with OpenBLAS on a Haswell core
-(``eigvals`` from 0.022 s at k = 256 to 22 s at k = 4096, singular values
-likewise, interpolated between and extrapolated as k^3 beyond; QR as a
-fraction of ``eigvals``; drawing and products per matrix entry). They size
-jobs and tell a scheduler how long a job may run, with a margin added there;
-a faster machine only makes jobs shorter.
+scheme) is split into consecutive ranges of members, each job about
+:data:`TARGET_JOB_SECONDS` of work, so two cores stay busy to the end and a
+cluster can spread an ensemble over many nodes. Members draw from streams keyed
+by their index, so the split changes how fast results come, never what they are.
+Costs are single-core times measured with OpenBLAS on a Haswell core; they size
+jobs and, with a margin, the run time a job asks a scheduler for.
 """
 
 import math
@@ -20,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from eigeninit.initializers import default_chunk
+from eigeninit.initializers import SCHEMES, default_chunk
 
 TARGET_JOB_SECONDS = 10.0
 """Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
@@ -35,13 +29,6 @@ on memory, so each call has its own table."""
 
 QR_PER_EIGVALS = 0.15
 """QR's time relative to ``eigvals`` at the same k (0.14 to 0.16 at 256 and 1024)."""
-
-SCHEME_DECOMPOSITION = {
-    "orthogonal": "qr",
-    "eigen": "eigvals",
-    "spectral": "singular_values",
-}
-"""The decomposition each normalized scheme makes per matrix; iid schemes make none."""
 
 GAUSSIAN_SECONDS_PER_VALUE = 8e-9
 """Drawing one standard normal float64 (the iid schemes' cost per layer)."""
@@ -64,16 +51,13 @@ def lapack_seconds(call: str, k: int) -> float:
 
 def matrix_seconds(k: int) -> float:
     """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
-    return (
-        GAUSSIAN_SECONDS_PER_VALUE * k * k
-        + lapack_seconds("eigvals", k)
-        + lapack_seconds("singular_values", k)
-    )
+    draw = GAUSSIAN_SECONDS_PER_VALUE * k * k
+    return sum((lapack_seconds(c, k) for c in ("eigvals", "singular_values")), draw)
 
 
 def layer_seconds(scheme: str, k: int) -> float:
     """Draw one k x k layer of ``scheme`` (with its normalizing decomposition)."""
-    decomposition = SCHEME_DECOMPOSITION.get(scheme)
+    decomposition = SCHEMES[scheme].decomposition
     normalizing = lapack_seconds(decomposition, k) if decomposition else 0.0
     return GAUSSIAN_SECONDS_PER_VALUE * k * k + normalizing
 
@@ -84,12 +68,9 @@ def member_ranges(
     per_job: int | None = None,
     target: float = TARGET_JOB_SECONDS,
 ) -> list[range]:
-    """Members 0 .. count - 1 in consecutive ranges, one per job.
-
-    ``per_job`` members each (the last fewer) when given; else as few
-    near-equal ranges (sizes differ by at most one) as keep each at most
-    ``target`` seconds of work, a member heavier than that alone.
-    """
+    """Members 0 .. count - 1 in consecutive ranges, one per job: ``per_job``
+    each (the last fewer), else as few near-equal ranges as keep each within
+    ``target`` seconds of work (a heavier member alone)."""
     if count < 1:
         raise ValueError(f"an ensemble needs at least one member, got {count}")
     if per_job is not None:
@@ -108,9 +89,6 @@ def range_label(members: range) -> str:
 def parse_range_label(label: str) -> range:
     """Inverse of :func:`range_label`."""
     return range(*map(int, label.split("-")))
-
-
-# The ensembles of a config, split into jobs
 
 
 def matrices_per_size(circular_law: dict) -> dict[int, int]:
@@ -151,15 +129,11 @@ def depth_jobs(depth: dict) -> dict[str, list[range]]:
     }
 
 
-# What a job asks a scheduler for
-
-
 PYTHON_MB = 400
 """Memory of a job's Python with numpy, xarray and matplotlib loaded."""
 
 MARGIN = 3
-"""Run time asked for, as a multiple of the cost model's (measured on one
-core of a 2-core machine, OpenBLAS)."""
+"""Run time asked for, as a multiple of the cost model's."""
 
 
 class Cost(NamedTuple):
@@ -168,14 +142,13 @@ class Cost(NamedTuple):
     megabytes: int
     seconds: float
 
+    def minutes(self, attempt: int = 1) -> int:
+        """Run time to ask for: a margin over the work, growing with each retry."""
+        return math.ceil(5 + attempt * MARGIN * self.seconds / 60)
+
 
 def _cost(float64_values: float, seconds: float) -> Cost:
     return Cost(PYTHON_MB + math.ceil(8 * float64_values / 2**20), seconds)
-
-
-def minutes(seconds: float, attempt: int = 1) -> int:
-    """Run time to ask for: a margin over the work, growing with each retry."""
-    return math.ceil(5 + attempt * MARGIN * seconds / 60)
 
 
 def spectrum_cost(k: int) -> Cost:
@@ -195,29 +168,25 @@ def _batch_values(k: int, members: int) -> int:
 
 def circular_law_cost(k: int, matrices: int) -> Cost:
     """A range of matrices, decomposed a batch at a time; all their eigenvalues."""
-    return _cost(
-        _batch_values(k, matrices) + 2 * matrices * k, matrices * matrix_seconds(k)
-    )
+    values = _batch_values(k, matrices) + 2 * matrices * k
+    return _cost(values, matrices * matrix_seconds(k))
 
 
 def depth_cost(depth: dict, scheme: str, networks: int) -> Cost:
     """A range of networks in every weight sharing, a batch of layers at a time;
     every layer's norm."""
     norms = 3 * len(depth["weight_sharing"]) * networks * (depth["layers"] + 1)
-    return _cost(
-        _batch_values(depth["k"], networks) + norms,
-        networks * depth_network_seconds(depth, scheme),
-    )
+    values = _batch_values(depth["k"], networks) + norms
+    return _cost(values, networks * depth_network_seconds(depth, scheme))
 
 
 JACOBIAN_LAYER_SECONDS = {
     "gaussian": {"dense": 6e-3, "relu": 1.8e-3},
     "orthogonal": {"dense": 2.2e-3, "relu": 1.4e-3},
 }
-"""Measured at k = 256: one layer of one network's Jacobian, per activation,
-besides drawing the layer (dense: linear or tanh, a product of k x k matrices
-and shares of the QR steps and the final Jacobi step; relu: a QR per layer).
-They grow as k^3 (k^2.4 measured from 128 to 256)."""
+"""Measured at k = 256, growing as k^3 (k^2.4 from 128 to 256): one layer of one
+network's Jacobian beside its draw, per activation (dense: linear or tanh, a k x k
+product and shares of QR and Jacobi steps; relu: a QR per layer)."""
 
 
 def jacobian_cost(depth: dict, scheme: str) -> Cost:

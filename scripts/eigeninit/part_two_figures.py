@@ -175,9 +175,9 @@ def depth_figure_names(weights: list[str]) -> list[str]:
 
 
 def _scheme_name(scheme: str) -> str:
-    from eigeninit.scheme_facts import SCHEME_FACTS
+    from eigeninit.initializers import SCHEMES
 
-    return SCHEME_FACTS[scheme].name
+    return SCHEMES[scheme].name
 
 
 def _keeps_band(summary: dict) -> dict:

@@ -52,10 +52,9 @@ def iterate(matrix: np.ndarray, start: np.ndarray, iterations: int) -> PowerRun:
     """Record ``iterations`` norms, the input's and ``iterations - 1`` products';
     after an exactly zero iterate, stretches and directions are zero."""
     matrix = np.asarray(matrix, dtype=np.float64)
-    start = np.asarray(start, dtype=np.float64)
+    vector = np.asarray(start, dtype=np.float64)
     stretch = np.zeros(iterations)
-    directions = np.zeros((iterations, start.size))
-    vector = start
+    directions = np.zeros((iterations, vector.size))
     for step in range(iterations):
         stretch[step] = np.linalg.norm(vector)
         if stretch[step] == 0:
@@ -77,10 +76,6 @@ class StretchEstimates:
     plane_residual: np.ndarray
     plane_modulus: np.ndarray
     plane_discriminant: np.ndarray
-
-    @property
-    def plane_complex(self) -> np.ndarray:
-        return self.plane_discriminant < 0
 
 
 def estimate_stretch(matrix: np.ndarray, run: PowerRun) -> StretchEstimates:
@@ -134,13 +129,12 @@ def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: st
     return estimates.plane_modulus
 
 
-def alignment(
-    run: PowerRun, dominant_basis: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Norm of each x(n)'s projection on the dominant invariant subspace, and of
-    its residual (accurate down to float64 resolution, unlike sqrt(1 - cos^2))."""
-    coordinates = run.directions @ dominant_basis
-    outside = run.directions - coordinates @ dominant_basis.T
+def alignment(run: PowerRun, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Norm of each x(n)'s projection on the dominant invariant subspace (its
+    orthonormal ``basis``), and of its residual (accurate down to float64
+    resolution, unlike sqrt(1 - cos^2))."""
+    coordinates = run.directions @ basis
+    outside = run.directions - coordinates @ basis.T
     return np.linalg.norm(coordinates, axis=1), np.linalg.norm(outside, axis=1)
 
 
@@ -167,21 +161,9 @@ def measure(
     run = iterate(matrix, start, iterations)
     estimates = estimate_stretch(matrix, run)
     dominant = classify(run, estimates, tolerance)
+    stretching = stretching_estimate(run, estimates, dominant)
     inside, outside = alignment(run, dominant_basis)
-    return Measurement(
-        run=run,
-        estimates=estimates,
-        dominant=dominant,
-        stretching=stretching_estimate(run, estimates, dominant),
-        alignment=inside,
-        misalignment=outside,
-    )
-
-
-def rescaling_divisor(spectral_radius: float) -> float:
-    """What the rescaled run divides A by: its spectral radius, or 1 when that is
-    0 (a nilpotent A)."""
-    return spectral_radius if spectral_radius > 0 else 1.0
+    return Measurement(run, estimates, dominant, stretching, inside, outside)
 
 
 def measure_runs(
@@ -192,8 +174,9 @@ def measure_runs(
     dominant_basis: np.ndarray,
     tolerance: float,
 ) -> tuple[dict[str, Measurement], dict[str, float]]:
-    """The raw run (A) and the rescaled run (A / spectral radius), and the divisors."""
-    scales = {"raw": 1.0, "rescaled": rescaling_divisor(spectral_radius)}
+    """The raw run (A) and the rescaled run (A / spectral radius, or A when that
+    is 0: a nilpotent A), and the divisors."""
+    scales = {"raw": 1.0, "rescaled": spectral_radius if spectral_radius > 0 else 1.0}
     measurements = {
         run: measure(matrix / scales[run], start, iterations, dominant_basis, tolerance)
         for run, start in inputs.items()

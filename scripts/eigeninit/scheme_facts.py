@@ -1,11 +1,6 @@
-"""What theory predicts for each scheme's growth per layer through depth.
-
-Per setting (scheme, activation, weight sharing): :func:`limit_growth`, the
-large-k (and, for shared weights, large-depth) limit, and
-:func:`finite_size_growth`, the value at the measured k and depth from
-:mod:`eigeninit.theory` and :mod:`eigeninit.references`, or the reason there
-is none. The write-up's theory section gives the derivations.
-"""
+"""What theory predicts for each scheme's growth per layer through depth, as k
+grows and at the measured k and depth; the write-up's theory section gives the
+derivations."""
 
 import math
 
@@ -22,9 +17,6 @@ from eigeninit.initializers import (
     check_scheme,
 )
 from eigeninit.references import SIMULATED
-
-SCHEME_FACTS = SCHEMES
-"""The registry, :data:`eigeninit.initializers.SCHEMES`, under its former name."""
 
 EXACT, APPROXIMATION = "exact", "approximation"
 """Kinds of finite-size value besides the references' (simulated, extrapolated):
@@ -90,9 +82,7 @@ def finite_size_growth(
     check_activation(activation)
     check_weights(weights)
     if facts.family == ORTHOGONAL and activation == "linear":
-        return theory_block(
-            1.0, 0.0, EXACT, "an orthogonal matrix preserves every norm"
-        )
+        return theory_block(1.0, 0.0, EXACT, _ISOMETRY_NOTE)
     if weights == "shared":
         return theory_block(None, None, None, _SHARED_NOTES[activation])
     if activation == "tanh":
@@ -125,6 +115,7 @@ def theory_block(value: float | None, se: float | None, kind: str | None, note: 
     return {"theory": value, "theory_se": se, "kind": kind, "theory_note": note}
 
 
+_ISOMETRY_NOTE = "an orthogonal matrix preserves every norm"
 _HAAR_RELU_NOTE = "Haar rows, relu keeps Bin(k, 1/2) coordinates"
 _CHI_SQUARE_NOTE = "chi-square law of |f(Wx)|^2 / |x|^2 at this k and L"
 _UNIFORM_NOTE = "Gaussian law of the same variance; uniform entries differ at O(k^-2)"

@@ -1,9 +1,7 @@
-"""The checked config, or one line saying what is wrong.
-
-:func:`check_config` reads the experiments the config names, validates both
-with Snakemake's validator against their JSON schemas (which fill in defaults)
-and makes the checks a schema cannot express. Every problem is a
-:class:`ConfigError` whose message starts with the dotted setting.
+"""The checked config, or one line saying what is wrong: :func:`check_config`
+reads the experiments the config names, validates both against their JSON
+schemas (filling in defaults) and makes the checks a schema cannot express.
+Every problem is a :class:`ConfigError` whose message starts with the setting.
 """
 
 import copy
@@ -45,14 +43,12 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     """Checked settings from Snakemake's merged config, or a ConfigError;
     relative paths are read from ``base_dir``, the working directory."""
     config = copy.deepcopy(dict(config))
-    _check_shape(config, "")
     depth = config.get("depth")
     jacobian_given = isinstance(depth, dict) and "jacobian_networks" in depth
     _validate(config, CONFIG_SCHEMA, "")
     experiments = config["experiments"]
     if isinstance(experiments, str):
         experiments = load_yaml(Path(base_dir) / experiments, shown_as=experiments)
-    _check_shape(experiments, "experiments")
     _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
     config["experiments"] = experiments
     _check_matrices_per_size(config["circular_law"])
@@ -121,10 +117,12 @@ def _check_shape(value, setting: str) -> None:
 
 
 def _validate(data: dict, schema_file: str, setting: str) -> None:
-    """Snakemake's validator, defaults filled in, numbers typed as the schema asks."""
+    """:func:`_check_shape`, then Snakemake's validator, defaults filled in,
+    numbers typed as the schema asks."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
+    _check_shape(data, setting)
     _typed(data, document(schema_file))
     try:
         validate(data, str(SCHEMA_DIR / schema_file), set_default=True)
@@ -152,11 +150,9 @@ def _typed(value, schema: Mapping):
             return typed
     if isinstance(value, dict):
         extra = schema.get("additionalProperties")
+        extra = extra if isinstance(extra, dict) else {}
         for key, item in value.items():
-            child = schema.get("properties", {}).get(key)
-            value[key] = _typed(
-                item, child or (extra if isinstance(extra, dict) else {})
-            )
+            value[key] = _typed(item, schema.get("properties", {}).get(key, extra))
     if isinstance(value, list):
         value[:] = [_typed(item, schema.get("items", {})) for item in value]
     return value
@@ -168,9 +164,8 @@ def describe_schema_error(error, setting: str = "") -> str:
     path = ".".join([*filter(None, [setting]), *map(str, error.absolute_path)])
     message = error.message
     if error.validator == "additionalProperties":
-        message += (
-            f"; allowed keys: {', '.join(sorted(error.schema.get('properties', {})))}"
-        )
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        message += f"; allowed keys: {allowed}"
     return f"{path or 'config'}: {message}"
 
 

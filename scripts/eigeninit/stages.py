@@ -1,14 +1,11 @@
 """One function per stage of the workflow: from plain settings, the dataset or
 summary its rule writes, with the seed stream and attributes the stage owns.
-Rule scripts, the floor benchmark and the tests all call these.
-
-Part one: :func:`matrix` -> :func:`spectrum` -> :func:`iterations` ->
-``experiment_summary``. Part two: members per job (:func:`circular_law_part`,
-:func:`depth_parts`, :func:`jacobian`), :func:`merge`, the summaries against
-the :func:`references`, and ``comparisons``.
+Rule scripts, the floor benchmark and the tests all call these, in the order
+of the functions below (the summaries, imported when first used, last).
 """
 
 import importlib
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -17,6 +14,7 @@ from eigeninit import datasets
 from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
+from eigeninit.experiments import archived_name, file_sha256, read_matrix_csv
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
 from eigeninit.jobs import matrices_per_size
@@ -41,22 +39,30 @@ def __getattr__(name: str):
     return getattr(importlib.import_module(module), function)
 
 
-def matrix(settings: dict, given: np.ndarray | None = None) -> xr.Dataset:
+def matrix(
+    settings: dict, given: np.ndarray | None = None, root: str | Path = "."
+) -> xr.Dataset:
     """A and the two runs' input vectors of one experiment: ``settings`` holds
     ``experiment``, ``k``, ``seed``, ``rng`` and ``matrix_file`` ("" when A is
-    drawn); ``given`` is A as read from that file."""
-    draws = draw(settings["k"], settings["seed"], settings["rng"], given is None)
-    inputs = {"raw": draws.input_raw, "rescaled": draws.input_rescaled}
-    return datasets.matrix_dataset(
-        draws.matrix if given is None else given, inputs, settings
+    drawn). A is ``given``, else read from that file (relative to ``root``),
+    which the dataset then names as the archive stores it: no local paths."""
+    name = settings["matrix_file"]
+    if given is None and name:
+        path = Path(root) / name
+        setting = f"experiments.{settings['experiment']}.matrix"
+        given = read_matrix_csv(path, setting, shown_as=name)
+        archived = archived_name(name, root, lambda: file_sha256(path))
+        settings = settings | {"matrix_file": archived}
+    drawn, inputs = draw(
+        settings["k"], settings["seed"], settings["rng"], given is None
     )
+    return datasets.matrix_dataset(drawn if given is None else given, inputs, settings)
 
 
 def spectrum(matrix_data: xr.Dataset) -> xr.Dataset:
     """Eigenvalues, principal eigenvector and dominant subspace of A."""
-    return datasets.spectrum_dataset(
-        analyze(matrix_data["matrix"].values), matrix_data.attrs
-    )
+    spectrum = analyze(matrix_data["matrix"].values)
+    return datasets.spectrum_dataset(spectrum, matrix_data.attrs)
 
 
 def iterations(
@@ -71,10 +77,7 @@ def iterations(
         spectrum_data["dominant_basis"].values,
         tolerance,
     )
-    params = matrix_data.attrs | {
-        "iterations": count,
-        "convergence_tolerance": tolerance,
-    }
+    params = matrix_data.attrs | dict(iterations=count, convergence_tolerance=tolerance)
     return datasets.iterations_dataset(measurements, scales, params)
 
 
@@ -90,21 +93,14 @@ def depth_parts(scheme: str, depth: dict, networks: range) -> dict[str, xr.Datas
     """Networks ``networks`` of ``scheme`` in every weight sharing of the config's
     ``depth``, each from the stream keyed ("depth", scheme, sharing), every
     activation on the same draws."""
+    k, layers, seed = depth["k"], depth["layers"], depth["seed"]
     parts = {}
     for sharing in depth["weight_sharing"]:
-        ensemble = job_seed_sequence(depth["seed"], "depth", scheme, sharing)
+        ensemble = job_seed_sequence(seed, "depth", scheme, sharing)
         runs = run_depth(
-            scheme,
-            depth["activations"],
-            sharing,
-            depth["k"],
-            depth["layers"],
-            ensemble,
-            networks,
+            scheme, depth["activations"], sharing, k, layers, ensemble, networks
         )
-        params = {"scheme": scheme, "weights": sharing} | {
-            key: depth[key] for key in ("k", "layers", "seed")
-        }
+        params = dict(scheme=scheme, weights=sharing, k=k, layers=layers, seed=seed)
         parts[sharing] = datasets.depth_dataset(runs, params, networks)
     return parts
 
@@ -124,13 +120,7 @@ def references(circular_law: dict, depth: dict, settings: dict) -> dict:
     compared = matrices_per_size(circular_law)
     drawn = depth["networks_per_setting"] * depth["layers"]
     compared[depth["k"]] = max(compared.get(depth["k"], 0), drawn)
-    values = reference_values.compute(
-        compared,
-        depth,
-        settings["seed"],
-        settings["seconds_per_size"],
-        settings["tanh_networks"],
-    )
+    values = reference_values.compute(compared, depth, **settings)
     return schemas.validate("references", values)
 
 
@@ -143,11 +133,6 @@ def jacobian(scheme: str, depth: dict) -> xr.Dataset:
     runs = jacobian_spectra(
         scheme, depth["activations"], depth["k"], depth["layers"], ensemble, networks
     )
-    params = {
-        "scheme": scheme,
-        "weights": WEIGHTS,
-        **{key: depth[key] for key in ("k", "layers", "seed")},
-        "block_condition": BLOCK_CONDITION,
-        "method": METHOD,
-    }
+    params = dict(scheme=scheme, weights=WEIGHTS, k=depth["k"], layers=depth["layers"])
+    params |= dict(seed=depth["seed"], block_condition=BLOCK_CONDITION, method=METHOD)
     return datasets.jacobian_dataset(runs, params, networks)

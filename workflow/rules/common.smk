@@ -1,26 +1,12 @@
 import sys
 
-# This workflow's own folder, wherever it is used from (also as a module of
-# another workflow, whose basedir would be the host's); its scripts/ holds the
-# library the rules and the parsing below import.
+# This workflow's own folder, also when another workflow uses it as a module;
+# its scripts/ holds the library the rules and the parsing below import.
 WORKFLOW_ROOT = Path(workflow.current_basedir).parents[1]
 sys.path.insert(0, str(WORKFLOW_ROOT / "scripts"))
 
+from eigeninit import jobs
 from eigeninit.figures import FIGURES
-from eigeninit.jobs import (
-    LIGHT_COST,
-    circular_law_cost,
-    circular_law_jobs,
-    depth_cost,
-    depth_jobs,
-    iteration_cost,
-    matrices_per_size,
-    merge_cost,
-    minutes,
-    parse_range_label,
-    range_label,
-    spectrum_cost,
-)
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
@@ -159,9 +145,9 @@ def resources(cost):
     (eigeninit.jobs.Cost); attempt n of a job gets n times as much."""
     return dict(
         mem_mb=lambda wildcards, attempt: attempt * cost(wildcards).megabytes,
-        runtime=lambda wildcards, attempt: minutes(cost(wildcards).seconds, attempt),
+        runtime=lambda wildcards, attempt: cost(wildcards).minutes(attempt),
     )
 
 
 def light(wildcards):
-    return LIGHT_COST
+    return jobs.LIGHT_COST

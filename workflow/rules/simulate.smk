@@ -1,28 +1,24 @@
 # Part two's ensembles, each split into jobs of ranges of members.
-CIRCULAR_LAW_JOBS = {
-    k: [range_label(members) for members in ranges]
-    for k, ranges in circular_law_jobs(CIRCULAR_LAW).items()
-}
-DEPTH_JOBS = {
-    scheme: [range_label(members) for members in ranges]
-    for scheme, ranges in depth_jobs(DEPTH).items()
-}
 CIRCULAR_LAW_PARTS = {
     f"results/circular_law/sizes/k{k}.nc": [
-        f"results/circular_law/parts/k{k}/matrices{label}.nc" for label in labels
+        f"results/circular_law/parts/k{k}/matrices{jobs.range_label(members)}.nc"
+        for members in ranges
     ]
-    for k, labels in CIRCULAR_LAW_JOBS.items()
+    for k, ranges in jobs.circular_law_jobs(CIRCULAR_LAW).items()
 }
 DEPTH_PARTS = {
     f"results/depth/runs/{scheme}_{sharing}.nc": [
-        f"results/depth/parts/{scheme}_{sharing}/networks{label}.nc" for label in labels
+        f"results/depth/parts/{scheme}_{sharing}/networks{jobs.range_label(members)}.nc"
+        for members in ranges
     ]
-    for scheme, labels in DEPTH_JOBS.items()
+    for scheme, ranges in jobs.depth_jobs(DEPTH).items()
     for sharing in DEPTH["weight_sharing"]
 }
 
 
-CIRCULAR_LAW_VALUES = 2 * sum(k * n for k, n in matrices_per_size(CIRCULAR_LAW).items())
+CIRCULAR_LAW_VALUES = 2 * sum(
+    k * n for k, n in jobs.matrices_per_size(CIRCULAR_LAW).items()
+)
 DEPTH_VALUES = len(DEPTH_PARTS) * DEPTH["networks_per_setting"]
 DEPTH_VALUES *= (len(DEPTH["activations"]) + 1) * (DEPTH["layers"] + 2)
 # The settings a depth job and the references depend on: no others rerun them.
@@ -42,7 +38,7 @@ rule draw_matrix:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **resources(lambda wildcards: spectrum_cost(experiment_of(wildcards).k)),
+        **resources(lambda wildcards: jobs.spectrum_cost(experiment_of(wildcards).k)),
     params:
         settings=lambda wildcards: experiment_of(wildcards).matrix_params(),
     script:
@@ -61,7 +57,7 @@ rule compute_spectrum:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **resources(lambda wildcards: spectrum_cost(experiment_of(wildcards).k)),
+        **resources(lambda wildcards: jobs.spectrum_cost(experiment_of(wildcards).k)),
     script:
         "../../scripts/compute_spectrum.py"
 
@@ -80,7 +76,7 @@ rule iterate:
     threads: 1
     resources:
         **resources(
-            lambda wildcards: iteration_cost(
+            lambda wildcards: jobs.iteration_cost(
                 experiment_of(wildcards).k, experiment_of(wildcards).iterations
             )
         ),
@@ -104,8 +100,8 @@ rule measure_circular_law:
     threads: 1
     resources:
         **resources(
-            lambda wildcards: circular_law_cost(
-                int(wildcards.k), len(parse_range_label(wildcards.matrices))
+            lambda wildcards: jobs.circular_law_cost(
+                int(wildcards.k), len(jobs.parse_range_label(wildcards.matrices))
             )
         ),
     params:
@@ -125,15 +121,14 @@ rule merge_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(lambda wildcards: merge_cost(CIRCULAR_LAW_VALUES)),
+        **resources(lambda wildcards: jobs.merge_cost(CIRCULAR_LAW_VALUES)),
     params:
         parts=CIRCULAR_LAW_PARTS,
     script:
         "../../scripts/merge_parts.py"
 
 
-# Every weight sharing of a scheme in one job: shared weights cost little more
-# than a job's start-up.
+# A job runs every weight sharing of its scheme: shared weights cost about a start-up.
 rule run_depth:
     output:
         runs=[
@@ -150,8 +145,10 @@ rule run_depth:
     threads: 1
     resources:
         **resources(
-            lambda wildcards: depth_cost(
-                DEPTH, wildcards.scheme, len(parse_range_label(wildcards.networks))
+            lambda wildcards: jobs.depth_cost(
+                DEPTH,
+                wildcards.scheme,
+                len(jobs.parse_range_label(wildcards.networks)),
             )
         ),
     params:
@@ -169,7 +166,7 @@ use rule merge_circular_law as merge_depth with:
     log:
         log_path("depth/merge_depth"),
     resources:
-        **resources(lambda wildcards: merge_cost(DEPTH_VALUES)),
+        **resources(lambda wildcards: jobs.merge_cost(DEPTH_VALUES)),
     params:
         parts=DEPTH_PARTS,
 
