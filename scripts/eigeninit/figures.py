@@ -29,13 +29,6 @@ def math_number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def math_power(base: float, exponent: str, digits: int = 4) -> str:
-    """``base`` to the power ``exponent`` as mathtext, bracketed when the base is
-    itself written with a power of ten (a second superscript is an error)."""
-    text = math_number(base, digits)
-    return f"({text})^{{{exponent}}}" if "10^" in text else f"{text}^{{{exponent}}}"
-
-
 def plain_log_axis(axis) -> None:
     """Label a log axis with plain numbers, denser the fewer decades its view spans."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -162,7 +155,10 @@ def draw_convergence(
             np.log(misalignment[above_noise]) - steps[above_noise] * np.log(ratio)
         )
         predicted = np.exp(height + steps * np.log(ratio))
-        label = rf"predicted $\propto {math_power(ratio, 'n', 3)}$"
+        # A base written with a power of ten needs brackets: no double superscript.
+        base = math_number(ratio, 3)
+        power = f"({base})^n" if "10^" in base else f"{base}^n"
+        label = rf"predicted $\propto {power}$"
         axes.plot(steps, predicted, color="0.3", linestyle="--", label=label)
     eps = np.finfo(np.float64).eps
     axes.axhline(eps, color="0.6", lw=0.8, ls=":", label=r"float64 $\varepsilon$")
