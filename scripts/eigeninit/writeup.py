@@ -3,10 +3,8 @@
 The page must be self-contained (figures as data URIs, CSS inline) and
 deterministic (no timestamps), so that the same results always give the same
 bytes. Numbers reach the page only through the filters of
-:mod:`eigeninit.number_format`, so a template never types one in; and since
-each starts with float(), which jinja2's StrictUndefined refuses, a missing
-number is an error rather than a blank. Formulas are LaTeX in the templates,
-typeset as MathML (the ``math`` filter), which browsers render without scripts.
+:mod:`eigeninit.number_format`, so a template never types one in. Formulas are
+LaTeX in the templates, typeset as MathML (the ``math`` filter).
 """
 
 import base64

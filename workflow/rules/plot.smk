@@ -2,8 +2,7 @@
 # starting Python with matplotlib and xarray takes about one. The folder is
 # also an output so that Snakemake's report captions each figure: the
 # pattern's {figure} reaches the caption as a wildcard, and params.figures maps
-# each name to its description. The other sets reuse the first rule's
-# environment, resources and script.
+# each name to its description. The other sets reuse the first rule's rest.
 
 
 rule plot_circular_law:
