@@ -278,7 +278,6 @@ def render(
     featured: str,
     provenance: dict,
     template_dir: Path,
-    stylesheet: Path,
     part_two: dict | None = None,
     record: Record | None = None,
 ) -> str:
@@ -288,8 +287,9 @@ def render(
     contents, ``figures[experiment][figure]`` to PNG paths; ``featured`` names
     the experiment that tells the story. ``provenance`` holds ``config_hash``,
     ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
-    ``part_two`` feeds the later circular-law and depth section; None leaves
-    it out. ``record`` is passed to :func:`environment`.
+    ``template_dir`` holds the templates and style.css. ``part_two`` feeds the
+    later circular-law and depth section; None leaves it out. ``record`` is
+    passed to :func:`environment`.
     """
     _check_inputs(summaries, figures, featured)
     template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
@@ -311,7 +311,7 @@ def render(
         figure_names=list(FIGURES),
         figure_descriptions={name: f.description for name, f in FIGURES.items()},
         provenance=provenance,
-        stylesheet=_stylesheet(Path(stylesheet)),
+        stylesheet=_stylesheet(Path(template_dir, "style.css")),
         part_two=None if part_two is None else with_verdicts(part_two),
         part_two_figures=(
             None
