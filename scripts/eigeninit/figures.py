@@ -157,7 +157,7 @@ def draw_convergence(
         predicted = np.exp(height + steps * np.log(ratio))
         # A base written with a power of ten needs brackets: no double superscript.
         base = math_number(ratio, 3)
-        power = f"({base})^n" if "10^" in base else f"{base}^n"
+        power = f"({base})^{{n}}" if "10^" in base else f"{base}^{{n}}"
         label = rf"predicted $\propto {power}$"
         axes.plot(steps, predicted, color="0.3", linestyle="--", label=label)
     eps = np.finfo(np.float64).eps
