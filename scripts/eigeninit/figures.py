@@ -95,8 +95,7 @@ def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) ->
     radius = summary["spectral_radius"]
     label = rf"$\rho = {math_number(radius)}$"
     axes.axhline(radius, color="C3", linestyle="--", label=label)
-    axes.set_xlabel("step $n$")
-    axes.set_ylabel("quotient")
+    axes.set(xlabel="step $n$", ylabel="quotient")
     legend_above(figure)
 
 
@@ -124,8 +123,7 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
     # Every eigenvalue 0 (a nilpotent A): frame the origin at unit scale.
     reach = 1.15 * (radius if radius > 0 else 1.0)
     axes.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
-    axes.set_xlabel(r"$\mathrm{Re}\,\lambda$")
-    axes.set_ylabel(r"$\mathrm{Im}\,\lambda$")
+    axes.set(xlabel=r"$\mathrm{Re}\,\lambda$", ylabel=r"$\mathrm{Im}\,\lambda$")
     legend_above(figure, ncols=3, handletextpad=0.3, columnspacing=0.8)
 
 
@@ -164,8 +162,7 @@ def draw_convergence(
     axes.axhline(eps, color="0.6", lw=0.8, ls=":", label=r"float64 $\varepsilon$")
     axes.yaxis.set_major_locator(LogLocator(numticks=5))
     axes.yaxis.set_minor_locator(NullLocator())
-    axes.set_xlabel("step $n$")
-    axes.set_ylabel("error")
+    axes.set(xlabel="step $n$", ylabel="error")
     legend_above(figure, ncols=1)
 
 
