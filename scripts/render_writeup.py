@@ -27,7 +27,6 @@ with logged(snakemake) as log:
             "versions": package_versions(),
         },
         template_dir=Path(snakemake.input.style).parent,
-        stylesheet=Path(snakemake.input.style),
         part_two=part_two,
         record=lambda value, text: shown.append([value, text]),
     )

@@ -24,13 +24,10 @@ from eigeninit.figure_style import (
     DPI,
     FONT_POINTS,
     LAYOUT_WIDTH_INCHES,
-    MIN_TEXT_PX,
-    SCREEN_COLUMN_PX,
     FigureDefinition,
     figure_style,
     save,
     save_figures,
-    text_height_px,
 )
 from eigeninit.figures import FIGURES, math_number
 from eigeninit.initializers import SCHEMES
@@ -42,6 +39,19 @@ from eigeninit.part_two_figures import (
     depth_figure_names,
 )
 from eigeninit.summary import summarize
+
+SCREEN_COLUMN_PX = {"phone": 360, "desktop": 720}
+"""Widest the write-up shows a figure, in CSS px, at 390 px and at 1280 px."""
+MIN_TEXT_PX = 10.0
+
+
+def text_height_px(
+    font_points: float, width_inches: float, png_width_px: int, screen: str
+) -> float:
+    """Height in CSS px of ``font_points`` text in a PNG shown on ``screen``."""
+    shown_px = min(png_width_px, SCREEN_COLUMN_PX[screen])
+    return font_points / 72 * shown_px / width_inches
+
 
 REGISTRIES = {
     "experiment": FIGURES,

@@ -53,7 +53,6 @@ def exports(tmp_path_factory, png) -> tuple[Path, dict]:
         featured="post",
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
-        stylesheet=REPORT_DIR / "style.css",
         part_two=part_two
         | {
             "jacobian": None,

@@ -64,7 +64,6 @@ def render_page(
         featured=featured or summaries[0]["experiment"],
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
-        stylesheet=REPORT_DIR / "style.css",
         record=record,
     )
 
@@ -446,7 +445,6 @@ def test_missing_figure_is_an_error(png) -> None:
             featured="post",
             provenance=PROVENANCE,
             template_dir=REPORT_DIR,
-            stylesheet=REPORT_DIR / "style.css",
         )
 
 
@@ -527,7 +525,6 @@ def test_workflow_page_shows_only_numbers_the_paper_export_carries(workdir) -> N
         featured="post",
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
-        stylesheet=REPORT_DIR / "style.css",
         record=lambda value, text: shown.append((value, text)),
     )
     numbers = json.loads((results / "paper" / "numbers.json").read_text())

@@ -67,7 +67,6 @@ def render_page(part_two: dict | None, png: Path, record=None) -> str:
         featured="post",
         provenance=PROVENANCE,
         template_dir=REPORT_DIR,
-        stylesheet=REPORT_DIR / "style.css",
         part_two=part_two,
         record=record,
     )

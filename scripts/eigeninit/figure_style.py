@@ -1,8 +1,8 @@
 """How every figure looks and is saved: sizes, fonts, style, the registry.
 
 Widths follow a paper's column (3.4 in) or text (7 in). Fonts are the smallest
-that stay :data:`MIN_TEXT_PX` high where the write-up shows the figure (at most
-360 CSS px wide on a phone, 720 on a desktop; :func:`text_height_px`). Style
+that stay 10 CSS px high where the write-up shows the figure (at most 360 CSS px
+wide on a phone, 720 on a desktop; tests/test_figures.py checks). Style
 applies only inside :func:`figure_style` and figures are built without pyplot,
 so importing this module changes no matplotlib state.
 """
@@ -23,19 +23,6 @@ Layout = Literal["column", "full"]
 LAYOUT_WIDTH_INCHES: dict[Layout, float] = {"column": 3.4, "full": 7.0}
 FONT_POINTS: dict[Layout, float] = {"column": 8.0, "full": 14.0}
 DPI = 150
-
-SCREEN_COLUMN_PX = {"phone": 360, "desktop": 720}
-"""Widest the write-up shows a figure, in CSS px, at 390 px and at 1280 px."""
-
-MIN_TEXT_PX = 10.0
-
-
-def text_height_px(
-    font_points: float, width_inches: float, png_width_px: int, screen: str
-) -> float:
-    """Height in CSS px of ``font_points`` text in a PNG shown on ``screen``."""
-    shown_px = min(png_width_px, SCREEN_COLUMN_PX[screen])
-    return font_points / 72 * shown_px / width_inches
 
 
 TEXT_SIZES = (

@@ -29,13 +29,6 @@ def math_number(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def math_power(base: float, exponent: str, digits: int = 4) -> str:
-    """``base`` to the power ``exponent`` as mathtext, bracketed when the base is
-    itself written with a power of ten (a second superscript is an error)."""
-    text = math_number(base, digits)
-    return f"({text})^{{{exponent}}}" if "10^" in text else f"{text}^{{{exponent}}}"
-
-
 def plain_log_axis(axis) -> None:
     """Label a log axis with plain numbers, denser the fewer decades its view spans."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -102,8 +95,7 @@ def draw_quotient(figure: Figure, iterations: xr.Dataset, summary: dict, **_) ->
     radius = summary["spectral_radius"]
     label = rf"$\rho = {math_number(radius)}$"
     axes.axhline(radius, color="C3", linestyle="--", label=label)
-    axes.set_xlabel("step $n$")
-    axes.set_ylabel("quotient")
+    axes.set(xlabel="step $n$", ylabel="quotient")
     legend_above(figure)
 
 
@@ -131,8 +123,7 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
     # Every eigenvalue 0 (a nilpotent A): frame the origin at unit scale.
     reach = 1.15 * (radius if radius > 0 else 1.0)
     axes.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
-    axes.set_xlabel(r"$\mathrm{Re}\,\lambda$")
-    axes.set_ylabel(r"$\mathrm{Im}\,\lambda$")
+    axes.set(xlabel=r"$\mathrm{Re}\,\lambda$", ylabel=r"$\mathrm{Im}\,\lambda$")
     legend_above(figure, ncols=3, handletextpad=0.3, columnspacing=0.8)
 
 
@@ -162,14 +153,16 @@ def draw_convergence(
             np.log(misalignment[above_noise]) - steps[above_noise] * np.log(ratio)
         )
         predicted = np.exp(height + steps * np.log(ratio))
-        label = rf"predicted $\propto {math_power(ratio, 'n', 3)}$"
+        # A base written with a power of ten needs brackets: no double superscript.
+        base = math_number(ratio, 3)
+        power = f"({base})^{{n}}" if "10^" in base else f"{base}^{{n}}"
+        label = rf"predicted $\propto {power}$"
         axes.plot(steps, predicted, color="0.3", linestyle="--", label=label)
     eps = np.finfo(np.float64).eps
     axes.axhline(eps, color="0.6", lw=0.8, ls=":", label=r"float64 $\varepsilon$")
     axes.yaxis.set_major_locator(LogLocator(numticks=5))
     axes.yaxis.set_minor_locator(NullLocator())
-    axes.set_xlabel("step $n$")
-    axes.set_ylabel("error")
+    axes.set(xlabel="step $n$", ylabel="error")
     legend_above(figure, ncols=1)
 
 

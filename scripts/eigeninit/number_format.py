@@ -81,12 +81,9 @@ def linear_norm_exponent(log10_norms) -> int:
     """E such that a linear norm panel plots |x(n)| / 10^E, finite even past
     float64's range; 0 for norms up to :data:`LINEAR_AXIS_MAX`, drawn as they are.
     A caption gets the same E from the summary's ``max_log10_norm``."""
-    values = np.atleast_1d(np.asarray(log10_norms, dtype=np.float64))
-    finite = values[np.isfinite(values)]
-    largest = finite.max() if finite.size else 0.0
-    if largest < math.log10(LINEAR_AXIS_MAX):
-        return 0
-    return math.floor(largest)
+    values = np.asarray(log10_norms, dtype=np.float64)
+    largest = np.max(values, where=np.isfinite(values), initial=-np.inf)
+    return 0 if largest < math.log10(LINEAR_AXIS_MAX) else math.floor(largest)
 
 
 def with_error(value: float, error: float | None) -> Markup:

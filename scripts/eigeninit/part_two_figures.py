@@ -102,8 +102,7 @@ def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     r = np.linspace(0, 1, 201)
     # On top of the curves, which follow it closely at large k.
     axes.plot(r, r**2, color="black", linestyle="--", zorder=3, label="disk: $r^2$")
-    axes.set_xlabel("$r$")
-    axes.set_ylabel(r"share with $|\lambda|\,/\sqrt{k} \leq r$")
+    axes.set(xlabel="$r$", ylabel=r"share with $|\lambda|\,/\sqrt{k} \leq r$")
     legend_above(figure, ncols=3)
 
 
@@ -129,8 +128,7 @@ def draw_dominant_real(figure: Figure, summary: dict, **_) -> None:
     axes = figure.subplots()
     _errorbars_by_size(axes, summary, "dominant_real_fraction")
     axes.set_ylim(0, 1)
-    axes.set_ylabel("share, real dominant")
-    axes.set_title("mean and 95% Wilson band")
+    axes.set(ylabel="share, real dominant", title="mean and 95% Wilson band")
 
 
 CIRCULAR_LAW_FIGURES = registry(

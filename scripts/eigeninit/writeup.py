@@ -3,10 +3,8 @@
 The page must be self-contained (figures as data URIs, CSS inline) and
 deterministic (no timestamps), so that the same results always give the same
 bytes. Numbers reach the page only through the filters of
-:mod:`eigeninit.number_format`, so a template never types one in; and since
-each starts with float(), which jinja2's StrictUndefined refuses, a missing
-number is an error rather than a blank. Formulas are LaTeX in the templates,
-typeset as MathML (the ``math`` filter), which browsers render without scripts.
+:mod:`eigeninit.number_format`, so a template never types one in. Formulas are
+LaTeX in the templates, typeset as MathML (the ``math`` filter).
 """
 
 import base64
@@ -20,18 +18,8 @@ from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 from PIL import Image
 
+from eigeninit import number_format
 from eigeninit.figures import FIGURES
-from eigeninit.number_format import (
-    complex_number,
-    exact,
-    fixed,
-    number,
-    percent,
-    scientific,
-    ten_to,
-    whole_digits,
-    with_error,
-)
 from eigeninit.part_two_figures import (
     CIRCULAR_LAW_FIGURES,
     DEPTH_FIGURES,
@@ -129,19 +117,12 @@ def part_two_figure_list(
     onwards) and its registry ``description`` (the image's alt text): the
     circular law's figures, then the depth figures present (norms per weight
     mode, then growth), then the Jacobian's."""
-    definitions = (
-        dict(CIRCULAR_LAW_FIGURES)
-        | {
-            name: definition
-            for name, definition in DEPTH_FIGURES.items()
-            if name in depth_figures
-        }
-        | {
-            name: definition
-            for name, definition in JACOBIAN_FIGURES.items()
-            if name in jacobian_figures
-        }
-    )
+    present = {*depth_figures, *jacobian_figures}
+    definitions = CIRCULAR_LAW_FIGURES | {
+        name: definition
+        for name, definition in (DEPTH_FIGURES | JACOBIAN_FIGURES).items()
+        if name in present
+    }
     return {
         name: {"number": f"2.{index}", "description": definition.description}
         for index, (name, definition) in enumerate(definitions.items(), start=1)
@@ -216,6 +197,12 @@ def _stylesheet(path: Path) -> Markup:
     return Markup(css)
 
 
+NUMBER_FILTERS = (
+    "number exact fixed whole_digits complex_number ten_to scientific percent "
+    "with_error"
+).split()
+"""The formats of :mod:`eigeninit.number_format` that templates use as filters."""
+
 Record = Callable[[object, str], None]
 """Called with each number the page shows and its text there."""
 
@@ -227,17 +214,7 @@ def environment(template_dir: Path, record: Record | None = None) -> Environment
     formats or a template prints as it is, and its text on the page: where
     each number on the page comes from, and how it reads there.
     """
-    filters = {
-        "number": number,
-        "exact": exact,
-        "fixed": fixed,
-        "whole_digits": whole_digits,
-        "complex_number": complex_number,
-        "ten_to": ten_to,
-        "scientific": scientific,
-        "percent": percent,
-        "with_error": with_error,
-    }
+    filters = {name: getattr(number_format, name) for name in NUMBER_FILTERS}
     finalize = None
     if record is not None:
         filters = {name: _recording(f, record) for name, f in filters.items()}
@@ -301,7 +278,6 @@ def render(
     featured: str,
     provenance: dict,
     template_dir: Path,
-    stylesheet: Path,
     part_two: dict | None = None,
     record: Record | None = None,
 ) -> str:
@@ -311,8 +287,9 @@ def render(
     contents, ``figures[experiment][figure]`` to PNG paths; ``featured`` names
     the experiment that tells the story. ``provenance`` holds ``config_hash``,
     ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
-    ``part_two`` feeds the later circular-law and depth section; None leaves
-    it out. ``record`` is passed to :func:`environment`.
+    ``template_dir`` holds the templates and style.css. ``part_two`` feeds the
+    later circular-law and depth section; None leaves it out. ``record`` is
+    passed to :func:`environment`.
     """
     _check_inputs(summaries, figures, featured)
     template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
@@ -334,7 +311,7 @@ def render(
         figure_names=list(FIGURES),
         figure_descriptions={name: f.description for name, f in FIGURES.items()},
         provenance=provenance,
-        stylesheet=_stylesheet(Path(stylesheet)),
+        stylesheet=_stylesheet(Path(template_dir, "style.css")),
         part_two=None if part_two is None else with_verdicts(part_two),
         part_two_figures=(
             None

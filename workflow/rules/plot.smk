@@ -2,39 +2,7 @@
 # starting Python with matplotlib and xarray takes about one. The folder is
 # also an output so that Snakemake's report captions each figure: the
 # pattern's {figure} reaches the caption as a wildcard, and params.figures maps
-# each name to its description.
-
-
-rule plot_experiment:
-    input:
-        matrix="results/experiments/{experiment}/matrix.nc",
-        spectrum="results/experiments/{experiment}/spectrum.nc",
-        iterations="results/experiments/{experiment}/iterations.nc",
-        summary="results/experiments/{experiment}/summary.json",
-    output:
-        folder=report(
-            directory("results/experiments/{experiment}/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/experiment_figure.rst",
-            category="Part one",
-            subcategory="{experiment}",
-            labels={"experiment": "{experiment}", "figure": "{figure}"},
-        ),
-        figures=figure_files("results/experiments/{experiment}", FIGURES),
-        record=record_path("experiments/{experiment}/plot_experiment"),
-    log:
-        log_path("experiments/{experiment}/plot_experiment"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
-    params:
-        figures=descriptions(FIGURES),
-        # Quoted by the Snakemake report's caption.
-        settings=lambda wildcards: experiment_of(wildcards).matrix_params()
-        | {"iterations": experiment_of(wildcards).iterations},
-    script:
-        "../../scripts/plot_figures.py"
+# each name to its description. The other sets reuse the first rule's rest.
 
 
 rule plot_circular_law:
@@ -64,7 +32,33 @@ rule plot_circular_law:
         "../../scripts/plot_figures.py"
 
 
-rule plot_depth:
+use rule plot_circular_law as plot_experiment with:
+    input:
+        matrix="results/experiments/{experiment}/matrix.nc",
+        spectrum="results/experiments/{experiment}/spectrum.nc",
+        iterations="results/experiments/{experiment}/iterations.nc",
+        summary="results/experiments/{experiment}/summary.json",
+    output:
+        folder=report(
+            directory("results/experiments/{experiment}/figures"),
+            patterns=["{figure}.png"],
+            caption="../../report/snakemake/experiment_figure.rst",
+            category="Part one",
+            subcategory="{experiment}",
+            labels={"experiment": "{experiment}", "figure": "{figure}"},
+        ),
+        figures=figure_files("results/experiments/{experiment}", FIGURES),
+        record=record_path("experiments/{experiment}/plot_experiment"),
+    log:
+        log_path("experiments/{experiment}/plot_experiment"),
+    params:
+        figures=descriptions(FIGURES),
+        # Quoted by the Snakemake report's caption.
+        settings=lambda wildcards: experiment_of(wildcards).matrix_params()
+        | {"iterations": experiment_of(wildcards).iterations},
+
+
+use rule plot_circular_law as plot_depth with:
     input:
         runs=list(DEPTH_PARTS),
         summary="results/depth/summary.json",
@@ -81,11 +75,5 @@ rule plot_depth:
         record=record_path("depth/plot_depth"),
     log:
         log_path("depth/plot_depth"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
     params:
         figures={name: DEPTH_FIGURES[name].description for name in DEPTH_FIGURE_NAMES},
-    script:
-        "../../scripts/plot_figures.py"
