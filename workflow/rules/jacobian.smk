@@ -1,6 +1,6 @@
 # The input-output Jacobian of the depth experiment's first networks with
 # independent weights (lecun, kaiming, orthogonal; every activation): its
-# singular values per scheme, their summary beside theory, and one figure.
+# singular values per scheme and their summary beside theory (plot.smk draws them).
 from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS
 from eigeninit.jobs import jacobian_cost
 from eigeninit.part_two_figures import JACOBIAN_FIGURES
@@ -53,30 +53,3 @@ rule summarize_jacobian:
         **resources(light),
     script:
         "../../scripts/summarize_jacobian.py"
-
-
-rule plot_jacobian:
-    input:
-        runs=JACOBIAN_RUNS,
-        summary="results/depth/jacobian/summary.json",
-    output:
-        folder=report(
-            directory("results/depth/jacobian/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/jacobian_figure.rst",
-            category="Part two",
-            subcategory="Jacobian",
-            labels={"figure": "{figure}"},
-        ),
-        figures=JACOBIAN_FIGURE_FILES,
-        record=record_path("depth/plot_jacobian"),
-    log:
-        log_path("depth/plot_jacobian"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
-    params:
-        figures={name: f.description for name, f in JACOBIAN_FIGURES.items()},
-    script:
-        "../../scripts/plot_figures.py"

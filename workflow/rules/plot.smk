@@ -77,3 +77,24 @@ use rule plot_circular_law as plot_depth with:
         log_path("depth/plot_depth"),
     params:
         figures={name: DEPTH_FIGURES[name].description for name in DEPTH_FIGURE_NAMES},
+
+
+use rule plot_circular_law as plot_jacobian with:
+    input:
+        runs=JACOBIAN_RUNS,
+        summary="results/depth/jacobian/summary.json",
+    output:
+        folder=report(
+            directory("results/depth/jacobian/figures"),
+            patterns=["{figure}.png"],
+            caption="../../report/snakemake/jacobian_figure.rst",
+            category="Part two",
+            subcategory="Jacobian",
+            labels={"figure": "{figure}"},
+        ),
+        figures=JACOBIAN_FIGURE_FILES,
+        record=record_path("depth/plot_jacobian"),
+    log:
+        log_path("depth/plot_jacobian"),
+    params:
+        figures=descriptions(JACOBIAN_FIGURES),
