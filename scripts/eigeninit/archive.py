@@ -244,17 +244,17 @@ def gzip_problem(archive_path: str | Path) -> str | None:
     """
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
     with open(archive_path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            if decompressor.eof:
-                return "bytes follow the end of its gzip stream"
+        while (chunk := stream.read(CHUNK)) and not decompressor.eof:
             try:
-                while chunk:
+                # At most CHUNK bytes out at a time; past the end, zlib would
+                # keep the rest as unconsumed input forever.
+                while chunk and not decompressor.eof:
                     decompressor.decompress(chunk, CHUNK)
                     chunk = decompressor.unconsumed_tail
             except zlib.error as error:
                 return f"not a valid gzip stream: {error}"
-            if decompressor.unused_data:
-                return "bytes follow the end of its gzip stream"
+    if chunk or decompressor.unused_data:
+        return "bytes follow the end of its gzip stream"
     return None if decompressor.eof else "its gzip stream is cut short"
 
 
