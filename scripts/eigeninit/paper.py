@@ -48,31 +48,41 @@ def check_experiment_names(names: Iterable[str]) -> None:
     that differ only in case, '-' or '_', a name whose macros meet another's
     (prefix + suffix = prefix' + suffix'), and macros beginning with a word of
     :data:`NAMESPACES`, as part two's do."""
-    macros = {}  # experiment name -> its prefix and macros
+    prefixes = {}
     for name in names:
         prefix = macro_name(name)
-        own = {prefix + suffix for suffix in experiment_suffixes()}
-        for other, (other_prefix, other_macros) in macros.items():
+        for other, other_prefix in prefixes.items():
             if prefix == other_prefix:
                 raise ConfigError(
                     f"experiments.{name}: its paper macros (\\{prefix}...) would be "
                     f"experiment {other}'s; names must differ in more than case, "
                     "'-' and '_'"
                 )
-            if own & other_macros:
+            if _macros_meet(prefix, other_prefix):
                 raise ConfigError(
                     f"experiments.{name}: one of its paper macros (\\{prefix}...)"
                     f" would also be one of experiment {other}'s (\\{other_prefix}"
                     "...); choose another name"
                 )
         for word in NAMESPACES.values():
-            if any(macro.startswith(word) for macro in own):
+            if _macros_meet(prefix, word, part_two=True):
                 raise ConfigError(
                     f"experiments.{name}: its paper macros (\\{prefix}...) would "
                     f"be among part two's, which begin with \\{word}; choose "
                     "another name"
                 )
-        macros[name] = prefix, own
+        prefixes[name] = prefix
+
+
+def _macros_meet(prefix: str, other: str, part_two: bool = False) -> bool:
+    """Whether prefix + s equals other + t for suffixes s and t (t is any text
+    when ``other`` is a part-two namespace)."""
+    if not (prefix.startswith(other) or other.startswith(prefix)):
+        return False  # the many suffixes are looked at only when they could meet
+    macros = {prefix + suffix for suffix in experiment_suffixes()}
+    if part_two:
+        return any(macro.startswith(other) for macro in macros)
+    return not macros.isdisjoint(other + suffix for suffix in experiment_suffixes())
 
 
 def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> dict:
