@@ -23,9 +23,5 @@ with logged(snakemake) as log:
         steps=recorded_steps(snakemake.input.records, results),
         workflow_dir=workflow_root,
     )
-    log.info(
-        "wrote %s: %d files, %d datasets",
-        snakemake.output[0],
-        len(manifest["files"]),
-        len(manifest["datasets"]),
-    )
+    files, datasets = len(manifest["files"]), len(manifest["datasets"])
+    log.info("wrote %s: %d files, %d datasets", snakemake.output[0], files, datasets)

@@ -1,4 +1,6 @@
-"""Check an archive of results against its MANIFEST.json; optionally rerun it.
+"""Check every file of a results archive against its MANIFEST.json, and the
+content of every netCDF dataset; unsafe archives (absolute paths, '..', links,
+devices) are refused without extracting anything.
 
 python scripts/verify_archive.py results/archive/eigeninit-results.tar.gz
 python scripts/verify_archive.py ARCHIVE --rerun --cores 4
@@ -14,10 +16,7 @@ from eigeninit.rerun import RerunError, rerun_and_compare
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-        description=f"Check every file of a results archive against its {MANIFEST}, "
-        "and the content of every netCDF dataset. Unsafe archives (absolute "
-        "paths, '..', links, devices) are refused without extracting anything.",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("archive", type=Path, help="the .tar.gz to check")
     parser.add_argument(
@@ -27,16 +26,15 @@ def main(argv: list[str] | None = None) -> int:
         "a temporary directory and compare the datasets' contents; prints "
         "'identical' or each differing variable with its largest difference",
     )
-    parser.add_argument("--cores", type=int, default=2, help="cores for the rerun")
+    parser.add_argument("--cores", type=int, default=2, help="for the rerun (2)")
     parser.add_argument(
         "--project",
         type=Path,
         default=Path(__file__).resolve().parents[1],
-        help="checkout whose Snakefile reruns the archive",
+        help="checkout whose Snakefile reruns the archive (this one)",
     )
     args = parser.parse_args(argv)
-    problems = verify_archive(args.archive)
-    if problems:
+    if problems := verify_archive(args.archive):
         print("\n".join(problems))
         return 1
     manifest = read_manifest(args.archive)
@@ -49,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except RerunError as error:
         print(f"rerun failed: {error}")
         return 1
-    print("\n".join(differences) if differences else "identical")
+    print("\n".join(differences) or "identical")
     return 1 if differences else 0
 
 

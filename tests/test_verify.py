@@ -252,6 +252,20 @@ def test_bytes_after_the_gzip_stream_are_refused(archive, tail, capsys):
     )
 
 
+def test_bytes_after_a_stream_that_ends_in_a_long_run_are_refused_promptly(
+    tmp_path, capsys
+):
+    """The end of the stream arrives while output is held back to a chunk at a
+    time, with the extra byte still unread."""
+    archive = tmp_path / "zeros.tar.gz"
+    write_tar(archive, TOP, {MANIFEST: b"{}", "zeros": bytes(4 << 20)}, COMMIT_TIME)
+    archive.write_bytes(archive.read_bytes() + b"\0")
+    result = run_verify(capsys, archive)
+    assert result.stdout == (
+        f"{archive}: not a readable tar.gz (bytes follow the end of its gzip stream)\n"
+    )
+
+
 def test_an_archive_repacked_with_dot_slash_names_is_refused(archive, tmp_path, capsys):
     """tar -czf x -C dir . names every member ./..., which this archive never does."""
     unpacked = tmp_path / "unpacked"

@@ -99,12 +99,9 @@ def tables() -> str:
         yaml.safe_load((SCHEMAS / f"{name}.schema.yaml").read_text())
         for name in ("config", "experiments")
     )
-    sections = {
-        name: schema
-        for name, schema in config["properties"].items()
-        if "properties" in schema
-    }
-    top = {key: s for key, s in config["properties"].items() if key not in sections}
+    settings = config["properties"]
+    sections = {key: s for key, s in settings.items() if "properties" in s}
+    top = {key: s for key, s in settings.items() if key not in sections}
     entry = experiments["additionalProperties"]["properties"]
     lines = [BEGIN, ""]
     lines += _table("Top level", config["description"], top)

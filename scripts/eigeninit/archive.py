@@ -111,9 +111,8 @@ def write_tar(
     contents: Mapping[str, Path | bytes],
     mtime: int,
 ) -> None:
-    """A byte-reproducible tar.gz of files only (directories are implied): PAX
-    entries sorted, owned by 0:0 without names, mode 0644, stamped ``mtime``;
-    the gzip header has mtime 0 and no name."""
+    """The byte-reproducible tar.gz described above, of files only (directories
+    are implied), each entry mode 0644."""
     if "/" in top_folder:
         raise ValueError(f"top folder {top_folder!r} must be a single name")
     for name in [top_folder, *contents]:
@@ -164,11 +163,9 @@ def _unsafe_reason(member: tarfile.TarInfo, top_folder: str) -> str | None:
 
 
 def safe_members(tar: tarfile.TarFile, top_folder: str) -> list[tarfile.TarInfo]:
-    """The archive's regular files, once no member could escape on extraction.
-
-    Raises UnsafeArchiveError for absolute paths, '..', links, devices, names
-    given twice and anything outside ``top_folder/``; directories are skipped.
-    """
+    """The archive's regular files, once no member could escape on extraction:
+    UnsafeArchiveError names every absolute path, '..', link, device, name
+    given twice and member outside ``top_folder/``."""
     problems, seen = [], set()
     for member in tar.getmembers():
         reason = "given twice" if member.name in seen else None
@@ -215,12 +212,8 @@ def open_archive(tar: tarfile.TarFile) -> _OpenedArchive:
     if not isinstance(entries, dict):
         raise ManifestError(f"{MANIFEST}: 'files' must map file names to entries")
     for name, entry in entries.items():
-        if not (
-            isinstance(entry, dict)
-            and set(entry) == {"sha256", "bytes"}
-            and isinstance(entry["sha256"], str)
-            and type(entry["bytes"]) is int
-        ):
+        types = isinstance(entry, dict) and {k: type(v) for k, v in entry.items()}
+        if types != {"sha256": str, "bytes": int}:
             raise ManifestError(
                 f"{MANIFEST}: files entry {name!r} must hold exactly "
                 "'sha256' (text) and 'bytes' (an integer)"
@@ -228,9 +221,7 @@ def open_archive(tar: tarfile.TarFile) -> _OpenedArchive:
     if not isinstance(datasets, dict):
         raise ManifestError(f"{MANIFEST}: 'datasets' must map dataset names to hashes")
     for name, hashes in datasets.items():
-        if not isinstance(hashes, dict) or not all(
-            isinstance(value, str) for value in hashes.values()
-        ):
+        if not isinstance(hashes, dict) or {type(h) for h in hashes.values()} - {str}:
             raise ManifestError(
                 f"{MANIFEST}: datasets entry {name!r} must map variable names "
                 "to content hashes"
@@ -253,26 +244,23 @@ def gzip_problem(archive_path: str | Path) -> str | None:
     """
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
     with open(archive_path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            if decompressor.eof:
-                return "bytes follow the end of its gzip stream"
+        while (chunk := stream.read(CHUNK)) and not decompressor.eof:
             try:
-                while chunk:
+                # At most CHUNK bytes out at a time; past the end, zlib would
+                # keep the rest as unconsumed input forever.
+                while chunk and not decompressor.eof:
                     decompressor.decompress(chunk, CHUNK)
                     chunk = decompressor.unconsumed_tail
             except zlib.error as error:
                 return f"not a valid gzip stream: {error}"
-            if decompressor.unused_data:
-                return "bytes follow the end of its gzip stream"
+    if chunk or decompressor.unused_data:
+        return "bytes follow the end of its gzip stream"
     return None if decompressor.eof else "its gzip stream is cut short"
 
 
 def verify_archive(archive_path: str | Path) -> list[str]:
-    """Problems with the archive's file hashes and dataset contents, or none.
-
-    Unsafe archives are refused before anything is extracted, and so is any
-    file that is not exactly one whole gzip stream.
-    """
+    """Problems with the archive's file hashes and dataset contents, or none;
+    unsafe archives and anything but one whole gzip stream are refused unread."""
     unreadable = f"{archive_path}: not a readable tar.gz"
     try:
         if problem := gzip_problem(archive_path):

@@ -3,10 +3,10 @@
 used, ``provenance.json`` and an RO-Crate describing the run."""
 
 import copy
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -20,7 +20,7 @@ from eigeninit.crate import (
     crate_readme,
     ro_crate_metadata,
 )
-from eigeninit.experiments import archived_name
+from eigeninit.experiments import archived_name, file_sha256
 from eigeninit.jsonio import canonical_json
 from eigeninit.provenance import run_provenance
 
@@ -55,18 +55,14 @@ def assemble_archive(
 ) -> dict:
     """Write the archive and return its manifest.
 
-    ``results`` are paths relative to ``root`` (the working directory) and
-    ``inputs`` the paths the config names; each input is stored under
-    ``inputs/`` as :func:`eigeninit.experiments.archived_name` names it, and
-    the archived config names it there. ``source`` maps paths inside
-    ``source/`` to the workflow's files.
+    ``results`` are paths relative to ``root`` (the working directory);
+    ``inputs``, the paths the config names, are stored under ``inputs/`` as
+    :func:`eigeninit.experiments.archived_name` names them, and so the archived
+    config names them. ``source`` maps paths inside ``source/`` to files.
     """
-    contents = {name: (Path(root) / name).read_bytes() for name in inputs}
     stored = {
-        name: archived_name(
-            name, root, lambda data=data: hashlib.sha256(data).hexdigest()
-        )
-        for name, data in contents.items()
+        name: archived_name(name, root, partial(file_sha256, Path(root) / name))
+        for name in inputs
     }
     config = copy.deepcopy(config)
     for settings in config.get("experiments", {}).values():
@@ -74,15 +70,11 @@ def assemble_archive(
             settings["matrix"] = stored[settings["matrix"]]
 
     def in_crate(names):
-        return tuple(
-            f"{INPUTS}/{stored[name]}" if name in stored else name for name in names
-        )
+        return tuple(f"{INPUTS}/{stored[n]}" if n in stored else n for n in names)
 
     provenance = run_provenance(workflow_dir)
-    extra = {f"{INPUTS}/{stored[name]}": data for name, data in contents.items()}
-    extra |= {
-        f"{SOURCE}/{name}": Path(path).read_bytes() for name, path in source.items()
-    }
+    extra = {f"{INPUTS}/{stored[n]}": (Path(root) / n).read_bytes() for n in inputs}
+    extra |= {f"{SOURCE}/{n}": Path(path).read_bytes() for n, path in source.items()}
     extra[CONFIG] = yaml.safe_dump(config, sort_keys=True).encode()
     extra[PROVENANCE_FILE] = canonical_json(provenance).encode()
     about = {
@@ -107,11 +99,8 @@ def assemble_archive(
 
 
 def recorded_steps(records: Sequence[str | Path], results: Sequence[str]) -> list[Step]:
-    """The jobs that wrote ``results``, from their records (:mod:`eigeninit.runlog`).
-
-    Every result must come from a record; records with outputs that are not
-    archived are left out.
-    """
+    """The jobs that wrote ``results``, from their records (:mod:`eigeninit.runlog`);
+    every result must have one, and jobs that wrote anything else are left out."""
     archived, written, steps = set(results), set(), []
     for path in records:
         record = json.loads(Path(path).read_text())

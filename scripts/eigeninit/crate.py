@@ -116,8 +116,7 @@ def ro_crate_metadata(
         add(a.identifier, a.type, name=a.name, url=a.url) for a in credits.authors
     ]
     publisher = credits.publisher and crate.get(credits.publisher.identifier)
-    _set(
-        crate.root_dataset,
+    root = _present(
         name=credits.title,
         description=description,
         version=credits.version,
@@ -127,6 +126,8 @@ def ro_crate_metadata(
         publisher=publisher,
         conformsTo=[crate.get(profile) for profile in profiles],
     )
+    for key, value in root.items():
+        crate.root_dataset[key] = value
     # Rules live in the workflow's code, so they are identified under its
     # repository when there is one, and carry the workflow's version.
     tools = {
@@ -149,20 +150,19 @@ def ro_crate_metadata(
         main=True,
         lang="snakemake",
         lang_version=snakemake_version,
-        properties={"@type": workflow_types + (["HowTo"] if rules else [])},
-    )
-    _set(
-        main,
-        **_file_properties(workflow),
-        conformsTo=crate.get(BIOSCHEMAS_WORKFLOW),
-        url=credits.repository,
-        version=credits.version,
-        license=license,
-        creator=authors,
-        sdPublisher=publisher,
-        dateCreated=date_published,
-        hasPart=list(tools.values()),
-        step=list(rule_steps.values()),
+        properties={"@type": workflow_types + (["HowTo"] if rules else [])}
+        | _present(
+            **_file_properties(workflow),
+            conformsTo=crate.get(BIOSCHEMAS_WORKFLOW),
+            url=credits.repository,
+            version=credits.version,
+            license=license,
+            creator=authors,
+            sdPublisher=publisher,
+            dateCreated=date_published,
+            hasPart=list(tools.values()),
+            step=list(rule_steps.values()),
+        ),
     )
 
     about_crate = [README_FILE, *([manifest] if manifest else [])]
@@ -272,16 +272,11 @@ def _file_properties(path: str) -> dict:
 
 def _add(crate: ROCrate, entity_id: str, entity_type: str, /, **properties) -> Entity:
     """A contextual entity; one added again with the same @id replaces it."""
-    values = {"@type": entity_type, **_present(properties)}
+    values = {"@type": entity_type, **_present(**properties)}
     return crate.add(ContextEntity(crate, entity_id, values))
 
 
-def _set(entity: Entity, **properties) -> None:
-    for key, value in _present(properties).items():
-        entity[key] = value
-
-
-def _present(properties: dict) -> dict:
+def _present(**properties) -> dict:
     """The properties that have a value; a list of one as its value alone, as
     RO-Crate 1.1 recommends."""
     return {

@@ -44,22 +44,26 @@ def experiment_suffixes() -> frozenset[str]:
 
 
 def check_experiment_names(names: Iterable[str]) -> None:
-    """Refuse experiment names whose macros would be another number's.
-
-    Names become macro prefixes in CamelCase, so ``post`` and ``Post`` (or
-    ``my_run`` and ``my-run``) would share every macro, a name may extend
-    another's so that their macros meet (prefix + suffix = prefix' + suffix'),
-    and part two's macros begin with the words of :data:`NAMESPACES`.
-    """
+    """Refuse experiment names whose macros would be another number's: names
+    that differ only in case, '-' or '_', a name whose macros meet another's
+    (prefix + suffix = prefix' + suffix'), and macros beginning with a word of
+    :data:`NAMESPACES`, as part two's do."""
     prefixes = {}
     for name in names:
         prefix = macro_name(name)
-        if prefix in prefixes:
-            raise ConfigError(
-                f"experiments.{name}: its paper macros (\\{prefix}...) would be "
-                f"experiment {prefixes[prefix]}'s; names must differ in more than "
-                "case, '-' and '_'"
-            )
+        for other, other_prefix in prefixes.items():
+            if prefix == other_prefix:
+                raise ConfigError(
+                    f"experiments.{name}: its paper macros (\\{prefix}...) would be "
+                    f"experiment {other}'s; names must differ in more than case, "
+                    "'-' and '_'"
+                )
+            if _macros_meet(prefix, other_prefix):
+                raise ConfigError(
+                    f"experiments.{name}: one of its paper macros (\\{prefix}...)"
+                    f" would also be one of experiment {other}'s (\\{other_prefix}"
+                    "...); choose another name"
+                )
         for word in NAMESPACES.values():
             if _macros_meet(prefix, word, part_two=True):
                 raise ConfigError(
@@ -67,56 +71,36 @@ def check_experiment_names(names: Iterable[str]) -> None:
                     f"be among part two's, which begin with \\{word}; choose "
                     "another name"
                 )
-        for other_prefix, other in prefixes.items():
-            if _macros_meet(prefix, other_prefix):
-                raise ConfigError(
-                    f"experiments.{name}: one of its paper macros (\\{prefix}...)"
-                    f" would also be one of experiment {other}'s (\\{other_prefix}"
-                    "...); choose another name"
-                )
-        prefixes[prefix] = name
+        prefixes[name] = prefix
 
 
 def _macros_meet(prefix: str, other: str, part_two: bool = False) -> bool:
     """Whether prefix + s equals other + t for suffixes s and t (t is any text
     when ``other`` is a part-two namespace)."""
-    shorter, longer = sorted((prefix, other), key=len)
-    if not longer.startswith(shorter):
-        return False
-    rest = longer[len(shorter) :]
-    suffixes = experiment_suffixes()  # built only for names that could meet
+    if not (prefix.startswith(other) or other.startswith(prefix)):
+        return False  # the many suffixes are looked at only when they could meet
+    macros = {prefix + suffix for suffix in experiment_suffixes()}
     if part_two:
-        # Longer than the namespace word: all its macros begin with that word.
-        return shorter == other or any(s.startswith(rest) for s in suffixes)
-    return any(s.startswith(rest) and s[len(rest) :] in suffixes for s in suffixes)
+        return any(macro.startswith(other) for macro in macros)
+    return not macros.isdisjoint(other + suffix for suffix in experiment_suffixes())
 
 
 def collect_numbers(experiments: dict[str, dict], part_two: dict[str, dict]) -> dict:
-    """Every quotable number, unrounded, under its macro name (sorted).
-
-    Quoted numbers are those the summary schemas mark ``x-quoted``
-    (:func:`eigeninit.schemas.quoted_numbers`); an experiment's macros
-    begin with its name, part two's (``part_two`` maps a summary's name to
-    it) with :data:`NAMESPACES`. Two numbers under one name are an error,
-    never an overwrite.
-    """
+    """Every number the summary schemas mark ``x-quoted``, unrounded, under its
+    macro name (sorted): an experiment's begin with its name, part two's
+    (``part_two`` maps a summary's name to it) with :data:`NAMESPACES`."""
     return dict(sorted((m, v) for m, v, _ in _named(experiments, part_two)))
 
 
 def _named(experiments: dict, part_two: dict) -> list[tuple[str, object, str]]:
-    """(macro, value, where it comes from) for every quoted number, names unique."""
+    """(macro, value, where it comes from) for every quoted number; two numbers
+    under one name are an error, never an overwrite."""
+    sources = [(name, name, "experiment", data) for name, data in experiments.items()]
+    sources += [(name, NAMESPACES[name], name, data) for name, data in part_two.items()]
     named = [
-        (macro_name(name, *parts), value, f"{name}: {'/'.join(map(str, parts))}")
-        for name, summary in experiments.items()
-        for parts, value in quoted_numbers("experiment", summary)
-    ] + [
-        (
-            macro_name(NAMESPACES[summary], *parts),
-            value,
-            f"{summary}: {'/'.join(map(str, parts))}",
-        )
-        for summary, data in part_two.items()
-        for parts, value in quoted_numbers(summary, data)
+        (macro_name(prefix, *parts), value, f"{name}: {'/'.join(map(str, parts))}")
+        for name, prefix, schema, data in sources
+        for parts, value in quoted_numbers(schema, data)
     ]
     seen = set()
     for macro, _, _ in named:
@@ -131,14 +115,10 @@ def exported(
     part_two: dict[str, dict],
     shown: Iterable[tuple[object, str | None]],
 ) -> tuple[dict, dict, dict]:
-    """The quoted numbers the write-up shows, each as the page prints it.
-
-    ``shown`` holds the page's numbers and their texts in page order (what
-    :func:`eigeninit.writeup.render` records); a number shown several times
-    takes its first text. Returns ``{macro: unrounded value}``,
-    ``{macro: LaTeX text}`` and ``{macro: the summary key it comes from}``,
-    sorted by macro.
-    """
+    """The quoted numbers the write-up shows (``shown``: the page's numbers and
+    texts in page order, as :func:`eigeninit.writeup.render` records them; the
+    first text counts), as ``{macro: unrounded value}``, ``{macro: LaTeX text}``
+    and ``{macro: the summary key it comes from}``, sorted by macro."""
     texts_by_value: dict[float, str] = {}
     for value, text in shown:
         if text is not None and _is_number(value):

@@ -43,8 +43,7 @@ def git_state(directory: str | Path = ".") -> dict:
 
 def short_commit(directory: str | Path = ".") -> str:
     """The checkout's abbreviated commit, or "nogit" outside a git checkout."""
-    commit = git_state(directory)["commit"]
-    return commit[:7] if commit else "nogit"
+    return (git_state(directory)["commit"] or "nogit")[:7]
 
 
 def commit_time(directory: str | Path = ".") -> int:

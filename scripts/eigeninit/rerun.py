@@ -51,18 +51,15 @@ def rerun_and_compare(
         differences = []
         for name, hashes in sorted(expected.items()):
             found = dataset_content_hashes(rerun_dir / name)
-            differing = [
-                variable
+            if found == hashes:
+                continue
+            archived = datasets.read(archive.extract(name, archived_dir / name))
+            rerun = datasets.read(rerun_dir / name)
+            differences += [
+                f"{name}: {variable}: {_describe(archived, rerun, variable)}"
                 for variable in sorted(set(hashes) | set(found))
                 if hashes.get(variable) != found.get(variable)
             ]
-            if differing:
-                archived = datasets.read(archive.extract(name, archived_dir / name))
-                rerun = datasets.read(rerun_dir / name)
-                differences += [
-                    f"{name}: {variable}: {_describe(archived, rerun, variable)}"
-                    for variable in differing
-                ]
         return differences
 
 
