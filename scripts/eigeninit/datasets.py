@@ -90,7 +90,6 @@ def _stacked(items, field: str) -> np.ndarray:
 
 
 def _complex_parts(name: str, dims, values: np.ndarray, long_name: str) -> dict:
-    """``<name>_real`` and ``<name>_imag``: complex values as two real variables."""
     comment = f"{name} = {name}_real + i {name}_imag"
     return {
         f"{name}_{part}": _variable(
@@ -154,9 +153,9 @@ def _labelled_coords(label: str, labels: Sequence[str], long_name: str) -> dict:
     }
 
 
-def _run_coords() -> dict:
-    long_name = "run: A as drawn (raw) or A divided by its spectral radius (rescaled)"
-    return _labelled_coords("run", RUNS, long_name)
+RUN_COORDS = _labelled_coords(
+    "run", RUNS, "run: A as drawn (raw) or A divided by its spectral radius (rescaled)"
+)
 
 
 def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
@@ -170,8 +169,7 @@ def _index_labels(dataset: xr.Dataset) -> xr.Dataset:
 
 def _dataset(variables, coords, params: dict, title: str, written_by: str):
     """The dataset, its text coordinates indexed; global attributes are CF's own,
-    then the settings (which may be another dataset's), with None spelled "".
-    """
+    then the settings (which may be another dataset's), with None spelled ""."""
     described = {
         "Conventions": CONVENTIONS,
         "title": title,
@@ -193,7 +191,7 @@ def matrix_dataset(
         "matrix": _variable(("row", "column"), matrix, "matrix A"),
         "input": _variable((PER_RUN, "component"), stacked, "input vector x(0)"),
     }
-    coords = _index_coords(row=k, column=k, component=k) | _run_coords()
+    coords = _index_coords(row=k, column=k, component=k) | RUN_COORDS
     title = "Matrix and input vectors"
     return _dataset(variables, coords, params, title, "matrix_dataset")
 
@@ -235,7 +233,7 @@ def iterations_dataset(
     variables["dominant"] = _variable(PER_RUN, codes, dominant, **flags)
     scale = "divisor applied to A before iterating"
     variables["scale"] = _variable(PER_RUN, [scales[run] for run in RUNS], scale)
-    coords = _index_coords(step=runs[0].run.log10_norm.size) | _run_coords()
+    coords = _index_coords(step=runs[0].run.log10_norm.size) | RUN_COORDS
     title = "Repeated products x(n+1) = A x(n)"
     return _dataset(variables, coords, params, title, "iterations_dataset")
 
@@ -321,9 +319,8 @@ def jacobian_dataset(
 
 
 def merge_members(parts: list[xr.Dataset]) -> xr.Dataset:
-    """One ensemble's dataset from its parts (jobs of members), which must agree
-    on their settings and hold members 0 to n - 1 exactly once; records
-    ``members = n``."""
+    """One ensemble's dataset from its parts (jobs of members), which must agree on
+    their settings and hold members 0 to n - 1 exactly once; records ``members``."""
     settings = parts[0].attrs
     if any(part.attrs != settings for part in parts[1:]):
         raise ValueError("parts of one ensemble were computed with different settings")
@@ -339,15 +336,12 @@ def merge_members(parts: list[xr.Dataset]) -> xr.Dataset:
 
 
 def write(dataset: xr.Dataset, path: str | Path) -> None:
-    """Write atomically with h5netcdf. Complex variables are refused: netCDF has
-    no complex type, and the compound type some writers use is unreadable to
-    most readers."""
-    complex_names = [
-        str(name) for name, var in dataset.variables.items() if var.dtype.kind == "c"
-    ]
-    if complex_names:
+    """Write atomically with h5netcdf, refusing complex variables: the compound
+    type some writers use for them is unreadable to most netCDF readers."""
+    names = [str(n) for n, v in dataset.variables.items() if v.dtype.kind == "c"]
+    if names:
         raise TypeError(
-            f"complex variables {', '.join(complex_names)}: store real and "
+            f"complex variables {', '.join(names)}: store real and "
             "imaginary parts as two real variables"
         )
     with replacing(path) as partial:
@@ -355,7 +349,6 @@ def write(dataset: xr.Dataset, path: str | Path) -> None:
 
 
 def read(path: str | Path) -> xr.Dataset:
-    """The dataset in memory, file closed, labels indexed; xarray's default
-    engine reads it, since the files need no particular backend."""
+    """The dataset in memory, file closed, labels indexed; any engine reads it."""
     with xr.open_dataset(path) as dataset:
         return _index_labels(dataset.load())

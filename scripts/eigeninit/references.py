@@ -1,9 +1,6 @@
 """Finite-size references for part two that no closed form gives, each with its
-standard error, from its own seed stream (keyed "reference"): rho(G)/sqrt(k) of
-a real Gaussian G simulated where a full spectrum is cheap, else extrapolated
-from Kostlan's exact complex mean; sigma_max(G)/sqrt(k) simulated from the
-Golub-Kahan bidiagonal model, which has G's singular-value law exactly; tanh
-networks with a fresh matrix per layer by an exact scalar chain per network.
+standard error, from its own seed stream (keyed "reference"): edges of real
+Gaussian spectra, and tanh growth through depth with a fresh matrix per layer.
 """
 
 import math
@@ -193,6 +190,12 @@ def layer_scale(
     raise ValueError(f"no scalar chain is exact for {scheme}")
 
 
+def tanh_reference(scheme: str, k: int, layers: int, networks: int, seed: int):
+    """Mean tanh growth per layer of ``scheme`` by the chain, with its SE."""
+    rng = np.random.default_rng(job_seed_sequence(seed, "reference", "tanh", scheme, k))
+    return estimate(chain_growth(scheme, np.tanh, k, layers, networks, rng))
+
+
 def chain_growth(
     scheme: str, activation, k: int, layers: int, networks: int, rng
 ) -> np.ndarray:
@@ -207,17 +210,6 @@ def chain_growth(
         norm = np.linalg.norm(activation((norm * m)[:, None] * g), axis=1)
     with np.errstate(divide="ignore"):
         return np.exp((np.log(norm) - log_start) / layers)
-
-
-def has_chain(scheme: str) -> bool:
-    """Whether :func:`layer_scale` has a reduced model (G/rho(G) has none)."""
-    return check_scheme(scheme).divisor != SPECTRAL_RADIUS
-
-
-def tanh_reference(scheme: str, k: int, layers: int, networks: int, seed: int):
-    """Mean tanh growth per layer of ``scheme`` by the chain, with its SE."""
-    rng = np.random.default_rng(job_seed_sequence(seed, "reference", "tanh", scheme, k))
-    return estimate(chain_growth(scheme, np.tanh, k, layers, networks, rng))
 
 
 def compute(
@@ -242,10 +234,12 @@ def compute(
             radius[k] = extrapolated_radius(k, anchors)
         draws = draws_within(seconds_per_size, sigma_draw_seconds(k))
         sigma[k] = edge_estimates(sigma_max_draws(k, draws, seed))
+    # layer_scale has no scalar chain for G / rho(G).
     tanh = {
         scheme: tanh_reference(scheme, depth["k"], depth["layers"], tanh_networks, seed)
         for scheme in depth["schemes"]
-        if has_chain(scheme) and "tanh" in depth["activations"]
+        if "tanh" in depth["activations"]
+        and check_scheme(scheme).divisor != SPECTRAL_RADIUS
     }
     simulated = [k for k in compared if radius[k]["scaled"]["kind"] == SIMULATED]
     return {

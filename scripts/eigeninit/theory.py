@@ -6,7 +6,7 @@ integral at the size given) or asymptotic (a large-k law, for context).
 """
 
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise, repeat
 
 import numpy as np
 from scipy import stats as scipy_stats
@@ -224,10 +224,8 @@ def tanh_mean_field_variances(s: float, layers: int, q0: float = 1.0) -> np.ndar
     """q(0), ..., q(L) of the mean-field map :func:`tanh_variance_map`."""
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
-    q = [q0]
-    for _ in range(layers):
-        q.append(tanh_variance_map(q[-1], s))
-    return np.array(q, dtype=np.float64)
+    q = accumulate(repeat(s, layers), tanh_variance_map, initial=q0)
+    return np.fromiter(q, dtype=np.float64)
 
 
 def tanh_mean_field_growth(s: float, layers: int, q0: float = 1.0) -> float:
