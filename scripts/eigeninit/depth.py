@@ -6,6 +6,7 @@ signals propagated as they are (they saturate, so they cannot overflow).
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import repeat
 from typing import NamedTuple
 
@@ -36,14 +37,8 @@ def _check(value: str, allowed, what: str) -> None:
         raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
 
 
-def check_activation(activation: str) -> None:
-    """Raise a ValueError naming the allowed activations when unknown."""
-    _check(activation, ACTIVATIONS, "activation")
-
-
-def check_weights(weights: str) -> None:
-    """Raise a ValueError naming the allowed weight modes when unknown."""
-    _check(weights, WEIGHT_MODES, "weights mode")
+check_activation = partial(_check, allowed=ACTIVATIONS, what="activation")
+check_weights = partial(_check, allowed=WEIGHT_MODES, what="weights mode")
 
 
 def propagate(

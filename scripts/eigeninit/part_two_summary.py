@@ -159,9 +159,15 @@ def depth_summary(
         for activation in activations:
             growth = dataset["growth"].sel(activation=activation).values
             setting = (scheme, activation, weights)
-            entry = _growth_entry(setting, k, layers, growth, references)
-            entry["verdict"] = verdict(entry["mean"], layers, stable_within)
-            by_activation.setdefault(activation, {})[weights] = entry
+            measured = stats.summarize_samples(growth)
+            mean = measured["mean"]
+            predicted = finite_size_growth(*setting, k, layers, references)
+            by_activation.setdefault(activation, {})[weights] = measured | {
+                "limit": limit_growth(*setting, k),
+                "finite_size": _scored(predicted, growth),
+                "log10_norm_ratio": layers * math.log10(mean) if mean > 0 else None,
+                "verdict": verdict(mean, layers, stable_within),
+            }
         if weights == "shared" and SCHEMES[scheme].family != ORTHOGONAL:
             if "linear" in activations:
                 depth_laws[scheme] = depth_law(dataset)
@@ -249,18 +255,6 @@ def kaiming_over_lecun(growth_per_layer: dict, schemes: dict) -> dict | None:
         return None
     gain_ratio = schemes["kaiming"]["gain"] / schemes["lecun"]["gain"]
     return {"gain_ratio": gain_ratio, "measured_ratio": measured}
-
-
-def _growth_entry(setting: tuple, k: int, layers: int, growth, references) -> dict:
-    """One (scheme, activation, weights) setting's entry, without its verdict."""
-    measured = stats.summarize_samples(growth)
-    mean = measured["mean"]
-    predicted = finite_size_growth(*setting, k, layers, references)
-    return measured | {
-        "limit": limit_growth(*setting, k),
-        "finite_size": _scored(predicted, growth),
-        "log10_norm_ratio": layers * math.log10(mean) if mean > 0 else None,
-    }
 
 
 def depth_law(dataset: xr.Dataset) -> dict:

@@ -176,11 +176,6 @@ def summarize(
     return schemas.validate("experiment", summary)
 
 
-def decimals_of(text: str) -> int:
-    """Decimals a number was printed with: "2.60" has 2, "1" has 0."""
-    return len(text.partition(".")[2])
-
-
 def compare_published(summary: dict, published: dict) -> dict:
     """Our values beside those a publication printed (the config's
     ``published_values``), with how far they agree."""
@@ -203,7 +198,7 @@ def compare_published(summary: dict, published: dict) -> dict:
             compared[f"{key}_abs_difference"] = abs(summary[f"matrix_{key}"] - theirs)
     if "stretching_factor" in published:
         text = published["stretching_factor"]
-        decimals = decimals_of(text)
+        decimals = len(text.partition(".")[2])  # "2.60" has 2, "1" has 0
         ours = summary["stretching_factor"]
         rounded = None if ours is None else round(ours, decimals)
         compared |= {
@@ -217,7 +212,7 @@ def compare_published(summary: dict, published: dict) -> dict:
         settled = scipy.stats.halfnorm(scale=summary["settled_norm_scale"])
         compared |= {
             "published_rescaled_final_norm": float(text),
-            "published_rescaled_final_norm_decimals": decimals_of(text),
+            "published_rescaled_final_norm_decimals": len(text.partition(".")[2]),
             "published_settled_norm_probability": float(settled.cdf(float(text))),
         }
     return compared
