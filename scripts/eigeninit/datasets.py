@@ -76,8 +76,7 @@ JACOBIAN_CHECKS = {
         "QR re-stratifications of the running product",
     ),
 }
-"""Jacobian variables per activation and network: JacobianRun field, units,
-long name."""
+"""Per activation and network: the JacobianRun field, units and long name."""
 
 
 def _variable(dims, values, long_name: str, units: str = "1", **attrs):
@@ -102,8 +101,8 @@ def _complex_parts(name: str, dims, values: np.ndarray, long_name: str) -> dict:
 def complex_values(dataset: xr.Dataset, name: str) -> xr.DataArray:
     """The complex array stored as ``<name>_real`` and ``<name>_imag``, exactly."""
     real, imag = dataset[f"{name}_real"], dataset[f"{name}_imag"]
-    values = np.empty(real.shape, dtype=np.complex128)
-    values.real, values.imag = real.values, imag.values
+    values = real.values.astype(np.complex128)
+    values.imag = imag.values
     return xr.DataArray(values, coords=real.coords, dims=real.dims, name=name)
 
 
@@ -173,7 +172,6 @@ def _dataset(variables, coords, params: dict, title: str, written_by: str):
     described = {
         "Conventions": CONVENTIONS,
         "title": title,
-        # Undated, unlike most history lines, so equal results hash equally.
         "history": f"written by eigeninit.datasets.{written_by}",
     }
     attrs = described | {key: params[key] for key in params if key not in described}
@@ -277,8 +275,7 @@ def depth_dataset(
         "log10_norm": _variable((*per_network, "layer"), norms, norm),
         "growth": _variable(per_network, growth, about_growth),
     }
-    shared = next(iter(runs.values())).shared
-    if shared is not None:
+    if (shared := next(iter(runs.values())).shared) is not None:
         radius = "spectral radius rho(W) of the shared W"
         real = "whether the shared W's largest-modulus eigenvalue is real"
         second = "largest modulus of the shared W below rho, over rho"

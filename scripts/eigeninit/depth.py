@@ -25,7 +25,6 @@ ACTIVATION_NAMES = {"linear": "linear", "relu": "ReLU", "tanh": "tanh"}
 """How the write-up names each activation."""
 
 POSITIVELY_HOMOGENEOUS = frozenset({"linear", "relu"})
-"""Activations with f(c z) = c f(z) for c > 0, for which renormalizing is exact."""
 
 WEIGHT_MODES = ("independent", "shared")
 """independent: a fresh matrix per layer per network; shared: one matrix per network

@@ -219,10 +219,8 @@ def compute(
     seconds_per_size: float,
     tanh_networks: int,
 ) -> dict:
-    """Every reference of a config. ``compared`` maps each size k to the draws its
-    references are compared with; the radius is simulated at the anchors and
-    where ``seconds_per_size`` buys :data:`MANY_MORE` times those, else
-    extrapolated."""
+    """Every reference of a config, ``compared`` mapping each size k to the draws
+    its references are compared with (see :data:`MANY_MORE`)."""
     radius, sigma = {}, {}
     for k in sorted({*compared, *RADIUS_ANCHORS}):
         draws = draws_within(seconds_per_size, radius_draw_seconds(k))
