@@ -46,11 +46,9 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     depth = config.get("depth")
     jacobian_given = isinstance(depth, dict) and "jacobian_networks" in depth
     _validate(config, CONFIG_SCHEMA, "")
-    experiments = config["experiments"]
-    if isinstance(experiments, str):
-        experiments = load_yaml(Path(base_dir) / experiments, shown_as=experiments)
-    _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
-    config["experiments"] = experiments
+    if isinstance(file := config["experiments"], str):
+        config["experiments"] = load_yaml(Path(base_dir) / file, shown_as=file)
+    _validate(config["experiments"], EXPERIMENTS_SCHEMA, "experiments")
     _check_matrices_per_size(config["circular_law"])
     _check_jacobian_networks(config["depth"], jacobian_given)
     resolved = resolve_experiments(config, base_dir)
