@@ -94,8 +94,7 @@ def _check_shape(value, setting: str) -> None:
     numbers, NaN and infinity (which pass every range check), renamed settings."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{setting or 'config'}: {value} is not a finite number")
-    items = enumerate(value) if isinstance(value, list) else ()
-    for index, item in items:
+    for index, item in enumerate(value if isinstance(value, list) else ()):
         _check_shape(item, f"{setting}[{index}]")
     for key, item in value.items() if isinstance(value, dict) else ():
         if not isinstance(key, str):

@@ -25,10 +25,6 @@ from eigeninit.part_two_figures import (
 from eigeninit.power import REPEATED_REAL, UNDETERMINED, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
-TEMPLATE_NAME = "writeup.html.j2"
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
 COLUMN_FIGURE_MAX_INCHES = 4.5
@@ -38,7 +34,7 @@ COLUMN_FIGURE_MAX_INCHES = 4.5
 def embed_png(path: str | Path) -> str:
     """The PNG file as a ``data:`` URI, so the page needs no other file."""
     data = Path(path).read_bytes()
-    if not data.startswith(PNG_SIGNATURE):
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError(f"{path} is not a PNG file")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
@@ -259,18 +255,15 @@ def render(
     part_two: dict | None = None,
     record: Record | None = None,
 ) -> str:
-    """The write-up as one HTML document.
-
-    ``summaries`` maps experiment names (in config order) to their summary.json
-    contents, ``figures[experiment][figure]`` to PNG paths; ``featured`` names
-    the experiment that tells the story. ``provenance`` holds ``config_hash``,
-    ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
-    ``template_dir`` holds the templates and style.css. ``part_two`` feeds the
-    later circular-law and depth section; None leaves it out. ``record`` is
-    passed to :func:`environment`.
-    """
+    """The write-up as one HTML document. ``summaries`` maps experiment names
+    (in config order) to their summary.json, ``figures[experiment][figure]`` to
+    PNG paths; ``featured`` names the experiment that tells the story;
+    ``provenance`` holds ``config_hash``, ``git`` (``commit``, ``dirty``) and
+    ``versions`` (package to version); ``template_dir`` holds the templates and
+    style.css; ``part_two`` feeds part two (None leaves it out); ``record`` is
+    passed to :func:`environment`."""
     _check_inputs(summaries, figures, featured)
-    template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
+    template = environment(Path(template_dir), record).get_template("writeup.html.j2")
     return template.render(
         summaries=summaries,
         figures=figures,
