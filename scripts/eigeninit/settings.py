@@ -104,10 +104,9 @@ def _check_shape(value, setting: str) -> None:
                 "name (YAML reads yes, no, on, off and numbers so); write it in quotes"
             )
         path = f"{setting}.{key}" if setting else key
-        new = RENAMED_SETTINGS.get(
+        if new := RENAMED_SETTINGS.get(
             re.sub(r"^experiments\.[^.]+\.(?=[^.]+$)", "experiments.*.", path)
-        )
-        if new:
+        ):
             renamed = f"{setting}.{new}" if setting else new
             raise ConfigError(f"{path}: this setting is now called {renamed}")
         _check_shape(item, path)

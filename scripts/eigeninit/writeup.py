@@ -88,10 +88,9 @@ _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 def prose_math(text: str) -> Markup:
     """Text whose formulas stand between dollar signs, the formulas as MathML
     and the rest escaped: how the registry's scheme descriptions are written."""
-    pieces = _INLINE_MATH.split(text)
     return Markup("").join(
         mathml(piece) if index % 2 else Markup.escape(piece)
-        for index, piece in enumerate(pieces)
+        for index, piece in enumerate(_INLINE_MATH.split(text))
     )
 
 
@@ -165,8 +164,7 @@ def _check_inputs(
             f"have {', '.join(summaries) or 'none'}"
         )
     for name in summaries:
-        missing = sorted(set(FIGURES) - set(figures.get(name, {})))
-        if missing:
+        if missing := sorted(set(FIGURES) - set(figures.get(name, {}))):
             raise ValueError(f"experiment {name!r} lacks figures: {', '.join(missing)}")
 
 
