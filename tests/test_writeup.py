@@ -27,7 +27,6 @@ from eigeninit.writeup import (
     figures_by_experiment,
     first_example,
     mathml,
-    published_example,
     render,
 )
 from pages import (
@@ -495,8 +494,9 @@ def test_first_example_skips_the_featured_experiment() -> None:
 
 def test_published_example_is_the_first_with_printed_numbers() -> None:
     summaries = {"post": make_summary("post"), "published": published_summary()}
-    assert published_example(summaries) == "published"
-    assert published_example({"post": summaries["post"]}) is None
+    has_print = lambda summary: "published_moduli" in summary  # noqa: E731
+    assert first_example(summaries, None, has_print) == "published"
+    assert first_example({"post": summaries["post"]}, None, has_print) is None
 
 
 def test_figures_by_experiment() -> None:

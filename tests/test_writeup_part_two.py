@@ -332,7 +332,7 @@ def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:
 
 def test_figures_are_numbered_in_page_order(page, depth) -> None:
     figures = part_two_figure_list(
-        depth_figure_names(depth["weight_sharing"]), JACOBIAN_FIGURES
+        [*depth_figure_names(depth["weight_sharing"]), *JACOBIAN_FIGURES]
     )
     section = part_two_of(page)
     shown = re.findall(r'<span class="figure-label">Figure (2\.\d+)\.</span>', section)

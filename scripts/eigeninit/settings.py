@@ -46,11 +46,9 @@ def check_config(config: Mapping, base_dir: str | Path = ".") -> Settings:
     depth = config.get("depth")
     jacobian_given = isinstance(depth, dict) and "jacobian_networks" in depth
     _validate(config, CONFIG_SCHEMA, "")
-    experiments = config["experiments"]
-    if isinstance(experiments, str):
-        experiments = load_yaml(Path(base_dir) / experiments, shown_as=experiments)
-    _validate(experiments, EXPERIMENTS_SCHEMA, "experiments")
-    config["experiments"] = experiments
+    if isinstance(file := config["experiments"], str):
+        config["experiments"] = load_yaml(Path(base_dir) / file, shown_as=file)
+    _validate(config["experiments"], EXPERIMENTS_SCHEMA, "experiments")
     _check_matrices_per_size(config["circular_law"])
     _check_jacobian_networks(config["depth"], jacobian_given)
     resolved = resolve_experiments(config, base_dir)
@@ -96,8 +94,7 @@ def _check_shape(value, setting: str) -> None:
     numbers, NaN and infinity (which pass every range check), renamed settings."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{setting or 'config'}: {value} is not a finite number")
-    items = enumerate(value) if isinstance(value, list) else ()
-    for index, item in items:
+    for index, item in enumerate(value if isinstance(value, list) else ()):
         _check_shape(item, f"{setting}[{index}]")
     for key, item in value.items() if isinstance(value, dict) else ():
         if not isinstance(key, str):
@@ -107,10 +104,9 @@ def _check_shape(value, setting: str) -> None:
                 "name (YAML reads yes, no, on, off and numbers so); write it in quotes"
             )
         path = f"{setting}.{key}" if setting else key
-        new = RENAMED_SETTINGS.get(
+        if new := RENAMED_SETTINGS.get(
             re.sub(r"^experiments\.[^.]+\.(?=[^.]+$)", "experiments.*.", path)
-        )
-        if new:
+        ):
             renamed = f"{setting}.{new}" if setting else new
             raise ConfigError(f"{path}: this setting is now called {renamed}")
         _check_shape(item, path)

@@ -1,10 +1,7 @@
-"""The HTML write-up: every experiment's summary and figures rendered into one page.
-
-The page must be self-contained (figures as data URIs, CSS inline) and
-deterministic (no timestamps), so that the same results always give the same
-bytes. Numbers reach the page only through the filters of
-:mod:`eigeninit.number_format`, so a template never types one in. Formulas are
-LaTeX in the templates, typeset as MathML (the ``math`` filter).
+"""The HTML write-up: every experiment's summary and figures in one
+self-contained (figures as data URIs, CSS inline), deterministic page. Numbers
+reach it only through :mod:`eigeninit.number_format`'s filters, formulas as
+LaTeX typeset to MathML (the ``math`` filter).
 """
 
 import base64
@@ -28,10 +25,6 @@ from eigeninit.part_two_figures import (
 from eigeninit.power import REPEATED_REAL, UNDETERMINED, VANISHED
 from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
-TEMPLATE_NAME = "writeup.html.j2"
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
 COLUMN_FIGURE_MAX_INCHES = 4.5
@@ -41,7 +34,7 @@ COLUMN_FIGURE_MAX_INCHES = 4.5
 def embed_png(path: str | Path) -> str:
     """The PNG file as a ``data:`` URI, so the page needs no other file."""
     data = Path(path).read_bytes()
-    if not data.startswith(PNG_SIGNATURE):
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError(f"{path} is not a PNG file")
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
@@ -64,16 +57,11 @@ DOMINANT_PHRASES = {
 """Each label in a reader's words."""
 
 
-def first_example(summaries: dict[str, dict], featured: str, test) -> str | None:
-    """The first experiment besides the featured one for which ``test(summary)``."""
+def first_example(summaries: dict[str, dict], featured, test) -> str | None:
+    """The first experiment besides ``featured`` (if any) with ``test(summary)``."""
     return next(
         (name for name, s in summaries.items() if name != featured and test(s)), None
     )
-
-
-def published_example(summaries: dict[str, dict]) -> str | None:
-    """The first experiment that carries numbers a publication printed."""
-    return next((n for n, s in summaries.items() if "published_moduli" in s), None)
 
 
 # TeX sets a thin space around ln, exp and log beside a letter or digit
@@ -85,10 +73,7 @@ _SPACE_AFTER_FUNCTION = re.compile(
 
 
 def mathml(tex: str) -> Markup:
-    """Inline MathML for a LaTeX formula; browsers typeset it without scripts.
-
-    In a template: ``{{ "\\lVert W^L x(0) \\rVert"|math }}``.
-    """
+    """Inline MathML for a LaTeX formula; browsers typeset it without scripts."""
     tex = _SPACE_BEFORE_FUNCTION.sub(r"\\,\\\1", tex)
     tex = _SPACE_AFTER_FUNCTION.sub(r"\\\1\\,", tex)
     # HTML puts <math> in the MathML namespace by itself; the xmlns URL would
@@ -103,21 +88,16 @@ _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 def prose_math(text: str) -> Markup:
     """Text whose formulas stand between dollar signs, the formulas as MathML
     and the rest escaped: how the registry's scheme descriptions are written."""
-    pieces = _INLINE_MATH.split(text)
     return Markup("").join(
         mathml(piece) if index % 2 else Markup.escape(piece)
-        for index, piece in enumerate(pieces)
+        for index, piece in enumerate(_INLINE_MATH.split(text))
     )
 
 
-def part_two_figure_list(
-    depth_figures: Iterable[str], jacobian_figures: Iterable[str] = ()
-) -> dict[str, dict]:
-    """Part two's figures in page order, each with its ``number`` ("2.1"
-    onwards) and its registry ``description`` (the image's alt text): the
-    circular law's figures, then the depth figures present (norms per weight
-    mode, then growth), then the Jacobian's."""
-    present = {*depth_figures, *jacobian_figures}
+def part_two_figure_list(present: Iterable[str]) -> dict[str, dict]:
+    """Part two's figures in page order (the circular law's, then those
+    ``present`` of depth and the Jacobian), each with its ``number`` ("2.1"
+    onwards) and registry ``description`` (the image's alt text)."""
     definitions = CIRCULAR_LAW_FIGURES | {
         name: definition
         for name, definition in (DEPTH_FIGURES | JACOBIAN_FIGURES).items()
@@ -184,8 +164,7 @@ def _check_inputs(
             f"have {', '.join(summaries) or 'none'}"
         )
     for name in summaries:
-        missing = sorted(set(FIGURES) - set(figures.get(name, {})))
-        if missing:
+        if missing := sorted(set(FIGURES) - set(figures.get(name, {}))):
             raise ValueError(f"experiment {name!r} lacks figures: {', '.join(missing)}")
 
 
@@ -208,17 +187,19 @@ Record = Callable[[object, str], None]
 
 
 def environment(template_dir: Path, record: Record | None = None) -> Environment:
-    """Jinja environment: escaping on (names come from the config), strict undefined.
-
-    ``record``, when given, is called with every number a numeric filter
-    formats or a template prints as it is, and its text on the page: where
-    each number on the page comes from, and how it reads there.
-    """
+    """Jinja environment: escaping on (names come from the config), strict
+    undefined. ``record``, if given, sees every number a numeric filter formats
+    or a template prints as it is, with its text on the page."""
     filters = {name: getattr(number_format, name) for name in NUMBER_FILTERS}
     finalize = None
     if record is not None:
         filters = {name: _recording(f, record) for name, f in filters.items()}
-        finalize = _recording_finalize(record)
+
+        def finalize(value):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                record(value, str(value))
+            return value
+
     env = Environment(
         loader=FileSystemLoader(template_dir),
         autoescape=True,
@@ -263,15 +244,6 @@ def _shown_parts(value, args: tuple, text: str) -> list[tuple[object, str]]:
     return [(value, text)]
 
 
-def _recording_finalize(record: Record) -> Callable:
-    def finalize(value):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            record(value, str(value))
-        return value
-
-    return finalize
-
-
 def render(
     summaries: dict[str, dict],
     figures: dict[str, dict[str, Path]],
@@ -281,18 +253,15 @@ def render(
     part_two: dict | None = None,
     record: Record | None = None,
 ) -> str:
-    """The write-up as one HTML document.
-
-    ``summaries`` maps experiment names (in config order) to their summary.json
-    contents, ``figures[experiment][figure]`` to PNG paths; ``featured`` names
-    the experiment that tells the story. ``provenance`` holds ``config_hash``,
-    ``git`` (``commit``, ``dirty``) and ``versions`` (package to version).
-    ``template_dir`` holds the templates and style.css. ``part_two`` feeds the
-    later circular-law and depth section; None leaves it out. ``record`` is
-    passed to :func:`environment`.
-    """
+    """The write-up as one HTML document. ``summaries`` maps experiment names
+    (in config order) to their summary.json, ``figures[experiment][figure]`` to
+    PNG paths; ``featured`` names the experiment that tells the story;
+    ``provenance`` holds ``config_hash``, ``git`` (``commit``, ``dirty``) and
+    ``versions`` (package to version); ``template_dir`` holds the templates and
+    style.css; ``part_two`` feeds part two (None leaves it out); ``record`` is
+    passed to :func:`environment`."""
     _check_inputs(summaries, figures, featured)
-    template = environment(Path(template_dir), record).get_template(TEMPLATE_NAME)
+    template = environment(Path(template_dir), record).get_template("writeup.html.j2")
     return template.render(
         summaries=summaries,
         figures=figures,
@@ -305,19 +274,18 @@ def render(
             featured,
             lambda s: s["dominant"] == REAL and not s["matrix_file"],
         ),
-        posts=summaries.get(published_example(summaries)),
+        posts=summaries.get(
+            first_example(summaries, None, lambda s: "published_moduli" in s)
+        ),
         kinds=KINDS,
         dominant_phrases=DOMINANT_PHRASES,
         figure_names=list(FIGURES),
         figure_descriptions={name: f.description for name, f in FIGURES.items()},
         provenance=provenance,
         stylesheet=_stylesheet(Path(template_dir, "style.css")),
-        part_two=None if part_two is None else with_verdicts(part_two),
-        part_two_figures=(
-            None
-            if part_two is None
-            else part_two_figure_list(
-                part_two["figures"]["depth"], part_two["figures"].get("jacobian", ())
-            )
+        part_two=part_two and with_verdicts(part_two),
+        part_two_figures=part_two
+        and part_two_figure_list(
+            [*part_two["figures"]["depth"], *part_two["figures"].get("jacobian", ())]
         ),
     )
