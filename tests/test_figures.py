@@ -23,7 +23,7 @@ from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import (
     DPI,
     FONT_POINTS,
-    LAYOUT_WIDTH_INCHES,
+    WIDTH_INCHES,
     FigureDefinition,
     figure_style,
     save,
@@ -129,7 +129,6 @@ def test_registry_entries_describe_themselves():
     for definitions in REGISTRIES.values():
         for name, definition in definitions.items():
             assert definition.name == name
-            assert definition.layout in LAYOUT_WIDTH_INCHES
             sentence = definition.description
             # One sentence, as alt text and a report caption use it.
             assert sentence[0].isupper() and sentence.endswith(".")
@@ -158,25 +157,15 @@ def test_descriptions_read_as_plain_restructuredtext():
 def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
-    for key, (definition, _, png) in drawn.items():
+    for key, (_, _, png) in drawn.items():
         with Image.open(png) as image:
             png_width = image.width
-        assert png_width == pytest.approx(definition.width_inches * DPI, abs=1), key
+        assert png_width == pytest.approx(WIDTH_INCHES * DPI, abs=1), key
         smallest = min(text.get_fontsize() for text, _ in texts[key])
-        assert smallest == FONT_POINTS[definition.layout], key
+        assert smallest == FONT_POINTS, key
         for screen in SCREEN_COLUMN_PX:
-            height = text_height_px(
-                smallest, definition.width_inches, png_width, screen
-            )
+            height = text_height_px(smallest, WIDTH_INCHES, png_width, screen)
             assert height >= MIN_TEXT_PX, (key, screen, height)
-
-
-@pytest.mark.parametrize("layout", list(LAYOUT_WIDTH_INCHES))
-def test_font_sizes_meet_the_minimum_for_every_layout(layout):
-    width = LAYOUT_WIDTH_INCHES[layout]
-    for screen in SCREEN_COLUMN_PX:
-        height = text_height_px(FONT_POINTS[layout], width, round(width * DPI), screen)
-        assert height >= MIN_TEXT_PX, (layout, screen, height)
 
 
 def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn, texts):
@@ -432,17 +421,17 @@ def draw_values(figure: Figure, values: list[float], **_) -> None:
 
 
 def test_one_call_saves_every_figure_of_a_set(tmp_path):
-    """Two quick stand-ins, one per layout; the slow tier saves the real sets."""
+    """Two quick stand-ins; the slow tier saves the real sets."""
     definitions = [
-        FigureDefinition("narrow", draw_values, "A column-wide line.", "column"),
-        FigureDefinition("wide", draw_values, "A full-width line.", "full"),
+        FigureDefinition("rise", draw_values, "A rising line."),
+        FigureDefinition("fall", draw_values, "A falling line."),
     ]
     save_figures(definitions, tmp_path / "set", values=[1.0, 3.0, 2.0])
     files = sorted(path.name for path in (tmp_path / "set").iterdir())
-    assert files == ["narrow.pdf", "narrow.png", "wide.pdf", "wide.png"]
+    assert files == ["fall.pdf", "fall.png", "rise.pdf", "rise.png"]
     for definition in definitions:
         with Image.open(tmp_path / "set" / f"{definition.name}.png") as image:
-            assert image.width == round(LAYOUT_WIDTH_INCHES[definition.layout] * DPI)
+            assert image.width == round(WIDTH_INCHES * DPI)
 
 
 def test_parsing_the_workflow_loads_no_plotting_or_analysis_library():
