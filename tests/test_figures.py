@@ -45,14 +45,6 @@ SCREEN_COLUMN_PX = {"phone": 360, "desktop": 720}
 MIN_TEXT_PX = 10.0
 
 
-def text_height_px(
-    font_points: float, width_inches: float, png_width_px: int, screen: str
-) -> float:
-    """Height in CSS px of ``font_points`` text in a PNG shown on ``screen``."""
-    shown_px = min(png_width_px, SCREEN_COLUMN_PX[screen])
-    return font_points / 72 * shown_px / width_inches
-
-
 REGISTRIES = {
     "experiment": FIGURES,
     "circular_law": CIRCULAR_LAW_FIGURES,
@@ -163,8 +155,8 @@ def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
         assert png_width == pytest.approx(WIDTH_INCHES * DPI, abs=1), key
         smallest = min(text.get_fontsize() for text, _ in texts[key])
         assert smallest == FONT_POINTS, key
-        for screen in SCREEN_COLUMN_PX:
-            height = text_height_px(smallest, WIDTH_INCHES, png_width, screen)
+        for screen, column_px in SCREEN_COLUMN_PX.items():
+            height = smallest / 72 * min(png_width, column_px) / WIDTH_INCHES
             assert height >= MIN_TEXT_PX, (key, screen, height)
 
 
