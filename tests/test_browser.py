@@ -27,12 +27,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib as mpl
 import pytest
 from PIL import Image
 
 from browser import CHROMIUM, DevToolsSession, chromium_page
-from eigeninit.writeup import COLUMN_FIGURE_MAX_INCHES
+from eigeninit.figure_style import FONT_POINTS, WIDTH_INCHES
 
 pytestmark = [
     pytest.mark.browser,
@@ -139,7 +138,6 @@ CONTENT_JS = """
   return {
     figures: [...document.querySelectorAll("figure img")].filter(shown).map((img) => ({
       id: img.closest("figure").id,
-      layout: img.closest("figure").className,
       src: img.currentSrc || img.src,
       naturalWidth: img.naturalWidth,
       width: img.getBoundingClientRect().width,
@@ -218,28 +216,18 @@ ZOOM_JS = """
 """
 
 
-def figure_font_points(layout: str) -> float:
-    """The font size, in points, the figures of a layout are drawn with."""
-    try:
-        from eigeninit.figure_style import FONT_POINTS
-    except ImportError:  # figures drawn with matplotlib's default style
-        return float(mpl.rcParamsDefault["font.size"])
-    return FONT_POINTS[layout]
-
-
 def figure_text_px(figure: dict) -> float:
     """CSS px of the figure's text: points over 72 times displayed px per inch.
 
-    The width the figure was drawn for comes from the PNG's pixels and
-    resolution; the write-up's layout class must agree with it.
+    The drawn width comes from the PNG's pixels and resolution and must be the
+    one every figure is drawn at.
     """
     png = base64.b64decode(figure["src"].split(",", 1)[1])
     with Image.open(io.BytesIO(png)) as image:
         dpi = image.info["dpi"][0]
     width_inches = figure["naturalWidth"] / dpi
-    layout = "column" if width_inches <= COLUMN_FIGURE_MAX_INCHES else "full"
-    assert figure["layout"] in ("", f"figure-{layout}"), figure["id"]
-    return figure_font_points(layout) / 72 * figure["width"] / width_inches
+    assert width_inches == pytest.approx(WIDTH_INCHES, abs=0.01), figure["id"]
+    return FONT_POINTS / 72 * figure["width"] / width_inches
 
 
 def short(url: str, length: int = 80) -> str:

@@ -23,7 +23,7 @@ from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import (
     DPI,
     FONT_POINTS,
-    LAYOUT_WIDTH_INCHES,
+    WIDTH_INCHES,
     FigureDefinition,
     figure_style,
     save,
@@ -43,14 +43,6 @@ from eigeninit.summary import summarize
 SCREEN_COLUMN_PX = {"phone": 360, "desktop": 720}
 """Widest the write-up shows a figure, in CSS px, at 390 px and at 1280 px."""
 MIN_TEXT_PX = 10.0
-
-
-def text_height_px(
-    font_points: float, width_inches: float, png_width_px: int, screen: str
-) -> float:
-    """Height in CSS px of ``font_points`` text in a PNG shown on ``screen``."""
-    shown_px = min(png_width_px, SCREEN_COLUMN_PX[screen])
-    return font_points / 72 * shown_px / width_inches
 
 
 REGISTRIES = {
@@ -129,7 +121,6 @@ def test_registry_entries_describe_themselves():
     for definitions in REGISTRIES.values():
         for name, definition in definitions.items():
             assert definition.name == name
-            assert definition.layout in LAYOUT_WIDTH_INCHES
             sentence = definition.description
             # One sentence, as alt text and a report caption use it.
             assert sentence[0].isupper() and sentence.endswith(".")
@@ -158,25 +149,15 @@ def test_descriptions_read_as_plain_restructuredtext():
 def test_text_is_legible_on_a_phone_and_a_desktop(drawn, texts):
     """Smallest text in CSS px, from the saved PNG's width and the font size,
     where the write-up shows the figure at most 360 px (phone) or 720 px wide."""
-    for key, (definition, _, png) in drawn.items():
+    for key, (_, _, png) in drawn.items():
         with Image.open(png) as image:
             png_width = image.width
-        assert png_width == pytest.approx(definition.width_inches * DPI, abs=1), key
+        assert png_width == pytest.approx(WIDTH_INCHES * DPI, abs=1), key
         smallest = min(text.get_fontsize() for text, _ in texts[key])
-        assert smallest == FONT_POINTS[definition.layout], key
-        for screen in SCREEN_COLUMN_PX:
-            height = text_height_px(
-                smallest, definition.width_inches, png_width, screen
-            )
+        assert smallest == FONT_POINTS, key
+        for screen, column_px in SCREEN_COLUMN_PX.items():
+            height = smallest / 72 * min(png_width, column_px) / WIDTH_INCHES
             assert height >= MIN_TEXT_PX, (key, screen, height)
-
-
-@pytest.mark.parametrize("layout", list(LAYOUT_WIDTH_INCHES))
-def test_font_sizes_meet_the_minimum_for_every_layout(layout):
-    width = LAYOUT_WIDTH_INCHES[layout]
-    for screen in SCREEN_COLUMN_PX:
-        height = text_height_px(FONT_POINTS[layout], width, round(width * DPI), screen)
-        assert height >= MIN_TEXT_PX, (layout, screen, height)
 
 
 def test_text_stays_inside_the_figure_and_reads_as_typeset(drawn, texts):
@@ -432,17 +413,17 @@ def draw_values(figure: Figure, values: list[float], **_) -> None:
 
 
 def test_one_call_saves_every_figure_of_a_set(tmp_path):
-    """Two quick stand-ins, one per layout; the slow tier saves the real sets."""
+    """Two quick stand-ins; the slow tier saves the real sets."""
     definitions = [
-        FigureDefinition("narrow", draw_values, "A column-wide line.", "column"),
-        FigureDefinition("wide", draw_values, "A full-width line.", "full"),
+        FigureDefinition("rise", draw_values, "A rising line."),
+        FigureDefinition("fall", draw_values, "A falling line."),
     ]
     save_figures(definitions, tmp_path / "set", values=[1.0, 3.0, 2.0])
     files = sorted(path.name for path in (tmp_path / "set").iterdir())
-    assert files == ["narrow.pdf", "narrow.png", "wide.pdf", "wide.png"]
+    assert files == ["fall.pdf", "fall.png", "rise.pdf", "rise.png"]
     for definition in definitions:
         with Image.open(tmp_path / "set" / f"{definition.name}.png") as image:
-            assert image.width == round(LAYOUT_WIDTH_INCHES[definition.layout] * DPI)
+            assert image.width == round(WIDTH_INCHES * DPI)
 
 
 def test_parsing_the_workflow_loads_no_plotting_or_analysis_library():

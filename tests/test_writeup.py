@@ -261,7 +261,6 @@ def test_every_figure_opens_at_full_size(page) -> None:
         assert opener.get("href") == "#" + frame.get("id")
         assert opener.find("img") is not None
         assert closer.get("href") == "#" + figure.get("id")
-        assert figure.get("class") in ("figure-column", "figure-full")
 
 
 def test_every_experiment_has_its_figures_in_the_appendix(page, default_summaries):
@@ -314,9 +313,7 @@ def test_figure_geometry_reads_the_drawn_width(tmp_path) -> None:
         return path
 
     column = figure_geometry(png_with_dpi(tmp_path / "c.png", 510, 150))
-    full = figure_geometry(png_with_dpi(tmp_path / "f.png", 1050, 150))
-    assert column == {"width": 510, "height": 2, "layout": "column"}
-    assert full["layout"] == "full"
+    assert column == {"width": 510, "height": 2}
 
 
 def test_anchor() -> None:

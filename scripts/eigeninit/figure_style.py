@@ -1,7 +1,7 @@
 """How every figure looks and is saved: sizes, fonts, style, the registry.
 
-Widths follow a paper's column (3.4 in) or text (7 in). Fonts are the smallest
-that stay 10 CSS px high where the write-up shows the figure (at most 360 CSS px
+Every figure is a paper's column wide (3.4 in), its font the smallest that
+stays 10 CSS px high where the write-up shows the figure (at most 360 CSS px
 wide on a phone, 720 on a desktop; tests/test_figures.py checks). Style
 applies only inside :func:`figure_style` and figures are built without pyplot,
 so importing this module changes no matplotlib state.
@@ -13,15 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-Layout = Literal["column", "full"]
-
-LAYOUT_WIDTH_INCHES: dict[Layout, float] = {"column": 3.4, "full": 7.0}
-FONT_POINTS: dict[Layout, float] = {"column": 8.0, "full": 14.0}
+WIDTH_INCHES = 3.4
+FONT_POINTS = 8.0
 DPI = 150
 
 
@@ -30,45 +28,42 @@ TEXT_SIZES = (
     "legend.fontsize legend.title_fontsize figure.titlesize figure.labelsize"
 ).split()
 
-
-def _style(layout: Layout) -> dict:
-    size = FONT_POINTS[layout]
-    return {
-        # DejaVu ships with matplotlib: the same glyphs, hence the same bytes,
-        # on every machine.
-        "font.family": "DejaVu Sans",
-        "mathtext.fontset": "dejavusans",
-        # One size for all text, the smallest that stays legible.
-        **dict.fromkeys(TEXT_SIZES, size),
-        "lines.linewidth": 1.2 * size / 8,
-        "lines.markersize": 4 * size / 8,
-        "axes.linewidth": 0.6 * size / 8,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titlelocation": "left",
-        # Tick labels never move a shared offset or power into a corner
-        # ("1e51"); figures choose their units instead.
-        "axes.formatter.useoffset": False,
-        "axes.formatter.limits": (-6, 6),
-        "axes.formatter.use_mathtext": True,
-        "legend.frameon": False,
-        "legend.handlelength": 1.8,
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        # TrueType (Type 42) fonts, which journals accept; matplotlib's default,
-        # Type 3, they reject. Its PDF backend sizes font subsets by ps.fonttype:
-        # at Type 3's 256 glyphs it embeds each font twice.
-        "pdf.fonttype": 42,
-        "ps.fonttype": 42,
-    }
+STYLE = {
+    # DejaVu ships with matplotlib: the same glyphs, hence the same bytes,
+    # on every machine.
+    "font.family": "DejaVu Sans",
+    "mathtext.fontset": "dejavusans",
+    # One size for all text, the smallest that stays legible.
+    **dict.fromkeys(TEXT_SIZES, FONT_POINTS),
+    "lines.linewidth": 1.2,
+    "lines.markersize": 4,
+    "axes.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlelocation": "left",
+    # Tick labels never move a shared offset or power into a corner
+    # ("1e51"); figures choose their units instead.
+    "axes.formatter.useoffset": False,
+    "axes.formatter.limits": (-6, 6),
+    "axes.formatter.use_mathtext": True,
+    "legend.frameon": False,
+    "legend.handlelength": 1.8,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    # TrueType (Type 42) fonts, which journals accept; matplotlib's default,
+    # Type 3, they reject. Its PDF backend sizes font subsets by ps.fonttype:
+    # at Type 3's 256 glyphs it embeds each font twice.
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+}
 
 
 @contextmanager
-def figure_style(layout: Layout = "column") -> Iterator[None]:
-    """The project's matplotlib settings for figures of ``layout`` width."""
+def figure_style() -> Iterator[None]:
+    """The project's matplotlib settings for figures."""
     import matplotlib as mpl
 
-    with mpl.rc_context(_style(layout)):
+    with mpl.rc_context(STYLE):
         yield
 
 
@@ -92,24 +87,18 @@ def save(figure: Figure, paths: dict[str, str]) -> None:
 class FigureDefinition:
     """A figure's stable name, how it is drawn, and one sentence on what it shows
     (alt text and Snakemake's report caption). ``definition(**data)`` returns
-    the figure, drawn by ``draw(figure, **data)`` on an empty one of the
-    layout's width."""
+    the figure, drawn by ``draw(figure, **data)`` on an empty one."""
 
     name: str
     draw: Callable[..., None]
     description: str
-    layout: Layout = "column"
-
-    @property
-    def width_inches(self) -> float:
-        return LAYOUT_WIDTH_INCHES[self.layout]
 
     def __call__(self, **data) -> Figure:
         from matplotlib.figure import Figure
 
-        with figure_style(self.layout):
-            width = self.width_inches
-            figure = Figure(figsize=(width, 0.75 * width), layout="constrained")
+        with figure_style():
+            size = (WIDTH_INCHES, 0.75 * WIDTH_INCHES)
+            figure = Figure(figsize=size, layout="constrained")
             self.draw(figure, **data)
         return figure
 

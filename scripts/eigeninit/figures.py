@@ -111,15 +111,9 @@ def draw_eigenvalues(figure: Figure, spectrum: xr.Dataset, summary: dict, **_) -
     circle(axes, radius, color="0.6", linewidth=0.8, label=r"$|\lambda| = \rho$")
     axes.scatter(eigenvalues.real, eigenvalues.imag, zorder=3, label=r"$\lambda$")
     dominant = eigenvalues[np.abs(eigenvalues) == np.abs(eigenvalues).max()]
-    axes.scatter(
-        dominant.real,
-        dominant.imag,
-        facecolor="none",
-        edgecolor="C3",
-        s=120,
-        zorder=4,
-        label=rf"dominant, $\rho = {math_number(radius)}$",
-    )
+    ring = {"facecolor": "none", "edgecolor": "C3", "s": 120, "zorder": 4}
+    label = rf"dominant, $\rho = {math_number(radius)}$"
+    axes.scatter(dominant.real, dominant.imag, label=label, **ring)
     # Every eigenvalue 0 (a nilpotent A): frame the origin at unit scale.
     reach = 1.15 * (radius if radius > 0 else 1.0)
     axes.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")

@@ -13,6 +13,7 @@ import numpy as np
 from eigeninit.depth import WEIGHT_MODES
 from eigeninit.figure_style import FigureDefinition, registry
 from eigeninit.figures import circle, legend_above, math_number, plain_log_axis
+from eigeninit.initializers import SCHEMES
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -69,19 +70,12 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
     real = eigenvalues.imag == 0
     figure.set_figheight(figure.get_figwidth() + 0.2)
     axes = figure.subplots()
+    # Tens of thousands of points: an image inside the PDF, axes and text stay
+    # vector.
+    dots = {"s": 0.6, "linewidths": 0, "alpha": 0.5, "rasterized": True}
     for chosen, color, label in ((~real, "C0", "complex"), (real, "C1", "real")):
-        # Tens of thousands of points: an image inside the PDF, axes and text
-        # stay vector.
-        axes.scatter(
-            eigenvalues[chosen].real,
-            eigenvalues[chosen].imag,
-            s=0.6,
-            linewidths=0,
-            alpha=0.5,
-            color=color,
-            rasterized=True,
-            label=f"{label}: {chosen.sum()}",
-        )
+        points, label = eigenvalues[chosen], f"{label}: {chosen.sum()}"
+        axes.scatter(points.real, points.imag, color=color, label=label, **dots)
     circle(axes, 1, color="black", linewidth=0.8, label="unit circle")
     axes.set_aspect("equal")
     axes.set_xlabel(r"$\mathrm{Re}\,\lambda\,/\sqrt{k}$")
@@ -172,12 +166,6 @@ def depth_figure_names(weights: list[str]) -> list[str]:
     return [f"norms_{mode}" for mode in weights] + ["growth"]
 
 
-def _scheme_name(scheme: str) -> str:
-    from eigeninit.initializers import SCHEMES
-
-    return SCHEMES[scheme].name
-
-
 def _keeps_band(summary: dict) -> dict:
     """How the band of what keeps the signal is shaded and named."""
     within = math_number(summary["stable_within"], 3)
@@ -212,7 +200,7 @@ def draw_norms(
         panel.axhspan(-keeps, keeps, **_keeps_band(summary))
         low, high = panel.get_ylim()
         panel.set_ylim(min(low, -1), max(high, 1))
-        panel.set_title(_scheme_name(scheme), pad=2)
+        panel.set_title(SCHEMES[scheme].name, pad=2)
     panels[-1].set_xlabel("layer $l$")
     figure.supylabel(r"$\log_{10}\,\|x(l)\|\,/\,\|x(0)\|$")
     legend_above(figure, panels[0].get_legend_handles_labels()[0], ncols=3)
@@ -253,8 +241,6 @@ THEORY_BARS = {"markersize": 9, "color": "black", "zorder": 1.5, "label": "theor
 
 
 def draw_growth(figure: Figure, summary: dict, **_) -> None:
-    """Growth per layer, a row per scheme and a marker per activation, beside
-    theory (black bars, drawn under the measurements)."""
     growth = summary["growth_per_layer"]
     schemes = list(growth)
     activations = list(growth[schemes[0]])
@@ -280,7 +266,7 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
         panel.axvline(1, color="0.6", linewidth=0.6, zorder=1)
         keeps = panel.axvspan(low, high, **_keeps_band(summary))
         _stretch_near_one(panel, math.log(high / low) / 2)
-        panel.set_yticks(rows, [_scheme_name(scheme) for scheme in schemes])
+        panel.set_yticks(rows, [SCHEMES[scheme].name for scheme in schemes])
         panel.set_ylim(-0.6, len(schemes) - 0.4)
         panel.set_title(f"{mode} weights")
     panels[-1].set_xlabel("growth per layer")
@@ -317,9 +303,6 @@ THEORY_MARKS = {"linestyle": "none", "marker": "o", "markerfacecolor": "none"}
 
 
 def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) -> None:
-    """The empirical CDF of log10 sigma pooled over networks, a curve per
-    setting, beside the theory's quantiles (open circles); a ReLU curve enters
-    at its share of exact zeros, whose exact value is circled on the left edge."""
     from matplotlib.lines import Line2D
 
     activations = runs[0]["activation"].values.tolist()
@@ -354,7 +337,7 @@ def draw_jacobian(figure: Figure, runs: list[xr.Dataset], summary: dict, **_) ->
     keys = [Line2D([], [], color=SCHEME_COLORS[scheme]) for scheme in schemes]
     keys += [Line2D([], [], color="k", ls=ACTIVATION_STYLES[a][1]) for a in activations]
     keys.append(Line2D([], [], color="k", **THEORY_MARKS))
-    labels = [*map(_scheme_name, schemes), *activations, "theory"]
+    labels = [*(SCHEMES[scheme].name for scheme in schemes), *activations, "theory"]
     legend_above(figure, keys, ncols=3, labels=labels, handlelength=2.2)
 
 

@@ -27,9 +27,6 @@ from eigeninit.spectrum import COMPLEX_PAIR, REAL
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
-COLUMN_FIGURE_MAX_INCHES = 4.5
-"""Figures drawn at most this wide are column figures, wider ones full width."""
-
 
 def embed_png(path: str | Path) -> str:
     """The PNG file as a ``data:`` URI, so the page needs no other file."""
@@ -128,17 +125,10 @@ def with_verdicts(part_two: dict) -> dict:
 
 
 def figure_geometry(path: str | Path) -> dict:
-    """Pixel size of a PNG figure and the width it was drawn for.
-
-    ``layout`` is ``column`` for figures drawn for a paper's column and
-    ``full`` for full-width ones, read from the PNG's size and resolution.
-    """
+    """Pixel size of a PNG figure, for its ``<img>`` tag."""
     with Image.open(path) as image:
         width, height = image.size
-        dpi = image.info.get("dpi", (72, 72))[0]
-    inches = width / float(dpi)
-    layout = "column" if inches <= COLUMN_FIGURE_MAX_INCHES else "full"
-    return {"width": width, "height": height, "layout": layout}
+    return {"width": width, "height": height}
 
 
 def anchor(*parts: str) -> str:
