@@ -47,7 +47,8 @@ def test_scaled_identity_grows_by_exactly_c(activation: str) -> None:
     accumulated log norm does not."""
     x0 = rng(1).uniform(0.5, 1.5, size=(3, 8))
     for c in (0.5, 3.0, 1e10):
-        log10_norms = propagate(x0, scaled_identities(c, 3, 8, 100), activation)
+        matrices = scaled_identities(c, 3, 8, 100)
+        log10_norms = propagate(x0, matrices, [activation])[activation]
         np.testing.assert_allclose(growth_per_layer(log10_norms), c, rtol=1e-12)
         np.testing.assert_allclose(
             log10_norms[:, -1] - log10_norms[:, 0], 100 * np.log10(c), rtol=1e-12
@@ -63,14 +64,18 @@ def test_tanh_propagates_the_true_vector() -> None:
     for w in matrices:
         x = np.tanh(np.einsum("nij,nj->ni", w, x))
         expected.append(np.linalg.norm(x, axis=-1))
-    log10_norms = propagate(x0, matrices, "tanh")
+    log10_norms = propagate(x0, matrices, ["tanh"])["tanh"]
     np.testing.assert_allclose(10**log10_norms, np.stack(expected, axis=-1), rtol=1e-12)
 
 
 def test_tanh_is_linear_for_tiny_signals_and_saturates_for_large_ones() -> None:
-    tiny = propagate(np.full((1, 8), 1e-9), scaled_identities(0.5, 1, 8, 10), "tanh")
+    def tanh_norms(x: float, c: float, layers: int) -> np.ndarray:
+        matrices = scaled_identities(c, 1, 8, layers)
+        return propagate(np.full((1, 8), x), matrices, ["tanh"])["tanh"]
+
+    tiny = tanh_norms(1e-9, 0.5, 10)
     np.testing.assert_allclose(growth_per_layer(tiny), 0.5, rtol=1e-12)
-    large = propagate(np.full((1, 8), 10.0), scaled_identities(3.0, 1, 8, 30), "tanh")
+    large = tanh_norms(10.0, 3.0, 30)
     fixed_point = optimize.brentq(lambda x: np.tanh(3.0 * x) - x, 0.5, 1.0)
     assert np.all(10 ** large[0, 1:] <= np.sqrt(8))
     np.testing.assert_allclose(10 ** large[0, -1], np.sqrt(8) * fixed_point, rtol=1e-12)
@@ -82,7 +87,7 @@ def test_relu_vanishing_signal_is_minus_infinity_not_nan() -> None:
     x0 = np.array([[-1.0, -2.0, -3.0], [1.0, 2.0, 2.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        log10_norms = propagate(x0, scaled_identities(1.0, 2, 3, 4), "relu")
+        log10_norms = propagate(x0, scaled_identities(1.0, 2, 3, 4), ["relu"])["relu"]
         growth = growth_per_layer(log10_norms)
     assert np.isfinite(log10_norms[0, 0])
     assert np.all(log10_norms[0, 1:] == -np.inf)

@@ -299,7 +299,7 @@ def test_depth_law_constants_on_a_known_spectrum() -> None:
     x = np.array([[0.2, 1.0, -0.7, 2.0]])
     layers = 40
     matrices = [np.diag(eigenvalues)[np.newaxis]] * layers
-    log10_norms = propagate(x, matrices, "linear")
+    log10_norms = propagate(x, matrices, ["linear"])["linear"]
     depths = np.array([1, 5, 20, 40])
     constants = depth_law_constants(log10_norms, np.array([1.5]), depths)[0]
     shares = (x[0, :, np.newaxis] * (eigenvalues[:, np.newaxis] / 1.5) ** depths) ** 2
@@ -315,7 +315,8 @@ def test_depth_law_constant_of_a_non_normal_matrix() -> None:
     x = np.array([0.1, 1.0])
     u = np.array([1.0, b / (1 - mu)])
     expected = math.log(abs(u @ x) / (abs(u[0]) * np.linalg.norm(x)))
-    log10_norms = propagate(x[np.newaxis], [matrix[np.newaxis]] * 200, "linear")
+    matrices = [matrix[np.newaxis]] * 200
+    log10_norms = propagate(x[np.newaxis], matrices, ["linear"])["linear"]
     constant = depth_law_constants(log10_norms, np.array([1.0]), np.array([200]))[0, 0]
     assert constant == pytest.approx(expected, rel=1e-10)
 

@@ -41,19 +41,13 @@ check_weights = partial(_check, allowed=WEIGHT_MODES, what="weights mode")
 
 
 def propagate(
-    x0: np.ndarray, layer_matrices: Iterable[np.ndarray], activation: str
-) -> np.ndarray:
-    """log10 norms of x(0), ..., x(L) for inputs ``x0`` (n, k), shape (n, L + 1):
-    ``layer_matrices`` yields one (n, k, k) stack per layer. A signal that
-    vanishes exactly gets log10 norm -inf from then on, not NaN."""
-    return propagate_each(x0, layer_matrices, (activation,))[activation]
-
-
-def propagate_each(
-    x0: np.ndarray, layer_matrices: Iterable[np.ndarray], activations: Sequence[str]
+    x0: np.ndarray, layer_matrices: Iterable, activations: Sequence[str], observe=None
 ) -> dict[str, np.ndarray]:
-    """:func:`propagate` for several activations through the same layers, each
-    layer drawn once and used by all, so no layer is held longer than needed."""
+    """log10 norms of x(0), ..., x(L), (n, L + 1) per activation, for inputs ``x0``
+    (n, k), ``layer_matrices`` yielding one (n, k, k) stack per layer, used once by
+    every activation; a signal that vanishes exactly gets -inf from then on, not
+    NaN. ``observe(matrices, pre_activations)``, if given, sees each layer's W x
+    per activation (x normalized for linear and relu)."""
     for activation in activations:
         check_activation(activation)
     x = np.asarray(x0, dtype=np.float64)
@@ -61,8 +55,11 @@ def propagate_each(
     signals = {a: _normalized(x) if homogeneous[a] else x for a in activations}
     logs = {a: [_log10_norm(x)] for a in activations}
     for matrices in layer_matrices:
-        for a in activations:
-            y = ACTIVATIONS[a](np.matmul(matrices, signals[a][..., np.newaxis])[..., 0])
+        pre = {a: np.matmul(matrices, v[..., None])[..., 0] for a, v in signals.items()}
+        if observe is not None:
+            observe(matrices, pre)
+        for a, h in pre.items():
+            y = ACTIVATIONS[a](h)
             step = _log10_norm(y)
             logs[a].append(logs[a][-1] + step if homogeneous[a] else step)
             signals[a] = _normalized(y) if homogeneous[a] else y
@@ -87,10 +84,9 @@ def growth_per_layer(log10_norms: np.ndarray) -> np.ndarray:
 
 
 class SharedSpectra(NamedTuple):
-    """Per network, the spectrum facts of its one shared matrix W: rho(W),
-    whether the eigenvalue of largest modulus is real, and |lambda_2| / rho,
-    the largest modulus not tied with rho over rho (how fast the dominant mode
-    takes over: after about -1 / ln of it layers, per factor e)."""
+    """Per network, of its one shared matrix W: rho(W), whether the eigenvalue of
+    largest modulus is real, and |lambda_2| / rho, the largest modulus not tied
+    with rho over rho (the dominant mode gains a factor e per -1 / ln of it layers)."""
 
     spectral_radius: np.ndarray
     dominant_is_real: np.ndarray
@@ -101,9 +97,8 @@ def shared_spectra(matrices: np.ndarray) -> SharedSpectra:
     """:class:`SharedSpectra` of a stack of matrices (n, k, k), by LAPACK eigvals."""
     eigenvalues = np.linalg.eigvals(matrices)
     modulus = np.abs(eigenvalues)
-    top = np.argmax(modulus, axis=-1)[:, np.newaxis]
-    radius = np.take_along_axis(modulus, top, -1)[:, 0]
-    real = np.take_along_axis(eigenvalues.imag, top, -1)[:, 0] == 0
+    radius = modulus.max(axis=-1)
+    real = eigenvalues.imag[np.arange(len(modulus)), modulus.argmax(axis=-1)] == 0
     # A conjugate partner (and any exact tie) shares rho; the next mode is below.
     below = np.where(modulus < radius[:, np.newaxis] * (1 - TIE_TOLERANCE), modulus, 0)
     return SharedSpectra(radius, real, below.max(axis=-1) / radius)
@@ -133,7 +128,7 @@ def run_depth(
     :func:`member_generator` of ``seed_sequence`` and i, whichever job runs it.
     Networks go in stacks of at most 64 MiB of matrices."""
     check_scheme(scheme)
-    check_weights(weights)  # propagate_each checks the activations
+    check_weights(weights)  # propagate checks the activations
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     log10_norms = {a: np.empty((len(networks), layers + 1)) for a in activations}
@@ -148,7 +143,7 @@ def run_depth(
             spectra.append(shared_spectra(matrices))
             layer_matrices = repeat(matrices, layers)
         rows = slice(batch.start - networks.start, batch.stop - networks.start)
-        for a, norms in propagate_each(x0, layer_matrices, activations).items():
+        for a, norms in propagate(x0, layer_matrices, activations).items():
             log10_norms[a][rows] = norms
     stacked = map(np.concatenate, zip(*spectra, strict=True))
     shared = SharedSpectra(*stacked) if spectra else None

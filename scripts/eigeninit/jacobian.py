@@ -151,9 +151,7 @@ def jacobian_spectra(
     """The Jacobians of ``networks`` of ``scheme`` per activation, each network
     alone, on the draws and forward arithmetic of :func:`eigeninit.depth.run_depth`
     with independent weights (``log10_norms`` equal its own bit for bit)."""
-    entry_variance_times_k(scheme)
-    for activation in activations:
-        depth.check_activation(activation)
+    entry_variance_times_k(scheme)  # depth.propagate checks the activations
     if layers < 1:
         raise ValueError(f"layers must be at least 1, got {layers}")
     generators = (member_generator(seed_sequence, i) for i in networks)
@@ -165,28 +163,19 @@ def jacobian_spectra(
 def _network(scheme, activations, k, layers, generator) -> dict:
     """One network's Jacobian per activation, as a tuple of JacobianRun's fields."""
     x0 = generator.standard_normal(k)
-    # As eigeninit.depth.propagate_each: homogeneous activations carry the
-    # normalized signal and accumulate log norms, tanh the signal itself.
-    homogeneous = {a: a in depth.POSITIVELY_HOMOGENEOUS for a in activations}
-    signals = {a: depth._normalized(x0) if homogeneous[a] else x0 for a in activations}
-    norms = {a: [depth._log10_norm(x0)] for a in activations}
     products = {a: GradedProduct(k) for a in activations}
     log_det = dict.fromkeys(activations, 0.0)
     orthogonal = initializers.SCHEMES[scheme].family == ORTHOGONAL
     layer_condition = 1.0 if orthogonal else GAUSSIAN_LAYER_CONDITION * k
     dense = any(a != "relu" for a in activations)
     relu_rows = np.arange(k)  # the units ReLU kept on in the layer before
-    for _ in range(layers):
-        w = sample(scheme, 1, k, generator)[0]
+
+    def observe(w: np.ndarray, pre_activations: dict[str, np.ndarray]) -> None:
+        nonlocal relu_rows
         # |det W| = 1 for orthogonal W (to k eps); ReLU needs no determinant.
         w_log_det = np.linalg.slogdet(w)[1] if dense and not orthogonal else 0.0
-        for a in activations:
-            h = w @ signals[a]
-            y = depth.ACTIVATIONS[a](h)
+        for a, h in pre_activations.items():
             slope = derivative(a, h)
-            step = depth._log10_norm(y)
-            norms[a].append(norms[a][-1] + step if homogeneous[a] else step)
-            signals[a] = depth._normalized(y) if homogeneous[a] else y
             if a == "relu":  # dead units' rows dropped, one QR per layer
                 active = np.flatnonzero(slope > 0)
                 products[a].apply(w[np.ix_(active, relu_rows)], math.inf)
@@ -197,12 +186,15 @@ def _network(scheme, activations, k, layers, generator) -> dict:
             log_det[a] += w_log_det + np.log(slope).sum()
             spread = slope.max() / slope.min()
             products[a].apply(slope[:, None] * w, spread * layer_condition)
+
+    matrices = (sample(scheme, 1, k, generator)[0] for _ in range(layers))
+    norms = depth.propagate(x0, matrices, activations, observe)
     runs = {}
     for a, product in products.items():
         sigma, condition = product.singular_values()
         gap = math.nan if a == "relu" else np.log(sigma).sum() - log_det[a]
         rank, count = len(product.d), product.restratifications
-        runs[a] = (sigma, rank, gap, condition, count, np.array(norms[a]))
+        runs[a] = (sigma, rank, gap, condition, count, norms[a])
     return runs
 
 
@@ -325,10 +317,6 @@ class FreeProduct:
             raise ValueError("a free product needs at least one factor")
         self._pd = self.weights * self.values
         self.m1 = self.values @ self.weights
-        # The norm of a product bounds its support.
-        self.upper_bound = float(
-            np.prod(4.0 * self.mp) * np.prod(self.values.max(axis=1))
-        )
         self.mean = float(np.prod(self.mp) * np.prod(self.m1))
 
     def _subordination(self, w: complex, zj: np.ndarray) -> tuple:
@@ -398,9 +386,10 @@ class FreeProduct:
                 return None
             return x_new, w_new, zj_new, iterations, f1, slope
 
-        # Above the support: twice the norm bound, at most 1e7 times the mean
-        # (by Markov, less than 1e-7 of the mass lies above).
-        x = min(2.0 * self.upper_bound, 1e7 * self.mean)
+        # Above the support: twice the product's norm bound, at most 1e7 times
+        # the mean (by Markov, less than 1e-7 of the mass lies above).
+        norm_bound = np.prod(4.0 * self.mp) * np.prod(self.values.max(axis=1))
+        x = min(2.0 * float(norm_bound), 1e7 * self.mean)
         zeta = x * (1 + 1j * eps)
         w = self.mean / (zeta - self.mean)
         zj = self.m1 * (1.0 + w) / w  # exact for point masses
