@@ -50,7 +50,12 @@ class Spectrum:
 
 def analyze(matrix: np.ndarray) -> Spectrum:
     """Full LAPACK spectrum of a real square matrix; a conjugate pair ends with
-    its positive-imaginary member, the one reported as principal."""
+    its positive-imaginary member, the one reported as principal. The leading
+    vectors of an ordered real Schur form span the dominant subspace, also for
+    defective eigenvalues."""
+    # Imported here: the many jobs that only read spectra skip its import time.
+    import scipy.linalg
+
     matrix = np.asarray(matrix, dtype=np.float64)
     eigenvalues, eigenvectors = np.linalg.eig(matrix)
     order = np.lexsort((eigenvalues.imag, np.abs(eigenvalues)))
@@ -61,34 +66,14 @@ def analyze(matrix: np.ndarray) -> Spectrum:
     principal = principal * (abs(pivot) / pivot) / np.linalg.norm(principal)
     if eigenvalues[-1].imag == 0:
         principal = principal.real.astype(np.complex128)
-    basis = dominant_subspace(matrix, eigenvalues)
-    simple = basis.shape[1] == 1 and eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0
-    condition = condition_number(matrix) if simple else None
-    return Spectrum(eigenvalues, principal, basis, condition)
-
-
-def condition_number(matrix: np.ndarray) -> float:
-    """|u| |v| / |u.v| for the left and right eigenvectors of the eigenvalue of
-    largest modulus (see :class:`Spectrum`)."""
-    import scipy.linalg
-
-    eigenvalues, left, right = scipy.linalg.eig(matrix, left=True, right=True)
-    dominant = np.argmax(np.abs(eigenvalues))
-    u, v = left[:, dominant].real, right[:, dominant].real
-    return float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
-
-
-def dominant_subspace(matrix: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
-    """Orthonormal basis of the invariant subspace of the tied largest moduli:
-    leading vectors of an ordered real Schur form, which span it also for
-    defective eigenvalues."""
-    # Imported here: the many jobs that only read spectra skip its import time.
-    import scipy.linalg
-
     threshold = float(np.abs(eigenvalues).max()) * (1 - TIE_TOLERANCE)
-    _, vectors, count = scipy.linalg.schur(
-        np.asarray(matrix, dtype=np.float64),
-        output="real",
-        sort=lambda re, im: np.hypot(re, im) >= threshold,
+    _, schur_vectors, rank = scipy.linalg.schur(
+        matrix, output="real", sort=lambda re, im: np.hypot(re, im) >= threshold
     )
-    return vectors[:, :count]
+    condition = None
+    if rank == 1 and eigenvalues[-1].imag == 0 and eigenvalues[-1] != 0:
+        values, left, right = scipy.linalg.eig(matrix, left=True, right=True)
+        top = np.argmax(np.abs(values))
+        u, v = left[:, top].real, right[:, top].real
+        condition = float(np.linalg.norm(u) * np.linalg.norm(v) / abs(u @ v))
+    return Spectrum(eigenvalues, principal, schur_vectors[:, :rank], condition)
