@@ -129,18 +129,12 @@ def stretching_estimate(run: PowerRun, estimates: StretchEstimates, dominant: st
     return estimates.plane_modulus
 
 
-def alignment(run: PowerRun, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Norm of each x(n)'s projection on the dominant invariant subspace (its
-    orthonormal ``basis``), and of its residual (accurate down to float64
-    resolution, unlike sqrt(1 - cos^2))."""
-    coordinates = run.directions @ basis
-    outside = run.directions - coordinates @ basis.T
-    return np.linalg.norm(coordinates, axis=1), np.linalg.norm(outside, axis=1)
-
-
 @dataclass(frozen=True)
 class Measurement:
-    """One run of repeated products with everything measured along it."""
+    """One run of repeated products with everything measured along it; per step,
+    the norm of x(n)'s projection on the dominant invariant subspace (alignment)
+    and of its residual (misalignment: accurate down to float64 resolution,
+    unlike sqrt(1 - cos^2))."""
 
     run: PowerRun
     estimates: StretchEstimates
@@ -157,13 +151,16 @@ def measure(
     dominant_basis: np.ndarray,
     tolerance: float,
 ) -> Measurement:
-    """Iterate, fit both models, decide which holds, and measure alignment."""
+    """Iterate, fit both models, decide which holds, and measure alignment
+    (``dominant_basis``: an orthonormal basis of the dominant subspace)."""
     run = iterate(matrix, start, iterations)
     estimates = estimate_stretch(matrix, run)
     dominant = classify(run, estimates, tolerance)
     stretching = stretching_estimate(run, estimates, dominant)
-    inside, outside = alignment(run, dominant_basis)
-    return Measurement(run, estimates, dominant, stretching, inside, outside)
+    inside = run.directions @ dominant_basis
+    outside = run.directions - inside @ dominant_basis.T
+    norms = (np.linalg.norm(part, axis=1) for part in (inside, outside))
+    return Measurement(run, estimates, dominant, stretching, *norms)
 
 
 def measure_runs(
