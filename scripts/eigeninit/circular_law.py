@@ -11,11 +11,9 @@ import numpy as np
 
 from eigeninit.initializers import batches, member_generator
 
-SPECTRAL_RADIUS_LIMIT = 1.0
-"""Large-k limit of rho(G) / sqrt(k) for a standard Gaussian matrix G."""
-
-SIGMA_MAX_LIMIT = 2.0
-"""Large-k limit of sigma_max(G) / sqrt(k) for a standard Gaussian matrix G."""
+SPECTRAL_RADIUS_LIMIT, SIGMA_MAX_LIMIT = 1.0, 2.0
+"""Large-k limits of rho(G) / sqrt(k) and sigma_max(G) / sqrt(k) for a standard
+Gaussian matrix G."""
 
 
 class SizeMeasurement(NamedTuple):
@@ -44,8 +42,7 @@ def measure_sizes(
             [member_generator(seed_sequence, i).standard_normal((k, k)) for i in batch]
         )
         spectrum = np.linalg.eigvals(stack).astype(np.complex128, copy=False)
-        top = np.argmax(np.abs(spectrum), axis=-1)[:, np.newaxis]
-        dominant = np.take_along_axis(spectrum, top, axis=-1)[:, 0]
+        dominant = spectrum[np.arange(len(batch)), np.abs(spectrum).argmax(axis=-1)]
         sigma = np.linalg.svd(stack, compute_uv=False)[:, 0]
         real_count = np.count_nonzero(spectrum.imag == 0, axis=-1)
         real = dominant.imag == 0

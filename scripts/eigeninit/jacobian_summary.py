@@ -57,11 +57,9 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
         entry["theory_zero"] = entry["probability"] < zero_share if relu else None
     condition = log10_condition(sigma)
     mean_sigma2 = jacobian.mean_sigma2(scheme, activation, layers)
-    zeros = (sigma == 0).mean(axis=1)
     zero_note = "every factor is invertible almost surely"
     if relu:
         zero_note = "1 - E[min_l r_l] / k, r_l iid Binomial(k, 1/2) active units"
-    gap = np.abs(part["log_det_gap"].values)
     jacobi_condition = float(part["jacobi_condition"].values.max())
     return {
         "quantiles": quantiles,
@@ -69,10 +67,10 @@ def setting_summary(part: xr.Dataset, forward: dict | None = None) -> dict:
         "mean_sigma2": _compared(
             (sigma**2).mean(axis=1), *mean_sigma2, _MEAN_SIGMA2_NOTES[activation]
         ),
-        "zero_share": _compared(zeros, zero_share, EXACT, zero_note),
+        "zero_share": _compared((sigma == 0).mean(1), zero_share, EXACT, zero_note),
         "mean_log10_sigma": _mean_log10_sigma(part, scheme, activation, k, layers),
         "numerics": {  # the worst log-det gap, and the final Jacobi step's error bound
-            "log_det_gap_max": float(gap.max()) if np.all(np.isfinite(gap)) else None,
+            "log_det_gap_max": finite_or_none(np.abs(part["log_det_gap"].values).max()),
             "relative_error_bound": k * jacobian.EPS * jacobi_condition,
         },
         "isometry": isometry_verdict(quantiles, condition["singular"]),
@@ -134,19 +132,17 @@ def _compared(samples, value, kind, note, numerical_error: float = 0.0) -> dict:
     """Mean and standard error of per-network samples beside a theory value;
     against exact theory, :func:`eigeninit.theory.agreement`'s score, whose
     scale adds ``numerical_error``, a bound on the computed mean's own error."""
-    mean = float(samples.mean())
-    finite = bool(np.isfinite(mean))
+    mean = finite_or_none(samples.mean())
+    se = None if mean is None else float(samples.std(ddof=1) / math.sqrt(samples.size))
     block = {
-        "mean": mean if finite else None,
-        "standard_error": float(samples.std(ddof=1) / math.sqrt(samples.size))
-        if finite
-        else None,
+        "mean": mean,
+        "standard_error": se,
         "theory": value,
         "kind": kind,
         "note": note,
         "numerical_error": numerical_error,
     }
-    if kind == EXACT and value is not None and finite:
+    if kind == EXACT and value is not None and mean is not None:
         block |= theory.agreement(samples, value, numerical_error)
     return block
 
