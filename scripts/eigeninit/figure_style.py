@@ -9,8 +9,8 @@ so importing this module changes no matplotlib state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,13 +58,11 @@ STYLE = {
 }
 
 
-@contextmanager
-def figure_style() -> Iterator[None]:
-    """The project's matplotlib settings for figures."""
+def figure_style() -> AbstractContextManager:
+    """The project's matplotlib settings for figures, for a ``with`` block."""
     import matplotlib as mpl
 
-    with mpl.rc_context(STYLE):
-        yield
+    return mpl.rc_context(STYLE)
 
 
 # No dates or versions in the files, so the same data gives the same bytes.

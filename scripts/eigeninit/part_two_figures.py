@@ -25,8 +25,12 @@ ACTIVATION_STYLES["tanh"] = ("C4", ":", "^")
 """Colour, line style and marker of each activation, the same in every figure."""
 
 
-def _by_size(sizes: list[xr.Dataset]) -> list[xr.Dataset]:
-    return sorted(sizes, key=lambda dataset: int(dataset.attrs["k"]))
+def _scaled_spectra(sizes: list[xr.Dataset]) -> list[tuple[int, np.ndarray]]:
+    """Per size, increasing: k and every eigenvalue drawn divided by sqrt(k)."""
+    from eigeninit.datasets import complex_values
+
+    spectra = {int(d.attrs["k"]): complex_values(d, "eigenvalue").values for d in sizes}
+    return [(k, spectra[k].ravel() / np.sqrt(k)) for k in sorted(spectra)]
 
 
 def _errorbars_by_size(axes: Axes, summary: dict, key: str, **style) -> list[dict]:
@@ -62,11 +66,7 @@ def draw_edge(figure: Figure, summary: dict, **_) -> None:
 
 
 def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
-    from eigeninit.datasets import complex_values
-
-    largest = _by_size(sizes)[-1]
-    k = int(largest.attrs["k"])
-    eigenvalues = complex_values(largest, "eigenvalue").values.ravel() / np.sqrt(k)
+    k, eigenvalues = _scaled_spectra(sizes)[-1]
     real = eigenvalues.imag == 0
     figure.set_figheight(figure.get_figwidth() + 0.2)
     axes = figure.subplots()
@@ -85,14 +85,10 @@ def draw_disk(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
 
 
 def draw_radial_cdf(figure: Figure, sizes: list[xr.Dataset], **_) -> None:
-    from eigeninit.datasets import complex_values
-
     figure.set_figheight(3.0)
     axes = figure.subplots()
-    for dataset in _by_size(sizes):
-        k = int(dataset.attrs["k"])
-        eigenvalues = complex_values(dataset, "eigenvalue").values.ravel()
-        axes.ecdf(np.abs(eigenvalues) / np.sqrt(k), label=f"$k = {k}$")
+    for k, eigenvalues in _scaled_spectra(sizes):
+        axes.ecdf(np.abs(eigenvalues), label=f"$k = {k}$")
     r = np.linspace(0, 1, 201)
     # On top of the curves, which follow it closely at large k.
     axes.plot(r, r**2, color="black", linestyle="--", zorder=3, label="disk: $r^2$")
@@ -236,10 +232,6 @@ def _stretch_near_one(axes: Axes, half_width: float) -> None:
     axes.xaxis.set_minor_locator(NullLocator())
 
 
-THEORY_BARS = {"markersize": 9, "color": "black", "zorder": 1.5, "label": "theory"}
-"""Vertical bars under the measurements' markers and longer, so that both show."""
-
-
 def draw_growth(figure: Figure, summary: dict, **_) -> None:
     growth = summary["growth_per_layer"]
     schemes = list(growth)
@@ -257,7 +249,9 @@ def draw_growth(figure: Figure, summary: dict, **_) -> None:
             lo, hi = np.array([cell["ci95"] for cell in cells]).T
             theory = [cell["finite_size"]["theory"] for cell in cells]
             theory = np.array(theory, dtype=float)  # None: no theory, not drawn
-            [theory_bars] = panel.plot(theory, rows + offset, "|", **THEORY_BARS)
+            # Bars under the measurements' markers and longer, so that both show.
+            under = dict(markersize=9, color="black", zorder=1.5, label="theory")
+            [theory_bars] = panel.plot(theory, rows + offset, "|", **under)
             color, _, marker = ACTIVATION_STYLES[activation]
             shown = mean > 0  # a vanished signal has no place on a log axis
             xerr = [(mean - lo)[shown], (hi - mean)[shown]]

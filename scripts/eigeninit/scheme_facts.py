@@ -28,8 +28,7 @@ DIVISOR_LIMITS = {SPECTRAL_RADIUS: SPECTRAL_RADIUS_LIMIT, SIGMA_MAX: SIGMA_MAX_L
 
 
 def edge_reference(scheme: str, k: int, references: dict, quantity: str) -> dict:
-    """A normalized scheme's divisor reference at k: ``quantity`` is scaled
-    (E d/sqrt(k)), log (E log(d/sqrt(k))) or inverse_square (E k/d^2)."""
+    """A normalized scheme's divisor reference at k: an edge_estimates quantity."""
     edge = "radius" if check_scheme(scheme).divisor == SPECTRAL_RADIUS else "sigma_max"
     return references[edge][str(k)][quantity]
 

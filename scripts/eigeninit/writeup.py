@@ -8,6 +8,7 @@ import base64
 import copy
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -127,8 +128,7 @@ def with_verdicts(part_two: dict) -> dict:
 def figure_geometry(path: str | Path) -> dict:
     """Pixel size of a PNG figure, for its ``<img>`` tag."""
     with Image.open(path) as image:
-        width, height = image.size
-    return {"width": width, "height": height}
+        return dict(zip(("width", "height"), image.size, strict=True))
 
 
 def anchor(*parts: str) -> str:
@@ -142,28 +142,6 @@ def figures_by_experiment(paths: Iterable[str | Path]) -> dict[str, dict[str, Pa
     for path in map(Path, paths):
         figures.setdefault(path.parent.parent.name, {})[path.stem] = path
     return figures
-
-
-def _check_inputs(
-    summaries: dict[str, dict], figures: dict[str, dict[str, Path]], featured: str
-) -> None:
-    """Fail with a message naming what is missing, before any template runs."""
-    if featured not in summaries:
-        raise ValueError(
-            f"featured experiment {featured!r} has no summary; "
-            f"have {', '.join(summaries) or 'none'}"
-        )
-    for name in summaries:
-        if missing := sorted(set(FIGURES) - set(figures.get(name, {}))):
-            raise ValueError(f"experiment {name!r} lacks figures: {', '.join(missing)}")
-
-
-def _stylesheet(path: Path) -> Markup:
-    """The CSS to inline; it must not be able to close its own <style> element."""
-    css = path.read_text(encoding="utf-8")
-    if "</" in css:
-        raise ValueError(f"{path} contains '</', which would end the <style> element")
-    return Markup(css)
 
 
 NUMBER_FILTERS = (
@@ -183,7 +161,7 @@ def environment(template_dir: Path, record: Record | None = None) -> Environment
     filters = {name: getattr(number_format, name) for name in NUMBER_FILTERS}
     finalize = None
     if record is not None:
-        filters = {name: _recording(f, record) for name, f in filters.items()}
+        filters = {name: partial(_recorded, f, record) for name, f in filters.items()}
 
         def finalize(value):
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -210,14 +188,11 @@ def environment(template_dir: Path, record: Record | None = None) -> Environment
     return env
 
 
-def _recording(format_value: Callable, record: Record) -> Callable:
-    def recorded(value, *args, **kwargs):
-        shown = format_value(value, *args, **kwargs)
-        for part, text in _shown_parts(value, args, str(shown)):
-            record(part, text)
-        return shown
-
-    return recorded
+def _recorded(format_value: Callable, record: Record, value, *args, **kwargs):
+    shown = format_value(value, *args, **kwargs)
+    for part, text in _shown_parts(value, args, str(shown)):
+        record(part, text)
+    return shown
 
 
 def _shown_parts(value, args: tuple, text: str) -> list[tuple[object, str]]:
@@ -250,7 +225,18 @@ def render(
     ``versions`` (package to version); ``template_dir`` holds the templates and
     style.css; ``part_two`` feeds part two (None leaves it out); ``record`` is
     passed to :func:`environment`."""
-    _check_inputs(summaries, figures, featured)
+    # What is missing fails here, named, before any template runs.
+    if featured not in summaries:
+        raise ValueError(
+            f"featured experiment {featured!r} has no summary; "
+            f"have {', '.join(summaries) or 'none'}"
+        )
+    for name in summaries:
+        if missing := sorted(set(FIGURES) - set(figures.get(name, {}))):
+            raise ValueError(f"experiment {name!r} lacks figures: {', '.join(missing)}")
+    css = Path(template_dir, "style.css").read_text(encoding="utf-8")
+    if "</" in css:
+        raise ValueError("style.css contains '</', which would end the <style> element")
     template = environment(Path(template_dir), record).get_template("writeup.html.j2")
     return template.render(
         summaries=summaries,
@@ -272,7 +258,7 @@ def render(
         figure_names=list(FIGURES),
         figure_descriptions={name: f.description for name, f in FIGURES.items()},
         provenance=provenance,
-        stylesheet=_stylesheet(Path(template_dir, "style.css")),
+        stylesheet=Markup(css),
         part_two=part_two and with_verdicts(part_two),
         part_two_figures=part_two
         and part_two_figure_list(
