@@ -43,19 +43,8 @@ def workflow_file(relative_path):
     return str(WORKFLOW_ROOT / relative_path)
 
 
-def writeup_templates():
-    """Every template of the write-up, so editing a partial or caption reruns it."""
-    return sorted(map(str, (WORKFLOW_ROOT / "report" / "writeup").rglob("*.j2")))
-
-
 def experiment_of(wildcards):
     return EXPERIMENTS[wildcards.experiment]
-
-
-def matrix_file_input(wildcards):
-    """The matrix CSV, when the experiment reads one, so edits to it rerun."""
-    matrix = experiment_of(wildcards).matrix
-    return [matrix] if matrix else []
 
 
 def experiment_results(pattern, **wildcards):
@@ -149,5 +138,4 @@ def resources(cost):
     )
 
 
-def light(wildcards):
-    return jobs.LIGHT_COST
+LIGHT_RESOURCES = resources(lambda wildcards: jobs.LIGHT_COST)

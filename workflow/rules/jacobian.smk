@@ -50,6 +50,6 @@ rule summarize_jacobian:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     script:
         "../../scripts/summarize_jacobian.py"

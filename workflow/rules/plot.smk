@@ -25,7 +25,7 @@ rule plot_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         figures=descriptions(CIRCULAR_LAW_FIGURES),
     script:

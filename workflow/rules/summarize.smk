@@ -11,7 +11,7 @@ rule summarize_experiment:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         published_values=lambda wildcards: experiment_of(wildcards).published_values,
     script:
@@ -30,7 +30,7 @@ rule summarize_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     script:
         "../../scripts/summarize_circular_law.py"
 
@@ -47,7 +47,7 @@ rule summarize_depth:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         stable_within=DEPTH["stable_within"],
     script:
@@ -67,6 +67,6 @@ rule compare_with_theory:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     script:
         "../../scripts/compare_with_theory.py"
