@@ -66,6 +66,24 @@ def figure_files(folder, names, suffixes=("png", "pdf")):
     )
 
 
+def figure_outputs(folder, names, caption, subcategory, category="Part two", **labels):
+    """The set's figure files, and their folder as an output so that Snakemake's
+    report captions each figure with report/snakemake/<caption>_figure.rst: the
+    pattern's {figure} reaches the caption as a wildcard, and params.figures
+    maps each name to its description."""
+    return dict(
+        folder=report(
+            directory(f"{folder}/figures"),
+            patterns=["{figure}.png"],
+            caption=f"../../report/snakemake/{caption}_figure.rst",
+            category=category,
+            subcategory=subcategory,
+            labels=labels | {"figure": "{figure}"},
+        ),
+        figures=figure_files(folder, names),
+    )
+
+
 def descriptions(definitions):
     """{figure name: description}, for the report's captions."""
     return {name: definition.description for name, definition in definitions.items()}
