@@ -7,16 +7,11 @@ from eigeninit.paper import NAMESPACES, exported, numbers_table, numbers_tex
 from eigeninit.runlog import logged
 
 with logged(snakemake) as log:
-    experiments = {
-        s["experiment"]: s for s in map(read_json, snakemake.input.summaries)
-    }
-    part_two = {
-        name: summary
-        for name in NAMESPACES
-        if (summary := read_optional_json(snakemake.input[name])) is not None
-    }
+    summaries = {s["experiment"]: s for s in map(read_json, snakemake.input.summaries)}
+    # An absent summary (None) quotes no numbers.
+    part_two = {name: read_optional_json(snakemake.input[name]) for name in NAMESPACES}
     shown = read_json(snakemake.input.shown)
-    numbers, texts, sources = exported(experiments, part_two, shown)
+    numbers, texts, sources = exported(summaries, part_two, shown)
     write_text(snakemake.output.tex, numbers_tex(texts))
     write_json(numbers, snakemake.output.json)
     write_text(snakemake.output.table, numbers_table(numbers, texts, sources))

@@ -63,26 +63,21 @@ def package_versions(packages=PACKAGES) -> dict:
     return versions
 
 
-def blas_threads() -> list[dict]:
-    """The BLAS and OpenMP libraries loaded in this process and their thread counts."""
+def run_provenance(directory: str | Path = ".") -> dict:
+    """Everything needed to say how a set of results was produced, without dates;
+    ``blas``: the BLAS and OpenMP libraries loaded and their thread counts."""
+    import numpy as np
     from threadpoolctl import threadpool_info
 
+    build = np.show_config(mode="dicts").get("Build Dependencies", {})
     keys = ("user_api", "internal_api", "version", "num_threads", "architecture")
     pools = [{key: pool.get(key) for key in keys} for pool in threadpool_info()]
-    return sorted(pools, key=lambda pool: [str(pool[key]) for key in keys])
-
-
-def run_provenance(directory: str | Path = ".") -> dict:
-    """Everything needed to say how a set of results was produced, without dates."""
-    import numpy as np
-
-    build = np.show_config(mode="dicts").get("Build Dependencies", {})
     system = ("system", "release", "machine", "python_implementation")
     return {
         "git": git_state(directory),
         "rerun_command": RERUN_COMMAND,
         "versions": package_versions(),
-        "blas": blas_threads(),
+        "blas": sorted(pools, key=lambda pool: [str(pool[key]) for key in keys]),
         "numpy_build": {
             lib: build.get(lib, {}).get("name") for lib in ("blas", "lapack")
         },

@@ -18,6 +18,7 @@ from eigeninit.experiments import archived_name, file_sha256, read_matrix_csv
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
 from eigeninit.jobs import matrices_per_size
+from eigeninit.jsonio import read_json, read_optional_json
 from eigeninit.power import measure_runs
 from eigeninit.spectrum import analyze
 
@@ -37,6 +38,16 @@ def __getattr__(name: str):
         raise AttributeError(name)
     module, function = _SUMMARIES[name]
     return getattr(importlib.import_module(module), function)
+
+
+def load(paths):
+    """A rule's input as the stages take it: a file's dataset or JSON, a list of
+    datasets, and for a list of at most one JSON file its JSON or None."""
+    if isinstance(paths, str):
+        return read_json(paths) if paths.endswith(".json") else datasets.read(paths)
+    if all(path.endswith(".json") for path in paths):
+        return read_optional_json(list(paths))
+    return [datasets.read(path) for path in paths]
 
 
 def matrix(

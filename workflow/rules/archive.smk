@@ -14,7 +14,7 @@ rule build_archive:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         config=config,
         project=PROJECT,

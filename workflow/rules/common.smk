@@ -43,19 +43,8 @@ def workflow_file(relative_path):
     return str(WORKFLOW_ROOT / relative_path)
 
 
-def writeup_templates():
-    """Every template of the write-up, so editing a partial or caption reruns it."""
-    return sorted(map(str, (WORKFLOW_ROOT / "report" / "writeup").rglob("*.j2")))
-
-
 def experiment_of(wildcards):
     return EXPERIMENTS[wildcards.experiment]
-
-
-def matrix_file_input(wildcards):
-    """The matrix CSV, when the experiment reads one, so edits to it rerun."""
-    matrix = experiment_of(wildcards).matrix
-    return [matrix] if matrix else []
 
 
 def experiment_results(pattern, **wildcards):
@@ -74,6 +63,24 @@ def figure_files(folder, names, suffixes=("png", "pdf")):
         name=names,
         suffix=suffixes,
         allow_missing=True,
+    )
+
+
+def figure_outputs(folder, names, caption, subcategory, category="Part two", **labels):
+    """The set's figure files, and their folder as an output so that Snakemake's
+    report captions each figure with report/snakemake/<caption>_figure.rst: the
+    pattern's {figure} reaches the caption as a wildcard, and params.figures
+    maps each name to its description."""
+    return dict(
+        folder=report(
+            directory(f"{folder}/figures"),
+            patterns=["{figure}.png"],
+            caption=f"../../report/snakemake/{caption}_figure.rst",
+            category=category,
+            subcategory=subcategory,
+            labels=labels | {"figure": "{figure}"},
+        ),
+        figures=figure_files(folder, names),
     )
 
 
@@ -149,5 +156,4 @@ def resources(cost):
     )
 
 
-def light(wildcards):
-    return jobs.LIGHT_COST
+LIGHT_RESOURCES = resources(lambda wildcards: jobs.LIGHT_COST)

@@ -1,6 +1,6 @@
 # The input-output Jacobian of the depth experiment's first networks with
 # independent weights (lecun, kaiming, orthogonal; every activation): its
-# singular values per scheme and their summary beside theory (plot.smk draws them).
+# singular values per scheme (summarize.smk summarizes them, plot.smk draws them).
 from eigeninit.jacobian import SCHEMES as JACOBIAN_LAWS
 from eigeninit.jobs import jacobian_cost
 from eigeninit.part_two_figures import JACOBIAN_FIGURES
@@ -36,20 +36,3 @@ rule measure_jacobian:
         },
     script:
         "../../scripts/measure_jacobian.py"
-
-
-rule summarize_jacobian:
-    input:
-        runs=JACOBIAN_RUNS,
-        depth="results/depth/summary.json",
-    output:
-        "results/depth/jacobian/summary.json",
-        record=record_path("depth/summarize_jacobian"),
-    log:
-        log_path("depth/summarize_jacobian"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
-    script:
-        "../../scripts/summarize_jacobian.py"

@@ -31,7 +31,7 @@ rule export_numbers:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     script:
         "../../scripts/export_numbers.py"
 
@@ -49,7 +49,7 @@ rule export_figures:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     script:
         "../../scripts/export_figures.py"
 

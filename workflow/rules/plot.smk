@@ -1,8 +1,6 @@
 # One job per set of figures: drawing one takes a fraction of a second, while
-# starting Python with matplotlib and xarray takes about one. The folder is
-# also an output so that Snakemake's report captions each figure: the
-# pattern's {figure} reaches the caption as a wildcard, and params.figures maps
-# each name to its description. The other sets reuse the first rule's rest.
+# starting Python with matplotlib and xarray takes about one. The other sets
+# reuse the first rule's rest.
 
 
 rule plot_circular_law:
@@ -10,22 +8,19 @@ rule plot_circular_law:
         sizes=list(CIRCULAR_LAW_PARTS),
         summary="results/circular_law/summary.json",
     output:
-        folder=report(
-            directory("results/circular_law/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/circular_law_figure.rst",
-            category="Part two",
-            subcategory="Circular law",
-            labels={"figure": "{figure}"},
+        **figure_outputs(
+            "results/circular_law",
+            CIRCULAR_LAW_FIGURES,
+            "circular_law",
+            "Circular law",
         ),
-        figures=figure_files("results/circular_law", CIRCULAR_LAW_FIGURES),
         record=record_path("circular_law/plot_circular_law"),
     log:
         log_path("circular_law/plot_circular_law"),
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         figures=descriptions(CIRCULAR_LAW_FIGURES),
     script:
@@ -39,15 +34,14 @@ use rule plot_circular_law as plot_experiment with:
         iterations="results/experiments/{experiment}/iterations.nc",
         summary="results/experiments/{experiment}/summary.json",
     output:
-        folder=report(
-            directory("results/experiments/{experiment}/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/experiment_figure.rst",
+        **figure_outputs(
+            "results/experiments/{experiment}",
+            FIGURES,
+            "experiment",
+            "{experiment}",
             category="Part one",
-            subcategory="{experiment}",
-            labels={"experiment": "{experiment}", "figure": "{figure}"},
+            experiment="{experiment}",
         ),
-        figures=figure_files("results/experiments/{experiment}", FIGURES),
         record=record_path("experiments/{experiment}/plot_experiment"),
     log:
         log_path("experiments/{experiment}/plot_experiment"),
@@ -63,15 +57,7 @@ use rule plot_circular_law as plot_depth with:
         runs=list(DEPTH_PARTS),
         summary="results/depth/summary.json",
     output:
-        folder=report(
-            directory("results/depth/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/depth_figure.rst",
-            category="Part two",
-            subcategory="Depth",
-            labels={"figure": "{figure}"},
-        ),
-        figures=figure_files("results/depth", DEPTH_FIGURE_NAMES),
+        **figure_outputs("results/depth", DEPTH_FIGURE_NAMES, "depth", "Depth"),
         record=record_path("depth/plot_depth"),
     log:
         log_path("depth/plot_depth"),
@@ -84,15 +70,9 @@ use rule plot_circular_law as plot_jacobian with:
         runs=JACOBIAN_RUNS,
         summary="results/depth/jacobian/summary.json",
     output:
-        folder=report(
-            directory("results/depth/jacobian/figures"),
-            patterns=["{figure}.png"],
-            caption="../../report/snakemake/jacobian_figure.rst",
-            category="Part two",
-            subcategory="Jacobian",
-            labels={"figure": "{figure}"},
+        **figure_outputs(
+            "results/depth/jacobian", JACOBIAN_FIGURES, "jacobian", "Jacobian"
         ),
-        figures=JACOBIAN_FIGURE_FILES,
         record=record_path("depth/plot_jacobian"),
     log:
         log_path("depth/plot_jacobian"),

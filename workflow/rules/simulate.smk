@@ -28,7 +28,8 @@ DEPTH_REFERENCE_KEYS = ("k", "layers", "schemes", "activations", "networks_per_s
 
 rule draw_matrix:
     input:
-        matrix_file_input,
+        # The matrix file an experiment reads, so that editing it reruns the job.
+        lambda wildcards: experiment_of(wildcards).matrix or [],
     output:
         "results/experiments/{experiment}/matrix.nc",
         record=record_path("experiments/{experiment}/draw_matrix"),
@@ -183,7 +184,7 @@ rule compute_references:
         "../envs/pipeline.yaml"
     threads: 1
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         circular_law={key: CIRCULAR_LAW[key] for key in ("sizes", "matrices_per_size")},
         depth={key: DEPTH[key] for key in DEPTH_REFERENCE_KEYS},

@@ -1,26 +1,9 @@
-rule summarize_experiment:
-    input:
-        matrix="results/experiments/{experiment}/matrix.nc",
-        spectrum="results/experiments/{experiment}/spectrum.nc",
-        iterations="results/experiments/{experiment}/iterations.nc",
-    output:
-        "results/experiments/{experiment}/summary.json",
-        record=record_path("experiments/{experiment}/summarize_experiment"),
-    log:
-        log_path("experiments/{experiment}/summarize_experiment"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
-    params:
-        published_values=lambda wildcards: experiment_of(wildcards).published_values,
-    script:
-        "../../scripts/summarize_experiment.py"
-
-
+# One script for every summary: the stage params.stage names, called with the
+# rule's inputs and other params by name. The base rule has no other params,
+# since rules that use it keep its params beside their own.
 rule summarize_circular_law:
     input:
-        sizes=list(CIRCULAR_LAW_PARTS),
+        datasets=list(CIRCULAR_LAW_PARTS),
         references="results/references/summary.json",
     output:
         "results/circular_law/summary.json",
@@ -30,31 +13,56 @@ rule summarize_circular_law:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
+    params:
+        stage="circular_law_summary",
     script:
-        "../../scripts/summarize_circular_law.py"
+        "../../scripts/summarize.py"
 
 
-rule summarize_depth:
+use rule summarize_circular_law as summarize_experiment with:
     input:
-        runs=list(DEPTH_PARTS),
+        matrix="results/experiments/{experiment}/matrix.nc",
+        spectrum="results/experiments/{experiment}/spectrum.nc",
+        iterations="results/experiments/{experiment}/iterations.nc",
+    output:
+        "results/experiments/{experiment}/summary.json",
+        record=record_path("experiments/{experiment}/summarize_experiment"),
+    log:
+        log_path("experiments/{experiment}/summarize_experiment"),
+    params:
+        stage="experiment_summary",
+        published_values=lambda wildcards: experiment_of(wildcards).published_values,
+
+
+use rule summarize_circular_law as summarize_depth with:
+    input:
+        datasets=list(DEPTH_PARTS),
         references="results/references/summary.json",
     output:
         "results/depth/summary.json",
         record=record_path("depth/summarize_depth"),
     log:
         log_path("depth/summarize_depth"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
     params:
+        stage="depth_summary",
         stable_within=DEPTH["stable_within"],
-    script:
-        "../../scripts/summarize_depth.py"
 
 
-rule compare_with_theory:
+use rule summarize_circular_law as summarize_jacobian with:
+    input:
+        datasets=JACOBIAN_RUNS,
+        depth_summary="results/depth/summary.json",
+    output:
+        "results/depth/jacobian/summary.json",
+        record=record_path("depth/summarize_jacobian"),
+    log:
+        log_path("depth/summarize_jacobian"),
+    params:
+        stage="jacobian_summary",
+
+
+use rule summarize_circular_law as compare_with_theory with:
     input:
         circular_law="results/circular_law/summary.json",
         depth="results/depth/summary.json",
@@ -64,9 +72,5 @@ rule compare_with_theory:
         record=record_path("part_two/compare_with_theory"),
     log:
         log_path("part_two/compare_with_theory"),
-    conda:
-        "../envs/pipeline.yaml"
-    resources:
-        **resources(light),
-    script:
-        "../../scripts/compare_with_theory.py"
+    params:
+        stage="comparisons",

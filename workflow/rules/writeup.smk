@@ -23,7 +23,8 @@ rule render_writeup:
             "results/circular_law", CIRCULAR_LAW_FIGURES, ["png"]
         ),
         depth_figures=figure_files("results/depth", DEPTH_FIGURE_NAMES, ["png"]),
-        templates=writeup_templates(),
+        # Every template, so editing a partial or caption reruns it.
+        templates=sorted(map(str, (WORKFLOW_ROOT / "report/writeup").rglob("*.j2"))),
         style=workflow_file("report/writeup/style.css"),
     output:
         report(
@@ -40,7 +41,7 @@ rule render_writeup:
     conda:
         "../envs/pipeline.yaml"
     resources:
-        **resources(light),
+        **LIGHT_RESOURCES,
     params:
         featured_experiment=config["featured_experiment"],
         config_hash=config_hash(config),
