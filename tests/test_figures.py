@@ -450,6 +450,28 @@ def test_parsing_the_workflow_loads_no_plotting_or_analysis_library():
     assert newly_loaded == "[]"
 
 
+def test_measuring_jobs_load_no_plotting_analysis_or_schema_library():
+    """Every job pays its imports; the measuring stages need numpy and xarray
+    only (scipy's Lanczos from k = 256 on). Run in a fresh interpreter."""
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from eigeninit import stages\n"
+        "from eigeninit.datasets import write\n"
+        "from eigeninit.runlog import logged\n"
+        "stages.circular_law_part(16, 1, range(2))\n"
+        "stages.depth_parts('spectral', {'k': 16, 'layers': 2, 'seed': 1,\n"
+        "    'activations': ['tanh'], 'weight_sharing': ['independent']}, range(2))\n"
+        "stages.matrix({'experiment': 'e', 'k': 3, 'seed': 1, 'rng': 'pcg64',\n"
+        "    'matrix_file': ''})\n"
+        "heavy = ('matplotlib', 'scipy', 'jsonschema', 'yaml')\n"
+        "print(sorted({m for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
+    result = run_in_fresh_python(code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
 def test_drawing_leaves_global_settings_as_they_were(drawn):
     import matplotlib as mpl
 

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from eigeninit.initializers import SCHEMES, job_seed_sequence, sample
+from eigeninit.initializers import (
+    LANCZOS_FROM_K,
+    SCHEMES,
+    job_seed_sequence,
+    largest_singular_values,
+    sample,
+)
 
 K = 64
 N = 20  # 20 * 64 * 64 = 81920 entries per scheme
@@ -79,6 +85,31 @@ def test_eigen_has_unit_spectral_radius() -> None:
 def test_spectral_has_unit_norm() -> None:
     sigma = np.linalg.svd(sample("spectral", 8, K, rng(6)), compute_uv=False)
     np.testing.assert_allclose(sigma[:, 0], 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("k", "n"),
+    [
+        (4, 20),
+        (16, 20),
+        (LANCZOS_FROM_K, 20),
+        pytest.param(LANCZOS_FROM_K, 1000, marks=pytest.mark.slow),
+        pytest.param(1024, 8, marks=pytest.mark.slow),
+    ],
+)
+def test_largest_singular_values_are_the_full_svds_to_1e_12(k, n) -> None:
+    """Lanczos (from LANCZOS_FROM_K on) must land on the largest singular value,
+    not a neighbour at the crowded edge, for every matrix of an ensemble."""
+    matrices = rng(7).standard_normal((n, k, k))
+    full = np.linalg.svd(matrices, compute_uv=False)[:, 0]
+    np.testing.assert_allclose(largest_singular_values(matrices), full, rtol=1e-12)
+
+
+def test_largest_singular_values_do_not_depend_on_the_batch() -> None:
+    """A fixed start vector: the same matrix gives the same bits in any stack."""
+    matrices = rng(8).standard_normal((3, LANCZOS_FROM_K, LANCZOS_FROM_K))
+    alone = [largest_singular_values(m[np.newaxis])[0] for m in matrices]
+    assert largest_singular_values(matrices).tolist() == alone
 
 
 def test_unknown_scheme_names_the_allowed_ones() -> None:

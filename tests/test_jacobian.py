@@ -600,7 +600,7 @@ def test_exact_scores_join_part_twos_family(small_summary):
     from eigeninit.part_two_summary import comparisons
     from eigeninit.writeup import with_verdicts
 
-    circular = small_results.circular_law(sizes=(4,), seeds=4)["summary"]
+    circular = small_results.circular_law()["summary"]
     depth = small_results.depth(k=8, layers=3, schemes=("lecun",))["summary"]
     without = comparisons(circular, depth)
     family = comparisons(circular, depth, small_summary)

@@ -155,6 +155,7 @@ def test_reference_finite_size_growth_within_its_errors(
     )
 
 
+@pytest.mark.slow
 def test_tanh_entries_carry_the_exact_law_and_mean_field_beside_it() -> None:
     values = references(256, 50)
     lecun = finite_size_growth("lecun", "tanh", "independent", 256, 50, values)

@@ -61,6 +61,7 @@ def test_tracy_widom_matches_the_quoted_values() -> None:
     assert TW1_SD == pytest.approx(1.2679830, abs=1e-7)
 
 
+@pytest.mark.slow
 def test_tracy_widom_against_simulation() -> None:
     """k = 64, 3000 matrices. Johnstone's approximation errs by O(k^-2/3) of
     the fluctuation scale (about 0.003 here)."""
@@ -81,6 +82,7 @@ def test_kostlan_reference_is_exact_at_k_one() -> None:
     )
 
 
+@pytest.mark.slow
 def test_kostlan_reference_against_complex_ginibre_simulation() -> None:
     """k = 16, 8000 complex Ginibre matrices with E|G_ij|^2 = 1: exact, so no
     model error."""
@@ -149,16 +151,27 @@ def test_finite_depth_mean_exceeds_the_rate_by_the_log_variance() -> None:
 @pytest.mark.parametrize(
     ("scheme", "activation", "theory"),
     [
-        ("lecun", "linear", lambda k, L: linear_gaussian_growth(k, 1.0, L)),
-        # Kaiming is LeCun times sqrt(2), which linear and relu layers carry
-        # through exactly; the fast tier checks that gain in test_scheme_facts.
+        # 60000 networks each, so every variant is in the slow tier. Kaiming is
+        # LeCun times sqrt(2), which linear and relu layers carry through
+        # exactly; the fast tier checks that gain in test_scheme_facts.
+        pytest.param(
+            "lecun",
+            "linear",
+            lambda k, L: linear_gaussian_growth(k, 1.0, L),
+            marks=pytest.mark.slow,
+        ),
         pytest.param(
             "kaiming",
             "linear",
             lambda k, L: linear_gaussian_growth(k, math.sqrt(2), L),
             marks=pytest.mark.slow,
         ),
-        ("lecun", "relu", lambda k, L: relu_gaussian_growth(k, 1.0, L)),
+        pytest.param(
+            "lecun",
+            "relu",
+            lambda k, L: relu_gaussian_growth(k, 1.0, L),
+            marks=pytest.mark.slow,
+        ),
         pytest.param(
             "kaiming",
             "relu",
@@ -201,7 +214,9 @@ def test_large_depth_rate_is_the_mean_log_ratio_of_surviving_layers() -> None:
     assert_within_se(log_ratio[survived], math.log(relu_gaussian_growth(k)))
 
 
-@pytest.mark.parametrize("divisor", ["sigma_max", "spectral_radius"])
+@pytest.mark.parametrize(
+    "divisor", ["sigma_max", pytest.param("spectral_radius", marks=pytest.mark.slow)]
+)
 def test_normalized_scheme_growth_is_gaussian_growth_over_the_divisor(divisor):
     """E log|f(Wx)| for W = G / d(G) is E log|f(Gx)| - E log d exactly, with E log d
     measured on the same matrices' divisors (k = 64, 3000 one-layer networks)."""

@@ -321,7 +321,7 @@ def test_subset_config_renders_without_shared_weights_or_tanh(png) -> None:
         activations=("linear",),
         weight_modes=("independent",),
     )["summary"]
-    circular_law = small_results.circular_law(sizes=(8,), seeds=4)["summary"]
+    circular_law = small_results.circular_law()["summary"]
     html = render_page(make_part_two(png, circular_law, depth), png)
     section = part_two_of(html)
     assert "shared weights" not in text_of(section)
@@ -437,7 +437,7 @@ def test_shared_weights_alone_render_without_finite_size_theory(png) -> None:
     depth = small_results.depth(
         k=8, layers=4, schemes=("lecun", "kaiming"), weight_modes=("shared",)
     )["summary"]
-    circular_law = small_results.circular_law(sizes=(8,), seeds=4)["summary"]
+    circular_law = small_results.circular_law()["summary"]
     section = part_two_of(render_page(make_part_two(png, circular_law, depth), png))
     assert "as exact theory says" not in section
     assert "shared weights" in text_of(section)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from eigeninit.initializers import batches, member_generator
+from eigeninit.initializers import batches, largest_singular_values, member_generator
 
 SPECTRAL_RADIUS_LIMIT, SIGMA_MAX_LIMIT = 1.0, 2.0
 """Large-k limits of rho(G) / sqrt(k) and sigma_max(G) / sqrt(k) for a standard
@@ -43,7 +43,7 @@ def measure_sizes(
         )
         spectrum = np.linalg.eigvals(stack).astype(np.complex128, copy=False)
         dominant = spectrum[np.arange(len(batch)), np.abs(spectrum).argmax(axis=-1)]
-        sigma = np.linalg.svd(stack, compute_uv=False)[:, 0]
+        sigma = largest_singular_values(stack)
         real_count = np.count_nonzero(spectrum.imag == 0, axis=-1)
         real = dominant.imag == 0
         parts.append((np.abs(dominant), sigma, real_count, real, spectrum))

@@ -21,11 +21,10 @@ TARGET_JOB_SECONDS = 10.0
 
 LAPACK_SECONDS = {
     "eigvals": {256: 0.022, 512: 0.22, 1024: 0.79, 2048: 3.6, 4096: 22.3},
-    "singular_values": {256: 0.004, 512: 0.026, 1024: 0.16, 2048: 2.0, 4096: 15.4},
+    "sigma_max": {128: 0.0007, 256: 0.002, 1024: 0.027, 2048: 0.30, 4096: 2.4},
 }
-"""Measured: one call on a k x k matrix on one core, by k. Singular values cost
-a fifth of ``eigvals`` up to k = 1024 but two thirds at 4096, where both wait
-on memory, so each call has its own table."""
+"""Measured: one call on a k x k matrix on one core, by k (sigma_max: the SVD
+below :data:`~eigeninit.initializers.LANCZOS_FROM_K`, Lanczos from it on)."""
 
 QR_PER_EIGVALS = 0.15
 """QR's time relative to ``eigvals`` at the same k (0.14 to 0.16 at 256 and 1024)."""
@@ -50,9 +49,9 @@ def lapack_seconds(call: str, k: int) -> float:
 
 
 def matrix_seconds(k: int) -> float:
-    """One circular-law matrix: draw it, all its eigenvalues, its singular values."""
+    """One circular-law matrix: draw it, all its eigenvalues, its sigma_max."""
     draw = GAUSSIAN_SECONDS_PER_VALUE * k * k
-    return sum((lapack_seconds(c, k) for c in ("eigvals", "singular_values")), draw)
+    return sum((lapack_seconds(c, k) for c in ("eigvals", "sigma_max")), draw)
 
 
 def layer_seconds(scheme: str, k: int) -> float:

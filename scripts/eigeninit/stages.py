@@ -14,7 +14,6 @@ from eigeninit import datasets
 from eigeninit.circular_law import measure_sizes
 from eigeninit.depth import run_depth
 from eigeninit.draws import draw
-from eigeninit.experiments import archived_name, file_sha256, read_matrix_csv
 from eigeninit.initializers import job_seed_sequence
 from eigeninit.jacobian import BLOCK_CONDITION, METHOD, WEIGHTS, jacobian_spectra
 from eigeninit.jobs import matrices_per_size
@@ -59,6 +58,9 @@ def matrix(
     which the dataset then names as the archive stores it: no local paths."""
     name = settings["matrix_file"]
     if given is None and name:
+        # Only here: the matrix file's checks load jsonschema, which jobs skip.
+        from eigeninit.experiments import archived_name, file_sha256, read_matrix_csv
+
         path = Path(root) / name
         setting = f"experiments.{settings['experiment']}.matrix"
         given = read_matrix_csv(path, setting, shown_as=name)
