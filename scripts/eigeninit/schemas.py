@@ -38,9 +38,20 @@ def _registry() -> Registry:
     return Registry().with_resource(_SHARED, Resource.from_contents(document(_SHARED)))
 
 
+@cache
+def _validator(summary: str) -> jsonschema.protocols.Validator:
+    """``summary``'s validator, its schema checked once per process."""
+    root = schema(summary)
+    cls = jsonschema.validators.validator_for(root)
+    cls.check_schema(root)
+    return cls(root, registry=_registry())
+
+
 def validate(summary: str, data: dict) -> dict:
-    """``data`` unchanged if it fits ``summary``'s schema; else a ValidationError."""
-    jsonschema.validate(data, schema(summary), registry=_registry())
+    """``data`` unchanged if it fits ``summary``'s schema; else the ValidationError
+    that :func:`jsonschema.validate` would raise."""
+    if error := jsonschema.exceptions.best_match(_validator(summary).iter_errors(data)):
+        raise error
     return data
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 from PIL import Image
@@ -154,6 +154,25 @@ Record = Callable[[object, str], None]
 """Called with each number the page shows and its text there."""
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory, so a process that renders many pages
+    compiles each template once; Jinja checks every entry against its source."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = {recording: _CompiledTemplates() for recording in (False, True)}
+"""One cache per configuration: recording compiles a finalize step in."""
+
+
 def environment(template_dir: Path, record: Record | None = None) -> Environment:
     """Jinja environment: escaping on (names come from the config), strict
     undefined. ``record``, if given, sees every number a numeric filter formats
@@ -176,6 +195,7 @@ def environment(template_dir: Path, record: Record | None = None) -> Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=finalize,
+        bytecode_cache=_COMPILED[record is not None],
     )
     env.filters.update(
         filters,
