@@ -29,7 +29,7 @@ def experiment(
     }
 
 
-REFERENCE_SETTINGS = {"seed": 1, "seconds_per_size": 0.2, "tanh_networks": 200}
+REFERENCE_SETTINGS = {"seed": 1, "seconds_per_size": 0.1, "tanh_networks": 100}
 """References cheap enough for tests: fewer draws, the same code."""
 
 
