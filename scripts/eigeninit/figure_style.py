@@ -45,7 +45,6 @@ STYLE = {
     # ("1e51"); figures choose their units instead.
     "axes.formatter.useoffset": False,
     "axes.formatter.limits": (-6, 6),
-    "axes.formatter.use_mathtext": True,
     "legend.frameon": False,
     "legend.handlelength": 1.8,
     "figure.dpi": DPI,
@@ -73,12 +72,14 @@ STABLE_METADATA = {
 
 
 def save(figure: Figure, paths: dict[str, str]) -> None:
-    """Save in each format (``{"png": path}``) at its size, with stable metadata."""
+    """Save in each format (``{"png": path}``) at its size, with stable metadata,
+    every format with the layout the first one computed."""
     with figure_style():  # only its save-time settings matter here
         for file_format, path in paths.items():
             figure.savefig(
                 path, format=file_format, metadata=STABLE_METADATA[file_format]
             )
+            figure.set_layout_engine("none")
 
 
 @dataclass(frozen=True)

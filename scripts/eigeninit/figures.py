@@ -39,7 +39,7 @@ def plain_log_axis(axis) -> None:
         (1, 1.5, 2, 3, 5, 7) if decades <= 1.2 else (1, 2, 5) if decades <= 3 else (1,)
     )
     axis.set_major_locator(LogLocator(subs=subs, numticks=99))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:g}$"))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axis.set_minor_locator(NullLocator())
 
 

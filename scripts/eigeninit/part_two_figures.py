@@ -44,7 +44,7 @@ def _errorbars_by_size(axes: Axes, summary: dict, key: str, **style) -> list[dic
     lo, hi = np.array([entry[key]["ci95"] for entry in entries]).T
     axes.errorbar(k, mean, [mean - lo, hi - mean], capsize=3, **{"marker": "o"} | style)
     axes.set_xscale("log")
-    axes.set_xticks(k, [f"${size}$" for size in k])
+    axes.set_xticks(k, [str(size) for size in k])
     axes.xaxis.set_minor_locator(NullLocator())
     axes.set_xlabel("matrix size $k$")
     return entries

@@ -2,7 +2,10 @@
 Holm's correction for a family of tests."""
 
 import numpy as np
-from scipy import stats as scipy_stats
+from scipy.special import stdtrit  # Student t quantiles, as scipy.stats.t.ppf
+
+# scipy.stats, most of a second to import, only where it is needed: the
+# figures need only mean_ci95.
 
 
 def finite_or_none(value) -> float | None:
@@ -20,7 +23,7 @@ def mean_ci95(samples: np.ndarray, axis: int = -1) -> tuple[np.ndarray, ...]:
     mean = values.mean(axis=axis)
     if n == 1:
         return mean, np.full_like(mean, np.nan), np.full_like(mean, np.nan)
-    t = scipy_stats.t.ppf(0.975, n - 1)
+    t = stdtrit(n - 1, 0.975)
     with np.errstate(invalid="ignore"):
         half_width = t * values.std(axis=axis, ddof=1) / np.sqrt(n)
     return mean, mean - half_width, mean + half_width
@@ -38,6 +41,8 @@ def summarize_samples(samples: np.ndarray) -> dict[str, float | list[float]]:
 def proportion_ci95(successes: int, trials: int) -> dict[str, float | list[float]]:
     """Share of successes with the Wilson score 95% interval, which keeps its
     coverage near 0 and 1 and for few trials (scipy refuses no trials)."""
+    from scipy import stats as scipy_stats
+
     interval = scipy_stats.binomtest(successes, trials).proportion_ci(
         confidence_level=0.95, method="wilson"
     )
@@ -61,6 +66,8 @@ def holm_adjusted(pvalues: np.ndarray) -> np.ndarray:
 def chance_exceedances(tests: int, level: float = 0.05) -> dict[str, float | list]:
     """How many of ``tests`` true hypotheses chance alone puts below ``level``:
     Binomial(tests, level), its mean, sd and central 95% range."""
+    from scipy import stats as scipy_stats
+
     count = scipy_stats.binom(tests, level)
     return {
         "mean": float(count.mean()),
