@@ -16,8 +16,9 @@ import numpy as np
 
 from eigeninit.initializers import SCHEMES, default_chunk
 
-TARGET_JOB_SECONDS = 10.0
-"""Work per job: about ten times a job's start-up (Python, numpy, xarray)."""
+TARGET_JOB_SECONDS = 30.0
+"""Work per job: about forty times a job's start-up (Python, numpy, xarray),
+and short enough that two cores finish the heavy work together."""
 
 LAPACK_SECONDS = {
     "eigvals": {256: 0.022, 512: 0.22, 1024: 0.79, 2048: 3.6, 4096: 22.3},
