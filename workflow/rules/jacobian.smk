@@ -9,9 +9,9 @@ JACOBIAN_SCHEMES = [scheme for scheme in DEPTH["schemes"] if scheme in JACOBIAN_
 JACOBIAN_RUNS = expand("results/depth/jacobian/{scheme}.nc", scheme=JACOBIAN_SCHEMES)
 # None when no scheme's Jacobian is measured; the archive keeps it all.
 JACOBIAN_SUMMARIES = ["results/depth/jacobian/summary.json"] if JACOBIAN_RUNS else []
-JACOBIAN_FIGURE_FILES = figure_files("results/depth/jacobian", JACOBIAN_FIGURES)
 JACOBIAN_RESULTS = JACOBIAN_RUNS + JACOBIAN_SUMMARIES
-JACOBIAN_RESULTS += JACOBIAN_FIGURE_FILES if JACOBIAN_RUNS else []
+if JACOBIAN_RUNS:
+    JACOBIAN_RESULTS += figure_files("results/depth/jacobian", JACOBIAN_FIGURES)
 
 
 rule measure_jacobian:
