@@ -233,7 +233,7 @@ def test_jacobi_final_step_on_a_long_gaussian_product():
     """48 x 48, 40 layers (sigma over 40 decades): the Jacobi step agrees with
     LAPACK's bidiagonal SVD, which is accurate on such products; the product
     of the singular values is that of d (|det T| = 1); the condition estimate
-    is modest."""
+    is modest and kept to two digits."""
     rng = np.random.default_rng(2)
     product = J.GradedProduct(48, 0.0)
     for _ in range(40):
@@ -248,6 +248,8 @@ def test_jacobi_final_step_on_a_long_gaussian_product():
     assert np.max(relative_error(bidiagonal, sigma)) < 1e-11
     assert np.log(sigma).sum() == pytest.approx(np.log(product.d).sum(), abs=1e-10)
     assert 1 <= condition < 1e6
+    # Two significant digits: the estimate's last bits vary between processes.
+    assert condition == float(f"{condition:.2g}")
 
 
 def test_orthogonal_linear_networks_are_isometric_to_1e_12():

@@ -68,7 +68,7 @@ JACOBIAN_CHECKS = {
         "condition",
         "1",
         "dgejsv's estimate of the condition of the final column-scaled "
-        "factor: sigma has relative error about k eps times it",
+        "factor, to two digits: sigma has relative error about k eps times it",
     ),
     "restratifications": (
         "restratifications",
