@@ -17,8 +17,7 @@ import numpy as np
 from eigeninit.initializers import SCHEMES, default_chunk
 
 TARGET_JOB_SECONDS = 30.0
-"""Work per job: about forty times a job's start-up (Python, numpy, xarray),
-and short enough that two cores finish the heavy work together."""
+"""Work per job: forty times its start-up, short enough for cores to end together."""
 
 LAPACK_SECONDS = {
     "eigvals": {256: 0.022, 512: 0.22, 1024: 0.79, 2048: 3.6, 4096: 22.3},

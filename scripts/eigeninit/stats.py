@@ -1,11 +1,9 @@
 """Summaries of Monte Carlo samples: means and shares with 95% intervals, and
-Holm's correction for a family of tests."""
+Holm's correction for a family of tests. scipy.stats, most of a second to
+import, is imported only where needed (the figures need only mean_ci95)."""
 
 import numpy as np
 from scipy.special import stdtrit  # Student t quantiles, as scipy.stats.t.ppf
-
-# scipy.stats, most of a second to import, only where it is needed: the
-# figures need only mean_ci95.
 
 
 def finite_or_none(value) -> float | None:
